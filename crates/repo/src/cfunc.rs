@@ -1,0 +1,236 @@
+//! Finds the C function that encloses a line of a source file.
+//!
+//! Hunk headers name the function *before* a hunk (git's funcname rule), which
+//! is often the wrong one: the seed's fix to `enter_vmx_ops()` sits under a
+//! header naming `exit_vmx_usercopy`. This scanner tracks brace depth with
+//! comments, strings and preprocessor lines skipped, and remembers the last
+//! top-level `name(` before each `{` that opens a function body.
+
+/// A function body found in a file: name and 1-based line range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSpan {
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+const NOT_FUNCTIONS: &[&str] = &[
+    "if",
+    "for",
+    "while",
+    "switch",
+    "return",
+    "sizeof",
+    "typeof",
+    "__attribute__",
+    "defined",
+    "__typeof__",
+    "alignof",
+    "_Alignof",
+    "do",
+    "else",
+    "case",
+];
+
+/// Returns the spans of top-level function bodies in `source`.
+pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
+    let bytes = source.as_bytes();
+    let mut spans = Vec::new();
+    let mut depth: usize = 0;
+    let mut line = 1usize;
+    let mut i = 0usize;
+    // Last identifier followed by `(` at depth 0, with the line it was on.
+    let mut candidate: Option<(String, usize)> = None;
+    let mut paren_depth: usize = 0;
+    let mut open: Option<(String, usize)> = None;
+    let mut at_line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+            at_line_start = true;
+            i += 1;
+            continue;
+        }
+        if at_line_start && b == b'#' {
+            // Preprocessor line, with continuations.
+            while i < bytes.len() && bytes[i] != b'\n' {
+                if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
+                    line += 1;
+                    i += 1;
+                }
+                i += 1;
+            }
+            continue;
+        }
+        if !b.is_ascii_whitespace() {
+            at_line_start = false;
+        }
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    if bytes[i] == b'\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            b'"' | b'\'' => {
+                let quote = b;
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            b'{' => {
+                if depth == 0 {
+                    open = candidate.take();
+                }
+                depth += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some((name, start)) = open.take()
+                {
+                    spans.push(FunctionSpan {
+                        name,
+                        start,
+                        end: line,
+                    });
+                }
+            }
+            b'(' if depth == 0 => {
+                if paren_depth == 0 {
+                    let name = ident_before(bytes, i);
+                    candidate = name
+                        .filter(|n| !NOT_FUNCTIONS.contains(&n.as_str()))
+                        .map(|n| (n, line));
+                }
+                paren_depth += 1;
+            }
+            b')' if depth == 0 => paren_depth = paren_depth.saturating_sub(1),
+            b';' | b'=' if depth == 0 && paren_depth == 0 => candidate = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    spans
+}
+
+fn ident_before(bytes: &[u8], pos: usize) -> Option<String> {
+    let mut end = pos;
+    while end > 0 && (bytes[end - 1] == b' ' || bytes[end - 1] == b'\t') {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+        start -= 1;
+    }
+    if start == end || bytes[start].is_ascii_digit() {
+        return None;
+    }
+    std::str::from_utf8(&bytes[start..end])
+        .ok()
+        .map(str::to_string)
+}
+
+/// Names of the functions enclosing any of `lines` (1-based), in order of
+/// first appearance, without repeats.
+pub fn enclosing_functions(source: &str, lines: &[usize]) -> Vec<String> {
+    let spans = function_spans(source);
+    let mut out: Vec<String> = Vec::new();
+    for &l in lines {
+        if let Some(s) = spans.iter().find(|s| s.start <= l && l <= s.end)
+            && !out.contains(&s.name)
+        {
+            out.push(s.name.clone());
+        }
+    }
+    out
+}
+
+/// Does `source` define a function called `name`?
+pub fn defines_function(source: &str, name: &str) -> bool {
+    function_spans(source).iter().any(|s| s.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VMX: &str = r#"#include <linux/uaccess.h>
+
+int enter_vmx_usercopy(void)
+{
+	if (in_interrupt())
+		return 0;
+	/* { not a brace */
+	return 1;
+}
+
+int exit_vmx_usercopy(void)
+{
+	pagefault_enable();
+	return 0;
+}
+EXPORT_SYMBOL(exit_vmx_usercopy);
+
+int __no_sanitize_address enter_vmx_ops(void)
+{
+	const char *s = "}";
+	if (in_interrupt())
+		return 0;
+	return 1;
+}
+
+static struct foo bar = {
+	.x = 1,
+};
+
+void *exit_vmx_ops(void *dest)
+{
+	return dest;
+}
+"#;
+
+    #[test]
+    fn finds_enclosing_function() {
+        let spans = function_spans(VMX);
+        let names: Vec<_> = spans.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "enter_vmx_usercopy",
+                "exit_vmx_usercopy",
+                "enter_vmx_ops",
+                "exit_vmx_ops"
+            ]
+        );
+        assert_eq!(enclosing_functions(VMX, &[18, 21]), ["enter_vmx_ops"]);
+        assert_eq!(enclosing_functions(VMX, &[16]), Vec::<String>::new());
+        assert!(defines_function(VMX, "exit_vmx_ops"));
+        assert!(!defines_function(VMX, "bar"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "[a-z(){};/*\"'\\\\# \n]{0,200}") {
+            let _ = enclosing_functions(&s, &[1, 2, 3]);
+        }
+    }
+}

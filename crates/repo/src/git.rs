@@ -1,0 +1,285 @@
+//! Plumbing over libgit2: open a repository, resolve revisions and branches,
+//! read commits, paths and blobs, answer ancestry questions.
+
+use crate::error::{RepoError, Result};
+use git2::{Oid, Repository};
+use std::path::{Path, PathBuf};
+
+/// An opened repository (bare or with a work tree).
+pub struct Git {
+    repo: Repository,
+    path: PathBuf,
+}
+
+/// The facts of one commit that every phase reads.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub oid: Oid,
+    pub subject: String,
+    /// The full message, decoded lossily when it is not UTF-8.
+    pub message: String,
+    /// False when the raw message bytes were not valid UTF-8.
+    pub message_is_utf8: bool,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_time: i64,
+    pub commit_time: i64,
+    pub parents: Vec<Oid>,
+}
+
+impl Git {
+    /// Opens `path` (a work tree, a `.git` dir or a bare repository).
+    /// A shallow clone is an error: release and backport facts would be wrong.
+    pub fn open(path: &Path) -> Result<Git> {
+        let repo = Repository::open(path).map_err(|e| RepoError::NotARepository {
+            path: path.to_path_buf(),
+            detail: e.message().to_string(),
+        })?;
+        if repo.is_shallow() {
+            return Err(RepoError::Shallow {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Git {
+            repo,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The path the user gave.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The git directory (`.git` or the bare repository itself).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// Resolves any revision (`HEAD~2`, a tag, an abbreviated sha) to a commit.
+    pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
+        let obj = self.repo.revparse_single(rev).map_err(|e| {
+            if e.code() == git2::ErrorCode::Ambiguous {
+                RepoError::AmbiguousRevision {
+                    rev: rev.to_string(),
+                    candidates: "more than one object".into(),
+                }
+            } else {
+                RepoError::UnknownRevision {
+                    rev: rev.to_string(),
+                    detail: e.message().to_string(),
+                }
+            }
+        })?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|e| RepoError::UnknownRevision {
+                rev: rev.to_string(),
+                detail: format!("not a commit: {}", e.message()),
+            })?;
+        Ok(commit.id())
+    }
+
+    /// Finds a branch by short name: local first, then `origin/NAME`, then any
+    /// remote's `NAME`. Full ref names are accepted too.
+    pub fn find_branch(&self, name: &str) -> Result<(String, Oid)> {
+        let mut candidates = vec![
+            name.to_string(),
+            format!("refs/heads/{name}"),
+            format!("refs/remotes/origin/{name}"),
+        ];
+        if let Ok(remotes) = self.repo.remotes() {
+            for r in remotes.iter().flatten().flatten() {
+                candidates.push(format!("refs/remotes/{r}/{name}"));
+            }
+        }
+        for c in candidates {
+            if !c.starts_with("refs/") {
+                continue;
+            }
+            if let Ok(r) = self.repo.find_reference(&c)
+                && let Ok(commit) = r.peel_to_commit()
+            {
+                return Ok((c, commit.id()));
+            }
+        }
+        Err(RepoError::UnknownBranch {
+            branch: name.to_string(),
+        })
+    }
+
+    /// Peels a tag name to its commit, if the tag exists.
+    pub fn tag_commit(&self, tag: &str) -> Option<Oid> {
+        let r = self.repo.find_reference(&format!("refs/tags/{tag}")).ok()?;
+        r.peel_to_commit().ok().map(|c| c.id())
+    }
+
+    /// All tags as (name, commit), skipping tags that do not point at commits.
+    pub fn tags(&self) -> Result<Vec<(String, Oid)>> {
+        let mut out = Vec::new();
+        for r in self.repo.references_glob("refs/tags/*")? {
+            let Ok(r) = r else { continue };
+            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
+                continue;
+            };
+            let name = name.to_string();
+            if let Ok(c) = r.peel_to_commit() {
+                out.push((name, c.id()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// All local and remote-tracking branch refs as (refname, tip).
+    pub fn branch_refs(&self) -> Result<Vec<(String, Oid)>> {
+        let mut out = Vec::new();
+        for glob in ["refs/heads/*", "refs/remotes/*"] {
+            for r in self.repo.references_glob(glob)? {
+                let Ok(r) = r else { continue };
+                if r.symbolic_target().is_ok_and(|t| t.is_some()) {
+                    continue;
+                }
+                let Ok(name) = r.name() else { continue };
+                let name = name.to_string();
+                if let Ok(c) = r.peel_to_commit() {
+                    out.push((name, c.id()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn commit_info(&self, oid: Oid) -> Result<CommitInfo> {
+        let c = self.repo.find_commit(oid)?;
+        let raw = c.message_bytes();
+        let (message, message_is_utf8) = match std::str::from_utf8(raw) {
+            Ok(s) => (s.to_string(), true),
+            Err(_) => (String::from_utf8_lossy(raw).into_owned(), false),
+        };
+        let subject = message.lines().next().unwrap_or("").trim().to_string();
+        let author = c.author();
+        Ok(CommitInfo {
+            oid,
+            subject,
+            message,
+            message_is_utf8,
+            author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            author_time: author.when().seconds(),
+            commit_time: c.time().seconds(),
+            parents: c.parent_ids().collect(),
+        })
+    }
+
+    /// Is `ancestor` reachable from `descendant` (or equal to it)?
+    pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        Ok(self.repo.graph_descendant_of(descendant, ancestor)?)
+    }
+
+    /// Does `path` exist in the tree of commit `rev`?
+    pub fn has_path(&self, rev: Oid, path: &str) -> bool {
+        self.repo
+            .find_commit(rev)
+            .and_then(|c| c.tree())
+            .and_then(|t| t.get_path(Path::new(path)))
+            .is_ok()
+    }
+
+    /// The text of `path` at commit `rev` (lossy UTF-8), if it is a blob.
+    pub fn blob_text(&self, rev: Oid, path: &str) -> Option<String> {
+        let tree = self.repo.find_commit(rev).ok()?.tree().ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = self.repo.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    }
+
+    /// Commits reachable from `start` (inclusive) whose diff to their first
+    /// parent touches any of `paths`, newest first. Merges are skipped, as
+    /// `git log -- paths` shows them only when they change the path. Stops
+    /// after `limit` hits or `max_scan` commits walked; the bool says whether
+    /// the scan was cut short.
+    pub fn log_paths(
+        &self,
+        start: Oid,
+        paths: &[String],
+        author_email: Option<&str>,
+        limit: usize,
+        max_scan: usize,
+    ) -> Result<(Vec<Oid>, bool)> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(start)?;
+        walk.set_sorting(git2::Sort::TIME)?;
+        let mut hits = Vec::new();
+        let mut scanned = 0usize;
+        for oid in walk {
+            let oid = oid?;
+            scanned += 1;
+            if scanned > max_scan {
+                return Ok((hits, true));
+            }
+            let c = self.repo.find_commit(oid)?;
+            if c.parent_count() > 1 {
+                continue;
+            }
+            if let Some(email) = author_email
+                && !c
+                    .author()
+                    .email_bytes()
+                    .eq_ignore_ascii_case(email.as_bytes())
+            {
+                continue;
+            }
+            let tree = c.tree()?;
+            let parent_tree = match c.parent(0) {
+                Ok(p) => Some(p.tree()?),
+                Err(_) => None,
+            };
+            let touched = paths.iter().any(|p| {
+                let now = tree.get_path(Path::new(p)).ok().map(|e| e.id());
+                let before = parent_tree
+                    .as_ref()
+                    .and_then(|t| t.get_path(Path::new(p)).ok())
+                    .map(|e| e.id());
+                now != before
+            });
+            if touched {
+                hits.push(oid);
+                if hits.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok((hits, false))
+    }
+
+    /// `git patch-id --stable` of a commit's diff to its first parent, or
+    /// `None` for an empty diff.
+    pub fn patch_id(&self, oid: Oid) -> Result<Option<Oid>> {
+        let c = self.repo.find_commit(oid)?;
+        let tree = c.tree()?;
+        let parent_tree = match c.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let diff = self
+            .repo
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+        if diff.deltas().len() == 0 {
+            return Ok(None);
+        }
+        Ok(Some(diff.patchid(None)?))
+    }
+}
+
+/// Short form of a sha for display (12 hex digits, the kernel's habit).
+pub fn short(oid: Oid) -> String {
+    let s = oid.to_string();
+    s[..12.min(s.len())].to_string()
+}

@@ -1,0 +1,750 @@
+//! The repository index: every per-commit fact the phases need, computed once
+//! per repository and cached on disk until the refs it was built from move.
+//!
+//! - the first release (oldest major release tag) that contains each commit,
+//! - the stable branches, their base tags, and upstream sha → stable commit(s)
+//!   mined from backport lines,
+//! - reverse maps: which commits say `Fixes: <this>`, which revert it.
+
+use crate::error::{RepoError, Result};
+use crate::git::Git;
+use crate::message;
+use crate::release::{ReleaseVersion, release_version};
+use crate::stable::{self, BranchRef, StableSpec, to_bytes};
+use git2::{Oid, Repository};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Bumped whenever the stored layout or the meaning of a field changes.
+pub const INDEX_FORMAT: u32 = 1;
+const UNRELEASED: u16 = u16::MAX;
+
+/// A major release tag, in release order.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Release {
+    pub tag: String,
+    pub commit: [u8; 20],
+    pub version: ReleaseVersion,
+    /// The previous release is an ancestor of this one (history is linear
+    /// across releases), so "in release N" implies "in every later one".
+    pub contains_previous: bool,
+}
+
+impl Release {
+    pub fn commit(&self) -> Oid {
+        Oid::from_bytes(&self.commit).expect("20 bytes")
+    }
+}
+
+/// How an upstream commit reached a stable branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackportVia {
+    /// A backport line (`commit X upstream.`, `[ upstream commit X ]`, …).
+    Line,
+    /// No backport line, but the same `git patch-id --stable`.
+    PatchId,
+}
+
+/// One stable branch as indexed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StableIndex {
+    pub branch: BranchRef,
+    /// Commits on the branch since its base.
+    pub commits: usize,
+    backports: Vec<([u8; 20], [u8; 20])>,
+    /// Branch commits without a backport line, with their normalised subject.
+    unmarked: Vec<([u8; 20], String)>,
+    #[serde(skip)]
+    by_upstream: HashMap<Oid, Vec<Oid>>,
+    #[serde(skip)]
+    by_subject: HashMap<String, Vec<Oid>>,
+    #[serde(skip)]
+    own: std::collections::HashSet<Oid>,
+}
+
+impl StableIndex {
+    fn rebuild_maps(&mut self) {
+        self.by_upstream.clear();
+        self.by_subject.clear();
+        self.own.clear();
+        for (up, st) in &self.backports {
+            let (up, st) = (oid(up), oid(st));
+            self.by_upstream.entry(up).or_default().push(st);
+            self.own.insert(st);
+        }
+        for (st, subj) in &self.unmarked {
+            self.by_subject
+                .entry(subj.clone())
+                .or_default()
+                .push(oid(st));
+            self.own.insert(oid(st));
+        }
+    }
+
+    /// Stable commits whose backport line names `upstream`, oldest first.
+    pub fn backported_as(&self, upstream: Oid) -> &[Oid] {
+        self.by_upstream
+            .get(&upstream)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Branch commits without a backport line whose subject equals `subject`
+    /// (normalised): the candidates for a patch-id match.
+    pub fn unmarked_with_subject(&self, subject: &str) -> &[Oid] {
+        self.by_subject
+            .get(&message::normalize_subject(subject))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Is `oid` one of the branch's own commits since its base?
+    pub fn has_own_commit(&self, oid: Oid) -> bool {
+        self.own.contains(&oid)
+    }
+
+    pub fn backport_count(&self) -> usize {
+        self.backports.len()
+    }
+
+    /// Every (upstream, stable) pair mined from backport lines.
+    pub fn backports(&self) -> impl Iterator<Item = (Oid, Oid)> + '_ {
+        self.backports.iter().map(|(u, s)| (oid(u), oid(s)))
+    }
+}
+
+/// What a `Fixes:`-style abbreviated sha resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Unique(Oid),
+    Ambiguous(Vec<Oid>),
+    NotFound,
+}
+
+/// Where the index is and how to build it.
+#[derive(Debug, Clone, Default)]
+pub struct IndexOptions {
+    /// Mainline ref; default: master, main, origin/HEAD, origin/master, origin/main, HEAD.
+    pub mainline: Option<String>,
+    /// Stable branches; empty means detect them by name.
+    pub stable: Vec<StableSpec>,
+    /// Ignore and overwrite any cached index.
+    pub rebuild: bool,
+    /// Do not read or write the cache at all.
+    pub no_cache: bool,
+}
+
+/// Build figures, for `--verbose` and the benchmarks.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    pub from_cache: bool,
+    pub millis: u128,
+    pub commits_read: usize,
+    pub cache_path: Option<PathBuf>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    format: u32,
+    fingerprint: u64,
+    mainline_ref: String,
+    mainline_tip: [u8; 20],
+    releases: Vec<Release>,
+    mainline: Vec<([u8; 20], u16)>,
+    stable_commits: Vec<[u8; 20]>,
+    fixes: Vec<([u8; 20], [u8; 20])>,
+    reverts: Vec<([u8; 20], [u8; 20])>,
+    unresolved_fixes: u32,
+    stable: Vec<StableIndex>,
+}
+
+/// The index. Cheap to query; see the module doc for what it holds.
+pub struct RepoIndex {
+    stored: Stored,
+    release_of: HashMap<Oid, u16>,
+    release_by_tag: HashMap<String, u16>,
+    sorted: Vec<[u8; 20]>,
+    fixed_by: HashMap<Oid, Vec<Oid>>,
+    fixes_of: HashMap<Oid, Vec<Oid>>,
+    reverted_by: HashMap<Oid, Vec<Oid>>,
+    pub stats: BuildStats,
+}
+
+fn oid(b: &[u8; 20]) -> Oid {
+    Oid::from_bytes(b).expect("20 bytes")
+}
+
+const MAINLINE_CANDIDATES: &[&str] = &[
+    "refs/heads/master",
+    "refs/heads/main",
+    "refs/remotes/origin/HEAD",
+    "refs/remotes/origin/master",
+    "refs/remotes/origin/main",
+    "HEAD",
+];
+
+fn find_mainline(git: &Git, given: Option<&str>) -> Result<(String, Oid)> {
+    if let Some(g) = given {
+        if let Ok(found) = git.find_branch(g) {
+            return Ok(found);
+        }
+        return Ok((g.to_string(), git.resolve_commit(g)?));
+    }
+    for c in MAINLINE_CANDIDATES {
+        if let Ok(r) = git.repo().find_reference(c)
+            && let Ok(commit) = r.peel_to_commit()
+        {
+            return Ok((c.to_string(), commit.id()));
+        }
+    }
+    Err(RepoError::NoMainline {
+        tried: MAINLINE_CANDIDATES.join(", "),
+    })
+}
+
+impl RepoIndex {
+    /// Loads the cached index if the refs it was built from have not moved,
+    /// otherwise builds it and stores it.
+    pub fn open(git: &Git, opts: &IndexOptions) -> Result<RepoIndex> {
+        let start = Instant::now();
+        let (mainline_ref, mainline_tip) = find_mainline(git, opts.mainline.as_deref())?;
+        let branches = if opts.stable.is_empty() {
+            stable::detect(git)?
+        } else {
+            opts.stable
+                .iter()
+                .map(|s| stable::resolve(git, s))
+                .collect::<Result<Vec<_>>>()?
+        };
+        let mut releases = release_tags(git)?;
+        let fingerprint = fingerprint(&mainline_ref, mainline_tip, &releases, &branches);
+        let cache_path = cache_path(git, &mainline_ref, &branches);
+
+        if !opts.no_cache
+            && !opts.rebuild
+            && let Some(stored) = load(&cache_path, fingerprint)
+        {
+            let mut idx = RepoIndex::from_stored(stored);
+            idx.stats = BuildStats {
+                from_cache: true,
+                millis: start.elapsed().as_millis(),
+                commits_read: 0,
+                cache_path: Some(cache_path),
+            };
+            return Ok(idx);
+        }
+
+        mark_nesting(git, &mut releases)?;
+        let stored = build(
+            git,
+            fingerprint,
+            mainline_ref,
+            mainline_tip,
+            releases,
+            branches,
+        )?;
+        let commits_read = stored.mainline.len() + stored.stable_commits.len();
+        if !opts.no_cache {
+            // A cache that cannot be written only costs speed next time.
+            let _ = save(&cache_path, &stored);
+        }
+        let mut idx = RepoIndex::from_stored(stored);
+        idx.stats = BuildStats {
+            from_cache: false,
+            millis: start.elapsed().as_millis(),
+            commits_read,
+            cache_path: (!opts.no_cache).then_some(cache_path),
+        };
+        Ok(idx)
+    }
+
+    fn from_stored(mut stored: Stored) -> RepoIndex {
+        for s in &mut stored.stable {
+            s.rebuild_maps();
+        }
+        let release_of: HashMap<Oid, u16> =
+            stored.mainline.iter().map(|(o, r)| (oid(o), *r)).collect();
+        let release_by_tag = stored
+            .releases
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.tag.clone(), i as u16))
+            .collect();
+        let mut sorted: Vec<[u8; 20]> = stored
+            .mainline
+            .iter()
+            .map(|(o, _)| *o)
+            .chain(stored.stable_commits.iter().copied())
+            .collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut fixed_by: HashMap<Oid, Vec<Oid>> = HashMap::new();
+        let mut fixes_of: HashMap<Oid, Vec<Oid>> = HashMap::new();
+        for (fixer, target) in &stored.fixes {
+            fixed_by.entry(oid(target)).or_default().push(oid(fixer));
+            fixes_of.entry(oid(fixer)).or_default().push(oid(target));
+        }
+        let mut reverted_by: HashMap<Oid, Vec<Oid>> = HashMap::new();
+        for (rev, target) in &stored.reverts {
+            reverted_by.entry(oid(target)).or_default().push(oid(rev));
+        }
+        RepoIndex {
+            stored,
+            release_of,
+            release_by_tag,
+            sorted,
+            fixed_by,
+            fixes_of,
+            reverted_by,
+            stats: BuildStats::default(),
+        }
+    }
+
+    pub fn mainline_ref(&self) -> &str {
+        &self.stored.mainline_ref
+    }
+
+    /// The ref to name in commands a reader runs (`origin/main`, `master`).
+    pub fn mainline_display(&self) -> &str {
+        let r = &self.stored.mainline_ref;
+        r.strip_prefix("refs/heads/")
+            .or_else(|| r.strip_prefix("refs/remotes/"))
+            .unwrap_or(r)
+    }
+
+    pub fn mainline_tip(&self) -> Oid {
+        oid(&self.stored.mainline_tip)
+    }
+
+    pub fn releases(&self) -> &[Release] {
+        &self.stored.releases
+    }
+
+    pub fn release_index(&self, tag: &str) -> Option<usize> {
+        self.release_by_tag.get(tag).map(|&i| i as usize)
+    }
+
+    /// Is `oid` on mainline (in a release or after the last one)?
+    pub fn in_mainline(&self, oid: Oid) -> bool {
+        self.release_of.contains_key(&oid)
+    }
+
+    /// The oldest release containing `oid`, or `None` when it is unreleased
+    /// or not on mainline.
+    pub fn first_release(&self, oid: Oid) -> Option<&Release> {
+        match self.release_of.get(&oid) {
+            Some(&r) if r != UNRELEASED => self.stored.releases.get(r as usize),
+            _ => None,
+        }
+    }
+
+    /// The release before `rel` in release order.
+    pub fn previous_release(&self, tag: &str) -> Option<&Release> {
+        let i = self.release_index(tag)?;
+        i.checked_sub(1).and_then(|p| self.stored.releases.get(p))
+    }
+
+    /// Is mainline commit `oid` contained in release `tag`? `None` when the
+    /// index cannot tell (not a mainline commit, or releases not nested);
+    /// the caller then asks git.
+    pub fn in_release(&self, oid: Oid, tag: &str) -> Option<bool> {
+        let t = self.release_index(tag)?;
+        let r = *self.release_of.get(&oid)?;
+        if r == UNRELEASED || r as usize > t {
+            // By construction it is not reachable from any earlier release.
+            return Some(false);
+        }
+        let nested = self.stored.releases[r as usize + 1..=t]
+            .iter()
+            .all(|rel| rel.contains_previous);
+        nested.then_some(true)
+    }
+
+    /// Commits whose `Fixes:` names `oid`.
+    pub fn fixed_by(&self, oid: Oid) -> &[Oid] {
+        self.fixed_by.get(&oid).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Commits `oid` names in its `Fixes:` lines (resolved).
+    pub fn fixes_of(&self, oid: Oid) -> &[Oid] {
+        self.fixes_of.get(&oid).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Commits that revert `oid`.
+    pub fn reverted_by(&self, oid: Oid) -> &[Oid] {
+        self.reverted_by.get(&oid).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// `Fixes:` lines on mainline whose sha matched no commit or several.
+    pub fn unresolved_fixes(&self) -> u32 {
+        self.stored.unresolved_fixes
+    }
+
+    pub fn branches(&self) -> &[StableIndex] {
+        &self.stored.stable
+    }
+
+    pub fn branch(&self, name: &str) -> Option<&StableIndex> {
+        self.stored.stable.iter().find(|s| s.branch.name == name)
+    }
+
+    pub fn commit_count(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// Resolves an abbreviated sha among the indexed commits.
+    pub fn resolve_prefix(&self, prefix: &str) -> Resolved {
+        resolve_in(&self.sorted, prefix)
+    }
+}
+
+fn resolve_in(sorted: &[[u8; 20]], prefix: &str) -> Resolved {
+    let prefix = prefix.to_ascii_lowercase();
+    if !message::is_hex_prefix(&prefix) {
+        return Resolved::NotFound;
+    }
+    let mut padded = prefix.clone();
+    while padded.len() < 40 {
+        padded.push('0');
+    }
+    let Ok(low) = Oid::from_str(&padded) else {
+        return Resolved::NotFound;
+    };
+    let start = sorted.partition_point(|o| o.as_slice() < low.as_bytes());
+    let mut hits = Vec::new();
+    for o in &sorted[start..] {
+        let o = oid(o);
+        if !o.to_string().starts_with(&prefix) {
+            break;
+        }
+        hits.push(o);
+    }
+    match hits.len() {
+        0 => Resolved::NotFound,
+        1 => Resolved::Unique(hits[0]),
+        _ => Resolved::Ambiguous(hits),
+    }
+}
+
+/// Release tags sorted oldest first; one tag per version.
+fn release_tags(git: &Git) -> Result<Vec<Release>> {
+    let mut rels: Vec<Release> = git
+        .tags()?
+        .into_iter()
+        .filter_map(|(name, commit)| {
+            release_version(&name).map(|version| Release {
+                tag: name,
+                commit: to_bytes(commit),
+                version,
+                contains_previous: false,
+            })
+        })
+        .collect();
+    rels.sort_by(|a, b| {
+        a.version
+            .cmp(&b.version)
+            .then(a.tag.len().cmp(&b.tag.len()))
+    });
+    rels.dedup_by(|b, a| a.version == b.version);
+    Ok(rels)
+}
+
+fn mark_nesting(git: &Git, rels: &mut [Release]) -> Result<()> {
+    for i in 1..rels.len() {
+        let (prev, cur) = (rels[i - 1].commit(), rels[i].commit());
+        rels[i].contains_previous = git.is_ancestor(prev, cur)?;
+    }
+    Ok(())
+}
+
+fn fingerprint(mainline_ref: &str, tip: Oid, rels: &[Release], branches: &[BranchRef]) -> u64 {
+    let mut h = DefaultHasher::new();
+    INDEX_FORMAT.hash(&mut h);
+    mainline_ref.hash(&mut h);
+    tip.as_bytes().hash(&mut h);
+    for r in rels {
+        r.tag.hash(&mut h);
+        r.commit.hash(&mut h);
+    }
+    for b in branches {
+        b.name.hash(&mut h);
+        b.refname.hash(&mut h);
+        b.tip.hash(&mut h);
+        b.base.hash(&mut h);
+        b.base_commit.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// One cache file per (mainline, branch set), inside the git directory.
+fn cache_path(git: &Git, mainline_ref: &str, branches: &[BranchRef]) -> PathBuf {
+    let mut h = DefaultHasher::new();
+    mainline_ref.hash(&mut h);
+    for b in branches {
+        b.name.hash(&mut h);
+        b.base.hash(&mut h);
+    }
+    git.git_dir()
+        .join("stablepick")
+        .join(format!("index-v{INDEX_FORMAT}-{:016x}.bin", h.finish()))
+}
+
+fn load(path: &Path, fingerprint: u64) -> Option<Stored> {
+    let bytes = std::fs::read(path).ok()?;
+    let stored: Stored = postcard::from_bytes(&bytes).ok()?;
+    (stored.format == INDEX_FORMAT && stored.fingerprint == fingerprint).then_some(stored)
+}
+
+/// Writes through a temporary file and a rename, so a killed run never
+/// leaves a half-written cache behind.
+fn save(path: &Path, stored: &Stored) -> Result<()> {
+    let err = |detail: String| RepoError::Cache {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let dir = path.parent().ok_or_else(|| err("no parent".into()))?;
+    std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+    let bytes = postcard::to_stdvec(stored).map_err(|e| err(e.to_string()))?;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| err(e.to_string()))?;
+    std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
+}
+
+/// Per-commit facts read from messages in the parallel scan.
+#[derive(Default)]
+struct Scan {
+    fixes: Vec<message::FixesRef>,
+    reverts: Vec<String>,
+    backport_of: Vec<String>,
+    subject: String,
+}
+
+fn scan_messages(git_dir: &Path, oids: &[Oid]) -> Result<Vec<Scan>> {
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = (oids.len() / (threads * 8)).clamp(256, 1 << 16);
+    let parts: Vec<Result<Vec<Scan>>> = oids
+        .par_chunks(chunk)
+        .map(|part| {
+            // Repository is not Sync: each worker opens its own handle.
+            let repo = Repository::open(git_dir)?;
+            part.iter()
+                .map(|&o| {
+                    let c = repo.find_commit(o)?;
+                    let msg = String::from_utf8_lossy(c.message_bytes());
+                    Ok(scan_one(&msg))
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::with_capacity(oids.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
+fn scan_one(msg: &str) -> Scan {
+    // Cheap pre-checks keep the regex work to the commits that need it.
+    let lower_needed = msg.contains("ixes:")
+        || msg.contains("FIXES:")
+        || msg.contains("reverts commit")
+        || msg.contains("pstream")
+        || msg.contains("cherry");
+    let subject = msg.lines().next().unwrap_or("").trim().to_string();
+    if !lower_needed {
+        return Scan {
+            subject,
+            ..Default::default()
+        };
+    }
+    let p = message::parse(msg);
+    Scan {
+        fixes: p.fixes,
+        reverts: p.reverts,
+        backport_of: p.backport_of,
+        subject,
+    }
+}
+
+fn walk(repo: &Repository, push: Oid, hide: &[Oid]) -> Result<Vec<Oid>> {
+    let mut w = repo.revwalk()?;
+    w.push(push)?;
+    for h in hide {
+        w.hide(*h)?;
+    }
+    Ok(w.collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+fn build(
+    git: &Git,
+    fingerprint: u64,
+    mainline_ref: String,
+    mainline_tip: Oid,
+    releases: Vec<Release>,
+    branches: Vec<BranchRef>,
+) -> Result<Stored> {
+    let repo = git.repo();
+    let mut mainline: Vec<(Oid, u16)> = Vec::new();
+    let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
+    let rel_commits: Vec<Oid> = releases.iter().map(Release::commit).collect();
+    for (i, rel) in releases.iter().enumerate() {
+        for o in walk(repo, rel.commit(), &rel_commits[..i])? {
+            if seen.insert(o) {
+                mainline.push((o, i as u16));
+            }
+        }
+    }
+    for o in walk(repo, mainline_tip, &rel_commits)? {
+        if seen.insert(o) {
+            mainline.push((o, UNRELEASED));
+        }
+    }
+
+    let mut stable_lists: Vec<Vec<Oid>> = Vec::new();
+    let mut stable_all: Vec<Oid> = Vec::new();
+    for b in &branches {
+        let list = walk(repo, b.tip(), &[b.base_commit()])?;
+        stable_all.extend(list.iter().filter(|o| !seen.contains(o)));
+        stable_lists.push(list);
+    }
+    stable_all.sort_unstable();
+    stable_all.dedup();
+
+    let main_oids: Vec<Oid> = mainline.iter().map(|(o, _)| *o).collect();
+    let main_scan = scan_messages(git.git_dir(), &main_oids)?;
+    let mut sorted: Vec<[u8; 20]> = main_oids
+        .iter()
+        .chain(stable_all.iter())
+        .map(|o| to_bytes(*o))
+        .collect();
+    sorted.sort_unstable();
+    let main_set: std::collections::HashSet<Oid> = main_oids.iter().copied().collect();
+
+    let mut fixes = Vec::new();
+    let mut reverts = Vec::new();
+    let mut unresolved = 0u32;
+    for (o, s) in main_oids.iter().zip(&main_scan) {
+        for f in &s.fixes {
+            match pick(git, &sorted, &main_set, &f.sha_prefix, f.subject.as_deref()) {
+                Some(t) if t != *o => fixes.push((to_bytes(*o), to_bytes(t))),
+                Some(_) => {}
+                None => unresolved += 1,
+            }
+        }
+        for r in &s.reverts {
+            if let Some(t) = pick(git, &sorted, &main_set, r, None)
+                && t != *o
+            {
+                reverts.push((to_bytes(*o), to_bytes(t)));
+            }
+        }
+    }
+
+    let mut stable = Vec::new();
+    for (b, list) in branches.into_iter().zip(stable_lists) {
+        let scans = scan_messages(git.git_dir(), &list)?;
+        let mut backports = Vec::new();
+        let mut unmarked = Vec::new();
+        for (o, s) in list.iter().zip(&scans) {
+            let mut marked = false;
+            for up in &s.backport_of {
+                if let Some(u) = pick(git, &sorted, &main_set, up, None) {
+                    backports.push((to_bytes(u), to_bytes(*o)));
+                    marked = true;
+                }
+            }
+            if !marked {
+                unmarked.push((to_bytes(*o), message::normalize_subject(&s.subject)));
+            }
+        }
+        // Oldest backport first: the walk lists newest first.
+        backports.reverse();
+        stable.push(StableIndex {
+            branch: b,
+            commits: list.len(),
+            backports,
+            unmarked,
+            by_upstream: HashMap::new(),
+            by_subject: HashMap::new(),
+            own: Default::default(),
+        });
+    }
+
+    Ok(Stored {
+        format: INDEX_FORMAT,
+        fingerprint,
+        mainline_ref,
+        mainline_tip: to_bytes(mainline_tip),
+        releases,
+        mainline: mainline
+            .into_iter()
+            .map(|(o, r)| (to_bytes(o), r))
+            .collect(),
+        stable_commits: stable_all.into_iter().map(to_bytes).collect(),
+        fixes,
+        reverts,
+        unresolved_fixes: unresolved,
+        stable,
+    })
+}
+
+/// Resolves an abbreviated sha the way a reader would: a unique match wins;
+/// among several, mainline commits, then the one whose subject matches.
+fn pick(
+    git: &Git,
+    sorted: &[[u8; 20]],
+    mainline: &std::collections::HashSet<Oid>,
+    prefix: &str,
+    subject: Option<&str>,
+) -> Option<Oid> {
+    match resolve_in(sorted, prefix) {
+        Resolved::Unique(o) => Some(o),
+        Resolved::NotFound => None,
+        Resolved::Ambiguous(all) => {
+            let main: Vec<Oid> = all
+                .iter()
+                .copied()
+                .filter(|o| mainline.contains(o))
+                .collect();
+            if main.len() == 1 {
+                return Some(main[0]);
+            }
+            let want = message::normalize_subject(subject?);
+            let hits: Vec<Oid> = main
+                .into_iter()
+                .filter(|o| {
+                    git.commit_info(*o)
+                        .map(|c| message::normalize_subject(&c.subject) == want)
+                        .unwrap_or(false)
+                })
+                .collect();
+            (hits.len() == 1).then(|| hits[0])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_resolution() {
+        let mut v: Vec<[u8; 20]> = [
+            "abcde00000000000000000000000000000000001",
+            "abcde00000000000000000000000000000000002",
+            "abcdf00000000000000000000000000000000003",
+        ]
+        .iter()
+        .map(|s| to_bytes(Oid::from_str(s).unwrap()))
+        .collect();
+        v.sort();
+        assert!(matches!(resolve_in(&v, "abcde"), Resolved::Ambiguous(x) if x.len() == 2));
+        assert!(matches!(resolve_in(&v, "abcdf"), Resolved::Unique(_)));
+        assert_eq!(resolve_in(&v, "abce"), Resolved::NotFound);
+        assert_eq!(resolve_in(&v, "zz"), Resolved::NotFound);
+        assert!(matches!(resolve_in(&v, "ABCDF0"), Resolved::Unique(_)));
+    }
+}

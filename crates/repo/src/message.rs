@@ -1,0 +1,392 @@
+//! The grammar of a commit message: subject prefix and verb, trailers,
+//! `Fixes:` references, backport lines, revert lines and stable Cc hints.
+//!
+//! Everything here is a pure function of the message text, so the index can
+//! run it over every commit of a repository and the evidence layer can show
+//! what was parsed. Nothing panics on any input.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One `Key: value` trailer line as written in the message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Trailer {
+    pub key: String,
+    pub value: String,
+}
+
+/// A `Fixes:` reference: the abbreviated sha and the quoted subject, if any.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FixesRef {
+    pub sha_prefix: String,
+    pub subject: Option<String>,
+}
+
+/// A `Cc: stable@…` line with its `# …` hint decoded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StableCc {
+    /// The line as written, after `Cc:`.
+    pub raw: String,
+    /// `stable+noautosel@…`: the author asks not to pick it automatically.
+    pub noautosel: bool,
+    /// The text after `#`, if any.
+    pub hint: Option<String>,
+    /// Lowest stable version the hint names (`6.1+` → `[6, 1]`).
+    pub min_version: Option<Vec<u32>>,
+    /// A prerequisite named in the hint (`# 3.3.x: a1f84a3: sched: …`).
+    pub prerequisite: Option<FixesRef>,
+}
+
+/// Everything the index and the evidence layer read out of a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ParsedMessage {
+    pub subject: String,
+    pub body: String,
+    pub trailers: Vec<Trailer>,
+    pub fixes: Vec<FixesRef>,
+    /// Upstream shas named by backport lines (`commit X upstream.` etc.).
+    pub backport_of: Vec<String>,
+    /// Shas named by `This reverts commit X.`.
+    pub reverts: Vec<String>,
+    pub stable_cc: Vec<StableCc>,
+}
+
+impl ParsedMessage {
+    pub fn is_revert(&self) -> bool {
+        !self.reverts.is_empty() || self.subject.starts_with("Revert \"")
+    }
+
+    pub fn noautosel(&self) -> bool {
+        self.stable_cc.iter().any(|c| c.noautosel)
+    }
+
+    pub fn cc_stable(&self) -> bool {
+        self.stable_cc.iter().any(|c| !c.noautosel)
+    }
+
+    pub fn trailers_named<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Trailer> + 'a {
+        self.trailers
+            .iter()
+            .filter(move |t| t.key.eq_ignore_ascii_case(key))
+    }
+}
+
+/// Trailer keys that count even without the `-by` suffix.
+const PLAIN_TRAILER_KEYS: &[&str] = &[
+    "fixes",
+    "cc",
+    "link",
+    "closes",
+    "bugzilla id",
+    "bugzilla",
+    "coverity issue",
+    "cve",
+    "change-id",
+    "message-id",
+];
+
+static TRAILER_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9 -]{0,40}?):\s*(.*)$").unwrap());
+static FIXES_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^([0-9a-fA-F]{4,40})\b\s*(?:\(\s*"(.*?)"\s*\)|\("(.*)|"(.*?)")?"#).unwrap()
+});
+static BACKPORT_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"(?im)^\s*commit ([0-9a-f]{7,40}) upstream\.?\s*$",
+        r"(?im)^\s*\[\s*upstream commit ([0-9a-f]{7,40})\s*\]",
+        r"(?im)\(cherry[ -]picked from commit ([0-9a-f]{7,40})\)",
+        r"(?im)^\s*\[\s*commit ([0-9a-f]{7,40}) upstream\s*\]",
+        r"(?im)^\s*upstream commit ([0-9a-f]{7,40})\.?\s*$",
+    ]
+    .iter()
+    .map(|p| Regex::new(p).unwrap())
+    .collect()
+});
+static REVERT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)This reverts commit ([0-9a-f]{7,40})").unwrap());
+static VERSION_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"v?(\d+)\.(\d+)(?:\.(\d+|x))?").unwrap());
+static PREREQ_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^:]*:\s*([0-9a-fA-F]{7,40})\s*(?::\s*(.+))?$").unwrap());
+
+/// Parses a commit message. `message` may be lossily decoded; nothing panics.
+pub fn parse(message: &str) -> ParsedMessage {
+    let mut lines = message.lines();
+    let subject = lines.next().unwrap_or("").trim().to_string();
+    let body: String = {
+        let rest: Vec<&str> = lines.collect();
+        rest.join("\n").trim_matches('\n').to_string()
+    };
+    let mut parsed = ParsedMessage {
+        subject,
+        ..Default::default()
+    };
+    for line in body.lines() {
+        let Some(trailer) = parse_trailer(line) else {
+            continue;
+        };
+        let key = trailer.key.to_ascii_lowercase();
+        if key == "fixes" {
+            if let Some(f) = parse_fixes_value(&trailer.value) {
+                parsed.fixes.push(f);
+            }
+        } else if key == "cc" {
+            if let Some(cc) = parse_stable_cc(&trailer.value) {
+                parsed.stable_cc.push(cc);
+            }
+        }
+        parsed.trailers.push(trailer);
+    }
+    for re in BACKPORT_RES.iter() {
+        for cap in re.captures_iter(&body) {
+            let sha = cap[1].to_ascii_lowercase();
+            if !parsed.backport_of.contains(&sha) {
+                parsed.backport_of.push(sha);
+            }
+        }
+    }
+    for cap in REVERT_RE.captures_iter(&body) {
+        let sha = cap[1].to_ascii_lowercase();
+        if !parsed.reverts.contains(&sha) {
+            parsed.reverts.push(sha);
+        }
+    }
+    parsed.body = body;
+    parsed
+}
+
+/// A line is a trailer when it starts at column 0 with a known key or an
+/// `…-by:` key. Indented or quoted lines never count.
+pub fn parse_trailer(line: &str) -> Option<Trailer> {
+    let line = line.trim_end();
+    if line.starts_with([' ', '\t', '>']) {
+        return None;
+    }
+    let cap = TRAILER_RE.captures(line)?;
+    let key = cap[1].trim();
+    let lower = key.to_ascii_lowercase();
+    let known = lower.ends_with("-by") || PLAIN_TRAILER_KEYS.contains(&lower.as_str());
+    if !known || key.contains("  ") {
+        return None;
+    }
+    Some(Trailer {
+        key: key.to_string(),
+        value: cap[2].trim().to_string(),
+    })
+}
+
+/// Parses the value of a `Fixes:` trailer: `<hex> ("subject")`.
+pub fn parse_fixes_value(value: &str) -> Option<FixesRef> {
+    let cap = FIXES_RE.captures(value.trim())?;
+    let subject = cap
+        .get(2)
+        .or(cap.get(3))
+        .or(cap.get(4))
+        .map(|m| m.as_str().trim_end_matches([')', '"']).trim().to_string())
+        .filter(|s| !s.is_empty());
+    Some(FixesRef {
+        sha_prefix: cap[1].to_ascii_lowercase(),
+        subject,
+    })
+}
+
+/// Parses a `Cc:` value; returns `None` unless it names a stable list.
+pub fn parse_stable_cc(value: &str) -> Option<StableCc> {
+    let (addr, hint) = match value.split_once('#') {
+        Some((a, h)) => (a.trim(), Some(h.trim().to_string())),
+        None => (value.trim(), None),
+    };
+    let addr_l = addr.to_ascii_lowercase();
+    let addr_l = addr_l.trim_matches(|c| c == '<' || c == '>' || c == ' ');
+    let local = addr_l.rsplit('<').next().unwrap_or(addr_l);
+    let local = local.split('@').next().unwrap_or("");
+    if !(local == "stable" || local.starts_with("stable+")) || !addr_l.contains('@') {
+        return None;
+    }
+    let noautosel = local.contains("noautosel");
+    let (min_version, prerequisite) = match &hint {
+        Some(h) => {
+            let min = VERSION_RE.captures(h).map(|c| {
+                let mut v = vec![c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0)];
+                if let Some(p) = c.get(3).and_then(|m| m.as_str().parse().ok()) {
+                    v.push(p);
+                }
+                v
+            });
+            let pre = PREREQ_RE.captures(h).map(|c| FixesRef {
+                sha_prefix: c[1].to_ascii_lowercase(),
+                subject: c.get(2).map(|m| m.as_str().trim().to_string()),
+            });
+            (if noautosel { None } else { min }, pre)
+        }
+        None => (None, None),
+    };
+    Some(StableCc {
+        raw: value.trim().to_string(),
+        noautosel,
+        hint,
+        min_version,
+        prerequisite,
+    })
+}
+
+/// Subject prefix (subsystem) and action verb: `powerpc/vmx: Avoid …` →
+/// (`powerpc/vmx`, `avoid`). A `Revert "…"` subject has verb `revert`.
+pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
+    let s = subject.trim();
+    if s.starts_with("Revert \"") || s.starts_with("Revert '") {
+        return (None, Some("revert".into()));
+    }
+    let mut prefix: Vec<&str> = Vec::new();
+    let mut rest = s;
+    while let Some((head, tail)) = rest.split_once(": ") {
+        let head = head.trim();
+        if head.is_empty() || head.contains(char::is_whitespace) && !head.contains(',') {
+            break;
+        }
+        prefix.push(head);
+        rest = tail;
+    }
+    let verb = rest
+        .split_whitespace()
+        .next()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .filter(|w| !w.is_empty());
+    let sub = if prefix.is_empty() {
+        None
+    } else {
+        Some(prefix.join(": "))
+    };
+    (sub, verb)
+}
+
+/// Normalised subject used to pair commits across branches.
+pub fn normalize_subject(subject: &str) -> String {
+    subject
+        .trim()
+        .trim_start_matches("[PATCH]")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
+}
+
+/// True when `s` is 4-40 hex digits.
+pub fn is_hex_prefix(s: &str) -> bool {
+    (4..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = "powerpc/vmx: Avoid KASAN instrumentation in enter_vmx_ops() for kexec
+
+The kexec sequence invokes enter_vmx_ops() via copy_page() with the MMU
+disabled.
+
+Reported-by: Aboorva Devarajan <aboorvad@linux.ibm.com>
+Reviewed-by: Ritesh Harjani (IBM) <ritesh.list@gmail.com>
+Tested-by: Aboorva Devarajan <aboorvad@linux.ibm.com>
+Fixes: 2ab2d5794f14 (\"powerpc/kasan: Disable address sanitization in kexec paths\")
+Cc: stable@vger.kernel.org # 6.1+
+Cc: <stable@vger.kernel.org> # 3.3.x: a1f84a3: sched: Check for idle
+Signed-off-by: Sourabh Jain <sourabhjain@linux.ibm.com>
+Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.com
+";
+
+    #[test]
+    fn parses_seed_trailers() {
+        let p = parse(SEED);
+        assert_eq!(
+            p.subject,
+            "powerpc/vmx: Avoid KASAN instrumentation in enter_vmx_ops() for kexec"
+        );
+        assert_eq!(p.trailers.len(), 8);
+        assert_eq!(p.fixes.len(), 1);
+        assert_eq!(p.fixes[0].sha_prefix, "2ab2d5794f14");
+        assert_eq!(
+            p.fixes[0].subject.as_deref(),
+            Some("powerpc/kasan: Disable address sanitization in kexec paths")
+        );
+        assert_eq!(p.stable_cc.len(), 2);
+        assert_eq!(p.stable_cc[0].min_version, Some(vec![6, 1]));
+        let pre = p.stable_cc[1].prerequisite.as_ref().unwrap();
+        assert_eq!(pre.sha_prefix, "a1f84a3");
+        assert_eq!(pre.subject.as_deref(), Some("sched: Check for idle"));
+        assert!(p.cc_stable());
+        assert!(!p.noautosel());
+        assert_eq!(
+            subject_parts(&p.subject),
+            (Some("powerpc/vmx".into()), Some("avoid".into()))
+        );
+    }
+
+    #[test]
+    fn backport_lines_in_every_form() {
+        let sha = "38e989d504fc52900a3786b7144fb53cd67e0389";
+        for body in [
+            format!("x\n\ncommit {sha} upstream.\n\nbody"),
+            format!("x\n\n[ Upstream commit {sha} ]\n\nbody"),
+            format!("x\n\n[ upstream commit {sha} ]\n\nbody"),
+            format!("x\n\nbody\n\n(cherry picked from commit {sha})"),
+        ] {
+            assert_eq!(parse(&body).backport_of, vec![sha.to_string()], "{body}");
+        }
+        assert!(
+            parse("x\n\nThe commit abc1234 upstream changed things")
+                .backport_of
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn revert_and_noautosel() {
+        let p = parse(
+            "Revert \"net: fix foo\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n\nCc: stable+noautosel@kernel.org # breaks boot\n",
+        );
+        assert!(p.is_revert());
+        assert_eq!(p.reverts, vec!["0123456789abcdef0123456789abcdef01234567"]);
+        assert!(p.noautosel());
+        assert!(!p.cc_stable());
+        assert_eq!(subject_parts(&p.subject).1.as_deref(), Some("revert"));
+    }
+
+    #[test]
+    fn quoted_and_indented_lines_are_not_trailers() {
+        let p = parse(
+            "s\n\n> Reviewed-by: A <a@b>\n    Fixes: 123456789abc (\"x\")\nSigned-off-by: B <b@c>\n",
+        );
+        assert_eq!(p.trailers.len(), 1);
+        assert!(p.fixes.is_empty());
+    }
+
+    #[test]
+    fn dpdk_style() {
+        let p = parse(
+            "net/mlx5: fix crash on port close\n\nFixes: 1234567890ab (\"net/mlx5: add port\")\nCc: stable@dpdk.org\n\nSigned-off-by: X <x@y>\n",
+        );
+        assert_eq!(
+            subject_parts(&p.subject),
+            (Some("net/mlx5".into()), Some("fix".into()))
+        );
+        assert!(p.cc_stable());
+        assert_eq!(p.stable_cc[0].min_version, None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in ".*") {
+            let p = parse(&s);
+            let _ = subject_parts(&p.subject);
+        }
+        #[test]
+        fn never_panics_on_trailer_soup(lines in proptest::collection::vec("(Fixes|Cc|Link|Signed-off-by): [ -~]{0,60}", 0..8)) {
+            let msg = format!("s\n\n{}", lines.join("\n"));
+            let _ = parse(&msg);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Which tags are a project's major releases, and in what order.
+//!
+//! A release is the tag that first ships a commit: Linux `v6.1`, DPDK
+//! `v23.11`, glibc `glibc-2.39`, systemd `v255`. Release candidates
+//! (`-rc`, `-pre`) and point releases on stable branches (`v6.1.3`,
+//! `v23.11.2`) never count.
+
+/// A parsed release version, comparable in release order.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct ReleaseVersion(pub Vec<u32>);
+
+impl std::fmt::Display for ReleaseVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|n| n.to_string()).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+fn numbers(s: &str) -> Option<Vec<u32>> {
+    if s.is_empty() {
+        return None;
+    }
+    s.split('.')
+        .map(|p| {
+            if p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                p.parse().ok()
+            }
+        })
+        .collect()
+}
+
+/// Returns the version of a major-release tag, or `None` for anything else
+/// (rc tags, point releases, unrelated tags).
+pub fn release_version(tag: &str) -> Option<ReleaseVersion> {
+    if let Some(rest) = tag.strip_prefix("glibc-") {
+        let n = numbers(rest)?;
+        return (n.len() == 2).then_some(ReleaseVersion(n));
+    }
+    let rest = tag.strip_prefix('v')?;
+    let n = numbers(rest)?;
+    match n.as_slice() {
+        // systemd: v255
+        [_] => Some(ReleaseVersion(n)),
+        // Linux v6.1, DPDK v23.11
+        [_, _] => Some(ReleaseVersion(n)),
+        // Linux 2.6 era: v2.6.39 is a release, v2.6.39.4 is not.
+        [2, 6, _] => Some(ReleaseVersion(n)),
+        // Old DPDK: v2.2.0 is the release; v2.2.1 is a point release.
+        [_, _, 0] => Some(ReleaseVersion(n[..2].to_vec())),
+        _ => None,
+    }
+}
+
+/// The version a stable branch name implies, and the base tag name it
+/// conventionally forks from: `linux-6.1.y` → `v6.1`, `23.11` → `v23.11`,
+/// `release/2.39/master` → `glibc-2.39`, `v255-stable` → `v255`.
+pub fn stable_branch_base(branch: &str) -> Option<(ReleaseVersion, String)> {
+    let short = branch
+        .strip_prefix("refs/heads/")
+        .or_else(|| branch.strip_prefix("refs/remotes/"))
+        .map(|s| {
+            if branch.starts_with("refs/remotes/") {
+                s.split_once('/').map(|(_, b)| b).unwrap_or(s)
+            } else {
+                s
+            }
+        })
+        .unwrap_or(branch);
+    if let Some(v) = short
+        .strip_prefix("linux-")
+        .and_then(|s| s.strip_suffix(".y"))
+    {
+        let n = numbers(v)?;
+        return (n.len() == 2 || n.len() == 3 && n[..2] == [2, 6])
+            .then(|| (ReleaseVersion(n.clone()), format!("v{v}")));
+    }
+    if let Some(v) = short
+        .strip_prefix("release/")
+        .and_then(|s| s.strip_suffix("/master"))
+    {
+        let n = numbers(v)?;
+        return (n.len() == 2).then(|| (ReleaseVersion(n), format!("glibc-{v}")));
+    }
+    if let Some(v) = short
+        .strip_prefix('v')
+        .and_then(|s| s.strip_suffix("-stable"))
+    {
+        let n = numbers(v)?;
+        return (n.len() == 1).then(|| (ReleaseVersion(n), format!("v{v}")));
+    }
+    // DPDK: exactly YY.MM (two-digit year, two-digit month).
+    let n = numbers(short)?;
+    if n.len() == 2 && short.len() == 5 && (1..=12).contains(&n[1]) {
+        return Some((ReleaseVersion(n), format!("v{short}")));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majors_only() {
+        for t in ["v6.1", "v23.11", "glibc-2.39", "v255", "v2.6.39", "v3.0"] {
+            assert!(release_version(t).is_some(), "{t}");
+        }
+        for t in [
+            "v6.1-rc1",
+            "v6.1.3",
+            "v23.11.2",
+            "glibc-2.39.9000",
+            "v2.6.39.4",
+            "v255-rc2",
+            "foo",
+            "v",
+            "v1..2",
+            "vX.Y",
+            "v23.11-staging",
+        ] {
+            assert!(release_version(t).is_none(), "{t}");
+        }
+        assert_eq!(release_version("v2.2.0"), Some(ReleaseVersion(vec![2, 2])));
+        assert!(release_version("v6.9").unwrap() < release_version("v6.10").unwrap());
+    }
+
+    #[test]
+    fn branch_bases() {
+        let base = |b: &str| stable_branch_base(b).map(|(_, t)| t);
+        assert_eq!(base("linux-6.1.y").as_deref(), Some("v6.1"));
+        assert_eq!(
+            base("refs/remotes/origin/linux-6.6.y").as_deref(),
+            Some("v6.6")
+        );
+        assert_eq!(base("23.11").as_deref(), Some("v23.11"));
+        assert_eq!(base("refs/remotes/origin/22.11").as_deref(), Some("v22.11"));
+        assert_eq!(base("release/2.39/master").as_deref(), Some("glibc-2.39"));
+        assert_eq!(base("v255-stable").as_deref(), Some("v255"));
+        for b in [
+            "main",
+            "23.11-staging",
+            "next-net",
+            "1.2.3",
+            "99.99",
+            "linux-next",
+        ] {
+            assert_eq!(base(b), None, "{b}");
+        }
+    }
+}
