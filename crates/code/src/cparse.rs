@@ -1,0 +1,695 @@
+//! Turns a C source file's tokens into definitions, call sites and wiring.
+//!
+//! The parser tracks brace depth and the tokens of the current file-scope
+//! declaration. At a `{` on file scope it decides: initialiser (`= {`),
+//! function body (a declarator `name(...)`), or another aggregate. Inside a
+//! body every `ident (` that is not a keyword, a member call or an attribute
+//! is a call. Preprocessor conditionals restore the brace depth at `#else`
+//! so that `#ifdef`-duplicated openings do not shift every later function.
+
+use crate::facts::{EXIT, FileFacts, INIT, MACRO, RawCall, RawDef, RawWire, STATIC};
+use crate::lexer::{TokKind, Token, lex};
+use crate::practice;
+use crate::wiring::registration_args;
+
+/// Words followed by `(` that are not calls.
+const NOT_CALLS: &[&[u8]] = &[
+    b"if",
+    b"while",
+    b"for",
+    b"switch",
+    b"sizeof",
+    b"return",
+    b"_Alignof",
+    b"alignof",
+    b"__alignof__",
+    b"__alignof",
+    b"typeof",
+    b"__typeof__",
+    b"__typeof",
+    b"typeof_unqual",
+    b"_Generic",
+    b"defined",
+    b"do",
+    b"else",
+    b"case",
+    b"goto",
+    b"__extension__",
+    b"_Static_assert",
+    b"static_assert",
+    b"int",
+    b"char",
+    b"void",
+    b"long",
+    b"short",
+    b"unsigned",
+    b"signed",
+    b"float",
+    b"double",
+    b"_Bool",
+    b"struct",
+    b"union",
+    b"enum",
+    b"const",
+    b"volatile",
+    b"static",
+    b"register",
+    b"inline",
+    b"extern",
+    b"restrict",
+    b"__restrict",
+    b"auto",
+    b"__volatile__",
+    b"__const",
+];
+
+/// Words whose parenthesised argument is skipped entirely.
+const SKIP_PARENS: &[&[u8]] = &[
+    b"__attribute__",
+    b"__attribute",
+    b"asm",
+    b"__asm__",
+    b"__asm",
+    b"__declspec",
+];
+
+/// Attribute-like macros that take arguments and sit in a declarator.
+const ATTR_MACROS: &[&str] = &[
+    "__attribute__",
+    "__attribute",
+    "__declspec",
+    "_Alignas",
+    "alignas",
+    "__aligned",
+    "__printf",
+    "__scanf",
+    "__section",
+    "__acquires",
+    "__releases",
+    "__must_hold",
+    "__cond_acquires",
+    "__cond_releases",
+    "__alloc_size",
+    "__counted_by",
+    "__free",
+    "__cleanup",
+    "__diag_ignore",
+    "__rte_format_printf",
+    "__rte_alloc_size",
+    "__rte_aligned",
+    "__rte_deprecated_msg",
+    "__rte_dealloc",
+    "__rte_exclusive_locks_required",
+    "__rte_shared_locks_required",
+    "__rte_requires_capability",
+    "__rte_acquire_capability",
+    "__rte_release_capability",
+    "__rte_try_acquire_capability",
+    "__rte_locks_excluded",
+];
+
+fn is_upper_macro(name: &[u8]) -> bool {
+    name.len() > 1
+        && name.iter().any(|b| b.is_ascii_uppercase())
+        && name
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+}
+
+fn s(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[derive(Clone, Default)]
+struct State {
+    depth: u32,
+    func: Option<String>,
+    /// In a file-scope initialiser: (variable, struct type).
+    init: Option<(String, String)>,
+    stmt: Vec<usize>,
+}
+
+struct Cond {
+    at_if: State,
+    after_first: Option<State>,
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    toks: &'a [Token],
+    st: State,
+    cond: Vec<Cond>,
+    out: FileFacts,
+}
+
+/// Parses one C file (`.c` or `.h`).
+pub fn parse_c(src: &[u8]) -> FileFacts {
+    let toks = lex(src);
+    let mut p = Parser {
+        src,
+        toks: &toks,
+        st: State::default(),
+        cond: Vec::new(),
+        out: FileFacts::default(),
+    };
+    p.run();
+    p.out.practice = practice::count_constructs(src, &toks);
+    p.out
+}
+
+impl<'a> Parser<'a> {
+    fn text(&self, i: usize) -> &'a [u8] {
+        match self.toks.get(i) {
+            Some(t) => t.text(self.src),
+            None => &[],
+        }
+    }
+
+    fn is_punct(&self, i: usize, p: &[u8]) -> bool {
+        self.toks.get(i).is_some_and(|t| t.is_punct(self.src, p))
+    }
+
+    fn is_ident(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokKind::Ident)
+    }
+
+    /// Index just past the `)` matching the `(` at `open` (stops at a
+    /// directive end when `in_dir`, or at the end of the tokens).
+    fn skip_parens(&self, open: usize, in_dir: bool) -> usize {
+        let mut level = 0i32;
+        let mut i = open;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            if in_dir && t.kind == TokKind::DirEnd {
+                return i;
+            }
+            if t.kind == TokKind::Punct {
+                match t.text(self.src) {
+                    b"(" => level += 1,
+                    b")" => {
+                        level -= 1;
+                        if level <= 0 {
+                            return i + 1;
+                        }
+                    }
+                    // A brace or semicolon means the parentheses were unbalanced.
+                    b"{" | b"}" | b";" if !in_dir => return i,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// Top-level comma-separated arguments of the call whose `(` is at `open`:
+    /// for each, the index of its single identifier (after an optional `&` or
+    /// cast), if the argument is exactly that.
+    fn simple_args(&self, open: usize) -> Vec<Option<usize>> {
+        let mut args = Vec::new();
+        let mut level = 0i32;
+        let mut cur: Vec<usize> = Vec::new();
+        let mut i = open;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            if t.kind == TokKind::Punct {
+                match t.text(self.src) {
+                    b"(" => {
+                        level += 1;
+                        if level == 1 {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    b")" => {
+                        level -= 1;
+                        if level == 0 {
+                            args.push(self.single_ident(&cur));
+                            return args;
+                        }
+                    }
+                    b"," if level == 1 => {
+                        args.push(self.single_ident(&cur));
+                        cur.clear();
+                        i += 1;
+                        continue;
+                    }
+                    b"{" | b"}" | b";" => return args,
+                    _ => {}
+                }
+            }
+            if t.kind != TokKind::DirStart && t.kind != TokKind::DirEnd {
+                cur.push(i);
+            }
+            i += 1;
+        }
+        args
+    }
+
+    fn single_ident(&self, arg: &[usize]) -> Option<usize> {
+        let mut a = arg;
+        if a.first().is_some_and(|&i| self.is_punct(i, b"&")) {
+            a = &a[1..];
+        }
+        match a {
+            [i] if self.is_ident(*i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    fn wire_args(&mut self, name: &[u8], open: usize) {
+        let Some(positions) = registration_args(&String::from_utf8_lossy(name)) else {
+            return;
+        };
+        let args = self.simple_args(open);
+        for &p in positions {
+            if let Some(Some(ti)) = args.get(p) {
+                let w = RawWire {
+                    target: s(self.text(*ti)),
+                    how: s(name),
+                    context: String::new(),
+                    member: false,
+                    line: self.toks[*ti].line,
+                };
+                self.out.wires.push(w);
+            }
+        }
+    }
+
+    /// `.member = [&]target` followed by `,` `}` or `;`, with `i` at member.
+    fn member_wire(&mut self, i: usize, context: String) {
+        if !(self.is_punct(i + 1, b"=")) {
+            return;
+        }
+        let mut t = i + 2;
+        if self.is_punct(t, b"&") {
+            t += 1;
+        }
+        if self.is_ident(t)
+            && (self.is_punct(t + 1, b",")
+                || self.is_punct(t + 1, b"}")
+                || self.is_punct(t + 1, b";"))
+        {
+            let w = RawWire {
+                target: s(self.text(t)),
+                how: s(self.text(i)),
+                context,
+                member: true,
+                line: self.toks[t].line,
+            };
+            self.out.wires.push(w);
+        }
+    }
+
+    fn after_member_access(&self, i: usize) -> bool {
+        i > 0 && (self.is_punct(i - 1, b".") || self.is_punct(i - 1, b"->"))
+    }
+
+    fn run(&mut self) {
+        let mut i = 0;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            match t.kind {
+                TokKind::DirStart => {
+                    i = self.directive(i);
+                    continue;
+                }
+                TokKind::Ident => {
+                    if let Some(next) = self.ident(i) {
+                        i = next;
+                        continue;
+                    }
+                }
+                TokKind::Punct => self.punct(i),
+                _ => {
+                    if self.st.depth == 0 {
+                        self.st.stmt.push(i);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn punct(&mut self, i: usize) {
+        match self.text(i) {
+            b"{" => {
+                if self.st.depth == 0 {
+                    self.open_top(i);
+                } else {
+                    self.st.depth += 1;
+                }
+            }
+            b"}" => {
+                if self.st.depth > 0 {
+                    self.st.depth -= 1;
+                    if self.st.depth == 0 {
+                        self.st.func = None;
+                        self.st.init = None;
+                        self.st.stmt.clear();
+                    }
+                }
+            }
+            b";" if self.st.depth == 0 => self.st.stmt.clear(),
+            _ => {
+                if self.st.depth == 0 {
+                    self.st.stmt.push(i);
+                }
+            }
+        }
+    }
+
+    /// Handles an identifier; returns the next index when it skipped ahead.
+    fn ident(&mut self, i: usize) -> Option<usize> {
+        let name = self.text(i);
+        let call = self.is_punct(i + 1, b"(");
+        if self.st.depth == 0 {
+            self.st.stmt.push(i);
+            if call {
+                self.wire_args(name, i + 1);
+            }
+            return None;
+        }
+        let caller = if let Some(f) = &self.st.func {
+            f.clone()
+        } else if let Some((var, _)) = &self.st.init {
+            var.clone()
+        } else {
+            // Struct, union and enum bodies: declarations only.
+            return None;
+        };
+        if call {
+            if SKIP_PARENS.contains(&name) {
+                return Some(self.skip_parens(i + 1, false));
+            }
+            if NOT_CALLS.contains(&name) || self.after_member_access(i) {
+                return None;
+            }
+            let c = RawCall {
+                caller,
+                callee: s(name),
+                line: self.toks[i].line,
+            };
+            self.out.calls.push(c);
+            self.wire_args(name, i + 1);
+        } else if self.after_member_access(i) {
+            let context = self
+                .st
+                .init
+                .as_ref()
+                .map(|(_, ty)| ty.clone())
+                .unwrap_or_default();
+            self.member_wire(i, context);
+        }
+        None
+    }
+
+    /// A `{` on file scope: decide what it opens.
+    fn open_top(&mut self, _i: usize) {
+        let stmt = std::mem::take(&mut self.st.stmt);
+        // `extern "C" {` wraps declarations without nesting them.
+        if let [.., a, b] = stmt[..]
+            && self.text(a) == b"extern"
+            && self.toks[b].kind == TokKind::Str
+        {
+            return;
+        }
+        self.st.depth = 1;
+        if let Some(eq) = stmt.iter().position(|&k| self.is_punct(k, b"=")) {
+            let var = stmt[..eq]
+                .iter()
+                .rev()
+                .find(|&&k| self.is_ident(k))
+                .map(|&k| s(self.text(k)));
+            let ty = stmt
+                .iter()
+                .position(|&k| matches!(self.text(k), b"struct" | b"union"))
+                .and_then(|p| stmt.get(p + 1))
+                .filter(|&&k| self.is_ident(k))
+                .map(|&k| s(self.text(k)))
+                .unwrap_or_default();
+            self.st.init = Some((var.unwrap_or_default(), ty));
+            return;
+        }
+        if let Some(def) = self.find_def(&stmt) {
+            self.st.func = Some(def.name.clone());
+            self.out.defs.push(def);
+        }
+    }
+
+    /// The function a file-scope declarator defines, if any.
+    fn find_def(&self, stmt: &[usize]) -> Option<RawDef> {
+        // (position in stmt of the name, open paren index in stmt)
+        let mut groups: Vec<(usize, usize, usize)> = Vec::new();
+        let mut level = 0i32;
+        let mut open_at: Option<(usize, usize)> = None;
+        for (p, &k) in stmt.iter().enumerate() {
+            let t = self.text(k);
+            if self.toks[k].kind != TokKind::Punct {
+                continue;
+            }
+            if t == b"(" {
+                if level == 0 && p > 0 && self.is_ident(stmt[p - 1]) {
+                    open_at = Some((p - 1, p));
+                }
+                level += 1;
+            } else if t == b")" {
+                level -= 1;
+                if level == 0
+                    && let Some((n, o)) = open_at.take()
+                {
+                    groups.push((n, o, p));
+                }
+                level = level.max(0);
+            }
+        }
+        let (n, o, c) = groups.into_iter().rev().find(|&(n, _, _)| {
+            let name = String::from_utf8_lossy(self.text(stmt[n]));
+            !ATTR_MACROS.contains(&name.as_ref())
+                && !NOT_CALLS.contains(&name.as_bytes())
+                && (n == 0 || !self.is_punct(stmt[n - 1], b")"))
+        })?;
+        let name_b = self.text(stmt[n]);
+        let mut flags = 0u8;
+        for &k in stmt {
+            match self.text(k) {
+                b"static" => flags |= STATIC,
+                b"__init" => flags |= INIT,
+                b"__exit" => flags |= EXIT,
+                _ => {}
+            }
+        }
+        let line = self.toks[stmt[n]].line;
+        let inner = &stmt[o + 1..c];
+        let first_arg_single = inner.first().is_some_and(|&k| self.is_ident(k))
+            && (inner.len() == 1 || self.is_punct(inner[1], b","));
+        if is_upper_macro(name_b) && first_arg_single && self.text(inner[0]) != b"void" {
+            let macro_name = s(name_b);
+            let arg = s(self.text(inner[0]));
+            let (name, syscall) = if macro_name.contains("SYSCALL_DEFINE") {
+                let prefix = if macro_name.starts_with("COMPAT") {
+                    "compat_sys_"
+                } else {
+                    "sys_"
+                };
+                (format!("{prefix}{arg}"), Some(arg))
+            } else {
+                (arg, None)
+            };
+            return Some(RawDef {
+                name,
+                line,
+                flags,
+                syscall,
+                definer: Some(macro_name),
+            });
+        }
+        Some(RawDef {
+            name: s(name_b),
+            line,
+            flags,
+            syscall: None,
+            definer: None,
+        })
+    }
+
+    fn snapshot(&self) -> State {
+        self.st.clone()
+    }
+
+    /// Handles a preprocessor line starting at `i`; returns the index after it.
+    fn directive(&mut self, i: usize) -> usize {
+        let mut end = i + 1;
+        while end < self.toks.len() && self.toks[end].kind != TokKind::DirEnd {
+            end += 1;
+        }
+        let word = self.text(i + 1);
+        match word {
+            b"define" if self.is_ident(i + 2) && i + 2 < end => self.define(i + 2, end),
+            b"if" | b"ifdef" | b"ifndef" => {
+                let at_if = self.snapshot();
+                self.cond.push(Cond {
+                    at_if,
+                    after_first: None,
+                });
+            }
+            b"elif" | b"else" | b"elifdef" | b"elifndef" => {
+                let now = self.snapshot();
+                if let Some(top) = self.cond.last_mut() {
+                    if top.after_first.is_none() {
+                        top.after_first = Some(now);
+                    }
+                    self.st = top.at_if.clone();
+                }
+            }
+            b"endif" => {
+                if let Some(top) = self.cond.pop()
+                    && let Some(after) = top.after_first
+                {
+                    self.st = after;
+                }
+            }
+            _ => {}
+        }
+        end + 1
+    }
+
+    /// `#define NAME[(params)] body`: a macro definition whose body's calls
+    /// are attributed to the macro.
+    fn define(&mut self, name_at: usize, end: usize) {
+        let name = s(self.text(name_at));
+        let mut body = name_at + 1;
+        if body < end
+            && self.is_punct(body, b"(")
+            && self.toks[body].start == self.toks[name_at].end
+        {
+            body = self.skip_parens(body, true);
+        }
+        self.out.defs.push(RawDef {
+            name: name.clone(),
+            line: self.toks[name_at].line,
+            flags: MACRO,
+            ..Default::default()
+        });
+        let mut k = body;
+        while k < end {
+            let t = self.toks[k];
+            if t.kind == TokKind::Ident && self.is_punct(k + 1, b"(") {
+                let callee = self.text(k);
+                let pasted = k > 0 && (self.is_punct(k - 1, b"##") || self.is_punct(k - 1, b"#"));
+                if SKIP_PARENS.contains(&callee) {
+                    k = self.skip_parens(k + 1, true);
+                    continue;
+                }
+                if !pasted
+                    && !NOT_CALLS.contains(&callee)
+                    && !self.after_member_access(k)
+                    && !self.is_punct(k + 2, b"##")
+                {
+                    self.out.calls.push(RawCall {
+                        caller: name.clone(),
+                        callee: s(callee),
+                        line: t.line,
+                    });
+                }
+            }
+            k += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(f: &FileFacts) -> Vec<(String, String, u32)> {
+        f.calls
+            .iter()
+            .map(|c| (c.caller.clone(), c.callee.clone(), c.line))
+            .collect()
+    }
+
+    #[test]
+    fn definitions_and_calls() {
+        let src = b"static int __init foo(int a)\n{\n\tif (bar(a))\n\t\treturn baz(a) + sizeof(int);\n\treturn 0;\n}\n";
+        let f = parse_c(src);
+        assert_eq!(f.defs.len(), 1);
+        assert_eq!(f.defs[0].name, "foo");
+        assert_eq!(f.defs[0].flags & (STATIC | INIT), STATIC | INIT);
+        assert_eq!(
+            calls(&f),
+            [
+                ("foo".into(), "bar".into(), 3),
+                ("foo".into(), "baz".into(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_strings_and_member_calls_are_not_calls() {
+        let src =
+            b"void f(void)\n{\n\t/* g(); */ // h();\n\tputs(\"i()\");\n\tops->j(1); s.k(2);\n}\n";
+        let f = parse_c(src);
+        let names: Vec<_> = f.calls.iter().map(|c| c.callee.as_str()).collect();
+        assert_eq!(names, ["puts"]);
+    }
+
+    #[test]
+    fn prototypes_and_attributes_are_not_definitions_or_calls() {
+        let src = b"int proto(int);\n__printf(1, 2) void logit(const char *fmt, ...)\n{\n}\n\
+int locked(void) __acquires(l) __releases(l)\n{\n\treturn 0;\n}\n\
+void g(void) { int x __attribute__((unused)); }\n";
+        let f = parse_c(src);
+        let defs: Vec<_> = f.defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(defs, ["logit", "locked", "g"]);
+        assert!(f.calls.is_empty(), "{:?}", f.calls);
+    }
+
+    #[test]
+    fn syscall_define_and_initialiser_wiring() {
+        let src = b"SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd, void __user *, arg)\n{\n\tkernel_kexec();\n}\n\
+static const struct file_operations fops = {\n\t.owner = THIS_MODULE,\n\t.unlocked_ioctl = my_ioctl,\n\t.read = &my_read,\n};\n\
+module_init(my_init);\n";
+        let f = parse_c(src);
+        assert_eq!(f.defs[0].name, "sys_reboot");
+        assert_eq!(f.defs[0].syscall.as_deref(), Some("reboot"));
+        assert_eq!(calls(&f), [("sys_reboot".into(), "kernel_kexec".into(), 3)]);
+        let w: Vec<_> = f
+            .wires
+            .iter()
+            .map(|w| (w.target.as_str(), w.how.as_str(), w.context.as_str()))
+            .collect();
+        assert!(w.contains(&("my_ioctl", "unlocked_ioctl", "file_operations")));
+        assert!(w.contains(&("my_read", "read", "file_operations")));
+        assert!(w.contains(&("my_init", "module_init", "")));
+    }
+
+    #[test]
+    fn ifdef_duplicated_openings_keep_depth() {
+        let src = b"void a(void)\n{\n#ifdef X\n\tif (x) {\n#else\n\tif (y) {\n#endif\n\t\tc1();\n\t}\n}\nvoid b(void)\n{\n\tc2();\n}\n";
+        let f = parse_c(src);
+        let defs: Vec<_> = f.defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(defs, ["a", "b"]);
+        assert_eq!(calls(&f)[1], ("b".into(), "c2".into(), 13));
+    }
+
+    #[test]
+    fn macro_bodies_attribute_calls_to_the_macro() {
+        let src = b"#define copy_page(to, from) __copy_page(to, from)\n#define X(a) a##_fn(a)\n";
+        let f = parse_c(src);
+        assert_eq!(f.defs[0].name, "copy_page");
+        assert_eq!(f.defs[0].flags, MACRO);
+        assert_eq!(calls(&f), [("copy_page".into(), "__copy_page".into(), 1)]);
+    }
+
+    #[test]
+    fn extern_c_and_registration_calls() {
+        let src = b"extern \"C\" {\nint f(void)\n{\n\treturn request_irq(irq, my_handler, 0, \"x\", d);\n}\n}\nRTE_INIT(my_ctor)\n{\n\tg();\n}\n";
+        let f = parse_c(src);
+        assert_eq!(f.defs[0].name, "f");
+        assert_eq!(f.wires[0].target, "my_handler");
+        assert_eq!(f.wires[0].how, "request_irq");
+        assert_eq!(f.defs[1].name, "my_ctor");
+        assert_eq!(f.defs[1].definer.as_deref(), Some("RTE_INIT"));
+    }
+}

@@ -1,0 +1,396 @@
+//! Phase 5 records for the evidence layer: for each function a commit
+//! touches, at one revision, its definitions, callers, callees, shortest
+//! chains to entry points, the entry kinds reached, and local practice for
+//! the constructs the diff adds. Every [`Finding`] carries a `git` command
+//! that reproduces it.
+
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use crate::error::CodeError;
+use crate::graph::{Chain, Limits};
+use crate::index::{CallSite, CodeIndex, Definition};
+use crate::practice::{dir_and_subsystem, extract_constructs, grep_command};
+use crate::wiring::EntryKind;
+
+/// Callers listed in a finding's text; the `callers` field has them all
+/// (up to [`MAX_CALLERS`]).
+const SHOWN: usize = 10;
+/// Call sites kept per function.
+pub const MAX_CALLERS: usize = 500;
+
+/// One Phase 5 record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The touched function the record is about.
+    pub function: String,
+    /// `definition`, `callers`, `callees`, `chain`, `entry_kinds` or `practice`.
+    pub topic: &'static str,
+    pub text: String,
+    /// A plain command that reproduces the record.
+    pub verified_by: String,
+    /// Set on the `callers` record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callers: Vec<CallSite>,
+    /// Set on the `entry_kinds` record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entry_kinds: Vec<String>,
+}
+
+/// The facts about one function at one revision, in the shape of the JSON
+/// contract (`"callers": [{"function", "file", "line"}]`, `"entry_kinds"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FunctionFacts {
+    pub function: String,
+    pub definitions: Vec<Definition>,
+    pub callers: Vec<CallSite>,
+    /// Distinct called names, in order of first call.
+    pub callees: Vec<String>,
+    pub entry_kinds: Vec<String>,
+    pub user_reachable: bool,
+    pub chains: Vec<Chain>,
+    /// True when a search bound cut the chains short.
+    pub truncated: bool,
+}
+
+/// The facts about `name` in `index`.
+pub fn function_facts(index: &CodeIndex, name: &str) -> FunctionFacts {
+    let reach = index.reach(name, Limits::default());
+    let mut callers = index.callers(name);
+    callers.truncate(MAX_CALLERS);
+    let mut callees: Vec<String> = Vec::new();
+    for c in index.callees(name) {
+        if !callees.contains(&c.function) {
+            callees.push(c.function);
+        }
+    }
+    FunctionFacts {
+        function: name.to_owned(),
+        definitions: index.definitions(name),
+        callers,
+        callees,
+        entry_kinds: reach.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+        user_reachable: reach.user_reachable(),
+        chains: reach.chains,
+        truncated: reach.truncated,
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-./:^~@{}".contains(c))
+        && !s.is_empty()
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The `git grep` that shows every hop of a chain.
+fn chain_command(chain: &Chain, rev: &str) -> String {
+    let mut cmd = "git grep -n -E".to_owned();
+    for (i, f) in chain.functions.iter().enumerate() {
+        let pat = match chain.entry.strip_prefix("syscall ") {
+            Some(sc) if i == 0 => format!("SYSCALL_DEFINE[0-9]\\({sc}\\b"),
+            _ => format!("\\b{f}\\b"),
+        };
+        cmd.push_str(&format!(" -e '{pat}'"));
+    }
+    cmd.push(' ');
+    cmd.push_str(&quote(rev));
+    cmd
+}
+
+fn kind_phrase(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Syscall => "syscall (user-reachable)",
+        EntryKind::Ioctl => "ioctl (user-reachable)",
+        EntryKind::Privileged => "privileged (reboot/kexec/module load)",
+        EntryKind::Init => "init (boot or module initialisation)",
+        EntryKind::Probe => "probe (driver probe/remove)",
+        EntryKind::Interrupt => "interrupt (interrupt handler)",
+        EntryKind::Pointer => "pointer (wired into an ops structure or callback)",
+        EntryKind::NoneFound => "none-found",
+    }
+}
+
+fn site(c: &CallSite) -> String {
+    if c.function.is_empty() {
+        format!("{}:{} (file scope)", c.file, c.line)
+    } else {
+        format!("{}:{} ({})", c.file, c.line, c.function)
+    }
+}
+
+/// Phase 5 findings for `functions` in an index built for revision `rev`.
+pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let r = quote(rev);
+    for name in functions {
+        let facts = function_facts(index, name);
+        let grep = format!("git grep -n -w {} {r}", quote(name));
+        let record = |topic, text: String, verified_by: String| Finding {
+            function: name.clone(),
+            topic,
+            text,
+            verified_by,
+            callers: Vec::new(),
+            entry_kinds: Vec::new(),
+        };
+        // Definitions.
+        let text = if facts.definitions.is_empty() {
+            format!("{name} at {rev}: no definition found in the tree")
+        } else {
+            let defs: Vec<String> = facts
+                .definitions
+                .iter()
+                .take(SHOWN)
+                .map(|d| {
+                    let mut notes = Vec::new();
+                    if d.is_macro {
+                        notes.push("macro".to_owned());
+                    }
+                    if d.is_asm {
+                        notes.push("assembly".to_owned());
+                    }
+                    if d.is_static {
+                        notes.push("static".to_owned());
+                    }
+                    if d.is_init {
+                        notes.push("__init".to_owned());
+                    }
+                    if let Some(sc) = &d.syscall {
+                        notes.push(format!("system call {sc}"));
+                    }
+                    let notes = if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", notes.join(", "))
+                    };
+                    format!("{}:{}{notes}", d.file, d.line)
+                })
+                .collect();
+            format!("{name} at {rev}: defined at {}", defs.join(", "))
+        };
+        out.push(record("definition", text, grep.clone()));
+        // Callers.
+        let all = index.callers(name);
+        let text = if all.is_empty() {
+            format!(
+                "no direct call sites of {name} at {rev} (it may be reached only through pointers)"
+            )
+        } else {
+            let mut fns: Vec<&str> = all.iter().map(|c| c.function.as_str()).collect();
+            fns.sort_unstable();
+            fns.dedup();
+            let shown: Vec<String> = all.iter().take(SHOWN).map(site).collect();
+            let more = if all.len() > SHOWN {
+                format!(" and {} more", all.len() - SHOWN)
+            } else {
+                String::new()
+            };
+            format!(
+                "callers of {name} at {rev}: {} call sites in {} functions: {}{more}",
+                all.len(),
+                fns.len(),
+                shown.join(", ")
+            )
+        };
+        let mut f = record("callers", text, grep.clone());
+        f.callers = facts.callers.clone();
+        out.push(f);
+        // Callees.
+        if !facts.callees.is_empty() {
+            let file = facts
+                .definitions
+                .iter()
+                .find(|d| !d.is_macro)
+                .or(facts.definitions.first());
+            let cmd = match file {
+                Some(d) => format!(
+                    "git grep -n -W -w {} {r} -- {}",
+                    quote(name),
+                    quote(&d.file)
+                ),
+                None => grep.clone(),
+            };
+            let text = format!("{name} at {rev} calls: {}", facts.callees.join(", "));
+            out.push(record("callees", text, cmd));
+        }
+        // Chains.
+        for c in &facts.chains {
+            let text = format!(
+                "call chain ({}, {}): {}",
+                c.kind.as_str(),
+                c.entry,
+                c.render()
+            );
+            out.push(record("chain", text, chain_command(c, rev)));
+        }
+        // Entry kinds.
+        let kinds: Vec<String> = facts
+            .chains
+            .iter()
+            .map(|c| format!("{} via {}", kind_phrase(c.kind), c.entry))
+            .collect();
+        let reach_note = if facts.user_reachable {
+            "reachable from unprivileged system calls or ioctls".to_owned()
+        } else {
+            "not reachable from unprivileged system calls or ioctls within the search bounds"
+                .to_owned()
+        };
+        let bounds = if facts.truncated {
+            " (search bounded at 8 calls and 64 callers per function)"
+        } else {
+            ""
+        };
+        let text = if kinds.is_empty() {
+            format!("entry kinds reached from {name} at {rev}: none found; {reach_note}{bounds}")
+        } else {
+            format!(
+                "entry kinds reached from {name} at {rev}: {}; {reach_note}{bounds}",
+                kinds.join("; ")
+            )
+        };
+        let cmd = facts
+            .chains
+            .first()
+            .map(|c| chain_command(c, rev))
+            .unwrap_or_else(|| grep.clone());
+        let mut f = record("entry_kinds", text, cmd);
+        f.entry_kinds = facts.entry_kinds.clone();
+        out.push(f);
+    }
+    out
+}
+
+/// Builds (or loads from the cache) the index of `tree_id` and returns the
+/// Phase 5 findings for `functions`, labelled with `rev_label`.
+pub fn phase5(
+    repo: &Repository,
+    rev_label: &str,
+    tree_id: Oid,
+    functions: &[String],
+) -> Result<Vec<Finding>, CodeError> {
+    let index = CodeIndex::open(repo, tree_id)?;
+    Ok(findings(&index, rev_label, functions))
+}
+
+/// Local-practice findings for the constructs in `added_lines` (a diff's
+/// added lines, without `+`) of `file`, attributed to `function`.
+pub fn practice_findings<S: AsRef<str>>(
+    index: &CodeIndex,
+    rev: &str,
+    function: &str,
+    file: &str,
+    added_lines: &[S],
+) -> Vec<Finding> {
+    let (dir, sub) = dir_and_subsystem(file);
+    let r = quote(rev);
+    extract_constructs(added_lines)
+        .into_iter()
+        .take(8)
+        .map(|c| {
+            let in_dir = index.practice_count(&c, &dir);
+            let in_sub = index.practice_count(&c, &sub);
+            let dir_label = if dir.is_empty() { "the top directory".to_owned() } else { dir.clone() };
+            let sub_label = if sub.is_empty() { "the tree".to_owned() } else { sub.clone() };
+            let text = if in_sub == 0 {
+                format!("local practice: `{c}` does not appear in {sub_label} at {rev}; the change introduces it there")
+            } else {
+                format!("local practice: `{c}` appears on {in_dir} lines in {dir_label} and {in_sub} lines in {sub_label} at {rev}")
+            };
+            Finding {
+                function: function.to_owned(),
+                topic: "practice",
+                text,
+                verified_by: grep_command(&c, &r, if sub.is_empty() { "." } else { &sub }),
+                callers: Vec::new(),
+                entry_kinds: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_carry_commands_and_contract_fields() {
+        let ix = CodeIndex::from_sources([
+            (
+                "kernel/reboot.c",
+                "SYSCALL_DEFINE1(reboot, int, cmd)\n{\n\tkernel_kexec();\n}\n",
+            ),
+            (
+                "kernel/kexec.c",
+                "void kernel_kexec(void)\n{\n\tenter_vmx_ops();\n}\n",
+            ),
+            (
+                "arch/powerpc/lib/copypage_power7.S",
+                "_GLOBAL(copypage_power7)\n\tbl enter_vmx_ops\n",
+            ),
+            (
+                "arch/powerpc/lib/vmx-helper.c",
+                "int enter_vmx_ops(void)\n{\n\tpreempt_disable();\n\treturn 1;\n}\n",
+            ),
+        ]);
+        let f = findings(&ix, "v6.1", &["enter_vmx_ops".to_owned()]);
+        let topics: Vec<_> = f.iter().map(|x| x.topic).collect();
+        assert_eq!(
+            topics,
+            ["definition", "callers", "callees", "chain", "entry_kinds"]
+        );
+        assert!(f.iter().all(|x| x.verified_by.starts_with("git grep")));
+        assert_eq!(f[1].callers.len(), 2);
+        assert!(
+            f[1].text
+                .contains("arch/powerpc/lib/copypage_power7.S:2 (copypage_power7)"),
+            "{}",
+            f[1].text
+        );
+        assert_eq!(f[1].verified_by, "git grep -n -w enter_vmx_ops v6.1");
+        assert_eq!(
+            f[3].text,
+            "call chain (privileged, syscall reboot): sys_reboot → kernel_kexec → enter_vmx_ops"
+        );
+        assert!(f[3].verified_by.contains("SYSCALL_DEFINE[0-9]\\(reboot\\b"));
+        assert_eq!(f[4].entry_kinds, ["privileged"]);
+        assert!(f[4].text.contains("not reachable from unprivileged"));
+        let json = serde_json::to_value(&f[1]).unwrap();
+        assert_eq!(json["callers"][0]["function"], "copypage_power7");
+        assert!(json["callers"][0]["file"].is_string() && json["callers"][0]["line"].is_u64());
+    }
+
+    #[test]
+    fn practice_records() {
+        let ix = CodeIndex::from_sources([
+            (
+                "arch/powerpc/lib/a.c",
+                "void __no_sanitize_address f(void) {}\n",
+            ),
+            (
+                "arch/powerpc/kernel/b.c",
+                "void __no_sanitize_address g(void) {}\n",
+            ),
+        ]);
+        let f = practice_findings(
+            &ix,
+            "v6.1",
+            "h",
+            "arch/powerpc/lib/vmx-helper.c",
+            &["int __no_sanitize_address h(void)"],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].text,
+            "local practice: `__no_sanitize_address` appears on 1 lines in arch/powerpc/lib/ and 2 lines in arch/powerpc/ at v6.1"
+        );
+        assert_eq!(
+            f[0].verified_by,
+            "git grep -n -w __no_sanitize_address v6.1 -- arch/powerpc/"
+        );
+    }
+}

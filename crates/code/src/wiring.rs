@@ -1,0 +1,165 @@
+//! Tables that say how a function pointer becomes reachable: which
+//! initialiser members, registration calls and file-scope macros wire a
+//! function to an entry point, and of which kind.
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of entry point a function can be reached from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A system call any user may make.
+    Syscall,
+    /// An ioctl (or a file operation reached through one).
+    Ioctl,
+    /// A system call that needs privilege: reboot, kexec, module loading.
+    Privileged,
+    /// Boot-only (`__init`) code, initcalls, `module_init`, constructors.
+    Init,
+    /// Driver probe/remove paths.
+    Probe,
+    /// Interrupt handlers.
+    Interrupt,
+    /// Wired into an ops structure or callback of unknown kind.
+    Pointer,
+    /// No entry point was found within the search bounds.
+    NoneFound,
+}
+
+impl EntryKind {
+    /// The name used in reports and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Syscall => "syscall",
+            EntryKind::Ioctl => "ioctl",
+            EntryKind::Privileged => "privileged",
+            EntryKind::Init => "init",
+            EntryKind::Probe => "probe",
+            EntryKind::Interrupt => "interrupt",
+            EntryKind::Pointer => "pointer",
+            EntryKind::NoneFound => "none-found",
+        }
+    }
+
+    /// True for kinds an unprivileged user can trigger.
+    pub fn user_reachable(self) -> bool {
+        matches!(self, EntryKind::Syscall | EntryKind::Ioctl)
+    }
+}
+
+/// System calls that need privilege (CAP_SYS_BOOT, CAP_SYS_MODULE, ...).
+pub const PRIVILEGED_SYSCALLS: &[&str] = &[
+    "reboot",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "swapon",
+    "swapoff",
+    "mount",
+    "umount",
+    "pivot_root",
+    "chroot",
+    "settimeofday",
+    "clock_settime",
+    "sethostname",
+    "setdomainname",
+    "acct",
+    "quotactl",
+    "iopl",
+    "ioperm",
+];
+
+/// Calls and file-scope macros that take a function as an argument: the
+/// argument positions (0-based) that carry one.
+pub fn registration_args(name: &str) -> Option<&'static [usize]> {
+    Some(match name {
+        "request_irq" | "request_percpu_irq" | "request_any_context_irq" | "request_nmi" => &[1],
+        "request_threaded_irq" => &[1, 2],
+        "devm_request_irq" | "devm_request_any_context_irq" => &[2],
+        "devm_request_threaded_irq" => &[2, 3],
+        "rte_intr_callback_register" => &[1],
+        "INIT_WORK" | "INIT_DELAYED_WORK" | "timer_setup" | "tasklet_init" | "tasklet_setup"
+        | "call_rcu" | "signal" | "rte_eal_alarm_set" => &[1],
+        "kthread_run"
+        | "kthread_create"
+        | "rte_eal_remote_launch"
+        | "rte_eal_mp_remote_launch"
+        | "atexit" => &[0],
+        "pthread_create" | "rte_thread_create" | "rte_thread_create_control" => &[2],
+        "rte_ctrl_thread_create" => &[3],
+        "__setup" | "early_param" => &[1],
+        _ if is_initcall_macro(name) => &[0],
+        _ => return None,
+    })
+}
+
+fn is_initcall_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "module_init" | "module_exit" | "__exitcall" | "console_initcall"
+    ) || (name.ends_with("initcall") || name.ends_with("initcall_sync"))
+}
+
+/// The kind of a registration call or macro (`how` is its name).
+pub fn classify_registration(how: &str) -> EntryKind {
+    match how {
+        "request_irq"
+        | "request_percpu_irq"
+        | "request_any_context_irq"
+        | "request_nmi"
+        | "request_threaded_irq"
+        | "devm_request_irq"
+        | "devm_request_any_context_irq"
+        | "devm_request_threaded_irq"
+        | "rte_intr_callback_register" => EntryKind::Interrupt,
+        "__setup" | "early_param" => EntryKind::Init,
+        _ if is_initcall_macro(how) => EntryKind::Init,
+        _ => EntryKind::Pointer,
+    }
+}
+
+/// Struct types whose members are reached through file-descriptor system calls.
+const FILE_OPS: &[&str] = &["file_operations", "proc_ops", "seq_operations"];
+
+/// The kind of an initialiser member `.member = fn` in a `struct context`
+/// (context may be empty when unknown).
+pub fn classify_member(member: &str, context: &str) -> EntryKind {
+    match member {
+        "unlocked_ioctl" | "compat_ioctl" | "ioctl" | "proc_ioctl" | "proc_compat_ioctl"
+        | "ndo_do_ioctl" | "ndo_eth_ioctl" | "ndo_siocdevprivate" | "ndo_siocbond"
+        | "ndo_siocwandev" => EntryKind::Ioctl,
+        "probe" | "probe_new" | "remove" | "remove_new" | "shutdown" | "disconnect" => {
+            EntryKind::Probe
+        }
+        _ if FILE_OPS.contains(&context) => EntryKind::Syscall,
+        _ => EntryKind::Pointer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_and_registrations_classify() {
+        assert_eq!(classify_member("unlocked_ioctl", ""), EntryKind::Ioctl);
+        assert_eq!(
+            classify_member("read", "file_operations"),
+            EntryKind::Syscall
+        );
+        assert_eq!(classify_member("read", "regmap_bus"), EntryKind::Pointer);
+        assert_eq!(classify_member("probe", "pci_driver"), EntryKind::Probe);
+        assert_eq!(
+            classify_registration("devm_request_irq"),
+            EntryKind::Interrupt
+        );
+        assert_eq!(classify_registration("late_initcall"), EntryKind::Init);
+        assert_eq!(
+            registration_args("request_threaded_irq"),
+            Some(&[1usize, 2][..])
+        );
+        assert_eq!(registration_args("printk"), None);
+    }
+}

@@ -1,0 +1,84 @@
+//! Building from a git tree, and the on-disk cache keyed by tree id.
+
+use git2::{Repository, Signature};
+use stablepick_code::{CodeIndex, EntryKind, phase5, tree_id};
+
+fn commit(repo: &Repository, files: &[(&str, &str)]) -> git2::Oid {
+    let workdir = repo.workdir().unwrap().to_path_buf();
+    let mut index = repo.index().unwrap();
+    for (path, body) in files {
+        let full = workdir.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(&full, body).unwrap();
+        index.add_path(std::path::Path::new(path)).unwrap();
+    }
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::now("T", "t@example.org").unwrap();
+    let parents: Vec<git2::Commit> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    let refs: Vec<&git2::Commit> = parents.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &refs)
+        .unwrap()
+}
+
+#[test]
+fn index_from_tree_is_cached_by_tree_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let c1 = commit(
+        &repo,
+        &[
+            (
+                "kernel/reboot.c",
+                "SYSCALL_DEFINE1(reboot, int, cmd)\n{\n\tkernel_kexec();\n}\n",
+            ),
+            (
+                "kernel/kexec.c",
+                "void kernel_kexec(void)\n{\n\tcopy_page(); // enter_vmx_ops();\n}\n",
+            ),
+            (
+                "arch/powerpc/lib/copypage_power7.S",
+                "_GLOBAL(copy_page)\n\tbl enter_vmx_ops\n",
+            ),
+            (
+                "arch/powerpc/lib/vmx-helper.c",
+                "int enter_vmx_ops(void)\n{\n\treturn 1;\n}\n",
+            ),
+            ("Documentation/x.txt", "enter_vmx_ops();\n"),
+        ],
+    );
+    let tree = tree_id(&repo, &c1.to_string()).unwrap();
+    let cache = CodeIndex::cache_file(&repo, tree);
+    assert!(!cache.exists());
+    let ix = CodeIndex::open(&repo, c1).unwrap();
+    assert!(cache.exists(), "opening writes the cache");
+    assert_eq!(ix.files().len(), 4);
+    let callers = ix.callers("enter_vmx_ops");
+    assert_eq!(callers.len(), 1);
+    assert_eq!(callers[0].file, "arch/powerpc/lib/copypage_power7.S");
+    assert_eq!(ix.entry_kinds("enter_vmx_ops"), [EntryKind::Privileged]);
+
+    // A second open reads the cache; a corrupt cache is rebuilt.
+    let again = CodeIndex::open(&repo, tree).unwrap();
+    assert_eq!(again.callers("enter_vmx_ops"), callers);
+    std::fs::write(&cache, b"SPCODE\x00\x01 broken").unwrap();
+    let rebuilt = CodeIndex::open(&repo, tree).unwrap();
+    assert_eq!(rebuilt.callers("enter_vmx_ops"), callers);
+    assert!(std::fs::read(&cache).unwrap().len() > 32, "rewritten");
+
+    // A commit that only touches a non-source file keeps the tree's code the
+    // same, but a new tree id gets its own cache entry.
+    let c2 = commit(
+        &repo,
+        &[("kernel/kexec.c", "void kernel_kexec(void)\n{\n}\n")],
+    );
+    let f = phase5(&repo, "HEAD", c2, &["enter_vmx_ops".to_owned()]).unwrap();
+    let entry = f.iter().find(|x| x.topic == "entry_kinds").unwrap();
+    assert_eq!(entry.entry_kinds, ["none-found"]);
+    assert!(CodeIndex::cache_file(&repo, tree_id(&repo, "HEAD").unwrap()).exists());
+}

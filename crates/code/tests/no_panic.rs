@@ -1,0 +1,72 @@
+//! The lexer and parsers accept any bytes without panicking.
+
+use proptest::prelude::*;
+use stablepick_code::{CodeIndex, extract_constructs, lexer, parse_file};
+
+const C_PIECES: &[&str] = &[
+    "{",
+    "}",
+    "(",
+    ")",
+    ";",
+    "=",
+    ".",
+    "->",
+    "#",
+    "#define X(a) f(a)\n",
+    "#if A\n",
+    "#else\n",
+    "#endif\n",
+    "/*",
+    "*/",
+    "//",
+    "\"",
+    "'",
+    "\\\n",
+    "\n",
+    "static ",
+    "int ",
+    "foo",
+    "bar(",
+    "SYSCALL_DEFINE2(",
+    "__init ",
+    ".probe = ",
+    "request_irq(",
+    ",",
+    "&",
+    "extern \"C\" ",
+    "\u{ff}",
+    "\0",
+    "bl ",
+    "call ",
+    ":",
+    "_GLOBAL(",
+];
+
+fn c_like() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(prop::sample::select(C_PIECES), 0..80)
+        .prop_map(|v| v.concat().into_bytes())
+}
+
+proptest! {
+    #[test]
+    fn lexer_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let toks = lexer::lex(&bytes);
+        for t in toks {
+            prop_assert!(t.start <= t.end && t.end as usize <= bytes.len());
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic(bytes in prop_oneof![c_like(), prop::collection::vec(any::<u8>(), 0..512)]) {
+        let _ = parse_file("a.c", &bytes);
+        let _ = parse_file("a.S", &bytes);
+        let ix = CodeIndex::from_sources([("d/a.c", bytes.clone()), ("d/b.S", bytes.clone())]);
+        for name in ["foo", "bar", "sys_foo", ""] {
+            let _ = ix.callers(name);
+            let _ = ix.reach(name, Default::default());
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = extract_constructs(&[text]);
+    }
+}
