@@ -1,0 +1,480 @@
+//! The SQLite store: messages parsed once, keyed by content hash and
+//! Message-ID, threaded over the whole archive, searchable with FTS5.
+//!
+//! Writes happen in batches, one transaction each, together with the
+//! position reached in the source: a killed import loses at most the batch
+//! in flight and a re-run resumes or skips (`INSERT OR IGNORE` on the key).
+
+use crate::error::Result;
+use crate::parse::Message;
+use crate::patch::{extract_diff, patch_id};
+use crate::series::{Mailbox, change_id};
+use crate::subject::parse_subject;
+use crate::thread::{ThreadInput, thread, thread_subject};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// An open mail store.
+pub struct MailStore {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS messages(
+  id INTEGER PRIMARY KEY,
+  hash INTEGER NOT NULL,
+  msgid TEXT NOT NULL,
+  synthetic INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  subject_key TEXT NOT NULL,
+  is_patch INTEGER NOT NULL,
+  from_name TEXT NOT NULL,
+  from_email TEXT NOT NULL,
+  date INTEGER,
+  in_reply_to TEXT,
+  refs TEXT NOT NULL,
+  body TEXT NOT NULL,
+  patch_id TEXT,
+  change_id TEXT,
+  parent INTEGER,
+  thread INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_key ON messages(hash, msgid);
+CREATE INDEX IF NOT EXISTS messages_msgid ON messages(msgid);
+CREATE INDEX IF NOT EXISTS messages_thread ON messages(thread);
+CREATE INDEX IF NOT EXISTS messages_subject ON messages(subject_key) WHERE is_patch = 1;
+CREATE INDEX IF NOT EXISTS messages_patch_id ON messages(patch_id) WHERE patch_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_change_id ON messages(change_id) WHERE change_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sources(
+  path TEXT PRIMARY KEY,
+  position INTEGER NOT NULL DEFAULT 0,
+  cursor TEXT
+);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+  subject, author, body, content='messages', content_rowid='id', detail=column
+);
+";
+
+/// Figures of one threading pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ThreadStats {
+    pub messages: usize,
+    pub changed: usize,
+    pub threads: usize,
+    pub elapsed: Duration,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub message_id: String,
+    pub date: Option<i64>,
+    pub author: String,
+    pub subject: String,
+}
+
+const MSG_COLS: &str =
+    "msgid, synthetic, subject, from_name, from_email, date, in_reply_to, refs, body, hash";
+
+fn row_to_message(r: &rusqlite::Row) -> rusqlite::Result<Message> {
+    let refs: String = r.get(7)?;
+    Ok(Message {
+        message_id: r.get(0)?,
+        synthetic_id: r.get(1)?,
+        subject: r.get(2)?,
+        from_name: r.get(3)?,
+        from_email: r.get(4)?,
+        date: r.get(5)?,
+        in_reply_to: r.get(6)?,
+        references: refs.split_whitespace().map(str::to_string).collect(),
+        body: r.get(8)?,
+        hash: r.get(9)?,
+    })
+}
+
+impl MailStore {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open(&path)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;
+             PRAGMA temp_store=MEMORY;",
+        )?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(MailStore { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of stored messages.
+    pub fn count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// Where a previous import of `source` stopped: (byte position, cursor).
+    pub fn source_position(&self, source: &str) -> Result<(u64, Option<String>)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT position, cursor FROM sources WHERE path = ?1",
+                [source],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, None)))
+    }
+
+    /// Stores a batch and the source position reached, atomically. Returns
+    /// how many messages were new.
+    pub fn insert_batch(
+        &mut self,
+        msgs: &[Message],
+        source: Option<(&str, u64, Option<&str>)>,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut new = 0;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO messages(hash, msgid, synthetic, subject, subject_key,
+                 is_patch, from_name, from_email, date, in_reply_to, refs, body, patch_id, change_id)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+            )?;
+            let mut fts = tx.prepare_cached(
+                "INSERT INTO fts(rowid, subject, author, body) VALUES (?1,?2,?3,?4)",
+            )?;
+            for m in msgs {
+                let s = parse_subject(&m.subject);
+                let is_patch = s.is_patch && !s.is_reply;
+                let pid = if is_patch {
+                    extract_diff(&m.body).and_then(patch_id)
+                } else {
+                    None
+                };
+                let cid = if is_patch { change_id(&m.body) } else { None };
+                let n = ins.execute(params![
+                    m.hash,
+                    m.message_id,
+                    m.synthetic_id,
+                    m.subject,
+                    s.subject.to_lowercase(),
+                    is_patch,
+                    m.from_name,
+                    m.from_email,
+                    m.date,
+                    m.in_reply_to,
+                    m.references.join(" "),
+                    m.body,
+                    pid,
+                    cid,
+                ])?;
+                if n > 0 {
+                    new += 1;
+                    let id = tx.last_insert_rowid();
+                    fts.execute(params![id, m.subject, m.author(), m.body])?;
+                }
+            }
+            if let Some((path, pos, cursor)) = source {
+                tx.execute(
+                    "INSERT INTO sources(path, position, cursor) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(path) DO UPDATE SET position = ?2, cursor = ?3",
+                    params![path, pos as i64, cursor],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Threads the whole archive again (JWZ) and stores parent and thread
+    /// of every message whose place changed.
+    pub fn rethread(&mut self) -> Result<ThreadStats> {
+        let start = Instant::now();
+        struct Row {
+            id: i64,
+            msgid: String,
+            chain: String,
+            subject: String,
+            parent: Option<i64>,
+            thread: Option<i64>,
+        }
+        let mut rows: Vec<Row> = Vec::new();
+        {
+            let mut st = self.conn.prepare(
+                "SELECT id, msgid, refs, in_reply_to, subject, parent, thread FROM messages ORDER BY id",
+            )?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let mut chain: String = r.get(2)?;
+                if let Some(irt) = r.get::<_, Option<String>>(3)? {
+                    // In-Reply-To is the nearest parent: it goes last.
+                    if chain
+                        .split_whitespace()
+                        .next_back()
+                        .is_none_or(|l| l != irt)
+                    {
+                        chain = chain
+                            .split_whitespace()
+                            .filter(|x| *x != irt)
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        chain.push(' ');
+                        chain.push_str(&irt);
+                    }
+                }
+                rows.push(Row {
+                    id: r.get(0)?,
+                    msgid: r.get(1)?,
+                    chain,
+                    subject: r.get(4)?,
+                    parent: r.get(5)?,
+                    thread: r.get(6)?,
+                });
+            }
+        }
+        let inputs: Vec<ThreadInput> = rows
+            .iter()
+            .map(|r| ThreadInput {
+                id: &r.msgid,
+                refs: r.chain.split_whitespace().collect(),
+                subject: thread_subject(&r.subject),
+                is_reply: parse_subject(&r.subject).is_reply,
+            })
+            .collect();
+        let t = thread(&inputs);
+        drop(inputs);
+        let mut changed = 0;
+        let mut roots = 0;
+        let tx = self.conn.transaction()?;
+        {
+            let mut up =
+                tx.prepare("UPDATE messages SET parent = ?1, thread = ?2 WHERE id = ?3")?;
+            for (i, r) in rows.iter().enumerate() {
+                let parent = t.parent[i].map(|p| rows[p as usize].id);
+                let th = rows[t.thread[i] as usize].id;
+                if t.thread[i] as usize == i {
+                    roots += 1;
+                }
+                if parent != r.parent || Some(th) != r.thread {
+                    up.execute(params![parent, th, r.id])?;
+                    changed += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(ThreadStats {
+            messages: rows.len(),
+            changed,
+            threads: roots,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// The stored message with this Message-ID (first one stored wins).
+    pub fn message(&self, message_id: &str) -> Result<Option<Message>> {
+        let id = crate::parse::clean_id(message_id);
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {MSG_COLS} FROM messages WHERE msgid = ?1 ORDER BY id LIMIT 1"),
+                [id],
+                row_to_message,
+            )
+            .optional()?)
+    }
+
+    /// Thread id of a message (None if unknown or not threaded yet).
+    pub fn thread_id(&self, message_id: &str) -> Result<Option<i64>> {
+        let id = crate::parse::clean_id(message_id);
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT thread FROM messages WHERE msgid = ?1 ORDER BY id LIMIT 1",
+                [id],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// All messages of a thread, in storage order.
+    pub fn thread_messages(&self, thread: i64) -> Result<Vec<Message>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {MSG_COLS} FROM messages WHERE thread = ?1 ORDER BY id"
+        ))?;
+        let v = st
+            .query_map([thread], row_to_message)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// Loads the thread of `message_id` plus the threads of other
+    /// revisions of its series (same bare subject and author, or same
+    /// change-id) into a [`Mailbox`]. Returns the mailbox and the index of
+    /// the message in it.
+    pub fn mailbox_for(&self, message_id: &str) -> Result<Option<(Mailbox, usize)>> {
+        let Some(th) = self.thread_id(message_id)? else {
+            return Ok(None);
+        };
+        let mut threads = vec![th];
+        {
+            let mut st = self.conn.prepare_cached(
+                "SELECT subject_key, from_email, change_id FROM messages
+                 WHERE thread = ?1 AND is_patch = 1",
+            )?;
+            let keys = st
+                .query_map([th], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut by_subject = self.conn.prepare_cached(
+                "SELECT DISTINCT thread FROM messages
+                 WHERE is_patch = 1 AND subject_key = ?1 AND from_email = ?2 AND thread IS NOT NULL",
+            )?;
+            let mut by_change = self.conn.prepare_cached(
+                "SELECT DISTINCT thread FROM messages WHERE change_id = ?1 AND thread IS NOT NULL",
+            )?;
+            for (key, email, cid) in keys.iter().take(64) {
+                for t in by_subject.query_map(params![key, email], |r| r.get::<_, i64>(0))? {
+                    let t = t?;
+                    if !threads.contains(&t) && threads.len() < 64 {
+                        threads.push(t);
+                    }
+                }
+                if let Some(cid) = cid {
+                    for t in by_change.query_map([cid], |r| r.get::<_, i64>(0))? {
+                        let t = t?;
+                        if !threads.contains(&t) && threads.len() < 64 {
+                            threads.push(t);
+                        }
+                    }
+                }
+            }
+        }
+        let mut msgs = Vec::new();
+        for t in threads {
+            msgs.extend(self.thread_messages(t)?);
+        }
+        let mb = Mailbox::new(msgs);
+        let idx = mb.get(message_id);
+        Ok(idx.map(|i| (mb, i)))
+    }
+
+    /// Patch messages whose inline diff has this patch-id.
+    pub fn by_patch_id(&self, pid: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT msgid FROM messages WHERE patch_id = ?1 ORDER BY date DESC, id DESC",
+        )?;
+        let v = st
+            .query_map([pid], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(v)
+    }
+
+    /// Patch messages with this bare subject (lower-cased), newest first,
+    /// with their author e-mail and name.
+    pub fn by_subject(&self, subject_key: &str) -> Result<Vec<(String, String, String)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT msgid, from_email, from_name FROM messages
+             WHERE is_patch = 1 AND subject_key = ?1 ORDER BY date DESC, id DESC",
+        )?;
+        let v = st
+            .query_map([subject_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// Full-text search. Plain words go to FTS5 (all must match);
+    /// `from:X` matches name or address, `subject:W` a subject word,
+    /// `since:YYYY-MM-DD` / `until:YYYY-MM-DD` bound the date.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        let mut fts_terms = Vec::new();
+        let mut wheres = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        for tok in query.split_whitespace() {
+            if let Some(v) = tok.strip_prefix("from:") {
+                args.push(format!("%{}%", v.to_lowercase()).into());
+                wheres.push(format!(
+                    "(lower(m.from_email) LIKE ?{n} OR lower(m.from_name) LIKE ?{n})",
+                    n = args.len()
+                ));
+            } else if let Some(v) = tok.strip_prefix("subject:") {
+                fts_terms.push(format!("subject : {}", fts_quote(v)));
+            } else if let Some(v) = tok.strip_prefix("since:") {
+                let t = parse_day(v).ok_or_else(|| {
+                    crate::Error::NotFound(format!("since: wants YYYY-MM-DD, got {v:?}"))
+                })?;
+                args.push(t.into());
+                wheres.push(format!("m.date >= ?{}", args.len()));
+            } else if let Some(v) = tok.strip_prefix("until:") {
+                let t = parse_day(v).ok_or_else(|| {
+                    crate::Error::NotFound(format!("until: wants YYYY-MM-DD, got {v:?}"))
+                })?;
+                args.push((t + 86_400).into());
+                wheres.push(format!("m.date < ?{}", args.len()));
+            } else {
+                fts_terms.push(fts_quote(tok));
+            }
+        }
+        let mut sql = String::from(
+            "SELECT m.msgid, m.date, m.from_name, m.from_email, m.subject FROM messages m",
+        );
+        if !fts_terms.is_empty() {
+            args.push(fts_terms.join(" AND ").into());
+            sql.push_str(" JOIN fts ON fts.rowid = m.id");
+            wheres.push(format!("fts MATCH ?{}", args.len()));
+        }
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        sql.push_str(&format!(" ORDER BY m.date DESC LIMIT {limit}"));
+        let mut st = self.conn.prepare(&sql)?;
+        let v = st
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                let name: String = r.get(2)?;
+                let email: String = r.get(3)?;
+                Ok(Hit {
+                    message_id: r.get(0)?,
+                    date: r.get(1)?,
+                    author: if name.is_empty() {
+                        email
+                    } else {
+                        format!("{name} <{email}>")
+                    },
+                    subject: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+}
+
+fn fts_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// `YYYY-MM-DD` → Unix seconds at 00:00 UTC.
+pub fn parse_day(s: &str) -> Option<i64> {
+    let mut it = s.split('-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some(crate::parse::days_from_civil(y, m, d) * 86_400)
+}
