@@ -202,54 +202,24 @@ impl Git {
 
     /// Commits reachable from `start` (inclusive) whose diff to their first
     /// parent touches any of `paths`, newest first. Merges are skipped, as
-    /// `git log -- paths` shows them only when they change the path. Stops
-    /// after `limit` hits or `max_scan` commits walked; the bool says whether
-    /// the scan was cut short.
+    /// `git log --no-merges -- paths` does. Stops after `limit` hits or
+    /// `max_scan` commits walked; the bool says whether the scan was cut short.
     pub fn log_paths(
         &self,
         start: Oid,
         paths: &[String],
-        author_email: Option<&str>,
         limit: usize,
         max_scan: usize,
     ) -> Result<(Vec<Oid>, bool)> {
         let mut walk = self.repo.revwalk()?;
         walk.push(start)?;
-        walk.set_sorting(git2::Sort::TIME)?;
         let mut hits = Vec::new();
-        let mut scanned = 0usize;
-        for oid in walk {
-            let oid = oid?;
-            scanned += 1;
-            if scanned > max_scan {
+        for (scanned, oid) in walk.enumerate() {
+            if scanned >= max_scan {
                 return Ok((hits, true));
             }
-            let c = self.repo.find_commit(oid)?;
-            if c.parent_count() > 1 {
-                continue;
-            }
-            if let Some(email) = author_email
-                && !c
-                    .author()
-                    .email_bytes()
-                    .eq_ignore_ascii_case(email.as_bytes())
-            {
-                continue;
-            }
-            let tree = c.tree()?;
-            let parent_tree = match c.parent(0) {
-                Ok(p) => Some(p.tree()?),
-                Err(_) => None,
-            };
-            let touched = paths.iter().any(|p| {
-                let now = tree.get_path(Path::new(p)).ok().map(|e| e.id());
-                let before = parent_tree
-                    .as_ref()
-                    .and_then(|t| t.get_path(Path::new(p)).ok())
-                    .map(|e| e.id());
-                now != before
-            });
-            if touched {
+            let oid = oid?;
+            if self.touches(oid, paths)? {
                 hits.push(oid);
                 if hits.len() >= limit {
                     break;
@@ -257,6 +227,56 @@ impl Git {
             }
         }
         Ok((hits, false))
+    }
+
+    /// Does non-merge commit `oid` change any of `paths` against its first
+    /// parent? Trees are compared level by level, so an unchanged top-level
+    /// directory costs one entry lookup.
+    pub fn touches(&self, oid: Oid, paths: &[String]) -> Result<bool> {
+        let c = self.repo.find_commit(oid)?;
+        if c.parent_count() > 1 {
+            return Ok(false);
+        }
+        let tree = c.tree()?;
+        let parent_tree = match c.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let Some(parent_tree) = parent_tree else {
+            return Ok(paths.iter().any(|p| tree.get_path(Path::new(p)).is_ok()));
+        };
+        if tree.id() == parent_tree.id() {
+            return Ok(false);
+        }
+        for p in paths {
+            if self.path_changed(&parent_tree, &tree, p)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn path_changed(&self, a: &git2::Tree, b: &git2::Tree, path: &str) -> Result<bool> {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let (mut ta, mut tb) = (a.clone(), b.clone());
+        for (i, part) in parts.iter().enumerate() {
+            let ea = ta.get_name(part).map(|e| (e.id(), e.kind()));
+            let eb = tb.get_name(part).map(|e| (e.id(), e.kind()));
+            match (ea, eb) {
+                (None, None) => return Ok(false),
+                (Some(x), Some(y)) if x.0 == y.0 => return Ok(false),
+                (Some(x), Some(y))
+                    if i + 1 < parts.len()
+                        && x.1 == Some(git2::ObjectType::Tree)
+                        && y.1 == Some(git2::ObjectType::Tree) =>
+                {
+                    ta = self.repo.find_tree(x.0)?;
+                    tb = self.repo.find_tree(y.0)?;
+                }
+                _ => return Ok(true),
+            }
+        }
+        Ok(false)
     }
 
     /// `git patch-id --stable` of a commit's diff to its first parent, or

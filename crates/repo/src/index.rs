@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 1;
+pub const INDEX_FORMAT: u32 = 2;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -154,6 +154,10 @@ struct Stored {
     mainline_tip: [u8; 20],
     releases: Vec<Release>,
     mainline: Vec<([u8; 20], u16)>,
+    /// Per mainline commit (same order): author id into `authors`, commit time.
+    mainline_meta: Vec<(u32, i64)>,
+    /// Lower-cased author e-mail addresses.
+    authors: Vec<String>,
     stable_commits: Vec<[u8; 20]>,
     fixes: Vec<([u8; 20], [u8; 20])>,
     reverts: Vec<([u8; 20], [u8; 20])>,
@@ -170,6 +174,8 @@ pub struct RepoIndex {
     fixed_by: HashMap<Oid, Vec<Oid>>,
     fixes_of: HashMap<Oid, Vec<Oid>>,
     reverted_by: HashMap<Oid, Vec<Oid>>,
+    /// Author id → positions in `stored.mainline`, newest first.
+    by_author: HashMap<u32, Vec<u32>>,
     pub stats: BuildStats,
 }
 
@@ -291,7 +297,15 @@ impl RepoIndex {
         for (rev, target) in &stored.reverts {
             reverted_by.entry(oid(target)).or_default().push(oid(rev));
         }
+        let mut by_author: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, (a, _)) in stored.mainline_meta.iter().enumerate() {
+            by_author.entry(*a).or_default().push(i as u32);
+        }
+        for list in by_author.values_mut() {
+            list.sort_by_key(|&i| std::cmp::Reverse(stored.mainline_meta[i as usize].1));
+        }
         RepoIndex {
+            by_author,
             stored,
             release_of,
             release_by_tag,
@@ -393,6 +407,29 @@ impl RepoIndex {
 
     pub fn commit_count(&self) -> usize {
         self.sorted.len()
+    }
+
+    /// Mainline commits by `email` (case-insensitive), newest first, with
+    /// their commit times.
+    pub fn commits_by_author(&self, email: &str) -> Vec<(Oid, i64)> {
+        let email = email.to_ascii_lowercase();
+        let Some(id) = self.stored.authors.iter().position(|a| *a == email) else {
+            return Vec::new();
+        };
+        self.by_author
+            .get(&(id as u32))
+            .map(|list| {
+                list.iter()
+                    .map(|&i| {
+                        let i = i as usize;
+                        (
+                            oid(&self.stored.mainline[i].0),
+                            self.stored.mainline_meta[i].1,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Resolves an abbreviated sha among the indexed commits.
@@ -516,6 +553,8 @@ fn save(path: &Path, stored: &Stored) -> Result<()> {
 /// Per-commit facts read from messages in the parallel scan.
 #[derive(Default)]
 struct Scan {
+    author: String,
+    time: i64,
     fixes: Vec<message::FixesRef>,
     reverts: Vec<String>,
     backport_of: Vec<String>,
@@ -534,7 +573,11 @@ fn scan_messages(git_dir: &Path, oids: &[Oid]) -> Result<Vec<Scan>> {
                 .map(|&o| {
                     let c = repo.find_commit(o)?;
                     let msg = String::from_utf8_lossy(c.message_bytes());
-                    Ok(scan_one(&msg))
+                    let mut s = scan_one(&msg);
+                    s.author =
+                        String::from_utf8_lossy(c.author().email_bytes()).to_ascii_lowercase();
+                    s.time = c.time().seconds();
+                    Ok(s)
                 })
                 .collect()
         })
@@ -566,6 +609,7 @@ fn scan_one(msg: &str) -> Scan {
         reverts: p.reverts,
         backport_of: p.backport_of,
         subject,
+        ..Default::default()
     }
 }
 
@@ -623,6 +667,18 @@ fn build(
     sorted.sort_unstable();
     let main_set: std::collections::HashSet<Oid> = main_oids.iter().copied().collect();
 
+    let mut authors: Vec<String> = Vec::new();
+    let mut author_ids: HashMap<String, u32> = HashMap::new();
+    let mainline_meta: Vec<(u32, i64)> = main_scan
+        .iter()
+        .map(|s| {
+            let id = *author_ids.entry(s.author.clone()).or_insert_with(|| {
+                authors.push(s.author.clone());
+                (authors.len() - 1) as u32
+            });
+            (id, s.time)
+        })
+        .collect();
     let mut fixes = Vec::new();
     let mut reverts = Vec::new();
     let mut unresolved = 0u32;
@@ -683,6 +739,8 @@ fn build(
             .into_iter()
             .map(|(o, r)| (to_bytes(o), r))
             .collect(),
+        mainline_meta,
+        authors,
         stable_commits: stable_all.into_iter().map(to_bytes).collect(),
         fixes,
         reverts,

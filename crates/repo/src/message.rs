@@ -130,10 +130,10 @@ pub fn parse(message: &str) -> ParsedMessage {
             if let Some(f) = parse_fixes_value(&trailer.value) {
                 parsed.fixes.push(f);
             }
-        } else if key == "cc" {
-            if let Some(cc) = parse_stable_cc(&trailer.value) {
-                parsed.stable_cc.push(cc);
-            }
+        } else if key == "cc"
+            && let Some(cc) = parse_stable_cc(&trailer.value)
+        {
+            parsed.stable_cc.push(cc);
         }
         parsed.trailers.push(trailer);
     }

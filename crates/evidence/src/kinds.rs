@@ -1,0 +1,358 @@
+//! What kind of change a diff is: the categories the stable rules treat
+//! differently (docs, tests, build files, device IDs, annotations, comments,
+//! new functions or APIs).
+
+use stablepick_repo::diff::{CommitDiff, FileDiff, is_c_like};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// Only comments or blank lines change.
+    CommentOnly,
+    /// Only attributes/annotations change (`__no_sanitize_address`, `__init`, …).
+    Annotation,
+    /// Makefile, Kconfig, meson.build and friends.
+    Build,
+    /// Entries added to a device-ID / match table.
+    DeviceId,
+    Docs,
+    Tests,
+    /// A new function definition or exported symbol / API.
+    NewFunction,
+    Binary,
+    /// Anything else: code whose behaviour changes.
+    Code,
+}
+
+impl ChangeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::CommentOnly => "comment-only",
+            ChangeKind::Annotation => "annotation",
+            ChangeKind::Build => "Makefile/Kconfig/build",
+            ChangeKind::DeviceId => "device-ID table",
+            ChangeKind::Docs => "documentation",
+            ChangeKind::Tests => "tests",
+            ChangeKind::NewFunction => "new function/API",
+            ChangeKind::Binary => "binary file",
+            ChangeKind::Code => "code",
+        }
+    }
+}
+
+pub fn is_docs(path: &str) -> bool {
+    path.starts_with("Documentation/")
+        || path.starts_with("doc/")
+        || path.starts_with("docs/")
+        || path.starts_with("man/")
+        || [".rst", ".md", ".txt", ".adoc"]
+            .iter()
+            .any(|e| path.ends_with(e))
+}
+
+pub fn is_test(path: &str) -> bool {
+    path.starts_with("tools/testing/")
+        || path.starts_with("app/test")
+        || path.starts_with("test/")
+        || path.starts_with("tests/")
+        || path.contains("/selftests/")
+        || path.contains("/test/")
+        || path.contains("/tests/")
+}
+
+pub fn is_build(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "Makefile"
+        || name.starts_with("Kconfig")
+        || name == "Kbuild"
+        || name == "meson.build"
+        || name == "meson_options.txt"
+        || name == "meson.options"
+        || name.ends_with(".mk")
+        || name.ends_with(".cmake")
+        || name == "CMakeLists.txt"
+        || name == "configure.ac"
+        || name == "Makefile.am"
+}
+
+const ANNOTATIONS: &[&str] = &[
+    "__no_sanitize_address",
+    "__no_kcsan",
+    "noinstr",
+    "notrace",
+    "noinline",
+    "__always_inline",
+    "__init",
+    "__exit",
+    "__initdata",
+    "__ro_after_init",
+    "__read_mostly",
+    "__maybe_unused",
+    "__must_check",
+    "__rcu",
+    "__user",
+    "__iomem",
+    "__percpu",
+    "__packed",
+    "__aligned",
+    "__cold",
+    "__weak",
+    "__visible",
+    "asmlinkage",
+    "__rte_unused",
+    "__rte_always_inline",
+    "__rte_noinline",
+    "__rte_experimental",
+    "__rte_internal",
+    "__rte_cold",
+    "__rte_hot",
+    "__rte_packed",
+];
+
+const DEVICE_ID_MARKERS: &[&str] = &[
+    "PCI_DEVICE(",
+    "PCI_VDEVICE(",
+    "PCI_DEVICE_SUB(",
+    "USB_DEVICE(",
+    "USB_DEVICE_AND_INTERFACE_INFO(",
+    "USB_VENDOR_AND_INTERFACE_INFO(",
+    "HID_USB_DEVICE(",
+    "HID_BLUETOOTH_DEVICE(",
+    "SDIO_DEVICE(",
+    "ACPI_ID(",
+    ".compatible =",
+    "RTE_PCI_DEVICE(",
+    "{ \"",
+    "DMI_MATCH(",
+];
+
+fn strip_comment(line: &str) -> &str {
+    let l = line.trim();
+    if l.starts_with("//")
+        || l.starts_with("/*")
+        || l.starts_with('*')
+        || l.starts_with("*/")
+        || l.starts_with('#')
+            && !l.starts_with("#include")
+            && !l.starts_with("#define")
+            && !l.starts_with("#if")
+            && !l.starts_with("#e")
+            && !l.starts_with("#undef")
+    {
+        ""
+    } else {
+        l
+    }
+}
+
+fn changes(f: &FileDiff, origin: char) -> impl Iterator<Item = &str> {
+    f.hunks
+        .iter()
+        .flat_map(|h| h.changes.iter())
+        .filter(move |c| c.0 == origin)
+        .map(|c| c.2.as_str())
+}
+
+fn without_annotations(line: &str) -> String {
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    words.retain(|w| !ANNOTATIONS.iter().any(|a| w.starts_with(a)));
+    words.join(" ")
+}
+
+fn is_function_header(line: &str) -> bool {
+    // A definition starts at column 0 with a type, has `name(`, no `;`.
+    !line.starts_with([' ', '\t', '#', '/', '*', '{', '}'])
+        && line.contains('(')
+        && !line.trim_end().ends_with(';')
+        && !line.contains('=')
+        && line
+            .split('(')
+            .next()
+            .is_some_and(|h| h.split_whitespace().count() >= 2)
+}
+
+/// Classifies a diff. Several kinds may apply; `Code` means none of the
+/// special categories explains every change.
+pub fn classify(diff: &CommitDiff) -> Vec<ChangeKind> {
+    let mut kinds: Vec<ChangeKind> = Vec::new();
+    fn add(kinds: &mut Vec<ChangeKind>, k: ChangeKind) {
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    let mut all_special = !diff.files.is_empty();
+    let mut code_comment_only = true;
+    let mut code_annotation_only = true;
+    let mut code_files = 0;
+    for f in &diff.files {
+        let p = f.path();
+        if f.binary {
+            add(&mut kinds, ChangeKind::Binary);
+            continue;
+        }
+        if is_docs(p) {
+            add(&mut kinds, ChangeKind::Docs);
+            continue;
+        }
+        if is_test(p) {
+            add(&mut kinds, ChangeKind::Tests);
+            continue;
+        }
+        if is_build(p) {
+            add(&mut kinds, ChangeKind::Build);
+            continue;
+        }
+        code_files += 1;
+        let added: Vec<&str> = changes(f, '+').collect();
+        let removed: Vec<&str> = changes(f, '-').collect();
+        let c_like = is_c_like(p) || p.ends_with(".S");
+        // Comment-only: every changed line is a comment or blank.
+        if !(c_like
+            && added
+                .iter()
+                .chain(&removed)
+                .all(|l| strip_comment(l).is_empty()))
+        {
+            code_comment_only = false;
+        }
+        // Annotation-only: the non-comment lines are equal once annotations
+        // are stripped, and at least one annotation changed.
+        let strip = |ls: &[&str]| -> Vec<String> {
+            ls.iter()
+                .map(|l| strip_comment(l))
+                .filter(|l| !l.is_empty())
+                .map(without_annotations)
+                .collect()
+        };
+        let (a, r) = (strip(&added), strip(&removed));
+        let touches_annotation = added
+            .iter()
+            .chain(&removed)
+            .any(|l| ANNOTATIONS.iter().any(|an| l.contains(an)));
+        if !(c_like && a == r && touches_annotation) {
+            code_annotation_only = false;
+        }
+        let id_lines = added
+            .iter()
+            .filter(|l| DEVICE_ID_MARKERS.iter().any(|m| l.contains(m)))
+            .count();
+        let non_trivial_added = added
+            .iter()
+            .filter(|l| !strip_comment(l).is_empty())
+            .count();
+        if id_lines > 0 && id_lines * 2 >= non_trivial_added && removed.len() <= 2 {
+            add(&mut kinds, ChangeKind::DeviceId);
+        }
+        let new_defs = added.iter().filter(|l| is_function_header(l)).count()
+            > removed.iter().filter(|l| is_function_header(l)).count();
+        let new_export = added.iter().any(|l| {
+            l.contains("EXPORT_SYMBOL") || (p.ends_with("version.map") && l.trim().ends_with(';'))
+        });
+        if (c_like && new_defs) || new_export {
+            add(&mut kinds, ChangeKind::NewFunction);
+        }
+    }
+    if code_files > 0 {
+        if code_comment_only {
+            add(&mut kinds, ChangeKind::CommentOnly);
+        } else if code_annotation_only {
+            add(&mut kinds, ChangeKind::Annotation);
+        } else if !kinds.contains(&ChangeKind::DeviceId) {
+            all_special = false;
+        }
+    }
+    if !all_special {
+        add(&mut kinds, ChangeKind::Code);
+    }
+    kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stablepick_repo::diff::Hunk;
+
+    fn file(path: &str, changes: &[(char, &str)]) -> FileDiff {
+        FileDiff {
+            new_path: Some(path.into()),
+            old_path: Some(path.into()),
+            status: 'M',
+            hunks: vec![Hunk {
+                changes: changes
+                    .iter()
+                    .map(|(o, t)| (*o, 1, t.to_string()))
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn kinds_of(files: Vec<FileDiff>) -> Vec<ChangeKind> {
+        classify(&CommitDiff {
+            files,
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn seed_fix_is_an_annotation() {
+        let k = kinds_of(vec![file(
+            "arch/powerpc/lib/vmx-helper.c",
+            &[
+                ('-', "int enter_vmx_ops(void)"),
+                ('+', "/*"),
+                (
+                    '+',
+                    " * Can be called from kexec copy_page() path with MMU off.",
+                ),
+                ('+', " */"),
+                ('+', "int __no_sanitize_address enter_vmx_ops(void)"),
+            ],
+        )]);
+        assert_eq!(k, vec![ChangeKind::Annotation]);
+    }
+
+    #[test]
+    fn categories() {
+        assert_eq!(
+            kinds_of(vec![file("Documentation/x.rst", &[('+', "text")])]),
+            vec![ChangeKind::Docs]
+        );
+        assert_eq!(
+            kinds_of(vec![file(
+                "drivers/usb/serial/option.c",
+                &[('+', "\t{ USB_DEVICE(0x1234, 0x5678) },")]
+            )]),
+            vec![ChangeKind::DeviceId]
+        );
+        assert_eq!(
+            kinds_of(vec![file(
+                "a.c",
+                &[('+', "/* a comment */"), ('-', "// old")]
+            )]),
+            vec![ChangeKind::CommentOnly]
+        );
+        assert_eq!(
+            kinds_of(vec![file(
+                "a.c",
+                &[('+', "\tif (!p)"), ('+', "\t\treturn -EINVAL;")]
+            )]),
+            vec![ChangeKind::Code]
+        );
+        assert_eq!(
+            kinds_of(vec![file(
+                "a.c",
+                &[('+', "int foo_new(int x)"), ('+', "{"), ('+', "}")]
+            )]),
+            vec![ChangeKind::NewFunction, ChangeKind::Code]
+        );
+        assert_eq!(
+            kinds_of(vec![file(
+                "arch/powerpc/kexec/Makefile",
+                &[('+', "KASAN_SANITIZE_core_$(BITS).o := n")]
+            )]),
+            vec![ChangeKind::Build]
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! stablepick-evidence: one collector per phase of a backport report.
+//!
+//! The principal type is [`Evidence`]: [`collect`] takes a commit, the
+//! opened repository ([`stablepick_repo::Git`]) and its index
+//! ([`stablepick_repo::RepoIndex`]), runs every phase collector, and returns
+//! the facts they established plus the [`Record`]s that state them — each
+//! with the plain command (`verified_by`) that reproduces it. Deciding and
+//! rendering happen elsewhere (`stablepick-verdict`, `stablepick-report`).
+//!
+//! ```no_run
+//! use stablepick_repo::{Git, RepoIndex, IndexOptions};
+//! let git = Git::open(std::path::Path::new("linux")).unwrap();
+//! let index = RepoIndex::open(&git, &IndexOptions::default()).unwrap();
+//! let oid = git.resolve_commit("HEAD").unwrap();
+//! let ev = stablepick_evidence::collect(&stablepick_evidence::Context::new(&git, &index), oid).unwrap();
+//! for r in &ev.records { println!("[Phase {}] {}  ({})", r.phase, r.text, r.verified_by); }
+//! ```
+
+pub mod kinds;
+// pub mod maintainers;
+mod phase1;
+mod phase2;
+mod phase3;
+mod phase6;
+// mod phase7;
+pub mod record;
+
+pub use kinds::ChangeKind;
+pub use record::Record;
+
+use stablepick_repo::diff::CommitDiff;
+use stablepick_repo::message::ParsedMessage;
+use stablepick_repo::release::ReleaseVersion;
+use stablepick_repo::{BackportVia, CommitInfo, Git, Oid, RepoIndex};
+
+/// What the collectors read from.
+pub struct Context<'a> {
+    pub git: &'a Git,
+    pub index: &'a RepoIndex,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(git: &'a Git, index: &'a RepoIndex) -> Context<'a> {
+        Context { git, index }
+    }
+}
+
+/// How a `Fixes:` sha resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixResolution {
+    Resolved(Oid),
+    /// Several commits share the prefix and nothing singled one out.
+    Ambiguous(Vec<Oid>),
+    NotFound,
+}
+
+/// A `Fixes:` tag and what it points at.
+#[derive(Debug, Clone)]
+pub struct FixTarget {
+    pub prefix: String,
+    pub quoted_subject: Option<String>,
+    pub resolution: FixResolution,
+    /// Subject of the resolved commit.
+    pub subject: Option<String>,
+    /// Does the quoted subject match the resolved commit's subject?
+    pub subject_matches: Option<bool>,
+    pub first_release: Option<String>,
+}
+
+impl FixTarget {
+    pub fn oid(&self) -> Option<Oid> {
+        match self.resolution {
+            FixResolution::Resolved(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+/// Per stable branch facts (Phase 6).
+#[derive(Debug, Clone)]
+pub struct BranchFacts {
+    pub name: String,
+    pub base: String,
+    /// The ref commands should name (`origin/23.11`).
+    pub display_ref: String,
+    pub version: Option<ReleaseVersion>,
+    pub backported_as: Option<Oid>,
+    pub backported_via: Option<BackportVia>,
+    /// The commit is already contained in the base release itself.
+    pub in_base: bool,
+    /// A Fixes target is in the branch (or `None` without resolvable Fixes).
+    pub bug_present: Option<bool>,
+    /// Branch commits with the same subject whose patch differs.
+    pub same_subject: Vec<Oid>,
+    /// (path, present at tip)
+    pub files_present: Vec<(String, bool)>,
+    /// (function, present at tip)
+    pub functions_present: Vec<(String, bool)>,
+}
+
+/// A MAINTAINERS section matching a touched file (Phase 7).
+#[derive(Debug, Clone)]
+pub struct MaintainerFacts {
+    pub section: String,
+    pub status: Option<String>,
+    pub maintainers: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub lists: Vec<String>,
+    pub files: Vec<String>,
+}
+
+/// Everything the collectors found for one commit.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub commit: CommitInfo,
+    pub message: ParsedMessage,
+    pub subsystem: Option<String>,
+    pub verb: Option<String>,
+    pub fixes: Vec<FixTarget>,
+    /// The commit this one reverts, if it is a revert.
+    pub reverts: Vec<Oid>,
+    pub diff: CommitDiff,
+    pub kinds: Vec<ChangeKind>,
+    pub first_release: Option<String>,
+    pub on_mainline: bool,
+    /// Later mainline commits with `Fixes: <this>`.
+    pub followup_fixes: Vec<Oid>,
+    pub reverted_by: Vec<Oid>,
+    pub branches: Vec<BranchFacts>,
+    pub maintainers: Vec<MaintainerFacts>,
+    pub records: Vec<Record>,
+    /// Phases with nothing to say yet, and why.
+    pub not_analysed: Vec<(u8, String)>,
+}
+
+impl Evidence {
+    pub fn records_of(&self, phase: u8) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(move |r| r.phase == phase)
+    }
+}
+
+/// Runs every collector over `oid`.
+pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
+    let commit = ctx.git.commit_info(oid)?;
+    let message = stablepick_repo::message::parse(&commit.message);
+    let (subsystem, verb) = stablepick_repo::message::subject_parts(&commit.subject);
+    let diff = stablepick_repo::diff::commit_diff(ctx.git, oid)?;
+    let mut ev = Evidence {
+        commit,
+        message,
+        subsystem,
+        verb,
+        fixes: Vec::new(),
+        reverts: Vec::new(),
+        kinds: kinds::classify(&diff),
+        diff,
+        first_release: None,
+        on_mainline: false,
+        followup_fixes: Vec::new(),
+        reverted_by: Vec::new(),
+        branches: Vec::new(),
+        maintainers: Vec::new(),
+        records: Vec::new(),
+        not_analysed: Vec::new(),
+    };
+    let trace = std::env::var_os("STABLEPICK_TRACE").is_some();
+    let mut t = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if trace {
+            eprintln!("stablepick: {what}: {:?}", t.elapsed());
+        }
+        t = std::time::Instant::now();
+    };
+    lap("diff");
+    phase1::collect(ctx, &mut ev)?;
+    lap("phase 1");
+    phase2::collect(ctx, &mut ev);
+    phase3::collect(ctx, &mut ev)?;
+    lap("phase 2-3");
+    ev.not_analysed.push((
+        4,
+        "mailing list not analysed: no mail archive given (--mail DB)".into(),
+    ));
+    ev.not_analysed
+        .push((5, "code semantics not analysed".into()));
+    phase6::collect(ctx, &mut ev)?;
+    lap("phase 6");
+    // phase7::collect(ctx, &mut ev);
+    lap("phase 7");
+    ev.records.sort_by_key(|r| r.phase);
+    Ok(ev)
+}
+
+/// `git` revision text for a commit in commands: the full sha.
+pub(crate) fn full(oid: Oid) -> String {
+    oid.to_string()
+}
+
+/// Subject of a commit for display, or `?` when it cannot be read.
+pub(crate) fn subject_of(git: &Git, oid: Oid) -> String {
+    git.commit_info(oid)
+        .map(|c| c.subject)
+        .unwrap_or_else(|_| "?".into())
+}

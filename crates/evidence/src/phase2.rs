@@ -1,0 +1,105 @@
+//! Phase 2, the diff: files, size, touched functions, kind of change.
+
+use crate::record::{Record, sh};
+use crate::{Context, Evidence, full};
+
+const P: u8 = 2;
+
+pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
+    let sha = full(ev.commit.oid);
+    let d = &ev.diff;
+    let files: Vec<String> = d
+        .files
+        .iter()
+        .map(|f| {
+            let rename = match (&f.old_path, &f.new_path, f.status) {
+                (Some(o), Some(n), 'R') => format!(" (renamed from {o} to {n})"),
+                _ => String::new(),
+            };
+            if f.binary {
+                format!("`{}` (binary){rename}", f.path())
+            } else {
+                format!(
+                    "`{}` (+{} -{}){rename}",
+                    f.path(),
+                    f.insertions,
+                    f.deletions
+                )
+            }
+        })
+        .collect();
+    let mut recs = vec![Record::new(
+        P,
+        format!(
+            "{} file(s) changed, {} insertion(s), {} deletion(s): {}",
+            d.files.len(),
+            d.insertions,
+            d.deletions,
+            files.join(", ")
+        ),
+        format!("git show --stat --format= {sha}"),
+    )];
+    let functions = d.functions();
+    let contexts = d.hunk_contexts();
+    let c_paths: Vec<String> = d
+        .files
+        .iter()
+        .filter(|f| !f.functions.is_empty())
+        .map(|f| sh(f.path()))
+        .collect();
+    if !functions.is_empty() {
+        recs.push(Record::new(
+            P,
+            format!(
+                "changed lines lie in function(s): {}",
+                functions
+                    .iter()
+                    .map(|f| format!("`{f}()`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "git show --function-context --format= {sha} -- {}",
+                c_paths.join(" ")
+            ),
+        ));
+    }
+    if !contexts.is_empty() {
+        recs.push(Record::new(
+            P,
+            format!(
+                "hunk headers show context: {}",
+                contexts
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!("git show --format= {sha} | grep '^@@'"),
+        ));
+    }
+    let kinds: Vec<&str> = ev.kinds.iter().map(|k| k.label()).collect();
+    recs.push(Record::new(
+        P,
+        format!("kind of change: {}", kinds.join(", ")),
+        format!("git show --format= {sha}"),
+    ));
+    if d.truncated {
+        recs.push(Record::new(
+            P,
+            format!(
+                "the patch is larger than {} MiB; the report shows only its beginning",
+                stablepick_repo::diff::MAX_PATCH_BYTES >> 20
+            ),
+            format!("git show --format= {sha} | wc -c"),
+        ));
+    }
+    if d.files.is_empty() {
+        recs.push(Record::new(
+            P,
+            "the commit changes no files against its first parent",
+            format!("git show --stat --format= {sha}"),
+        ));
+    }
+    ev.records.extend(recs);
+}

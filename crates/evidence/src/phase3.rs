@@ -1,0 +1,231 @@
+//! Phase 3, history: first releases, fix-of-fix chains, later fixes and
+//! reverts of this commit, the author's earlier work and recent activity on
+//! the touched files.
+
+use crate::record::{Record, sh};
+use crate::{Context, Evidence, full, subject_of};
+use stablepick_repo::{Oid, short};
+
+const P: u8 = 3;
+/// Walk limit for the per-path history questions, so a huge repository
+/// answers quickly and says when it stopped looking.
+const MAX_SCAN: usize = 10_000;
+
+/// The record stating which release first shipped `oid`.
+pub(crate) fn release_record(ctx: &Context, oid: Oid, what: &str) -> Record {
+    let sha = full(oid);
+    let main = sh(ctx.index.mainline_display());
+    match ctx.index.first_release(oid) {
+        Some(rel) => {
+            let verify = match ctx.index.previous_release(&rel.tag) {
+                Some(prev) => format!(
+                    "git merge-base --is-ancestor {sha} {} && ! git merge-base --is-ancestor {sha} {}",
+                    rel.tag, prev.tag
+                ),
+                None => format!("git merge-base --is-ancestor {sha} {}", rel.tag),
+            };
+            Record::new(P, format!("{what} first released in {}", rel.tag), verify)
+        }
+        None if ctx.index.in_mainline(oid) => {
+            let last = ctx.index.releases().last();
+            Record::new(
+                P,
+                match last {
+                    Some(l) => format!("{what} is not in any release yet (newer than {})", l.tag),
+                    None => format!("{what} is not in any release (no release tags found)"),
+                },
+                match last {
+                    Some(l) => format!("! git merge-base --is-ancestor {sha} {}", l.tag),
+                    None => "git tag --list".to_string(),
+                },
+            )
+        }
+        None => Record::new(
+            P,
+            format!(
+                "{what} is not on mainline ({})",
+                ctx.index.mainline_display()
+            ),
+            format!("! git merge-base --is-ancestor {sha} {main}"),
+        ),
+    }
+}
+
+pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
+    let oid = ev.commit.oid;
+    let sha = full(oid);
+    let main = sh(ctx.index.mainline_display());
+    let mut recs = Vec::new();
+
+    ev.first_release = ctx.index.first_release(oid).map(|r| r.tag.clone());
+    ev.on_mainline = ctx.index.in_mainline(oid);
+    recs.push(release_record(ctx, oid, "this commit"));
+
+    for f in &ev.fixes {
+        let Some(t) = f.oid() else { continue };
+        recs.push(release_record(
+            ctx,
+            t,
+            &format!(
+                "Fixes target {} (\"{}\")",
+                short(t),
+                f.subject.clone().unwrap_or_default()
+            ),
+        ));
+        // Fix-of-fix chain: follow the target's own Fixes upwards.
+        let mut chain = vec![t];
+        let mut cur = t;
+        while chain.len() < 6 {
+            let Some(&up) = ctx.index.fixes_of(cur).first() else {
+                break;
+            };
+            if chain.contains(&up) {
+                break;
+            }
+            chain.push(up);
+            cur = up;
+        }
+        if chain.len() > 1 {
+            let names: Vec<String> = chain
+                .iter()
+                .map(|o| format!("{} (\"{}\")", short(*o), subject_of(ctx.git, *o)))
+                .collect();
+            recs.push(Record::new(
+                P,
+                format!(
+                    "fix-of-fix chain: this commit fixes {}",
+                    names.join(", which fixes ")
+                ),
+                format!("git show -s --format=%B {} | grep -i '^Fixes:'", full(t)),
+            ));
+        }
+    }
+
+    ev.followup_fixes = ctx.index.fixed_by(oid).to_vec();
+    let grep_fixes = format!(
+        "git log --format='%H %s' -i --grep='^Fixes: *{}' {main}",
+        &sha[..8]
+    );
+    if ev.followup_fixes.is_empty() {
+        recs.push(Record::new(
+            P,
+            format!(
+                "no later commit on {} says `Fixes:` this commit",
+                ctx.index.mainline_display()
+            ),
+            grep_fixes,
+        ));
+    } else {
+        let list: Vec<String> = ev
+            .followup_fixes
+            .iter()
+            .map(|o| {
+                let rel = ctx
+                    .index
+                    .first_release(*o)
+                    .map(|r| r.tag.clone())
+                    .unwrap_or_else(|| "unreleased".into());
+                format!("{} (\"{}\", {rel})", short(*o), subject_of(ctx.git, *o))
+            })
+            .collect();
+        recs.push(Record::new(
+            P,
+            format!(
+                "later follow-up fix(es) of this commit — a backport needs them too: {}",
+                list.join(", ")
+            ),
+            grep_fixes,
+        ));
+    }
+    ev.reverted_by = ctx.index.reverted_by(oid).to_vec();
+    let grep_revert = format!("git log --format='%H %s' --grep='This reverts commit {sha}' {main}");
+    if ev.reverted_by.is_empty() {
+        recs.push(Record::new(
+            P,
+            format!("not reverted on {}", ctx.index.mainline_display()),
+            grep_revert,
+        ));
+    } else {
+        let list: Vec<String> = ev
+            .reverted_by
+            .iter()
+            .map(|o| format!("{} (\"{}\")", short(*o), subject_of(ctx.git, *o)))
+            .collect();
+        recs.push(Record::new(
+            P,
+            format!("REVERTED on mainline by {}", list.join(", ")),
+            grep_revert,
+        ));
+    }
+
+    // The author's earlier commits and recent activity on the touched files.
+    let paths: Vec<String> = ev.diff.paths();
+    if let (Some(&parent), false) = (ev.commit.parents.first(), paths.is_empty()) {
+        let quoted: Vec<String> = paths.iter().map(|p| sh(p)).collect();
+        // The index knows every mainline commit's author: only their
+        // commits older than this one need a tree comparison.
+        let mut mine = Vec::new();
+        for (o, t) in ctx.index.commits_by_author(&ev.commit.author_email) {
+            if t > ev.commit.commit_time || o == oid {
+                continue;
+            }
+            if ctx.git.touches(o, &paths)? {
+                mine.push(o);
+                if mine.len() >= 5 {
+                    break;
+                }
+            }
+        }
+        recs.push(Record::new(
+            P,
+            if mine.is_empty() {
+                format!(
+                    "author {} has no earlier mainline commits on the touched files",
+                    ev.commit.author_email
+                )
+            } else {
+                format!(
+                    "author {} touched these files before: {}",
+                    ev.commit.author_email,
+                    list(ctx, &mine)
+                )
+            },
+            format!(
+                "git log --oneline -5 --no-merges --author={} {}^ -- {}",
+                sh(&ev.commit.author_email),
+                sha,
+                quoted.join(" ")
+            ),
+        ));
+        let (recent, cut) = ctx.git.log_paths(parent, &paths, 5, MAX_SCAN)?;
+        recs.push(Record::new(
+            P,
+            if recent.is_empty() {
+                "no earlier commits on the touched files".to_string()
+            } else {
+                format!(
+                    "recent commits on the touched files: {}{}",
+                    list(ctx, &recent),
+                    if cut {
+                        format!(" (looked at the newest {MAX_SCAN} commits)")
+                    } else {
+                        String::new()
+                    }
+                )
+            },
+            format!(
+                "git log --oneline -5 --no-merges {sha}^ -- {}",
+                quoted.join(" ")
+            ),
+        ));
+    }
+    ev.records.extend(recs);
+    Ok(())
+}
+
+fn list(ctx: &Context, oids: &[Oid]) -> String {
+    oids.iter()
+        .map(|o| format!("{} (\"{}\")", short(*o), subject_of(ctx.git, *o)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,234 @@
+//! Phase 6, stable trees: per branch, is it already there (and as which
+//! commit), is the bug there, are the touched files and functions there.
+
+use crate::record::{Record, sh};
+use crate::{BranchFacts, Context, Evidence, full};
+use stablepick_repo::cfunc::defines_function;
+use stablepick_repo::diff::is_c_like;
+use stablepick_repo::{BackportVia, Oid, StableIndex, short};
+
+const P: u8 = 6;
+
+pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
+    if ctx.index.branches().is_empty() {
+        ev.records.push(Record::new(
+            P,
+            "no stable branches given or detected (use --stable BRANCH[=BASE])",
+            "git branch -a",
+        ));
+    }
+    for b in ctx.index.branches() {
+        let (facts, recs) = branch(ctx, ev, b)?;
+        ev.branches.push(facts);
+        ev.records.extend(recs);
+    }
+    Ok(())
+}
+
+/// Is `oid` contained in `base` (a tag or commit)? Uses the index when it
+/// can, git otherwise.
+fn in_base(ctx: &Context, oid: Oid, b: &StableIndex) -> stablepick_repo::Result<bool> {
+    if let Some(known) = ctx.index.in_release(oid, &b.branch.base) {
+        return Ok(known);
+    }
+    ctx.git.is_ancestor(oid, b.branch.base_commit())
+}
+
+fn branch(
+    ctx: &Context,
+    ev: &Evidence,
+    b: &StableIndex,
+) -> stablepick_repo::Result<(BranchFacts, Vec<Record>)> {
+    let oid = ev.commit.oid;
+    let sha = full(oid);
+    let name = &b.branch.name;
+    let r = sh(b.branch.display_ref());
+    let base = &b.branch.base;
+    let mut recs = Vec::new();
+    let mut facts = BranchFacts {
+        name: name.clone(),
+        base: base.clone(),
+        display_ref: b.branch.display_ref().to_string(),
+        version: b.branch.version.clone(),
+        backported_as: None,
+        backported_via: None,
+        in_base: false,
+        bug_present: None,
+        same_subject: Vec::new(),
+        files_present: Vec::new(),
+        functions_present: Vec::new(),
+    };
+
+    // Already there?
+    if in_base(ctx, oid, b)? {
+        facts.in_base = true;
+        recs.push(Record::new(
+            P,
+            format!("[{name}] the commit is already in the base {base} itself"),
+            format!("git merge-base --is-ancestor {sha} {base}"),
+        ));
+    } else if let Some(&st) = b.backported_as(oid).first() {
+        facts.backported_as = Some(st);
+        facts.backported_via = Some(BackportVia::Line);
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] already backported as {st} (backport line names {})",
+                short(oid)
+            ),
+            format!("git log --format='%H %s' --grep={sha} {r}"),
+        ));
+    } else {
+        for &cand in b.unmarked_with_subject(&ev.commit.subject) {
+            let (up, st) = (ctx.git.patch_id(oid)?, ctx.git.patch_id(cand)?);
+            if up.is_some() && up == st {
+                facts.backported_as = Some(cand);
+                facts.backported_via = Some(BackportVia::PatchId);
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] already backported as {cand}: no backport line, but the same patch-id"
+                    ),
+                    format!(
+                        "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
+                        full(cand)
+                    ),
+                ));
+                break;
+            }
+            facts.same_subject.push(cand);
+        }
+        if facts.backported_as.is_none() {
+            if !facts.same_subject.is_empty() {
+                let list: Vec<String> = facts.same_subject.iter().map(|o| short(*o)).collect();
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] a commit with the same subject is on the branch ({}) but its patch differs: an adapted backport, or a different change",
+                        list.join(", ")
+                    ),
+                    format!(
+                        "git log --format='%H %s' -F --grep={} {r}",
+                        sh(&ev.commit.subject)
+                    ),
+                ));
+            }
+            recs.push(Record::new(
+                P,
+                format!("[{name}] not yet backported (no backport line names it)"),
+                format!("git log --format='%H %s' --grep={sha} {r}"),
+            ));
+        }
+    }
+
+    // Bug present?
+    let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
+    if targets.is_empty() {
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] bug presence unknown: {}",
+                if ev.fixes.is_empty() {
+                    "no Fixes: tag"
+                } else {
+                    "the Fixes: tag resolves to no single commit"
+                }
+            ),
+            format!("git show -s --format=%B {sha} | grep -i '^Fixes:'"),
+        ));
+    }
+    for t in targets {
+        let ts = full(t);
+        if in_base(ctx, t, b)? {
+            facts.bug_present = Some(true);
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] bug present: Fixes target {} is in base {base}",
+                    short(t)
+                ),
+                format!("git merge-base --is-ancestor {ts} {base}"),
+            ));
+        } else if let Some(&st) = b.backported_as(t).first() {
+            facts.bug_present = Some(true);
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] bug present: Fixes target {} was itself backported to the branch as {}",
+                    short(t),
+                    short(st)
+                ),
+                format!("git log --format='%H %s' --grep={ts} {r}"),
+            ));
+        } else if b.has_own_commit(t) {
+            facts.bug_present = Some(true);
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] bug present: Fixes target {} is a commit of the branch",
+                    short(t)
+                ),
+                format!("git merge-base --is-ancestor {ts} {r}"),
+            ));
+        } else {
+            if facts.bug_present.is_none() {
+                facts.bug_present = Some(false);
+            }
+            let when = ctx
+                .index
+                .first_release(t)
+                .map(|x| format!("first released in {}", x.tag))
+                .unwrap_or_else(|| "not in any release".into());
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] bug not present: Fixes target {} ({when}) is not in {base} and was not backported",
+                    short(t)
+                ),
+                format!(
+                    "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
+                ),
+            ));
+        }
+    }
+
+    // Touched files and functions at the branch tip.
+    let tip = b.branch.tip();
+    for f in &ev.diff.files {
+        let path = f.old_path.clone().unwrap_or_else(|| f.path().to_string());
+        if f.status == 'A' {
+            continue;
+        }
+        let present = ctx.git.has_path(tip, &path);
+        facts.files_present.push((path.clone(), present));
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] `{path}` {} at the branch tip",
+                if present { "exists" } else { "does NOT exist" }
+            ),
+            format!("git cat-file -e {}:{}", b.branch.display_ref(), sh(&path)),
+        ));
+        if !present || !is_c_like(&path) {
+            continue;
+        }
+        let src = ctx.git.blob_text(tip, &path).unwrap_or_default();
+        for func in &f.functions {
+            let defined = defines_function(&src, func);
+            facts.functions_present.push((func.clone(), defined));
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] function `{func}()` {} in `{path}` at the branch tip",
+                    if defined {
+                        "is defined"
+                    } else {
+                        "is NOT defined"
+                    }
+                ),
+                format!("git grep -n -w {} {r} -- {}", sh(func), sh(&path)),
+            ));
+        }
+    }
+    Ok((facts, recs))
+}

@@ -1,0 +1,102 @@
+//! Phase 7, subsystem and maintainers: the MAINTAINERS sections (Linux or
+//! DPDK format) that cover the touched files, as of the commit itself.
+
+use crate::maintainers;
+use crate::record::{Record, sh};
+use crate::{Context, Evidence, MaintainerFacts, full};
+
+const P: u8 = 7;
+
+pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
+    let sha = full(ev.commit.oid);
+    let Some(text) = ctx.git.blob_text(ev.commit.oid, "MAINTAINERS") else {
+        ev.records.push(Record::new(
+            P,
+            "no MAINTAINERS file in the tree of this commit",
+            format!("git cat-file -e {sha}:MAINTAINERS"),
+        ));
+        return;
+    };
+    let sections = maintainers::parse(&text);
+    for path in ev.diff.paths() {
+        let matches = maintainers::matching(&sections, &path);
+        // The catch-all "THE REST" style sections only matter when nothing else matched.
+        let specific: Vec<_> = matches.iter().filter(|m| m.specificity > 1).collect();
+        let chosen: Vec<_> = if specific.is_empty() {
+            matches.iter().collect()
+        } else {
+            specific
+        };
+        if chosen.is_empty() {
+            ev.records.push(Record::new(
+                P,
+                format!("no MAINTAINERS section covers `{path}`"),
+                format!("git show {sha}:MAINTAINERS | grep -n '^F:'"),
+            ));
+            continue;
+        }
+        for m in chosen {
+            let s = m.section;
+            if ev.maintainers.iter().any(|x| x.section == s.name) {
+                if let Some(x) = ev.maintainers.iter_mut().find(|x| x.section == s.name)
+                    && !x.files.contains(&path)
+                {
+                    x.files.push(path.clone());
+                }
+                continue;
+            }
+            let mut text = format!("`{path}` is covered by \"{}\" (via `{}`)", s.name, m.pattern);
+            if let Some(st) = &s.status {
+                text.push_str(&format!("; status: {st}"));
+            }
+            if !s.maintainers.is_empty() {
+                text.push_str(&format!("; maintainers: {}", s.maintainers.join(", ")));
+            }
+            if !s.reviewers.is_empty() {
+                text.push_str(&format!("; reviewers: {}", s.reviewers.join(", ")));
+            }
+            if !s.lists.is_empty() {
+                text.push_str(&format!("; lists: {}", s.lists.join(", ")));
+            }
+            ev.records.push(Record::new(
+                P,
+                text,
+                format!(
+                    "git show {sha}:MAINTAINERS | grep -n -A12 -F {}",
+                    sh(&s.name)
+                ),
+            ));
+            ev.maintainers.push(MaintainerFacts {
+                section: s.name.clone(),
+                status: s.status.clone(),
+                maintainers: s.maintainers.clone(),
+                reviewers: s.reviewers.clone(),
+                lists: s.lists.clone(),
+                files: vec![path.clone()],
+            });
+        }
+    }
+    // Did a listed maintainer sign off?
+    let signers: Vec<String> = ev
+        .message
+        .trailers_named("Signed-off-by")
+        .map(|t| t.value.to_ascii_lowercase())
+        .collect();
+    for m in &ev.maintainers {
+        for person in &m.maintainers {
+            let email = person
+                .rsplit('<')
+                .next()
+                .unwrap_or(person)
+                .trim_end_matches('>')
+                .to_ascii_lowercase();
+            if !email.is_empty() && signers.iter().any(|s| s.contains(&email)) {
+                ev.records.push(Record::new(
+                    P,
+                    format!("maintainer {person} of \"{}\" signed off the commit", m.section),
+                    format!("git show -s --format='%(trailers:key=Signed-off-by)' {sha}"),
+                ));
+            }
+        }
+    }
+}

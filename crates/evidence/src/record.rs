@@ -1,0 +1,57 @@
+//! The unit of evidence: one claim and the command that reproduces it.
+
+/// One line of a report: what was found, in which phase, and the plain
+/// command a reader runs (in the repository) to see it for themselves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Record {
+    pub phase: u8,
+    pub text: String,
+    pub verified_by: String,
+}
+
+impl Record {
+    pub fn new(phase: u8, text: impl Into<String>, verified_by: impl Into<String>) -> Record {
+        Record {
+            phase,
+            text: text.into(),
+            verified_by: verified_by.into(),
+        }
+    }
+}
+
+/// Quotes `s` for a POSIX shell when it holds anything but safe characters.
+pub fn sh(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@+,^~".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Escapes a literal string for `git log --grep` (basic regular expression).
+pub fn grep_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.[]*^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(sh("v6.1"), "v6.1");
+        assert_eq!(sh("a b"), "'a b'");
+        assert_eq!(sh("it's"), r"'it'\''s'");
+        assert_eq!(grep_literal("a.b[1]"), r"a\.b\[1\]");
+    }
+}

@@ -1,0 +1,116 @@
+//! The JSON contract.
+
+use stablepick_evidence::{Evidence, FixResolution, Record};
+use stablepick_verdict::Decision;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FixJson {
+    /// Full sha of the target; `null` when the tag resolves to no single commit.
+    pub sha: Option<String>,
+    pub first_release: Option<String>,
+    /// The abbreviated sha as written.
+    pub prefix: String,
+    /// `resolved`, `ambiguous` or `not-found`.
+    pub resolution: &'static str,
+    pub subject: Option<String>,
+    pub subject_matches: Option<bool>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BranchJson {
+    pub branch: String,
+    pub base: String,
+    pub backported_as: Option<String>,
+    pub bug_present: Option<bool>,
+    pub verdict: Option<&'static str>,
+    /// `line` or `patch-id` when backported.
+    pub backported_via: Option<&'static str>,
+    pub in_base: bool,
+    pub score: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub commit: String,
+    pub subject: String,
+    pub first_release: Option<String>,
+    pub fixes: Vec<FixJson>,
+    pub branches: Vec<BranchJson>,
+    pub verdict: Option<&'static str>,
+    pub score: Option<f64>,
+    pub records: Vec<Record>,
+    pub author: String,
+    pub subsystem: Option<String>,
+    pub kinds: Vec<&'static str>,
+    pub files: Vec<String>,
+    pub functions: Vec<String>,
+    pub insertions: usize,
+    pub deletions: usize,
+    pub followup_fixes: Vec<String>,
+    pub reverted_by: Vec<String>,
+    pub phases_not_analysed: Vec<u8>,
+}
+
+impl Report {
+    pub fn new(ev: &Evidence, d: &Decision) -> Report {
+        let mut records = ev.records.clone();
+        records.extend(d.records.iter().cloned());
+        records.sort_by_key(|r| r.phase);
+        Report {
+            commit: ev.commit.oid.to_string(),
+            subject: ev.commit.subject.clone(),
+            first_release: ev.first_release.clone(),
+            fixes: ev
+                .fixes
+                .iter()
+                .map(|f| FixJson {
+                    sha: f.oid().map(|o| o.to_string()),
+                    first_release: f.first_release.clone(),
+                    prefix: f.prefix.clone(),
+                    resolution: match f.resolution {
+                        FixResolution::Resolved(_) => "resolved",
+                        FixResolution::Ambiguous(_) => "ambiguous",
+                        FixResolution::NotFound => "not-found",
+                    },
+                    subject: f.subject.clone(),
+                    subject_matches: f.subject_matches,
+                })
+                .collect(),
+            branches: ev
+                .branches
+                .iter()
+                .map(|b| {
+                    let dec = d.branches.iter().find(|x| x.branch == b.name);
+                    BranchJson {
+                        branch: b.name.clone(),
+                        base: b.base.clone(),
+                        backported_as: b.backported_as.map(|o| o.to_string()),
+                        bug_present: b.bug_present,
+                        verdict: dec.and_then(|x| x.verdict).map(|v| v.as_str()),
+                        backported_via: b.backported_via.map(|v| match v {
+                            stablepick_repo::BackportVia::Line => "line",
+                            stablepick_repo::BackportVia::PatchId => "patch-id",
+                        }),
+                        in_base: b.in_base,
+                        score: dec.map(|x| x.score).unwrap_or(0.0),
+                        reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+            verdict: d.verdict.map(|v| v.as_str()),
+            score: d.score,
+            records,
+            author: format!("{} <{}>", ev.commit.author_name, ev.commit.author_email),
+            subsystem: ev.subsystem.clone(),
+            kinds: ev.kinds.iter().map(|k| k.label()).collect(),
+            files: ev.diff.paths(),
+            functions: ev.diff.functions(),
+            insertions: ev.diff.insertions,
+            deletions: ev.diff.deletions,
+            followup_fixes: ev.followup_fixes.iter().map(|o| o.to_string()).collect(),
+            reverted_by: ev.reverted_by.iter().map(|o| o.to_string()).collect(),
+            phases_not_analysed: ev.not_analysed.iter().map(|(p, _)| *p).collect(),
+        }
+    }
+}

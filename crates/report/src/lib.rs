@@ -1,0 +1,35 @@
+//! stablepick-report: renders evidence and a decision; no analysis here.
+//!
+//! The principal type is [`Report`], the JSON contract other tools read:
+//! `{"commit", "subject", "first_release", "fixes": [{"sha", "first_release"}],
+//! "branches": [{"branch", "base", "backported_as", "bug_present", "verdict"}],
+//! "verdict", "score", "records": [{"phase", "text", "verified_by"}]}` — fields
+//! may be added, never renamed or dropped. [`markdown`] renders the same
+//! content in the layout of the reports maintainers already read: phase
+//! headings, `Record:` lines, a verification list, the verdict, the patch.
+//!
+//! ```no_run
+//! # fn f(ev: &stablepick_evidence::Evidence, d: &stablepick_verdict::Decision) {
+//! let json = serde_json::to_string_pretty(&stablepick_report::Report::new(ev, d)).unwrap();
+//! let md = stablepick_report::markdown(ev, d);
+//! # }
+//! ```
+
+mod json;
+mod markdown;
+
+pub use json::{BranchJson, FixJson, Report};
+pub use markdown::markdown;
+
+/// The phase titles of the report, 1-based.
+pub const PHASES: [&str; 9] = [
+    "Commit Message Forensics",
+    "Diff Analysis",
+    "Git History Investigation",
+    "Mailing List And External Research",
+    "Code Semantic Analysis",
+    "Cross-Referencing And Stable Tree Analysis",
+    "Subsystem And Maintainer Context",
+    "Impact And Risk Assessment",
+    "Final Synthesis",
+];

@@ -1,0 +1,69 @@
+//! The Markdown report, in the layout of the seed reports.
+
+use crate::PHASES;
+use stablepick_evidence::{Evidence, Record};
+use stablepick_verdict::Decision;
+use std::fmt::Write;
+
+pub fn markdown(ev: &Evidence, d: &Decision) -> String {
+    let mut out = String::new();
+    let c = &ev.commit;
+    let _ = writeln!(out, "From: {} <{}>", c.author_name, c.author_email);
+    let _ = writeln!(out, "Commit: {}", c.oid);
+    let _ = writeln!(out);
+    for line in c.message.trim_end().lines() {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "---");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Every record below was established from the repository; run its command in the repository to check it."
+    );
+    let mut all: Vec<&Record> = ev.records.iter().chain(d.records.iter()).collect();
+    all.sort_by_key(|r| r.phase);
+    for (i, title) in PHASES.iter().enumerate() {
+        let phase = (i + 1) as u8;
+        let _ = writeln!(out, "\n## Phase {phase}: {title}");
+        let mut any = false;
+        for r in all.iter().filter(|r| r.phase == phase) {
+            any = true;
+            let _ = writeln!(out, "Record: {}", r.text);
+            let _ = writeln!(out, "  (verified by: `{}`)", r.verified_by);
+            let _ = writeln!(out);
+        }
+        for (_, why) in ev.not_analysed.iter().filter(|(p, _)| *p == phase) {
+            any = true;
+            let _ = writeln!(out, "Not analysed: {why}.");
+        }
+        if !any {
+            let _ = writeln!(out, "Not analysed.");
+        }
+    }
+    let _ = writeln!(out, "\n## Verification");
+    for r in &all {
+        let first = r.text.lines().next().unwrap_or("");
+        let _ = writeln!(out, "- [Phase {}] `{}` — {}", r.phase, r.verified_by, first);
+    }
+    let _ = writeln!(out, "\n## Verdict");
+    for b in &d.branches {
+        let v = b.verdict.map(|v| v.as_str()).unwrap_or("undecided");
+        let _ = writeln!(
+            out,
+            "- {} (base {}): **{v}** — {}",
+            b.branch, b.base, b.reason
+        );
+    }
+    let overall = d
+        .verdict
+        .map(|v| v.as_str())
+        .unwrap_or("UNDECIDED (no stable branches)");
+    let _ = writeln!(out, "\n**{overall}**\n");
+    out.push_str(&ev.diff.diffstat);
+    let _ = writeln!(out);
+    out.push_str(&ev.diff.patch);
+    if ev.diff.truncated {
+        let _ = writeln!(out, "\n[patch truncated]");
+    }
+    out
+}

@@ -1,0 +1,213 @@
+//! The stable rules, hard rules first. Every rule that decides a branch
+//! becomes a Phase 9 record carrying the command that shows its premise.
+
+use crate::{BranchDecision, Decision, Verdict};
+use stablepick_evidence::{BranchFacts, ChangeKind, Evidence, Record};
+use stablepick_repo::short;
+
+const P: u8 = 9;
+
+/// Score for a YES carried by an explicit `Cc: stable` nomination.
+const SCORE_CC_STABLE: f64 = 0.95;
+/// Score for a YES carried by a `Fixes:` target present in the branch.
+const SCORE_FIXES_PRESENT: f64 = 0.8;
+/// Score for a NO where nothing argues for the commit.
+const SCORE_NO_SIGNAL: f64 = 0.1;
+
+pub fn decide(ev: &Evidence) -> Decision {
+    let sha = ev.commit.oid.to_string();
+    let mut records = Vec::new();
+    let mut branches = Vec::new();
+    for b in &ev.branches {
+        let (verdict, score, reason, verify) = decide_branch(ev, b, &sha);
+        records.push(Record::new(
+            P,
+            format!("[{}] {} — {}", b.name, verdict.as_str(), reason),
+            verify,
+        ));
+        branches.push(BranchDecision {
+            branch: b.name.clone(),
+            base: b.base.clone(),
+            verdict: Some(verdict),
+            score,
+            reason,
+        });
+    }
+    checklist(ev, &sha, &mut records);
+    let verdict = if branches.is_empty() {
+        None
+    } else if branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
+        Some(Verdict::Yes)
+    } else {
+        Some(Verdict::No)
+    };
+    let score = branches
+        .iter()
+        .filter(|b| b.verdict == Some(Verdict::Yes))
+        .map(|b| b.score)
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))))
+        .or_else(|| branches.iter().map(|b| b.score).reduce(f64::max));
+    Decision {
+        branches,
+        verdict,
+        score,
+        records,
+    }
+}
+
+fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, String, String) {
+    let r = &b.display_ref;
+    let show = format!("git show -s --format=%B {sha}");
+    if let Some(st) = b.backported_as {
+        return (
+            Verdict::No,
+            0.0,
+            format!("already backported as {}: no new work", short(st)),
+            format!("git log --format='%H %s' --grep={sha} {r}"),
+        );
+    }
+    if b.in_base {
+        return (
+            Verdict::No,
+            0.0,
+            format!("already contained in {}", b.base),
+            format!("git merge-base --is-ancestor {sha} {}", b.base),
+        );
+    }
+    if ev.message.noautosel() {
+        return (
+            Verdict::No,
+            0.0,
+            "the author opted out (stable+noautosel)".into(),
+            format!("{show} | grep -i 'stable+noautosel'"),
+        );
+    }
+    if !ev.reverted_by.is_empty() {
+        return (
+            Verdict::No,
+            0.02,
+            format!("reverted upstream by {}", short(ev.reverted_by[0])),
+            format!("git log --format='%H %s' --grep='This reverts commit {sha}'"),
+        );
+    }
+    if b.bug_present == Some(false) {
+        return (
+            Verdict::No,
+            0.02,
+            "the bug it fixes is not in this branch".into(),
+            format!("{show} | grep -i '^Fixes:'"),
+        );
+    }
+    let min_hint = ev
+        .message
+        .stable_cc
+        .iter()
+        .filter_map(|c| c.min_version.clone())
+        .min();
+    if let (Some(min), Some(v)) = (&min_hint, &b.version) {
+        // Compare on the components both name: `5.10.x` vs branch 5.10.
+        let n = min.len().min(v.0.len());
+        if v.0[..n] < min[..n] {
+            return (
+                Verdict::No,
+                0.05,
+                format!(
+                    "the stable hint asks for {}+ only",
+                    min.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                ),
+                format!("{show} | grep -i '^Cc:.*stable'"),
+            );
+        }
+    }
+    if !b.files_present.is_empty() && b.files_present.iter().all(|(_, p)| !p) {
+        return (
+            Verdict::No,
+            0.03,
+            "none of the touched files exist in this branch".into(),
+            format!(
+                "git cat-file -e {r}:{}",
+                b.files_present.first().map(|f| f.0.as_str()).unwrap_or("")
+            ),
+        );
+    }
+    if ev.message.cc_stable() {
+        return (
+            Verdict::Yes,
+            SCORE_CC_STABLE,
+            "nominated for stable (Cc: stable) and applicable to this branch".into(),
+            format!("{show} | grep -i '^Cc:.*stable'"),
+        );
+    }
+    if b.bug_present == Some(true) {
+        return (
+            Verdict::Yes,
+            SCORE_FIXES_PRESENT,
+            "fixes a bug that is present in this branch".into(),
+            format!("{show} | grep -i '^Fixes:'"),
+        );
+    }
+    (
+        Verdict::No,
+        SCORE_NO_SIGNAL,
+        "no stable nomination and no Fixes: target in this branch; nothing argues for a backport"
+            .into(),
+        format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'"),
+    )
+}
+
+/// The stable-kernel-rules checklist, as far as the evidence answers it.
+fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
+    let lines = ev.diff.insertions + ev.diff.deletions;
+    records.push(Record::new(
+        P,
+        format!(
+            "size: {lines} changed lines in {} file(s) ({} the 100-line guideline)",
+            ev.diff.files.len(),
+            if lines <= 100 { "within" } else { "beyond" }
+        ),
+        format!("git show --stat --format= {sha}"),
+    ));
+    if ev.on_mainline {
+        records.push(Record::new(
+            P,
+            "upstream: the commit is on mainline",
+            format!("git merge-base --is-ancestor {sha} HEAD"),
+        ));
+    }
+    let tested = ev.message.trailers_named("Tested-by").count();
+    let reviewed = ev.message.trailers_named("Reviewed-by").count()
+        + ev.message.trailers_named("Acked-by").count();
+    records.push(Record::new(
+        P,
+        format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by"),
+        format!("git show -s --format='%(trailers)' {sha}"),
+    ));
+    let exceptions: Vec<&str> = ev
+        .kinds
+        .iter()
+        .filter(|k| {
+            matches!(
+                k,
+                ChangeKind::DeviceId | ChangeKind::Build | ChangeKind::Docs
+            )
+        })
+        .map(|k| k.label())
+        .collect();
+    if !exceptions.is_empty() {
+        records.push(Record::new(
+            P,
+            format!("stable-rules exception category: {}", exceptions.join(", ")),
+            format!("git show --stat --format= {sha}"),
+        ));
+    }
+    if ev.kinds.contains(&ChangeKind::NewFunction) {
+        records.push(Record::new(
+            P,
+            "adds a new function or exported symbol: check it is not a new feature",
+            format!("git show --format= {sha} | grep -E '^\\+(EXPORT_SYMBOL|[a-z].*\\()'"),
+        ));
+    }
+}
