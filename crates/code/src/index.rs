@@ -279,6 +279,17 @@ impl CodeIndex {
         &self.d.files
     }
 
+    /// Distinct names with a function or assembly definition (not macros).
+    pub fn function_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for d in self.d.defs.iter().filter(|d| d.flags & MACRO == 0) {
+            if v.last().map(String::as_str) != Some(self.name(d.name)) {
+                v.push(self.name(d.name).to_owned());
+            }
+        }
+        v
+    }
+
     /// Numbers of (files, definitions, call sites, wirings).
     pub fn stats(&self) -> (usize, usize, usize, usize) {
         (
