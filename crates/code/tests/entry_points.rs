@@ -1,0 +1,179 @@
+//! Entry kinds and wiring on small hand-written trees.
+
+use stablepick_code::{CodeIndex, EntryKind, Limits, extract_constructs, practice_findings};
+
+#[test]
+fn driver_wiring_kinds() {
+    let ix = CodeIndex::from_sources([(
+        "drivers/net/foo/foo.c",
+        r#"
+static irqreturn_t foo_irq(int irq, void *d) { foo_rx(d); return IRQ_HANDLED; }
+static irqreturn_t foo_thread(int irq, void *d) { return IRQ_HANDLED; }
+static int foo_open(struct net_device *dev)
+{
+	return devm_request_threaded_irq(&pdev->dev, irq, foo_irq, foo_thread, 0, "foo", dev);
+}
+static int foo_probe(struct pci_dev *pdev, const struct pci_device_id *id) { foo_hw_init(pdev); return 0; }
+static const struct net_device_ops foo_netdev_ops = {
+	.ndo_open = foo_open,
+	.ndo_eth_ioctl = foo_ioctl,
+};
+static struct pci_driver foo_driver = {
+	.name = "foo",
+	.probe = foo_probe,
+};
+static int __init foo_init(void) { return pci_register_driver(&foo_driver); }
+module_init(foo_init);
+static int __init foo_setup(char *s) { return 1; }
+__setup("foo=", foo_setup);
+late_initcall(foo_late);
+"#,
+    )]);
+    assert_eq!(ix.entry_kinds("foo_rx"), [EntryKind::Interrupt]);
+    assert_eq!(ix.entry_kinds("foo_thread"), [EntryKind::Interrupt]);
+    assert_eq!(ix.entry_kinds("foo_open"), [EntryKind::Pointer]);
+    assert_eq!(ix.entry_kinds("foo_ioctl"), [EntryKind::Ioctl]);
+    assert_eq!(ix.entry_kinds("foo_hw_init"), [EntryKind::Probe]);
+    assert_eq!(ix.entry_kinds("foo_init"), [EntryKind::Init]);
+    assert_eq!(ix.entry_kinds("foo_setup"), [EntryKind::Init]);
+    assert_eq!(ix.entry_kinds("foo_late"), [EntryKind::Init]);
+    let w = ix.wiring("foo_probe");
+    assert_eq!(w[0].describe(), "pci_driver.probe");
+    assert_eq!(w[0].line, 15);
+}
+
+#[test]
+fn dpdk_forms() {
+    let ix = CodeIndex::from_sources([(
+        "drivers/net/bar/bar_ethdev.c",
+        r#"
+static int
+bar_dev_configure(struct rte_eth_dev *dev)
+{
+	return bar_hw_configure(dev->data);
+}
+
+static const struct eth_dev_ops bar_eth_dev_ops = {
+	.dev_configure = bar_dev_configure,
+};
+
+RTE_INIT(bar_init_log)
+{
+	bar_logtype = rte_log_register("pmd.net.bar");
+}
+
+static void
+bar_intr(void *param)
+{
+	bar_link_update(param);
+}
+
+static int
+bar_start(struct rte_eth_dev *dev)
+{
+	rte_intr_callback_register(dev->intr_handle, bar_intr, dev);
+	return 0;
+}
+"#,
+    )]);
+    assert_eq!(ix.definitions("bar_dev_configure")[0].line, 3);
+    assert_eq!(ix.entry_kinds("bar_hw_configure"), [EntryKind::Pointer]);
+    assert_eq!(ix.entry_kinds("rte_log_register"), [EntryKind::Init]);
+    assert_eq!(ix.entry_kinds("bar_link_update"), [EntryKind::Interrupt]);
+    assert_eq!(ix.callers("rte_log_register")[0].function, "bar_init_log");
+}
+
+#[test]
+fn boot_only_code_is_init_and_is_not_expanded() {
+    let ix = CodeIndex::from_sources([(
+        "init/main.c",
+        "void __init start_kernel(void)\n{\n\tsetup_x();\n}\n\
+static void __init setup_x(void)\n{\n\tleaf();\n}\n\
+SYSCALL_DEFINE0(getx)\n{\n\treturn start_kernel_helper();\n}\n",
+    )]);
+    let r = ix.reach("leaf", Limits::default());
+    assert_eq!(r.kinds, [EntryKind::Init]);
+    assert_eq!(
+        r.chains[0].functions,
+        ["setup_x", "leaf"],
+        "stops at the first __init function"
+    );
+    assert!(ix.definitions("setup_x")[0].is_init);
+    assert_eq!(ix.entry_kinds("start_kernel_helper"), [EntryKind::Syscall]);
+}
+
+#[test]
+fn declarations_and_macros_are_not_calls() {
+    let ix = CodeIndex::from_sources([(
+        "lib/a.c",
+        "#define wrap(x) target(x)\n\
+int target(int);\n\
+typedef int (*cb_t)(int);\n\
+struct ops { int (*target)(int); };\n\
+int user(void)\n{\n\tint (*fp)(int) = target;\n\tchar buf[sizeof(int)];\n\treturn wrap(1) + ops.target(2) + p->target(3);\n}\n",
+    )]);
+    let callers = ix.callers("target");
+    assert_eq!(callers.len(), 1, "{callers:?}");
+    assert_eq!(callers[0].function, "wrap");
+    assert_eq!(ix.callers("wrap")[0].function, "user");
+    assert!(ix.callers("int").is_empty());
+    assert!(ix.callers("sizeof").is_empty());
+    assert!(ix.definitions("wrap")[0].is_macro);
+}
+
+#[test]
+fn old_powerpc_dot_symbols() {
+    let ix = CodeIndex::from_sources([(
+        "arch/powerpc/lib/copypage_power7.S",
+        "_GLOBAL(copypage_power7)\n\tbl\t.enter_vmx_copy\n\tbeq\t.Lnonvmx_copy\n\tb\t.exit_vmx_copy\t\t/* tail call optimise */\n.Lnonvmx_copy:\n\tblr\n",
+    )]);
+    assert_eq!(ix.callers("enter_vmx_copy")[0].line, 2);
+    assert_eq!(ix.callers("exit_vmx_copy")[0].function, "copypage_power7");
+    assert!(ix.callers("Lnonvmx_copy").is_empty());
+}
+
+#[test]
+fn practice_from_diff_lines() {
+    let ix = CodeIndex::from_sources([
+        (
+            "arch/powerpc/kernel/irq.c",
+            "void __no_sanitize_address a(void) { spin_lock(&l); }\n",
+        ),
+        (
+            "arch/powerpc/lib/x.c",
+            "static int b(void) { if (!p) return 0; return 1; }\n",
+        ),
+    ]);
+    let added = [
+        "static int __no_sanitize_address enter(void)",
+        "\tif (!p)",
+        "\tspin_lock(&l);",
+    ];
+    assert_eq!(
+        extract_constructs(&added),
+        ["__no_sanitize_address", "if (!x)", "spin_lock"]
+    );
+    let f = practice_findings(
+        &ix,
+        "v6.1",
+        "enter",
+        "arch/powerpc/lib/vmx-helper.c",
+        &added,
+    );
+    assert_eq!(f.len(), 3);
+    assert!(
+        f[0].text
+            .contains("0 lines in arch/powerpc/lib/ and 1 lines in arch/powerpc/"),
+        "{}",
+        f[0].text
+    );
+    assert!(
+        f[1].text.contains("1 lines in arch/powerpc/lib/"),
+        "{}",
+        f[1].text
+    );
+    assert_eq!(
+        f[1].verified_by,
+        "git grep -n -E 'if \\(!\\w+\\)' v6.1 -- arch/powerpc/"
+    );
+}
