@@ -112,6 +112,14 @@ pub fn parse_message(raw: &[u8], fallback_date: Option<i64>) -> Option<Message> 
     Some(m)
 }
 
+/// True when the body opens with quoted text: a reply, whatever its
+/// subject says (pipermail pages and some clients drop the `Re:`).
+pub fn body_opens_with_quote(body: &str) -> bool {
+    body.lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_start().starts_with('>'))
+}
+
 /// A stable made-up id for a message that has none.
 pub fn synthetic_id(hash: i64) -> String {
     format!("{:016x}@synthetic.stablepick", hash as u64)

@@ -25,7 +25,14 @@ impl Mailbox {
     /// Threads the messages (duplicate ids: the first one wins look-ups).
     pub fn new(messages: Vec<Message>) -> Self {
         let chains: Vec<Vec<String>> = messages.iter().map(|m| m.parent_chain()).collect();
-        let subjects: Vec<Subject> = messages.iter().map(|m| parse_subject(&m.subject)).collect();
+        let subjects: Vec<Subject> = messages
+            .iter()
+            .map(|m| {
+                let mut s = parse_subject(&m.subject);
+                s.is_reply |= crate::parse::body_opens_with_quote(&m.body);
+                s
+            })
+            .collect();
         let inputs: Vec<ThreadInput> = messages
             .iter()
             .zip(&chains)

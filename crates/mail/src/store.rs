@@ -154,7 +154,8 @@ impl MailStore {
             )?;
             for m in msgs {
                 let s = parse_subject(&m.subject);
-                let is_patch = s.is_patch && !s.is_reply;
+                let is_patch =
+                    s.is_patch && !s.is_reply && !crate::parse::body_opens_with_quote(&m.body);
                 let pid = if is_patch {
                     extract_diff(&m.body).and_then(patch_id)
                 } else {
