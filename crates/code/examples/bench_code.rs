@@ -1,8 +1,14 @@
 //! Benchmark of the code index on a real tree.
 //!
 //! ```text
-//! cargo run --release -p stablepick-code --example bench_code -- <repo> <rev> [--sample N] [--seed S] [--show N]
+//! cargo run --release -p stablepick-code --example bench_code -- <repo> <rev> [--sample N] [--seed S] [--show N] [--weighted]
+//! cargo run --release -p stablepick-code --example bench_code -- <repo> <rev> --cache-dir DIR [--warm-only]
 //! ```
+//!
+//! `--weighted` samples functions in proportion to their number of call
+//! sites (the widely called ones), instead of uniformly over definitions.
+//! `--cache-dir` keeps the cache there; `--warm-only` then only loads it, so
+//! the peak memory of a warm start is measured in a process of its own.
 //!
 //! Prints: cold build time (parse every `*.c *.h *.S *.s` blob of the tree),
 //! cache write and warm load time (the cache goes to a temporary directory,
@@ -140,6 +146,12 @@ fn main() {
         opt("--seed", 1),
         opt("--show", 10) as usize,
     );
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let cache_dir = args
+        .iter()
+        .position(|a| a == "--cache-dir")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
     let repo_path = &args[1];
     let rev = &args[2];
     let repo = git2::Repository::open(repo_path).expect("open repository");
@@ -148,6 +160,21 @@ fn main() {
         "tree {tree} ({rev}), {} threads",
         rayon::current_num_threads()
     );
+    if flag("--warm-only") {
+        let dir = cache_dir.clone().expect("--warm-only needs --cache-dir");
+        let t = Instant::now();
+        let ix = cache::load(&cache::cache_path(&dir, tree)).expect("no usable cache");
+        let load = t.elapsed();
+        let t = Instant::now();
+        let n = ix.callers("rte_eth_dev_configure").len();
+        println!(
+            "warm start: load {:.2} s, first look-up {:.3} ms ({n} callers); VmHWM {} MiB",
+            load.as_secs_f64(),
+            t.elapsed().as_secs_f64() * 1e3,
+            vm_hwm_kib() / 1024
+        );
+        return;
+    }
 
     let t = Instant::now();
     let ix = CodeIndex::from_tree(&repo, tree).expect("build");
@@ -160,8 +187,8 @@ fn main() {
         hwm_cold / 1024
     );
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = cache::cache_path(dir.path(), tree);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let path = cache::cache_path(cache_dir.as_deref().unwrap_or(tmp.path()), tree);
     let t = Instant::now();
     cache::store(&path, &ix).expect("store");
     let store = t.elapsed();
@@ -188,15 +215,30 @@ fn main() {
         }
     }
     let names: Vec<String> = names.into_iter().collect();
+    let weighted = flag("--weighted");
+    let pool: Vec<String> = if weighted {
+        // One entry per call site, so a name is drawn in proportion to its calls.
+        names
+            .iter()
+            .flat_map(|n| std::iter::repeat_n(n.clone(), ix.callers(n).len()))
+            .collect()
+    } else {
+        names.clone()
+    };
+    let distinct = if weighted {
+        names.iter().filter(|n| !ix.callers(n).is_empty()).count()
+    } else {
+        names.len()
+    };
     let mut state = seed
         .wrapping_mul(6364136223846793005)
         .wrapping_add(1442695040888963407);
     let mut sample: Vec<String> = Vec::new();
-    while sample.len() < sample_n.min(names.len()) {
+    while sample.len() < sample_n.min(distinct) {
         state = state
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let n = &names[((state >> 33) as usize) % names.len()];
+        let n = &pool[((state >> 33) as usize) % pool.len()];
         if !sample.contains(n) {
             sample.push(n.clone());
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::facts::{INIT, MACRO};
+use crate::facts::{INIT, MACRO, STATIC};
 use crate::index::CodeIndex;
 use crate::wiring::{EntryKind, PRIVILEGED_SYSCALLS};
 
@@ -105,32 +105,65 @@ impl CodeIndex {
         out
     }
 
-    fn is_init_only(&self, name: &str) -> bool {
-        let fns: Vec<_> = self
-            .raw_defs(name)
+    fn is_init_only(&self, id: u32) -> bool {
+        let mut fns = self
+            .defs_of(id)
             .iter()
             .filter(|d| d.flags & MACRO == 0)
+            .peekable();
+        fns.peek().is_some() && fns.all(|d| d.flags & INIT != 0)
+    }
+
+    /// Distinct functions calling `id` (scoped as in
+    /// [`CodeIndex::callers_scoped`]), file-scope calls left out.
+    fn caller_ids(&self, id: u32) -> Vec<u32> {
+        let fns: Vec<u32> = self
+            .defs_of(id)
+            .iter()
+            .filter(|d| d.flags & MACRO == 0)
+            .map(|d| d.file)
             .collect();
-        !fns.is_empty() && fns.iter().all(|d| d.flags & INIT != 0)
+        let local = !fns.is_empty()
+            && self
+                .defs_of(id)
+                .iter()
+                .filter(|d| d.flags & MACRO == 0)
+                .all(|d| d.flags & STATIC != 0 && self.file(d.file).ends_with(".c"));
+        let mut v: Vec<u32> = self
+            .calls_to(id)
+            .iter()
+            .filter(|c| !local || fns.contains(&c.file))
+            .map(|c| c.caller)
+            .filter(|&c| !self.name(c).is_empty())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
     /// Searches callers of `name` upwards for entry points.
     pub fn reach(&self, name: &str, limits: Limits) -> Reach {
-        let mut parent: HashMap<String, (Option<String>, usize)> = HashMap::new();
-        let mut queue = VecDeque::new();
+        const ROOT: u32 = u32::MAX;
         let mut found: BTreeMap<EntryKind, Chain> = BTreeMap::new();
         let mut truncated = false;
-        parent.insert(name.to_owned(), (None, 0));
-        queue.push_back(name.to_owned());
+        let mut parent: HashMap<u32, (u32, usize)> = HashMap::new();
+        let mut queue = VecDeque::new();
+        if let Some(start) = self.name_id(name) {
+            parent.insert(start, (ROOT, 0));
+            queue.push_back(start);
+        }
         while let Some(node) = queue.pop_front() {
             let depth = parent[&node].1;
-            for (kind, entry) in self.direct_entries(&node) {
+            for (kind, entry) in self.direct_entries(self.name(node)) {
                 found.entry(kind).or_insert_with(|| {
-                    let mut functions = vec![node.clone()];
-                    let mut cur = node.clone();
-                    while let Some((Some(next), _)) = parent.get(&cur) {
-                        functions.push(next.clone());
-                        cur = next.clone();
+                    let mut functions = vec![self.name(node).to_owned()];
+                    let mut cur = node;
+                    while let Some(&(next, _)) = parent.get(&cur) {
+                        if next == ROOT {
+                            break;
+                        }
+                        functions.push(self.name(next).to_owned());
+                        cur = next;
                     }
                     Chain {
                         kind,
@@ -140,17 +173,10 @@ impl CodeIndex {
                 });
             }
             // Boot-only code is only called from boot-only code.
-            if self.is_init_only(&node) && node != name {
+            if depth > 0 && self.is_init_only(node) {
                 continue;
             }
-            let mut callers: Vec<String> = self
-                .callers_scoped(&node)
-                .into_iter()
-                .map(|c| c.function)
-                .collect();
-            callers.retain(|c| !c.is_empty());
-            callers.sort();
-            callers.dedup();
+            let mut callers = self.caller_ids(node);
             if callers.is_empty() {
                 continue;
             }
@@ -167,8 +193,8 @@ impl CodeIndex {
                     truncated = true;
                     break;
                 }
-                if !parent.contains_key(&c) {
-                    parent.insert(c.clone(), (Some(node.clone()), depth + 1));
+                if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(c) {
+                    e.insert((node, depth + 1));
                     queue.push_back(c);
                 }
             }

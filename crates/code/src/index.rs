@@ -306,6 +306,14 @@ impl CodeIndex {
         &v[lo..hi]
     }
 
+    pub(crate) fn defs_of(&self, id: u32) -> &[Def] {
+        Self::range(&self.d.defs, |d| d.name, id)
+    }
+
+    pub(crate) fn calls_to(&self, id: u32) -> &[Call] {
+        Self::range(&self.d.calls, |c| c.callee, id)
+    }
+
     pub(crate) fn raw_defs(&self, name: &str) -> &[Def] {
         match self.name_id(name) {
             Some(id) => Self::range(&self.d.defs, |d| d.name, id),
