@@ -57,5 +57,5 @@ pub use phase5::{
     Finding, FunctionFacts, MAX_CALLERS, findings, function_facts, phase5, practice_findings,
 };
 pub use practice::extract_constructs;
-pub use tree::tree_id;
+pub use tree::{IndexCache, tree_id};
 pub use wiring::EntryKind;

@@ -74,3 +74,40 @@ impl CodeIndex {
         cache::cache_path(Path::new(repo.path()), tree)
     }
 }
+
+/// Indexes kept in memory by tree id, so the branches and commits of one run
+/// that share a tree load it once.
+#[derive(Default)]
+pub struct IndexCache {
+    trees: std::sync::Mutex<std::collections::HashMap<Oid, std::sync::Arc<CodeIndex>>>,
+}
+
+impl IndexCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The index of `tree` (anything that peels to a tree), opened once.
+    pub fn get(
+        &self,
+        repo: &Repository,
+        tree: Oid,
+    ) -> Result<std::sync::Arc<CodeIndex>, CodeError> {
+        let tree = repo.find_object(tree, None)?.peel_to_tree()?.id();
+        if let Some(ix) = self
+            .trees
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&tree)
+        {
+            return Ok(ix.clone());
+        }
+        let ix = std::sync::Arc::new(CodeIndex::open(repo, tree)?);
+        self.trees
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(tree, ix.clone());
+        Ok(ix)
+    }
+}

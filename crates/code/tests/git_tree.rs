@@ -1,7 +1,7 @@
 //! Building from a git tree, and the on-disk cache keyed by tree id.
 
 use git2::{Repository, Signature};
-use stablepick_code::{CodeIndex, EntryKind, phase5, tree_id};
+use stablepick_code::{CodeIndex, EntryKind, IndexCache, phase5, tree_id};
 
 fn commit(repo: &Repository, files: &[(&str, &str)]) -> git2::Oid {
     let workdir = repo.workdir().unwrap().to_path_buf();
@@ -81,4 +81,10 @@ fn index_from_tree_is_cached_by_tree_id() {
     let entry = f.iter().find(|x| x.topic == "entry_kinds").unwrap();
     assert_eq!(entry.entry_kinds, ["none-found"]);
     assert!(CodeIndex::cache_file(&repo, tree_id(&repo, "HEAD").unwrap()).exists());
+
+    // The in-memory cache hands out one index per tree, by commit or tree id.
+    let mem = IndexCache::new();
+    let a = mem.get(&repo, c1).unwrap();
+    let b = mem.get(&repo, tree).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
 }
