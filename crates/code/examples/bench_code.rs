@@ -17,7 +17,8 @@
 //! reference on a sample of functions. The reference keeps the lines where
 //! `name(` appears outside comments and string/char literals, is not a
 //! member call (`.name(`, `->name(`), and is not a declaration (the name at
-//! column 0, a `#define name`, or only type words before it on the line).
+//! column 0, a `#define name`, or only type words before it on the line);
+//! a `(` at the start of the next line counts for a name ending a line.
 //! Only `.c`/`.h` files are compared (assembly has no `name(` form).
 
 use std::collections::{BTreeSet, HashMap};
@@ -89,7 +90,7 @@ fn is_ident(b: u8) -> bool {
 const KEYWORDS: &[&str] = &["return", "else", "case", "do", "goto", "sizeof"];
 
 /// Whether a stripped source line calls `name`.
-fn line_calls(line: &str, name: &str) -> bool {
+fn line_calls(line: &str, next: &str, name: &str) -> bool {
     let bytes = line.as_bytes();
     let mut from = 0;
     while let Some(p) = line[from..].find(name).map(|p| p + from) {
@@ -99,6 +100,8 @@ fn line_calls(line: &str, name: &str) -> bool {
         if !before_ok || after.as_bytes().first().is_some_and(|&b| is_ident(b)) {
             continue;
         }
+        // `name` at the end of a line may be called with `(` on the next one.
+        let after = if after.trim().is_empty() { next } else { after };
         if !after.trim_start().starts_with('(') {
             continue;
         }
@@ -304,9 +307,10 @@ fn main() {
                     .map(str::to_owned)
                     .collect()
             });
+            let next = lines.get(line as usize).map(String::as_str).unwrap_or("");
             if lines
                 .get(line as usize - 1)
-                .is_some_and(|text| line_calls(text, n))
+                .is_some_and(|text| line_calls(text, next, n))
             {
                 reference.insert((file.to_owned(), line));
             }

@@ -415,6 +415,12 @@ impl<'a> Parser<'a> {
             return;
         }
         self.st.depth = 1;
+        // `({` in a file-scope macro invocation opens a statement expression:
+        // its calls are real, made from file scope.
+        if stmt.last().is_some_and(|&k| self.is_punct(k, b"(")) {
+            self.st.init = Some((String::new(), String::new()));
+            return;
+        }
         if let Some(eq) = stmt.iter().position(|&k| self.is_punct(k, b"=")) {
             let var = stmt[..eq]
                 .iter()
@@ -671,6 +677,20 @@ module_init(my_init);\n";
         let defs: Vec<_> = f.defs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(defs, ["a", "b"]);
         assert_eq!(calls(&f)[1], ("b".into(), "c2".into(), 13));
+    }
+
+    #[test]
+    fn statement_expressions_in_file_scope_macros_hold_calls() {
+        let src = b"PROXY(get_stats, X,\n__extension__ ({\n\tfoo(a);\n}),\n__extension__ ({\n\tbar(b);\n}));\nvoid f(void)\n{\n\tbaz();\n}\n";
+        let f = parse_c(src);
+        assert_eq!(
+            calls(&f),
+            [
+                (String::new(), "foo".into(), 3),
+                (String::new(), "bar".into(), 6),
+                ("f".into(), "baz".into(), 10)
+            ]
+        );
     }
 
     #[test]
