@@ -10,7 +10,7 @@ use crate::error::{Error, Result, io_err};
 use crate::mbox::{MboxFlavor, MboxReader, open_maybe_gz};
 use crate::parse::{Message, parse_date_lenient, parse_message};
 use crate::pipermail;
-use crate::store::{MailStore, ThreadStats};
+use crate::store::{MailStore, Prepared, ThreadStats};
 use crate::{maildir, public_inbox};
 use rayon::prelude::*;
 use std::io::{BufRead, Read};
@@ -258,7 +258,7 @@ impl Item {
 }
 
 struct Parsed {
-    msgs: Vec<Message>,
+    msgs: Vec<Prepared>,
     skipped: usize,
     read: usize,
     end: u64,
@@ -302,13 +302,13 @@ where
                 let end = batch.last().map(|i| i.end).unwrap_or(0);
                 let cursor = batch.last().and_then(|i| i.cursor.clone());
                 let read = batch.len();
-                let msgs: Vec<Message> = batch
+                let msgs: Vec<Prepared> = batch
                     .par_iter()
                     .filter_map(|it| {
                         let fallback = (!it.from_line.is_empty())
                             .then(|| parse_date_lenient(&it.from_line))
                             .flatten();
-                        parse_message(&it.raw, fallback)
+                        parse_message(&it.raw, fallback).map(Prepared::new)
                     })
                     .collect();
                 let skipped = read - msgs.len();
@@ -329,7 +329,7 @@ where
         let mut result = Ok(());
         for p in msg_rx {
             let src = source_key.map(|k| (k, p.end, p.cursor.as_deref()));
-            match store.insert_batch(&p.msgs, src) {
+            match store.insert_prepared(&p.msgs, src) {
                 Ok(n) => {
                     stats.new += n as u64;
                     stats.read += p.read as u64;

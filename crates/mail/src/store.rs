@@ -58,6 +58,48 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 );
 ";
 
+/// A message with the columns derived from it, computed before the
+/// write so the (single) writer thread only writes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub msg: Message,
+    subject_key: String,
+    is_patch: bool,
+    patch_id: Option<String>,
+    change_id: Option<String>,
+    fts_body: String,
+}
+
+impl Prepared {
+    pub fn new(msg: Message) -> Self {
+        let s = parse_subject(&msg.subject);
+        let is_patch = s.is_patch && !s.is_reply && !crate::parse::body_opens_with_quote(&msg.body);
+        let (patch_id, change_id) = if is_patch {
+            (
+                extract_diff(&msg.body).and_then(patch_id),
+                change_id(&msg.body),
+            )
+        } else {
+            (None, None)
+        };
+        // Quoted lines repeat other messages: leaving them out of the index
+        // keeps it smaller and hits on the message that said it.
+        let mut fts_body = String::with_capacity(msg.body.len());
+        for l in msg.body.lines().filter(|l| !l.starts_with('>')) {
+            fts_body.push_str(l);
+            fts_body.push('\n');
+        }
+        Prepared {
+            subject_key: s.subject.to_lowercase(),
+            is_patch,
+            patch_id,
+            change_id,
+            fts_body,
+            msg,
+        }
+    }
+}
+
 /// Figures of one threading pass.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ThreadStats {
@@ -103,7 +145,7 @@ impl MailStore {
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;
-             PRAGMA temp_store=MEMORY;",
+             PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;",
         )?;
         conn.execute_batch(SCHEMA)?;
         Ok(MailStore { conn, path })
@@ -141,6 +183,17 @@ impl MailStore {
         msgs: &[Message],
         source: Option<(&str, u64, Option<&str>)>,
     ) -> Result<usize> {
+        let prepared: Vec<Prepared> = msgs.iter().cloned().map(Prepared::new).collect();
+        self.insert_prepared(&prepared, source)
+    }
+
+    /// As [`MailStore::insert_batch`], for messages prepared elsewhere
+    /// (the import pipeline prepares them in parallel).
+    pub fn insert_prepared(
+        &mut self,
+        msgs: &[Prepared],
+        source: Option<(&str, u64, Option<&str>)>,
+    ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let mut new = 0;
         {
@@ -152,36 +205,28 @@ impl MailStore {
             let mut fts = tx.prepare_cached(
                 "INSERT INTO fts(rowid, subject, author, body) VALUES (?1,?2,?3,?4)",
             )?;
-            for m in msgs {
-                let s = parse_subject(&m.subject);
-                let is_patch =
-                    s.is_patch && !s.is_reply && !crate::parse::body_opens_with_quote(&m.body);
-                let pid = if is_patch {
-                    extract_diff(&m.body).and_then(patch_id)
-                } else {
-                    None
-                };
-                let cid = if is_patch { change_id(&m.body) } else { None };
+            for p in msgs {
+                let m = &p.msg;
                 let n = ins.execute(params![
                     m.hash,
                     m.message_id,
                     m.synthetic_id,
                     m.subject,
-                    s.subject.to_lowercase(),
-                    is_patch,
+                    p.subject_key,
+                    p.is_patch,
                     m.from_name,
                     m.from_email,
                     m.date,
                     m.in_reply_to,
                     m.references.join(" "),
                     m.body,
-                    pid,
-                    cid,
+                    p.patch_id,
+                    p.change_id,
                 ])?;
                 if n > 0 {
                     new += 1;
                     let id = tx.last_insert_rowid();
-                    fts.execute(params![id, m.subject, m.author(), m.body])?;
+                    fts.execute(params![id, m.subject, m.author(), p.fts_body])?;
                 }
             }
             if let Some((path, pos, cursor)) = source {
