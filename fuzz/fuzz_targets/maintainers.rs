@@ -1,0 +1,24 @@
+//! MAINTAINERS text and paths: `parse` and `matching` must not panic on any
+//! bytes, and matches must come out most specific first.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use stablepick_evidence::maintainers;
+
+fuzz_target!(|data: &[u8]| {
+    // The first line is the path to match; the rest is the file.
+    let text = String::from_utf8_lossy(data);
+    let (path, file) = text.split_once('\n').unwrap_or((&text, ""));
+    let sections = maintainers::parse(file);
+    let found = maintainers::matching(&sections, path);
+    assert!(
+        found
+            .windows(2)
+            .all(|w| w[0].specificity >= w[1].specificity)
+    );
+    for s in &sections {
+        for f in s.files.iter().chain(&s.excludes) {
+            let _ = maintainers::matching(&sections, f);
+        }
+    }
+});
