@@ -15,12 +15,14 @@
 //! println!("{:?}", index.first_release(fix).map(|r| &r.tag));
 //! ```
 
+pub mod apply;
 pub mod cfunc;
 pub mod diff;
 pub mod error;
 pub mod git;
 pub mod index;
 pub mod message;
+pub mod prereq;
 pub mod release;
 pub mod stable;
 

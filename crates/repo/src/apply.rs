@@ -1,0 +1,716 @@
+//! Will it apply? In-process application of a commit's diff onto another
+//! tree (a stable branch tip), per file and per hunk, without a work tree.
+//!
+//! The principal type is [`CommitPatch`]: the diff of a commit against its
+//! first parent, read once through libgit2 (three lines of context, rename
+//! detection and the indent heuristic, as `git show` produces it). Its
+//! [`CommitPatch::check`] applies it to the tree of any commit and returns an
+//! [`ApplyReport`]; [`check_commit`] does both in one call.
+//!
+//! Each hunk goes through these passes, first match wins:
+//!
+//! 1. **exact** — the preimage (context and removed lines) is searched
+//!    byte for byte, starting at the line the hunk expects in the file as
+//!    changed by the hunks before it, then one line after, one before, two
+//!    after, … (`git apply`'s search order). A hunk whose old side starts
+//!    at line 1 must match at the top of the file and a hunk without
+//!    trailing context at its end, as `git apply` requires. Found at the
+//!    expected line: [`Applies::Clean`]; elsewhere: [`Applies::Offset`].
+//! 2. **fuzz** — like `patch -F2`: the anchoring to the top or end is
+//!    dropped, then up to one and then two leading and trailing context
+//!    lines are ignored. A match here is [`Applies::Fuzz`]. `git apply`
+//!    never fuzzes (without `-C`), so a fuzzy hunk means `git apply --check`
+//!    and `git am` refuse the patch while `patch -p1` takes it.
+//! 3. otherwise the hunk is a [`Applies::Conflict`]. Later hunks are still
+//!    tried (against the file without the failed hunk), so the report names
+//!    every hunk that fails, as `patch` does with its rejects.
+//!
+//! Files: a file the patch modifies, deletes or renames must exist at the
+//! target (else a conflict with `missing` set); a file it adds, or a rename
+//! destination, must not. A binary file applies only when the target has
+//! exactly the preimage blob (`git apply` checks the full blob id too), and
+//! a change of file type (regular file / symlink) must find the old type.
+//! Mode-only changes apply whenever the file exists (a permission mismatch is
+//! only a warning to `git apply`). Lines are compared as bytes including their
+//! newline, so "\ No newline at end of file" needs no special case.
+//!
+//! Nothing here panics on outside data: offsets are clamped and every
+//! slice bound is checked.
+
+use crate::error::Result;
+use crate::git::Git;
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Oid, Patch, Tree};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Context lines the fuzz pass may ignore at each end of a hunk (`patch -F2`).
+pub const MAX_FUZZ: usize = 2;
+
+/// How a patch, a file or a hunk applies, from best to worst: the derived
+/// order lets a file take its worst hunk and a patch its worst file.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Applies {
+    /// Every hunk matched exactly where it expected to.
+    Clean,
+    /// Every hunk matched exactly, some at other lines.
+    Offset,
+    /// Some hunk matched only with its ends relaxed (`patch -F2` takes it,
+    /// `git apply` does not).
+    Fuzz,
+    /// Some hunk or file did not apply at all.
+    Conflict,
+}
+
+impl Applies {
+    /// `clean`, `offset`, `fuzz` or `conflict` (the JSON names).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applies::Clean => "clean",
+            Applies::Offset => "offset",
+            Applies::Fuzz => "fuzz",
+            Applies::Conflict => "conflict",
+        }
+    }
+
+    /// Would `git apply --check` (and `git am`) accept it?
+    pub fn git_applies(self) -> bool {
+        matches!(self, Applies::Clean | Applies::Offset)
+    }
+}
+
+impl std::fmt::Display for Applies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One hunk's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HunkApply {
+    /// 0-based position of the hunk in its file's diff.
+    pub index: usize,
+    pub outcome: Applies,
+    /// Lines between where the hunk expected to land and where it did.
+    pub offset: i64,
+    /// Context lines ignored at the worse end (0 for an exact match).
+    pub fuzz: u8,
+    /// The hunk's old side in the commit's parent: first line (1-based) and
+    /// line count, as in its `@@ -start,count` header.
+    pub old_start: u32,
+    pub old_lines: u32,
+}
+
+/// One file's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileApply {
+    /// The path the file has after the commit (the old one for a deletion).
+    pub path: String,
+    /// The path before the commit, when it differs (a rename) or the file
+    /// is deleted.
+    pub old_path: Option<String>,
+    /// `A`dded, `D`eleted, `M`odified, `R`enamed.
+    pub status: char,
+    pub binary: bool,
+    pub outcome: Applies,
+    pub hunks: Vec<HunkApply>,
+    /// The file the patch changes does not exist at the target.
+    pub missing: bool,
+    /// Why the file conflicts when it is not a hunk that failed.
+    pub reason: Option<String>,
+}
+
+/// The outcome of applying a commit's diff to a target tree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyReport {
+    pub applies: Applies,
+    pub files: Vec<FileApply>,
+}
+
+impl ApplyReport {
+    /// Files that do not apply.
+    pub fn conflicts(&self) -> impl Iterator<Item = &FileApply> {
+        self.files
+            .iter()
+            .filter(|f| f.outcome == Applies::Conflict)
+    }
+
+    /// One line for a report: `conflict: 2 of 5 hunks in drivers/x.c fail;
+    /// lib/y.h missing at the target`.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for f in &self.files {
+            if f.outcome == Applies::Clean {
+                continue;
+            }
+            if f.missing {
+                parts.push(format!("`{}` does not exist at the target", f.missing_path()));
+                continue;
+            }
+            if let Some(r) = &f.reason {
+                parts.push(format!("`{}`: {r}", f.path));
+                continue;
+            }
+            let worst: Vec<&HunkApply> =
+                f.hunks.iter().filter(|h| h.outcome == f.outcome).collect();
+            let what = match f.outcome {
+                Applies::Offset => {
+                    let max = worst.iter().map(|h| h.offset.abs()).max().unwrap_or(0);
+                    format!("at offsets up to {max} lines")
+                }
+                Applies::Fuzz => {
+                    let max = worst.iter().map(|h| h.fuzz).max().unwrap_or(0);
+                    format!("only with fuzz {max}")
+                }
+                _ => "fail".to_string(),
+            };
+            let numbers: Vec<String> = worst.iter().map(|h| format!("#{}", h.index + 1)).collect();
+            parts.push(format!(
+                "`{}`: hunk{} {} of {} {what}",
+                f.path,
+                if worst.len() == 1 { "" } else { "s" },
+                numbers.join(", "),
+                f.hunks.len()
+            ));
+        }
+        if parts.is_empty() {
+            self.applies.as_str().to_string()
+        } else {
+            format!("{}: {}", self.applies, parts.join("; "))
+        }
+    }
+}
+
+impl FileApply {
+    /// The path that was looked for at the target.
+    pub fn missing_path(&self) -> &str {
+        self.old_path.as_deref().unwrap_or(&self.path)
+    }
+}
+
+/// What a diff line does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Context,
+    Add,
+    Del,
+}
+
+/// One hunk of a text diff: its header numbers and its lines, each with its
+/// newline when it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextHunk {
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+    pub lines: Vec<(LineKind, Vec<u8>)>,
+}
+
+impl TextHunk {
+    fn leading(&self) -> usize {
+        self.lines
+            .iter()
+            .take_while(|l| l.0 == LineKind::Context)
+            .count()
+    }
+
+    fn trailing(&self) -> usize {
+        let t = self
+            .lines
+            .iter()
+            .rev()
+            .take_while(|l| l.0 == LineKind::Context)
+            .count();
+        // A hunk of nothing but context has no "end" apart from its start.
+        if t == self.lines.len() { 0 } else { t }
+    }
+
+    fn preimage(&self) -> Vec<&[u8]> {
+        self.lines
+            .iter()
+            .filter(|l| l.0 != LineKind::Add)
+            .map(|l| l.1.as_slice())
+            .collect()
+    }
+
+    fn postimage(&self) -> Vec<&[u8]> {
+        self.lines
+            .iter()
+            .filter(|l| l.0 != LineKind::Del)
+            .map(|l| l.1.as_slice())
+            .collect()
+    }
+}
+
+/// The result of [`apply_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextApply {
+    pub applies: Applies,
+    pub hunks: Vec<HunkApply>,
+    /// The patched text, when no hunk conflicts.
+    pub result: Option<Vec<u8>>,
+}
+
+/// Splits text into lines, each keeping its `\n`; a last line without one
+/// stays as it is.
+pub fn split_lines(text: &[u8]) -> Vec<&[u8]> {
+    text.split_inclusive(|&b| b == b'\n').collect()
+}
+
+/// Applies `hunks`, in order, to `target` (see the module doc for the
+/// passes). Never panics, whatever the hunks claim.
+pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
+    let mut img: Vec<&[u8]> = split_lines(target);
+    let mut out = Vec::with_capacity(hunks.len());
+    let mut worst = Applies::Clean;
+    for (index, h) in hunks.iter().enumerate() {
+        let r = apply_hunk(&mut img, h, index);
+        worst = worst.max(r.outcome);
+        out.push(r);
+    }
+    TextApply {
+        applies: worst,
+        hunks: out,
+        result: (worst != Applies::Conflict).then(|| img.concat()),
+    }
+}
+
+fn apply_hunk<'a>(img: &mut Vec<&'a [u8]>, h: &'a TextHunk, index: usize) -> HunkApply {
+    let pre = h.preimage();
+    let post = h.postimage();
+    let (leading, trailing) = (h.leading(), h.trailing());
+    // Where the hunk lands in the file as changed by the hunks before it.
+    let expected = (h.new_start as usize).saturating_sub(1);
+    let mut r = HunkApply {
+        index,
+        outcome: Applies::Conflict,
+        offset: 0,
+        fuzz: 0,
+        old_start: h.old_start,
+        old_lines: h.old_lines,
+    };
+
+    let anchor_begin = h.old_start <= 1;
+    let anchor_end = trailing == 0;
+    if let Some(pos) = find(img, &pre, expected, anchor_begin, anchor_end) {
+        img.splice(pos..pos + pre.len(), post.iter().copied());
+        r.offset = pos as i64 - expected as i64;
+        r.outcome = if r.offset == 0 {
+            Applies::Clean
+        } else {
+            Applies::Offset
+        };
+        return r;
+    }
+
+    let mut tried: HashSet<(usize, usize)> = HashSet::new();
+    if !anchor_begin && !anchor_end {
+        tried.insert((0, 0));
+    }
+    for fuzz in 0..=MAX_FUZZ {
+        let (dl, dt) = (fuzz.min(leading), fuzz.min(trailing));
+        if !tried.insert((dl, dt)) {
+            continue;
+        }
+        let (Some(p), Some(q)) = (
+            pre.get(dl..pre.len().saturating_sub(dt)),
+            post.get(dl..post.len().saturating_sub(dt)),
+        ) else {
+            continue;
+        };
+        // A hunk stripped of all its preimage would match anywhere.
+        if p.is_empty() && !pre.is_empty() {
+            continue;
+        }
+        let want = expected + dl;
+        if let Some(pos) = find(img, p, want, false, false) {
+            img.splice(pos..pos + p.len(), q.iter().copied());
+            r.offset = pos as i64 - want as i64;
+            r.fuzz = dl.max(dt) as u8;
+            r.outcome = Applies::Fuzz;
+            return r;
+        }
+    }
+    r
+}
+
+/// Finds `pre` in `img`, nearest to `start` first (after, then before).
+fn find(
+    img: &[&[u8]],
+    pre: &[&[u8]],
+    start: usize,
+    anchor_begin: bool,
+    anchor_end: bool,
+) -> Option<usize> {
+    let n = img.len();
+    if pre.len() > n {
+        return None;
+    }
+    let last = n - pre.len();
+    let at = |p: usize| p <= last && img[p..p + pre.len()] == *pre;
+    if anchor_begin || anchor_end {
+        let p = if anchor_begin { 0 } else { last };
+        if anchor_begin && anchor_end && pre.len() != n {
+            return None;
+        }
+        return at(p).then_some(p);
+    }
+    let start = start.min(n);
+    if at(start) {
+        return Some(start);
+    }
+    let mut d = 1;
+    loop {
+        let fwd = start.checked_add(d).filter(|&p| p <= last);
+        let back = start.checked_sub(d);
+        if fwd.is_none() && back.is_none() {
+            return None;
+        }
+        if let Some(p) = fwd
+            && at(p)
+        {
+            return Some(p);
+        }
+        if let Some(p) = back
+            && at(p)
+        {
+            return Some(p);
+        }
+        d += 1;
+    }
+}
+
+/// Reads the hunks of a libgit2 patch (one file's diff).
+pub fn hunks_of(patch: &Patch) -> Result<Vec<TextHunk>> {
+    let mut hunks = Vec::with_capacity(patch.num_hunks());
+    for hi in 0..patch.num_hunks() {
+        let (hunk, n) = patch.hunk(hi)?;
+        let mut th = TextHunk {
+            old_start: hunk.old_start(),
+            old_lines: hunk.old_lines(),
+            new_start: hunk.new_start(),
+            new_lines: hunk.new_lines(),
+            lines: Vec::with_capacity(n),
+        };
+        for li in 0..n {
+            let line = patch.line_in_hunk(hi, li)?;
+            let kind = match line.origin() {
+                ' ' => LineKind::Context,
+                '+' => LineKind::Add,
+                '-' => LineKind::Del,
+                // The "\ No newline at end of file" markers: the line before
+                // already lacks its newline in `content()`.
+                _ => continue,
+            };
+            th.lines.push((kind, line.content().to_vec()));
+        }
+        hunks.push(th);
+    }
+    Ok(hunks)
+}
+
+/// One file of a [`CommitPatch`].
+#[derive(Debug, Clone)]
+pub struct FilePatch {
+    pub old_path: Option<String>,
+    pub new_path: Option<String>,
+    pub status: char,
+    pub binary: bool,
+    pub old_id: Oid,
+    pub new_id: Oid,
+    pub old_mode: FileMode,
+    pub new_mode: FileMode,
+    pub hunks: Vec<TextHunk>,
+}
+
+impl FilePatch {
+    /// The path to show: the new path, or the old one for a deletion.
+    pub fn path(&self) -> &str {
+        self.new_path
+            .as_deref()
+            .or(self.old_path.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// A commit's diff against its first parent, ready to be applied to other
+/// trees. Merge commits are taken against their first parent.
+#[derive(Debug, Clone)]
+pub struct CommitPatch {
+    pub commit: Oid,
+    pub files: Vec<FilePatch>,
+}
+
+fn status_char(d: Delta) -> Option<char> {
+    Some(match d {
+        Delta::Added => 'A',
+        Delta::Deleted => 'D',
+        Delta::Modified => 'M',
+        Delta::Renamed => 'R',
+        Delta::Copied => 'C',
+        Delta::Typechange => 'T',
+        _ => return None,
+    })
+}
+
+impl CommitPatch {
+    /// Reads the diff of `commit` against its first parent.
+    pub fn new(git: &Git, commit: Oid) -> Result<CommitPatch> {
+        let repo = git.repo();
+        let c = repo.find_commit(commit)?;
+        let tree = c.tree()?;
+        let parent_tree = match c.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let mut opts = DiffOptions::new();
+        opts.context_lines(3).indent_heuristic(true);
+        let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        let mut files = Vec::with_capacity(diff.deltas().len());
+        for i in 0..diff.deltas().len() {
+            let Some(patch) = Patch::from_diff(&diff, i)? else {
+                continue;
+            };
+            let delta = patch.delta();
+            let Some(status) = status_char(delta.status()) else {
+                continue;
+            };
+            let path_of = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
+            let binary = delta.flags().is_binary()
+                || delta.old_file().mode() == FileMode::Commit
+                || delta.new_file().mode() == FileMode::Commit;
+            files.push(FilePatch {
+                old_path: (status != 'A').then(|| path_of(delta.old_file())).flatten(),
+                new_path: (status != 'D').then(|| path_of(delta.new_file())).flatten(),
+                status,
+                binary,
+                old_id: delta.old_file().id(),
+                new_id: delta.new_file().id(),
+                old_mode: delta.old_file().mode(),
+                new_mode: delta.new_file().mode(),
+                hunks: if binary { Vec::new() } else { hunks_of(&patch)? },
+            });
+        }
+        Ok(CommitPatch { commit, files })
+    }
+
+    /// Applies the patch to the tree of commit (or tree) `target`.
+    pub fn check(&self, git: &Git, target: Oid) -> Result<ApplyReport> {
+        let repo = git.repo();
+        let tree = match repo.find_commit(target) {
+            Ok(c) => c.tree()?,
+            Err(_) => repo.find_tree(target)?,
+        };
+        self.check_tree(git, &tree)
+    }
+
+    /// Applies the patch to `tree`.
+    pub fn check_tree(&self, git: &Git, tree: &Tree) -> Result<ApplyReport> {
+        // Paths this patch frees: a later add or rename may reuse them.
+        let freed: HashSet<&str> = self
+            .files
+            .iter()
+            .filter(|f| matches!(f.status, 'D' | 'R'))
+            .filter_map(|f| f.old_path.as_deref())
+            .collect();
+        let mut files = Vec::with_capacity(self.files.len());
+        let mut worst = Applies::Clean;
+        for f in &self.files {
+            let fa = check_file(git, tree, f, &freed)?;
+            worst = worst.max(fa.outcome);
+            files.push(fa);
+        }
+        Ok(ApplyReport {
+            applies: worst,
+            files,
+        })
+    }
+}
+
+/// Checks `commit`'s diff against the tree of `target` (a branch tip).
+pub fn check_commit(git: &Git, commit: Oid, target: Oid) -> Result<ApplyReport> {
+    CommitPatch::new(git, commit)?.check(git, target)
+}
+
+fn is_link(mode: i32) -> bool {
+    mode == i32::from(FileMode::Link)
+}
+
+fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> Result<FileApply> {
+    let mut fa = FileApply {
+        path: f.path().to_string(),
+        old_path: match f.status {
+            'R' | 'D' => f.old_path.clone(),
+            _ => None,
+        },
+        status: f.status,
+        binary: f.binary,
+        outcome: Applies::Clean,
+        hunks: Vec::new(),
+        missing: false,
+        reason: None,
+    };
+    let conflict = |mut fa: FileApply, why: &str| {
+        fa.outcome = Applies::Conflict;
+        fa.reason = Some(why.to_string());
+        fa
+    };
+    let exists = |p: &str| tree.get_path(Path::new(p)).ok();
+
+    // The destination of an add or a rename must be free.
+    if matches!(f.status, 'A' | 'R' | 'C')
+        && let Some(p) = f.new_path.as_deref()
+        && !freed.contains(p)
+        && exists(p).is_some()
+    {
+        return Ok(conflict(fa, "already exists at the target"));
+    }
+
+    let target_blob = if f.status == 'A' {
+        None
+    } else {
+        let Some(old) = f.old_path.as_deref() else {
+            return Ok(conflict(fa, "no old path in the diff"));
+        };
+        let Some(entry) = exists(old) else {
+            fa.missing = true;
+            fa.outcome = Applies::Conflict;
+            return Ok(fa);
+        };
+        let kind_ok = match entry.kind() {
+            Some(ObjectType::Blob) => {
+                // Regular file vs symlink: `git apply` calls it "wrong type".
+                is_link(entry.filemode()) == (f.old_mode == FileMode::Link)
+                    && f.old_mode != FileMode::Commit
+            }
+            Some(ObjectType::Commit) => f.old_mode == FileMode::Commit,
+            _ => false,
+        };
+        if !kind_ok {
+            return Ok(conflict(fa, "has another file type at the target"));
+        }
+        Some(entry.id())
+    };
+
+    if f.binary {
+        // Same rule as `git apply` for binary patches: the exact preimage.
+        if let Some(id) = target_blob
+            && id != f.old_id
+        {
+            return Ok(conflict(
+                fa,
+                "binary (or submodule) preimage differs at the target",
+            ));
+        }
+        return Ok(fa);
+    }
+    if f.hunks.is_empty() {
+        // Mode-only change or pure rename: nothing to match.
+        return Ok(fa);
+    }
+    let blob;
+    let content: &[u8] = match target_blob {
+        Some(id) => {
+            blob = git.repo().find_blob(id)?;
+            blob.content()
+        }
+        None => &[],
+    };
+    let r = apply_text(content, &f.hunks);
+    fa.outcome = r.applies;
+    fa.hunks = r.hunks;
+    if f.status == 'D' && r.result.as_ref().is_some_and(|t| !t.is_empty()) {
+        return Ok(conflict(fa, "deleting it would leave lines behind"));
+    }
+    Ok(fa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hunks(old: &[u8], new: &[u8]) -> Vec<TextHunk> {
+        let p = Patch::from_buffers(old, None, new, None, None).unwrap();
+        hunks_of(&p).unwrap()
+    }
+
+    fn lines(n: usize) -> Vec<u8> {
+        (1..=n).map(|i| format!("line {i}\n")).collect::<String>().into_bytes()
+    }
+
+    #[test]
+    fn clean_offset_fuzz_conflict() {
+        let old = lines(40);
+        let new = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("line 20\n", "line twenty\n")
+            .into_bytes();
+        let h = hunks(&old, &new);
+        let r = apply_text(&old, &h);
+        assert_eq!(r.applies, Applies::Clean);
+        assert_eq!(r.result.as_deref(), Some(new.as_slice()));
+
+        let shifted = [b"extra\nextra\n".as_slice(), &old].concat();
+        let r = apply_text(&shifted, &h);
+        assert_eq!(r.applies, Applies::Offset);
+        assert_eq!(r.hunks[0].offset, 2);
+
+        let fuzzy = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("line 17\n", "line seventeen\n")
+            .into_bytes();
+        let r = apply_text(&fuzzy, &h);
+        assert_eq!(r.applies, Applies::Fuzz);
+        assert_eq!(r.hunks[0].fuzz, 1);
+
+        let gone = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("line 20\n", "line XX\n")
+            .into_bytes();
+        assert_eq!(apply_text(&gone, &h).applies, Applies::Conflict);
+    }
+
+    #[test]
+    fn no_newline_at_end() {
+        let old = b"a\nb\nc".to_vec();
+        let new = b"a\nb\nc\nd\n".to_vec();
+        let h = hunks(&old, &new);
+        let r = apply_text(&old, &h);
+        assert_eq!(r.result.as_deref(), Some(new.as_slice()));
+        // With the newline already there the last line differs.
+        assert_ne!(apply_text(b"a\nb\nc\n", &h).applies, Applies::Clean);
+    }
+
+    #[test]
+    fn top_of_file_hunk_is_anchored() {
+        let old = lines(10);
+        let new = [b"new first\n".as_slice(), &old].concat();
+        let h = hunks(&old, &new);
+        let moved = [b"header\n".as_slice(), &old].concat();
+        // `git apply` wants a hunk at line 1 at the top of the file.
+        assert_eq!(apply_text(&moved, &h).applies, Applies::Fuzz);
+    }
+
+    #[test]
+    fn bogus_hunks_do_not_panic() {
+        let h = vec![TextHunk {
+            old_start: u32::MAX,
+            old_lines: 7,
+            new_start: u32::MAX,
+            new_lines: 0,
+            lines: vec![(LineKind::Del, b"x\n".to_vec()), (LineKind::Context, b"y".to_vec())],
+        }];
+        assert_eq!(apply_text(b"", &h).applies, Applies::Conflict);
+        assert_eq!(apply_text(b"x\ny", &h).applies, Applies::Offset);
+    }
+
+    #[test]
+    fn serde_names() {
+        assert_eq!(Applies::Fuzz.as_str(), "fuzz");
+        assert!(Applies::Offset.git_applies() && !Applies::Fuzz.git_applies());
+    }
+}

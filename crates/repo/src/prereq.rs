@@ -1,0 +1,1 @@
+//! Prerequisites of a patch that does not apply to a stable branch.
