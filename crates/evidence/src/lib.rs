@@ -17,12 +17,14 @@
 //! ```
 
 pub mod kinds;
-// pub mod maintainers;
+pub mod maintainers;
 mod phase1;
 mod phase2;
 mod phase3;
+mod phase4;
+pub mod phase5;
 mod phase6;
-// mod phase7;
+mod phase7;
 pub mod record;
 
 pub use kinds::ChangeKind;
@@ -37,11 +39,20 @@ use stablepick_repo::{BackportVia, CommitInfo, Git, Oid, RepoIndex};
 pub struct Context<'a> {
     pub git: &'a Git,
     pub index: &'a RepoIndex,
+    /// Run Phase 5 (builds or loads a code index per tree).
+    pub code: bool,
+    /// The mail store for Phase 4, if one was given.
+    pub mail: Option<&'a stablepick_mail::MailStore>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(git: &'a Git, index: &'a RepoIndex) -> Context<'a> {
-        Context { git, index }
+        Context {
+            git,
+            index,
+            code: false,
+            mail: None,
+        }
     }
 }
 
@@ -128,6 +139,8 @@ pub struct Evidence {
     pub reverted_by: Vec<Oid>,
     pub branches: Vec<BranchFacts>,
     pub maintainers: Vec<MaintainerFacts>,
+    /// Phase 5: touched functions' callers and entry kinds, per revision.
+    pub reach: Vec<phase5::FunctionReach>,
     pub records: Vec<Record>,
     /// Phases with nothing to say yet, and why.
     pub not_analysed: Vec<(u8, String)>,
@@ -160,6 +173,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         reverted_by: Vec::new(),
         branches: Vec::new(),
         maintainers: Vec::new(),
+        reach: Vec::new(),
         records: Vec::new(),
         not_analysed: Vec::new(),
     };
@@ -177,15 +191,27 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
     phase2::collect(ctx, &mut ev);
     phase3::collect(ctx, &mut ev)?;
     lap("phase 2-3");
-    ev.not_analysed.push((
-        4,
-        "mailing list not analysed: no mail archive given (--mail DB)".into(),
-    ));
-    ev.not_analysed
-        .push((5, "code semantics not analysed".into()));
+    match ctx.mail {
+        Some(store) => {
+            let patch_id = ctx.git.patch_id(oid)?.map(|p| p.to_string());
+            phase4::collect(store, patch_id, &mut ev);
+            lap("phase 4");
+        }
+        None => ev.not_analysed.push((
+            4,
+            "mailing list not analysed: no mail archive given (--mail DB)".into(),
+        )),
+    }
+    if ctx.code {
+        phase5::collect(ctx, &mut ev);
+        lap("phase 5");
+    } else {
+        ev.not_analysed
+            .push((5, "code semantics not analysed (enable with --code)".into()));
+    }
     phase6::collect(ctx, &mut ev)?;
     lap("phase 6");
-    // phase7::collect(ctx, &mut ev);
+    phase7::collect(ctx, &mut ev);
     lap("phase 7");
     ev.records.sort_by_key(|r| r.phase);
     Ok(ev)

@@ -9,7 +9,7 @@ use stablepick_repo::{Oid, short};
 const P: u8 = 3;
 /// Walk limit for the per-path history questions, so a huge repository
 /// answers quickly and says when it stopped looking.
-const MAX_SCAN: usize = 10_000;
+const MAX_SCAN: usize = 3_000;
 
 /// The record stating which release first shipped `oid`.
 pub(crate) fn release_record(ctx: &Context, oid: Oid, what: &str) -> Record {

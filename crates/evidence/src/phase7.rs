@@ -45,7 +45,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
                 }
                 continue;
             }
-            let mut text = format!("`{path}` is covered by \"{}\" (via `{}`)", s.name, m.pattern);
+            let mut text = format!(
+                "`{path}` is covered by \"{}\" (via `{}`)",
+                s.name, m.pattern
+            );
             if let Some(st) = &s.status {
                 text.push_str(&format!("; status: {st}"));
             }
@@ -93,7 +96,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             if !email.is_empty() && signers.iter().any(|s| s.contains(&email)) {
                 ev.records.push(Record::new(
                     P,
-                    format!("maintainer {person} of \"{}\" signed off the commit", m.section),
+                    format!(
+                        "maintainer {person} of \"{}\" signed off the commit",
+                        m.section
+                    ),
                     format!("git show -s --format='%(trailers:key=Signed-off-by)' {sha}"),
                 ));
             }

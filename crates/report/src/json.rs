@@ -28,6 +28,30 @@ pub struct BranchJson {
     pub in_base: bool,
     pub score: f64,
     pub reason: String,
+    /// Phase 5 at the branch tip: per touched function, callers and entry kinds.
+    pub functions: Vec<FunctionJson>,
+}
+
+/// Phase 5 facts for one touched function at one revision.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FunctionJson {
+    pub function: String,
+    pub callers: Vec<stablepick_code::CallSite>,
+    pub entry_kinds: Vec<String>,
+    pub user_reachable: bool,
+}
+
+fn functions_at(ev: &Evidence, at: &str) -> Vec<FunctionJson> {
+    ev.reach
+        .iter()
+        .filter(|r| r.at == at)
+        .map(|r| FunctionJson {
+            function: r.function.clone(),
+            callers: r.callers.clone(),
+            entry_kinds: r.entry_kinds.clone(),
+            user_reachable: r.user_reachable,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -45,6 +69,8 @@ pub struct Report {
     pub kinds: Vec<&'static str>,
     pub files: Vec<String>,
     pub functions: Vec<String>,
+    /// Phase 5 at the commit itself.
+    pub functions_reach: Vec<FunctionJson>,
     pub insertions: usize,
     pub deletions: usize,
     pub followup_fixes: Vec<String>,
@@ -95,6 +121,7 @@ impl Report {
                         in_base: b.in_base,
                         score: dec.map(|x| x.score).unwrap_or(0.0),
                         reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
+                        functions: functions_at(ev, &b.name),
                     }
                 })
                 .collect(),
@@ -106,6 +133,7 @@ impl Report {
             kinds: ev.kinds.iter().map(|k| k.label()).collect(),
             files: ev.diff.paths(),
             functions: ev.diff.functions(),
+            functions_reach: functions_at(ev, "commit"),
             insertions: ev.diff.insertions,
             deletions: ev.diff.deletions,
             followup_fixes: ev.followup_fixes.iter().map(|o| o.to_string()).collect(),

@@ -1,0 +1,211 @@
+//! `stablepick analyze`, `stablepick index` and `stablepick demo`.
+
+use anyhow::{Context as _, Result};
+use clap::{Args, ValueEnum};
+use stablepick_evidence::{Context, collect};
+use stablepick_repo::{Git, IndexOptions, RepoIndex, StableSpec};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Md,
+    Json,
+}
+
+/// Where the repository is and which branches matter.
+#[derive(Args, Clone)]
+pub struct RepoArgs {
+    /// The repository (work tree or bare).
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// A stable branch, optionally with its base tag: `linux-6.1.y`,
+    /// `23.11=v23.11`. Repeatable. Default: every branch named like one.
+    #[arg(long = "stable", value_name = "BRANCH[=BASE]")]
+    pub stable: Vec<String>,
+    /// The mainline branch (default: master, main, origin/HEAD, … HEAD).
+    #[arg(long)]
+    pub mainline: Option<String>,
+    /// Rebuild the index even if the cached one is current.
+    #[arg(long)]
+    pub rebuild_index: bool,
+}
+
+impl RepoArgs {
+    pub fn open(&self) -> Result<(Git, RepoIndex)> {
+        let git = Git::open(&self.repo)?;
+        let stable = self
+            .stable
+            .iter()
+            .map(|s| s.parse::<StableSpec>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let index = RepoIndex::open(
+            &git,
+            &IndexOptions {
+                mainline: self.mainline.clone(),
+                stable,
+                rebuild: self.rebuild_index,
+                no_cache: false,
+            },
+        )?;
+        Ok((git, index))
+    }
+}
+
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// The commit to analyse (any revision git understands).
+    pub commit: String,
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Phase 5: index the source trees (commit and branch tips) for callers
+    /// and entry points. The first run per tree takes seconds; later runs
+    /// read the cached index.
+    #[arg(long)]
+    pub code: bool,
+    /// Phase 4: a mail store made by `stablepick mail import`.
+    #[arg(long, value_name = "DB")]
+    pub mail: Option<PathBuf>,
+}
+
+/// Opens an existing mail store; a missing file is an error, not a new store.
+pub fn open_mail(path: Option<&std::path::Path>) -> Result<Option<stablepick_mail::MailStore>> {
+    match path {
+        None => Ok(None),
+        Some(p) if !p.exists() => anyhow::bail!(
+            "mail store {} does not exist (create it with `stablepick mail import --db {} SOURCE…`)",
+            p.display(),
+            p.display()
+        ),
+        Some(p) => Ok(Some(
+            stablepick_mail::MailStore::open(p)
+                .with_context(|| format!("opening mail store {}", p.display()))?,
+        )),
+    }
+}
+
+pub fn run(a: AnalyzeArgs) -> Result<()> {
+    let (git, index) = a.repo.open()?;
+    let oid = git.resolve_commit(&a.commit)?;
+    let mail = open_mail(a.mail.as_deref())?;
+    let text = render(&git, &index, oid, a.format, a.code, mail.as_ref())?;
+    print_out(&text)
+}
+
+fn render(
+    git: &Git,
+    index: &RepoIndex,
+    oid: stablepick_repo::Oid,
+    format: Format,
+    code: bool,
+    mail: Option<&stablepick_mail::MailStore>,
+) -> Result<String> {
+    let mut ctx = Context::new(git, index);
+    ctx.code = code;
+    ctx.mail = mail;
+    let ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
+    let decision = stablepick_verdict::decide(&ev);
+    Ok(match format {
+        Format::Md => stablepick_report::markdown(&ev, &decision),
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&stablepick_report::Report::new(&ev, &decision))?;
+            s.push('\n');
+            s
+        }
+    })
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print_out(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+#[derive(Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+}
+
+pub fn index(a: IndexArgs) -> Result<()> {
+    let (_git, index) = a.repo.open()?;
+    let s = &index.stats;
+    let mut text = format!(
+        "index: {} commits, {} ms ({}){}\nmainline: {} at {}\nreleases: {} ({} … {})\nunresolved Fixes: tags on mainline: {}\n",
+        index.commit_count(),
+        s.millis,
+        if s.from_cache { "from cache" } else { "built" },
+        s.cache_path
+            .as_ref()
+            .map(|p| format!(", cache {}", p.display()))
+            .unwrap_or_default(),
+        index.mainline_display(),
+        index.mainline_tip(),
+        index.releases().len(),
+        index
+            .releases()
+            .first()
+            .map(|r| r.tag.as_str())
+            .unwrap_or("-"),
+        index
+            .releases()
+            .last()
+            .map(|r| r.tag.as_str())
+            .unwrap_or("-"),
+        index.unresolved_fixes(),
+    );
+    for b in index.branches() {
+        text.push_str(&format!(
+            "stable {} ({}): base {}, {} commits, {} with backport lines\n",
+            b.branch.name,
+            b.branch.display_ref(),
+            b.branch.base,
+            b.commits,
+            b.backport_count()
+        ));
+    }
+    print_out(&text)
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Keep the demo repository in this directory instead of a temporary one.
+    #[arg(long)]
+    pub keep: Option<PathBuf>,
+}
+
+pub fn demo(a: DemoArgs) -> Result<()> {
+    let tmp;
+    let dir = match &a.keep {
+        Some(d) => d.clone(),
+        None => {
+            tmp = tempfile::tempdir()?;
+            tmp.path().join("linux")
+        }
+    };
+    let demo = stablepick_demo::build(&dir).context("building the demo repository")?;
+    let git = Git::open(&demo.path)?;
+    let index = RepoIndex::open(&git, &IndexOptions::default())?;
+    eprintln!(
+        "demo repository: {} ({} commits, stable branches: {})",
+        demo.path.display(),
+        index.commit_count(),
+        index
+            .branches()
+            .iter()
+            .map(|b| b.branch.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let text = render(&git, &index, demo.oid("vmx_fix"), a.format, true, None)?;
+    print_out(&text)
+}

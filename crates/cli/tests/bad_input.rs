@@ -1,0 +1,204 @@
+//! Bad input gets a clear error naming the problem, never a panic.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn stablepick(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stablepick"))
+        .args(args)
+        .output()
+        .expect("run stablepick")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A three-commit repository with a release tag and a stable branch.
+fn small_repo(dir: &Path) {
+    git(dir, &["init", "-q", "-b", "master"]);
+    for (i, name) in ["a.c", "b.c", "c.c"].iter().enumerate() {
+        std::fs::write(
+            dir.join(name),
+            format!("int f{i}(void)\n{{\n\treturn {i};\n}}\n"),
+        )
+        .unwrap();
+        git(dir, &["add", name]);
+        git(dir, &["commit", "-q", "-m", &format!("core: add {name}")]);
+        if i == 0 {
+            git(dir, &["tag", "v1.0"]);
+        }
+    }
+    git(dir, &["branch", "linux-1.0.y", "v1.0"]);
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_clean_failure(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "exit code; stderr: {err}");
+    assert!(err.contains(needle), "stderr should name `{needle}`: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+}
+
+#[test]
+fn not_a_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = stablepick(&["analyze", "--repo", tmp.path().to_str().unwrap(), "HEAD"]);
+    assert_clean_failure(&o, "not a git repository");
+}
+
+#[test]
+fn unknown_revision() {
+    let tmp = tempfile::tempdir().unwrap();
+    small_repo(tmp.path());
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        tmp.path().to_str().unwrap(),
+        "no-such-rev",
+    ]);
+    assert_clean_failure(&o, "unknown revision `no-such-rev`");
+}
+
+#[test]
+fn unknown_branch_and_missing_base_tag() {
+    let tmp = tempfile::tempdir().unwrap();
+    small_repo(tmp.path());
+    let repo = tmp.path().to_str().unwrap();
+    let o = stablepick(&["analyze", "--repo", repo, "--stable", "linux-9.9.y", "HEAD"]);
+    assert_clean_failure(&o, "unknown branch `linux-9.9.y`");
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        repo,
+        "--stable",
+        "linux-1.0.y=v0.9",
+        "HEAD",
+    ]);
+    assert_clean_failure(&o, "base tag `v0.9`");
+    git(tmp.path(), &["branch", "odd-branch", "v1.0"]);
+    let o = stablepick(&["analyze", "--repo", repo, "--stable", "odd-branch", "HEAD"]);
+    assert_clean_failure(&o, "--stable odd-branch=TAG");
+    let o = stablepick(&["analyze", "--repo", repo, "--stable", "=v1.0", "HEAD"]);
+    assert_clean_failure(&o, "bad --stable value");
+}
+
+#[test]
+fn shallow_clone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    small_repo(&src);
+    let url = format!("file://{}", src.display());
+    let shallow = tmp.path().join("shallow");
+    git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let o = stablepick(&["analyze", "--repo", shallow.to_str().unwrap(), "HEAD"]);
+    assert_clean_failure(&o, "shallow clone");
+}
+
+#[test]
+fn missing_mail_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    small_repo(tmp.path());
+    let db = tmp.path().join("nope.db");
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        tmp.path().to_str().unwrap(),
+        "--mail",
+        db.to_str().unwrap(),
+        "HEAD",
+    ]);
+    assert_clean_failure(&o, "does not exist");
+    assert!(!db.exists(), "a missing store must not be created");
+}
+
+#[test]
+fn works_without_tags_or_branches_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    git(tmp.path(), &["init", "-q", "-b", "master"]);
+    std::fs::write(tmp.path().join("x.bin"), [0u8, 159, 146, 150, 0, 1]).unwrap();
+    git(tmp.path(), &["add", "x.bin"]);
+    // A message that is not UTF-8 (Latin-1 é).
+    let msg = tmp.path().join("msg");
+    std::fs::write(
+        &msg,
+        b"misc: caf\xe9 binary\n\nSigned-off-by: T <t@example.org>\n",
+    )
+    .unwrap();
+    git(
+        tmp.path(),
+        &[
+            "-c",
+            "i18n.commitEncoding=ISO-8859-1",
+            "commit",
+            "-q",
+            "-F",
+            msg.to_str().unwrap(),
+        ],
+    );
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        tmp.path().to_str().unwrap(),
+        "HEAD",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["first_release"], serde_json::Value::Null);
+    assert_eq!(j["verdict"], serde_json::Value::Null);
+    let texts: Vec<&str> = j["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("not valid UTF-8")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("`x.bin` (binary)")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("no stable branches")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("no release tags")),
+        "{texts:?}"
+    );
+    for r in j["records"].as_array().unwrap() {
+        assert!(!r["verified_by"].as_str().unwrap().is_empty(), "{r}");
+    }
+}

@@ -1,0 +1,97 @@
+//! Phase 5, code semantics: for each touched function, at the commit and at
+//! each stable branch tip — callers, callees, call chains to entry points,
+//! the entry kinds reached, and local practice for the constructs added.
+
+use crate::record::Record;
+use crate::{Context, Evidence, full};
+use stablepick_code::{CallSite, CodeIndex, findings, function_facts, practice_findings};
+
+const P: u8 = 5;
+
+/// Reachability of one touched function at one revision (JSON contract:
+/// `callers: [{function, file, line}]`, `entry_kinds: [...]`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FunctionReach {
+    /// `commit` for the commit's own tree, else the stable branch name.
+    pub at: String,
+    pub function: String,
+    pub callers: Vec<CallSite>,
+    pub entry_kinds: Vec<String>,
+    pub user_reachable: bool,
+}
+
+pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
+    let functions = ev.diff.functions();
+    if functions.is_empty() {
+        ev.not_analysed
+            .push((P, "the diff touches no C function bodies".into()));
+        return;
+    }
+    let repo = ctx.git.repo();
+    let sha = full(ev.commit.oid);
+    let tree = match repo.find_commit(ev.commit.oid).and_then(|c| c.tree()) {
+        Ok(t) => t.id(),
+        Err(e) => {
+            ev.not_analysed
+                .push((P, format!("cannot read the commit tree: {e}")));
+            return;
+        }
+    };
+    match CodeIndex::open(repo, tree) {
+        Ok(index) => {
+            for f in findings(&index, &sha, &functions) {
+                ev.records.push(Record::new(P, f.text, f.verified_by));
+            }
+            for file in &ev.diff.files {
+                let added: Vec<&str> = file
+                    .hunks
+                    .iter()
+                    .flat_map(|h| h.changes.iter())
+                    .filter(|c| c.0 == '+')
+                    .map(|c| c.2.as_str())
+                    .collect();
+                for func in &file.functions {
+                    for f in practice_findings(&index, &sha, func, file.path(), &added) {
+                        ev.records.push(Record::new(P, f.text, f.verified_by));
+                    }
+                }
+            }
+            push_reach(ev, &index, "commit", &functions);
+        }
+        Err(e) => ev
+            .not_analysed
+            .push((P, format!("code index of the commit tree failed: {e}"))),
+    }
+    for b in ctx.index.branches() {
+        let Ok(tip_tree) = repo.find_commit(b.branch.tip()).and_then(|c| c.tree()) else {
+            continue;
+        };
+        let Ok(index) = CodeIndex::open(repo, tip_tree.id()) else {
+            continue;
+        };
+        for f in findings(&index, b.branch.display_ref(), &functions)
+            .into_iter()
+            .filter(|f| f.topic == "callers" || f.topic == "entry_kinds")
+        {
+            ev.records.push(Record::new(
+                P,
+                format!("[{}] {}", b.branch.name, f.text),
+                f.verified_by,
+            ));
+        }
+        push_reach(ev, &index, &b.branch.name, &functions);
+    }
+}
+
+fn push_reach(ev: &mut Evidence, index: &CodeIndex, at: &str, functions: &[String]) {
+    for name in functions {
+        let facts = function_facts(index, name);
+        ev.reach.push(FunctionReach {
+            at: at.to_string(),
+            function: name.clone(),
+            callers: facts.callers,
+            entry_kinds: facts.entry_kinds,
+            user_reachable: facts.user_reachable,
+        });
+    }
+}

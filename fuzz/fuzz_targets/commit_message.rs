@@ -1,0 +1,19 @@
+//! Commit messages, `Fixes:` values, stable Cc hints, subjects and C sources
+//! for the function scanner: none of them may panic on any bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use stablepick_repo::{cfunc, message, release};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let parsed = message::parse(&text);
+    let _ = message::subject_parts(&parsed.subject);
+    for line in text.lines() {
+        let _ = message::parse_fixes_value(line);
+        let _ = message::parse_stable_cc(line);
+        let _ = release::release_version(line);
+        let _ = release::stable_branch_base(line);
+    }
+    let _ = cfunc::enclosing_functions(&text, &[1, 10, 100]);
+});
