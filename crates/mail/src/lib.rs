@@ -11,6 +11,12 @@
 //! stable nominations and objections. [`phase4`] turns all of it into
 //! [`Finding`]s for a commit, each with the command that reproduces it.
 //!
+//! MIME decoding is delegated to the `mail-parser` crate (multipart, RFC
+//! 2047/2231 words, charsets, quoted-printable, base64): it is zero-copy,
+//! fuzzed upstream and returns values rather than panicking on bad input.
+//! Everything around it — streaming mbox splitting, format=flowed, lenient
+//! dates, synthetic ids, threading, the patch model — is this crate's.
+//!
 //! ```no_run
 //! use stablepick_mail::{CommitForMail, ImportOptions, MailStore, import, phase4};
 //! let mut store = MailStore::open("stablepick-mail.db")?;

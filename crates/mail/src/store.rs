@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS messages(
 CREATE UNIQUE INDEX IF NOT EXISTS messages_key ON messages(hash, msgid);
 CREATE INDEX IF NOT EXISTS messages_msgid ON messages(msgid);
 CREATE INDEX IF NOT EXISTS messages_thread ON messages(thread);
-CREATE INDEX IF NOT EXISTS messages_subject ON messages(subject_key) WHERE is_patch = 1;
+CREATE INDEX IF NOT EXISTS messages_subject ON messages(subject_key, from_email) WHERE is_patch = 1;
 CREATE INDEX IF NOT EXISTS messages_patch_id ON messages(patch_id) WHERE patch_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_change_id ON messages(change_id) WHERE change_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sources(
