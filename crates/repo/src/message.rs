@@ -178,11 +178,16 @@ pub fn parse_trailer(line: &str) -> Option<Trailer> {
 /// Parses the value of a `Fixes:` trailer: `<hex> ("subject")`.
 pub fn parse_fixes_value(value: &str) -> Option<FixesRef> {
     let cap = FIXES_RE.captures(value.trim())?;
+    // Only the unterminated `("…` form may carry a stray `")` at its end;
+    // a quoted subject may itself end in `()`.
     let subject = cap
         .get(2)
-        .or(cap.get(3))
         .or(cap.get(4))
-        .map(|m| m.as_str().trim_end_matches([')', '"']).trim().to_string())
+        .map(|m| m.as_str().trim().to_string())
+        .or_else(|| {
+            cap.get(3)
+                .map(|m| m.as_str().trim_end_matches(['"', ')']).trim().to_string())
+        })
         .filter(|s| !s.is_empty());
     Some(FixesRef {
         sha_prefix: cap[1].to_ascii_lowercase(),
@@ -341,6 +346,18 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
                 .backport_of
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn fixes_subject_ending_in_parentheses() {
+        let f =
+            parse_fixes_value("9ad42a052579 (\"tcp: account in tcp_measure_rcv_mss()\")").unwrap();
+        assert_eq!(
+            f.subject.as_deref(),
+            Some("tcp: account in tcp_measure_rcv_mss()")
+        );
+        let f = parse_fixes_value("9ad42a052579 (\"tcp: wrapped subject").unwrap();
+        assert_eq!(f.subject.as_deref(), Some("tcp: wrapped subject"));
     }
 
     #[test]
