@@ -1,0 +1,536 @@
+//! `stablepick triage`, `stablepick train` and `stablepick eval`.
+//!
+//! - `triage` decides every non-merge commit of a range for every stable
+//!   branch: the stable rules alone, or rules first and then a trained model.
+//! - `train` mines the backport decisions of the given stable branches and
+//!   saves the model (JSON).
+//! - `eval` makes a time-split copy of the repository (nothing after the
+//!   window visible, the target branch at its base, the training branches as
+//!   they stood when the window opened), trains, triages the window and
+//!   scores the YES verdicts against the backports the real target branch
+//!   carries.
+
+use crate::analyze::RepoArgs;
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, ValueEnum};
+use stablepick_evidence::{Context, Evidence, collect};
+use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
+use stablepick_verdict::features::{
+    BranchView, CommitFacts, branch_facts, branch_vector, light_diff,
+};
+use stablepick_verdict::learn::{MineOptions, par_map_git};
+use stablepick_verdict::model::{Model, TrainOptions};
+use stablepick_verdict::{Decision, Verdict, combine, impact, similar};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum TriageFormat {
+    #[default]
+    Jsonl,
+    Md,
+    Table,
+}
+
+#[derive(Args)]
+pub struct TriageArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// A model made by `stablepick train`; without it, the stable rules alone.
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// A mail store (Phase 4); accepted, not yet read by triage.
+    #[arg(long, value_name = "DB")]
+    pub mail: Option<PathBuf>,
+    /// How many nearest past decisions to show per commit (with --model).
+    #[arg(long, default_value_t = 5)]
+    pub neighbours: usize,
+    /// The commits to decide: a git range `A..B` (or one revision).
+    pub range: String,
+    #[arg(long, value_enum, default_value_t = TriageFormat::Jsonl)]
+    pub format: TriageFormat,
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// Where to write the model (JSON).
+    #[arg(long, value_name = "MODEL")]
+    pub out: PathBuf,
+    /// A mainline commit counts as "not taken" only if it is at least this
+    /// many days older than the branch's newest commit.
+    #[arg(long, default_value_t = 30)]
+    pub min_age_days: i64,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// The repository (work tree or bare).
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// The target branch and its base: `23.11=v23.11`.
+    #[arg(long = "stable", value_name = "BRANCH=BASE")]
+    pub target: String,
+    /// Branches to learn from, `22.11=v22.11`. Repeatable.
+    #[arg(long = "train", value_name = "BRANCH=BASE", required = true)]
+    pub train: Vec<String>,
+    /// The window of mainline commits to decide: `LO..HI` (tags or commits).
+    #[arg(long)]
+    pub window: String,
+    /// Write the precision/recall curve as an SVG file.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Keep the time-split copy here (default: a temporary directory).
+    #[arg(long)]
+    pub workdir: Option<PathBuf>,
+}
+
+/// Non-merge commits of `range`, oldest first.
+fn range_commits(git: &Git, range: &str) -> Result<Vec<Oid>> {
+    let repo = git.repo();
+    let mut walk = repo.revwalk()?;
+    if range.contains("..") {
+        walk.push_range(range)
+            .with_context(|| format!("reading range {range}"))?;
+    } else {
+        walk.push(git.resolve_commit(range)?)?;
+        walk.simplify_first_parent()?;
+    }
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
+    let mut out = Vec::new();
+    for o in walk {
+        let o = o?;
+        if repo.find_commit(o)?.parent_count() <= 1 {
+            out.push(o);
+            if !range.contains("..") {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One decided commit.
+struct Row {
+    ev: Evidence,
+    decision: Decision,
+}
+
+fn decide_one(
+    git: &Git,
+    index: &RepoIndex,
+    model: Option<&Model>,
+    k: usize,
+    oid: Oid,
+) -> Result<Row> {
+    let ctx = Context::new(git, index);
+    let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
+    ev.records.extend(impact::records(&ev));
+    ev.records.sort_by_key(|r| r.phase);
+    let rules = stablepick_verdict::decide(&ev);
+    let Some(model) = model else {
+        return Ok(Row {
+            ev,
+            decision: rules,
+        });
+    };
+    let diff = light_diff(git, oid)?;
+    let facts = CommitFacts::from_parts(index, &ev.commit, &ev.message, &diff);
+    let probs: Vec<(String, f64)> = index
+        .branches()
+        .iter()
+        .map(|b| {
+            let view = BranchView {
+                stable: b,
+                tree: b.branch.tip(),
+            };
+            let bf = branch_facts(git, index, &facts, &view);
+            let x = branch_vector(index, &facts, &view, &bf);
+            (b.branch.name.clone(), model.probability(&x))
+        })
+        .collect();
+    let mut decision = combine::with_model(&ev, rules, model, &probs);
+    let near = similar::nearest(&model.past, &facts.text, k, &oid.to_string());
+    decision
+        .records
+        .extend(similar::records(&oid.to_string(), &near));
+    Ok(Row { ev, decision })
+}
+
+fn run_triage(
+    git: &Git,
+    index: &RepoIndex,
+    model: Option<&Model>,
+    k: usize,
+    oids: &[Oid],
+) -> Result<Vec<Row>> {
+    let rows = par_map_git(git.git_dir(), oids, |g, &oid| {
+        decide_one(g, index, model, k, oid)
+    })?;
+    rows.into_iter().collect()
+}
+
+fn print_rows(rows: &[Row], format: TriageFormat) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut emit = |s: String| -> Result<bool> {
+        match out.write_all(s.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+            r => {
+                r?;
+                Ok(true)
+            }
+        }
+    };
+    if format == TriageFormat::Table {
+        let names: Vec<&str> = rows
+            .first()
+            .map(|r| {
+                r.decision
+                    .branches
+                    .iter()
+                    .map(|b| b.branch.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        emit(format!(
+            "{:<12} {:<7} {:>5} {:<20} subject\n",
+            "commit",
+            "verdict",
+            "score",
+            names.join(",")
+        ))?;
+    }
+    for r in rows {
+        let line = match format {
+            TriageFormat::Jsonl => {
+                let mut s =
+                    serde_json::to_string(&stablepick_report::Report::new(&r.ev, &r.decision))?;
+                s.push('\n');
+                s
+            }
+            TriageFormat::Md => {
+                let mut s = stablepick_report::markdown(&r.ev, &r.decision);
+                s.push_str("\n---\n\n");
+                s
+            }
+            TriageFormat::Table => {
+                let per: Vec<&str> = r
+                    .decision
+                    .branches
+                    .iter()
+                    .map(|b| b.verdict.map(Verdict::as_str).unwrap_or("-"))
+                    .collect();
+                format!(
+                    "{:<12} {:<7} {:>5.2} {:<20} {}\n",
+                    &r.ev.commit.oid.to_string()[..12],
+                    r.decision.verdict.map(Verdict::as_str).unwrap_or("-"),
+                    r.decision.score.unwrap_or(0.0),
+                    per.join(","),
+                    r.ev.commit.subject
+                )
+            }
+        };
+        if !emit(line)? {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+pub fn triage(a: TriageArgs) -> Result<()> {
+    let (git, index) = a.repo.open()?;
+    let model = match &a.model {
+        Some(p) => Some(Model::load(p).with_context(|| format!("reading model {}", p.display()))?),
+        None => None,
+    };
+    if a.mail.is_some() {
+        eprintln!("stablepick: note: --mail is not read by triage yet; Phase 4 is skipped");
+    }
+    let oids = range_commits(&git, &a.range)?;
+    let rows = run_triage(&git, &index, model.as_ref(), a.neighbours, &oids)?;
+    print_rows(&rows, a.format)
+}
+
+pub fn train(a: TrainArgs) -> Result<()> {
+    let (git, index) = a.repo.open()?;
+    if index.branches().is_empty() {
+        bail!("no stable branches to learn from (use --stable BRANCH=BASE)");
+    }
+    let mo = MineOptions {
+        min_age_days: a.min_age_days,
+    };
+    let model = stablepick_verdict::learn::train(&git, &index, &mo, &TrainOptions::default())?;
+    model
+        .save(&a.out)
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let s = &model.stats;
+    eprintln!(
+        "stablepick: trained on {} ({} examples, {} backported, {} past decisions); out-of-fold P={:.3} R={:.3} F1={:.3} at threshold {:.3}; wrote {}",
+        model.trained_on.join(", "),
+        s.examples,
+        s.positives,
+        model.past.len(),
+        s.oof_precision,
+        s.oof_recall,
+        s.oof_f1,
+        model.threshold,
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn git_cmd(dir: &Path, args: &[&str]) -> Result<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .context("running git")?;
+    if !out.status.success() {
+        bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// A bare repository sharing `src`'s objects, with only the refs the
+/// time split allows: main at HI, the target at its base, each training
+/// branch at its last commit before LO, and the tags those tips reach.
+fn time_split_copy(src: &Git, dir: &Path, a: &EvalArgs, lo: &str, hi: &str) -> Result<()> {
+    let srcdir = src.git_dir().canonicalize()?;
+    std::fs::create_dir_all(dir)?;
+    git_cmd(dir, &["init", "-q", "--bare", "."])?;
+    std::fs::write(
+        dir.join("objects/info/alternates"),
+        format!("{}\n", srcdir.join("objects").display()),
+    )?;
+    let lo_time = src.commit_info(src.resolve_commit(lo)?)?.commit_time;
+    let target: StableSpec = a.target.parse()?;
+    let mut refs: Vec<(String, Oid)> = vec![("refs/heads/main".into(), src.resolve_commit(hi)?)];
+    let tbase = target.base.clone().context("--stable needs BRANCH=BASE")?;
+    refs.push((
+        format!("refs/heads/{}", target.branch),
+        src.resolve_commit(&tbase)?,
+    ));
+    for t in &a.train {
+        let spec: StableSpec = t.parse()?;
+        let (_, tip) = src.find_branch(&spec.branch)?;
+        let mut walk = src.repo().revwalk()?;
+        walk.push(tip)?;
+        walk.set_sorting(git2::Sort::TIME)?;
+        let at = walk
+            .flatten()
+            .find(|o| {
+                src.repo()
+                    .find_commit(*o)
+                    .map(|c| c.time().seconds() < lo_time)
+                    .unwrap_or(false)
+            })
+            .with_context(|| format!("{} has no commit before {lo}", spec.branch))?;
+        refs.push((format!("refs/heads/{}", spec.branch), at));
+    }
+    let mut tags = Vec::new();
+    for (name, c) in src.tags()? {
+        if refs
+            .iter()
+            .any(|(_, tip)| src.is_ancestor(c, *tip).unwrap_or(false))
+        {
+            tags.push((format!("refs/tags/{name}"), c));
+        }
+    }
+    let mut input = String::new();
+    for (r, o) in refs.iter().chain(&tags) {
+        input.push_str(&format!("update {r} {o}\n"));
+    }
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["update-ref", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .context("stdin")?
+        .write_all(input.as_bytes())?;
+    if !child.wait()?.success() {
+        bail!("git update-ref failed in {}", dir.display());
+    }
+    git_cmd(dir, &["symbolic-ref", "HEAD", "refs/heads/main"])?;
+    Ok(())
+}
+
+pub fn eval(a: EvalArgs) -> Result<()> {
+    let (lo, hi) = a
+        .window
+        .split_once("..")
+        .context("--window must be LO..HI")?;
+    let src = Git::open(&a.repo)?;
+    let target: StableSpec = a.target.parse()?;
+    let tmp;
+    let dir = match &a.workdir {
+        Some(d) => d.clone(),
+        None => {
+            tmp = tempfile::tempdir()?;
+            tmp.path().join("split.git")
+        }
+    };
+    if !dir.join("HEAD").exists() {
+        time_split_copy(&src, &dir, &a, lo, hi)?;
+    }
+    // Truth: backport lines on the real target branch.
+    let truth_index = RepoIndex::open(
+        &src,
+        &IndexOptions {
+            mainline: None,
+            stable: vec![target.clone()],
+            rebuild: false,
+            no_cache: false,
+        },
+    )?;
+    let truth_branch = truth_index
+        .branch(&target.branch)
+        .context("target branch")?;
+
+    let git = Git::open(&dir)?;
+    let train_specs: Vec<StableSpec> = a
+        .train
+        .iter()
+        .map(|s| s.parse())
+        .collect::<Result<_, _>>()?;
+    let train_index = RepoIndex::open(
+        &git,
+        &IndexOptions {
+            mainline: Some("main".into()),
+            stable: train_specs,
+            rebuild: false,
+            no_cache: false,
+        },
+    )?;
+    let model = stablepick_verdict::learn::train(
+        &git,
+        &train_index,
+        &MineOptions::default(),
+        &TrainOptions::default(),
+    )?;
+    let mut model = model;
+    let path = dir.join("model.json");
+    model.save(&path)?;
+    model = Model::load(&path)?;
+    let index = RepoIndex::open(
+        &git,
+        &IndexOptions {
+            mainline: Some("main".into()),
+            stable: vec![target.clone()],
+            rebuild: false,
+            no_cache: false,
+        },
+    )?;
+    let oids = range_commits(&git, &format!("{lo}..{hi}"))?;
+    let rows = run_triage(&git, &index, Some(&model), 0, &oids)?;
+    // (score, decided by a hard rule, verdict, truth)
+    let mut scored = Vec::new();
+    for r in &rows {
+        let Some(b) = r
+            .decision
+            .branches
+            .iter()
+            .find(|b| b.branch == target.branch)
+        else {
+            continue;
+        };
+        let facts = r.ev.branches.iter().find(|f| f.name == target.branch);
+        let hard = facts.is_some_and(|f| combine::hard_rule(&r.ev, f).is_some());
+        let truth = !truth_branch.backported_as(r.ev.commit.oid).is_empty();
+        scored.push((b.score, hard, b.verdict == Some(Verdict::Yes), truth));
+    }
+    let (p, rc, f) = stablepick_verdict::model::prf(scored.iter().map(|s| (s.2, s.3)));
+    let positives = scored.iter().filter(|s| s.3).count();
+    println!(
+        "eval {} (base {}) window {lo}..{hi}: {} commits, {} backported; trained on {} ({} examples)",
+        target.branch,
+        target.base.as_deref().unwrap_or("?"),
+        scored.len(),
+        positives,
+        model.trained_on.join(", "),
+        model.stats.examples
+    );
+    println!(
+        "threshold {:.3}: precision {p:.3} recall {rc:.3} F1 {f:.3}",
+        model.threshold
+    );
+    let curve = pr_curve(&scored);
+    println!("precision/recall curve (threshold precision recall F1):");
+    for (t, p, r, f) in curve.iter().step_by((curve.len() / 20).max(1)) {
+        println!("  {t:.3} {p:.3} {r:.3} {f:.3}");
+    }
+    if let Some(path) = &a.plot {
+        std::fs::write(path, svg(&curve, (p, rc)))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// (threshold, precision, recall, F1) as the threshold sweeps the scores of
+/// the commits no hard rule decided.
+fn pr_curve(scored: &[(f64, bool, bool, bool)]) -> Vec<(f64, f64, f64, f64)> {
+    let total = scored.iter().filter(|s| s.3).count().max(1);
+    let mut el: Vec<(f64, bool)> = scored.iter().filter(|s| !s.1).map(|s| (s.0, s.3)).collect();
+    el.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut tp, mut fp) = (0usize, 0usize);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < el.len() {
+        let t = el[i].0;
+        while i < el.len() && el[i].0 == t {
+            if el[i].1 {
+                tp += 1
+            } else {
+                fp += 1
+            }
+            i += 1;
+        }
+        let p = tp as f64 / (tp + fp) as f64;
+        let r = tp as f64 / total as f64;
+        let f = if tp > 0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        out.push((t, p, r, f));
+    }
+    out
+}
+
+/// A small hand-written SVG: recall on x, precision on y, the operating
+/// point marked.
+fn svg(curve: &[(f64, f64, f64, f64)], op: (f64, f64)) -> String {
+    let (w, h, m) = (480.0, 360.0, 40.0);
+    let x = |r: f64| m + r * (w - 2.0 * m);
+    let y = |p: f64| h - m - p * (h - 2.0 * m);
+    let pts: Vec<String> = curve
+        .iter()
+        .map(|(_, p, r, _)| format!("{:.1},{:.1}", x(*r), y(*p)))
+        .collect();
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<line x1="{m}" y1="{b}" x2="{r}" y2="{b}" stroke="black"/>
+<line x1="{m}" y1="{m}" x2="{m}" y2="{b}" stroke="black"/>
+<text x="{cx}" y="{ty}" text-anchor="middle">recall</text>
+<text x="12" y="{cy}" transform="rotate(-90 12 {cy})" text-anchor="middle">precision</text>
+<text x="{m}" y="{ty}">0</text><text x="{r}" y="{ty}" text-anchor="end">1</text>
+<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="{pts}"/>
+<circle cx="{ox:.1}" cy="{oy:.1}" r="4" fill="#d62728"/>
+</svg>
+"##,
+        b = h - m,
+        r = w - m,
+        cx = w / 2.0,
+        cy = h / 2.0,
+        ty = h - 10.0,
+        pts = pts.join(" "),
+        ox = x(op.1),
+        oy = y(op.0),
+    )
+}

@@ -1,0 +1,99 @@
+//! Rules first, then the model: the per-branch decision when a trained
+//! [`Model`] is given.
+//!
+//! Consumes the evidence, the rules' [`Decision`] and the model's calibrated
+//! probability per branch; produces the final [`Decision`]. A hard rule
+//! (already backported or in the base, `stable+noautosel`, reverted upstream,
+//! bug not present in the branch) keeps its NO; otherwise the model says YES
+//! when its probability reaches the model's threshold.
+
+use crate::model::Model;
+use crate::{BranchDecision, Decision, Verdict};
+use stablepick_evidence::{BranchFacts, Evidence, Record};
+
+/// The hard rule that decides `b`, if any.
+pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<&'static str> {
+    if b.backported_as.is_some() {
+        Some("already backported")
+    } else if b.in_base {
+        Some("already in the base")
+    } else if ev.message.noautosel() {
+        Some("stable+noautosel")
+    } else if !ev.reverted_by.is_empty() {
+        Some("reverted upstream")
+    } else if b.bug_present == Some(false) {
+        Some("bug not present")
+    } else {
+        None
+    }
+}
+
+/// Replaces the rules' verdict by the model's wherever no hard rule fired.
+/// `probs` holds (branch, calibrated probability).
+pub fn with_model(
+    ev: &Evidence,
+    rules: Decision,
+    model: &Model,
+    probs: &[(String, f64)],
+) -> Decision {
+    let sha = ev.commit.oid.to_string();
+    let mut records: Vec<Record> = Vec::new();
+    let mut branches: Vec<BranchDecision> = Vec::new();
+    let mut model_decided: Vec<String> = Vec::new();
+    for bd in rules.branches {
+        let facts = ev.branches.iter().find(|b| b.name == bd.branch);
+        let p = probs.iter().find(|x| x.0 == bd.branch).map(|x| x.1);
+        match (facts, p) {
+            (Some(f), Some(p)) if hard_rule(ev, f).is_none() => {
+                let yes = p >= model.threshold;
+                let reason = format!(
+                    "model: calibrated probability {p:.3} {} threshold {:.3} (learned from {})",
+                    if yes { "≥" } else { "<" },
+                    model.threshold,
+                    model.trained_on.join(", ")
+                );
+                records.push(Record::new(
+                    9,
+                    format!(
+                        "[{}] {} — {reason}",
+                        bd.branch,
+                        if yes { "YES" } else { "NO" }
+                    ),
+                    format!(
+                        "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {sha}^..{sha}",
+                        bd.branch, bd.base
+                    ),
+                ));
+                model_decided.push(format!("[{}] ", bd.branch));
+                branches.push(BranchDecision {
+                    verdict: Some(if yes { Verdict::Yes } else { Verdict::No }),
+                    score: p,
+                    reason,
+                    ..bd
+                });
+            }
+            _ => branches.push(bd),
+        }
+    }
+    // The rules' own per-branch lines stay only where the rules decided.
+    records.extend(
+        rules
+            .records
+            .into_iter()
+            .filter(|r| !model_decided.iter().any(|m| r.text.starts_with(m.as_str()))),
+    );
+    let verdict = if branches.is_empty() {
+        None
+    } else if branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
+        Some(Verdict::Yes)
+    } else {
+        Some(Verdict::No)
+    };
+    let score = branches.iter().map(|b| b.score).reduce(f64::max);
+    Decision {
+        branches,
+        verdict,
+        score,
+        records,
+    }
+}

@@ -1,0 +1,569 @@
+//! Features for the backport model, from cheap facts.
+//!
+//! Consumes a commit (through [`Git`] and the [`RepoIndex`]) and produces a
+//! [`CommitFacts`]: the commit-level facts (message, trailers, kinds of
+//! change, size and spread, failure-mode and new-feature words, later fixes
+//! and reverts) plus a hashed text signature (subject, body and path tokens).
+//! [`branch_vector`] adds the per-branch facts (is the bug in the branch,
+//! are the touched files there, how far the commit is from the base) and
+//! returns the sparse vector the model scores.
+//!
+//! Everything here is computed the same way in `train` and in `triage`, so a
+//! feature cannot mean one thing when learning and another when deciding. A
+//! full [`stablepick_evidence::Evidence`] is too slow for tens of thousands
+//! of commits, so the diff is read without the per-function analysis.
+
+use stablepick_evidence::ChangeKind;
+use stablepick_repo::diff::{CommitDiff, FileDiff, Hunk};
+use stablepick_repo::{Git, Oid, RepoIndex, StableIndex};
+
+/// Hashed feature space: 2^DIM_BITS weights.
+pub const DIM_BITS: u32 = 20;
+const DIM_MASK: u32 = (1 << DIM_BITS) - 1;
+
+/// Words that name a failure users see (Phase 8 uses the same list).
+pub const FAILURE_WORDS: &[&str] = &[
+    "crash",
+    "panic",
+    "oops",
+    "hang",
+    "deadlock",
+    "livelock",
+    "leak",
+    "overflow",
+    "underflow",
+    "out-of-bounds",
+    "use-after-free",
+    "double free",
+    "null pointer",
+    "null dereference",
+    "segfault",
+    "segmentation fault",
+    "corruption",
+    "corrupt",
+    "race",
+    "uninitialized",
+    "uninitialised",
+    "wrong",
+    "incorrect",
+    "invalid",
+    "fail",
+    "error",
+    "bug",
+    "broken",
+    "stuck",
+    "lockup",
+    "timeout",
+    "mismatch",
+    "missing",
+    "cve",
+    "security",
+];
+
+/// Words that announce a new feature or API rather than a fix.
+pub const FEATURE_WORDS: &[&str] = &[
+    "add support",
+    "support for",
+    "introduce",
+    "implement",
+    "new api",
+    "enable",
+    "rework",
+    "refactor",
+    "cleanup",
+    "clean up",
+    "rename",
+    "remove unused",
+    "deprecate",
+    "experimental",
+    "optimize",
+    "optimise",
+    "performance",
+];
+
+/// FNV-1a: stable across runs and platforms (the std hasher is not).
+pub fn hash(s: &str) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    ((h >> 32) ^ h) as u32 & DIM_MASK
+}
+
+/// A sparse feature vector: sorted, de-duplicated (index, value) pairs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SparseVec(pub Vec<(u32, f32)>);
+
+impl SparseVec {
+    fn from_pairs(mut v: Vec<(u32, f32)>) -> SparseVec {
+        v.sort_by_key(|p| p.0);
+        let mut out: Vec<(u32, f32)> = Vec::with_capacity(v.len());
+        for (i, x) in v {
+            match out.last_mut() {
+                Some(l) if l.0 == i => l.1 += x,
+                _ => out.push((i, x)),
+            }
+        }
+        SparseVec(out)
+    }
+}
+
+/// A commit's facts, independent of any branch.
+#[derive(Debug, Clone)]
+pub struct CommitFacts {
+    pub oid: Oid,
+    pub subject: String,
+    pub commit_time: i64,
+    /// Resolved `Fixes:` targets.
+    pub fix_targets: Vec<Oid>,
+    /// `Fixes:` tags present at all (resolved or not).
+    pub has_fixes: bool,
+    pub cc_stable: bool,
+    pub noautosel: bool,
+    /// Touched paths (old path for modifications; added files excluded).
+    pub touched: Vec<String>,
+    pub insertions: usize,
+    pub deletions: usize,
+    pub kinds: Vec<ChangeKind>,
+    /// Branch-independent features (name, value).
+    pub base: Vec<(String, f32)>,
+    /// Hashed text tokens, for the model and for nearest past decisions.
+    pub text: Vec<u32>,
+}
+
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.len() >= 3 && w.len() <= 30 && !w.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|w| w.to_ascii_lowercase())
+}
+
+fn bucket(n: usize) -> usize {
+    // 0, 1, 2-3, 4-7, 8-15, …
+    (usize::BITS - n.leading_zeros()) as usize
+}
+
+/// The diff without the per-function analysis: files, hunks, changed lines
+/// (at most a few thousand kept), enough for [`stablepick_evidence::kinds`].
+pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
+    let repo = git.repo();
+    let c = repo.find_commit(oid)?;
+    let tree = c.tree()?;
+    let parent_tree = match c.parent(0) {
+        Ok(p) => Some(p.tree()?),
+        Err(_) => None,
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.context_lines(0);
+    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let mut out = CommitDiff::default();
+    for d in diff.deltas() {
+        let status = match d.status() {
+            git2::Delta::Added => 'A',
+            git2::Delta::Deleted => 'D',
+            git2::Delta::Renamed => 'R',
+            _ => 'M',
+        };
+        let p = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
+        out.files.push(FileDiff {
+            old_path: (status != 'A').then(|| p(d.old_file())).flatten(),
+            new_path: (status != 'D').then(|| p(d.new_file())).flatten(),
+            status,
+            binary: d.flags().is_binary(),
+            ..Default::default()
+        });
+    }
+    let mut kept = 0usize;
+    let mut idx: isize = -1;
+    let mut last: Option<(Option<std::path::PathBuf>, Option<std::path::PathBuf>)> = None;
+    diff.print(git2::DiffFormat::Patch, |d, hunk, line| {
+        let key = (
+            d.old_file().path().map(|p| p.to_path_buf()),
+            d.new_file().path().map(|p| p.to_path_buf()),
+        );
+        if last.as_ref() != Some(&key) {
+            last = Some(key);
+            idx += 1;
+        }
+        let Some(f) = out.files.get_mut(idx.max(0) as usize) else {
+            return true;
+        };
+        match line.origin() {
+            'H' => {
+                if let Some(h) = hunk {
+                    let header = String::from_utf8_lossy(h.header()).into_owned();
+                    f.hunks.push(Hunk {
+                        context: header.splitn(3, "@@").nth(2).unwrap_or("").trim().into(),
+                        old_start: h.old_start(),
+                        old_lines: h.old_lines(),
+                        new_start: h.new_start(),
+                        new_lines: h.new_lines(),
+                        changes: Vec::new(),
+                    });
+                }
+            }
+            o @ ('+' | '-') => {
+                if o == '+' {
+                    f.insertions += 1;
+                } else {
+                    f.deletions += 1;
+                }
+                // Keep enough lines to classify; a huge diff is huge anyway.
+                if kept < 4000
+                    && let Some(h) = f.hunks.last_mut()
+                {
+                    kept += 1;
+                    let text = String::from_utf8_lossy(line.content());
+                    h.changes
+                        .push((o, 0, text.trim_end_matches('\n').to_string()));
+                }
+            }
+            _ => {}
+        }
+        true
+    })?;
+    out.insertions = out.files.iter().map(|f| f.insertions).sum();
+    out.deletions = out.files.iter().map(|f| f.deletions).sum();
+    Ok(out)
+}
+
+/// The directory that names the component a path belongs to:
+/// `drivers/net/mlx5/x.c` → `drivers/net/mlx5`, `lib/eal/x.c` → `lib/eal`.
+pub fn component(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let depth = match parts.first() {
+        Some(&"drivers") | Some(&"arch") | Some(&"fs") | Some(&"net") | Some(&"sound") => 3,
+        _ => 2,
+    };
+    let n = depth.min(parts.len().saturating_sub(1)).max(1);
+    parts[..n.min(parts.len())].join("/")
+}
+
+impl CommitFacts {
+    pub fn extract(git: &Git, index: &RepoIndex, oid: Oid) -> stablepick_repo::Result<Self> {
+        let info = git.commit_info(oid)?;
+        let msg = stablepick_repo::message::parse(&info.message);
+        let diff = light_diff(git, oid)?;
+        Ok(Self::from_parts(index, &info, &msg, &diff))
+    }
+
+    pub fn from_parts(
+        index: &RepoIndex,
+        info: &stablepick_repo::CommitInfo,
+        msg: &stablepick_repo::message::ParsedMessage,
+        diff: &CommitDiff,
+    ) -> Self {
+        let oid = info.oid;
+        let mut f: Vec<(String, f32)> = Vec::new();
+        let mut on = |s: String| f.push((s, 1.0));
+        let kinds = stablepick_evidence::kinds::classify(diff);
+
+        // Phase 1: message forensics.
+        let cc = msg.cc_stable();
+        on(format!("cc_stable:{cc}"));
+        if msg.noautosel() {
+            on("noautosel".into());
+        }
+        let fix_targets: Vec<Oid> = msg
+            .fixes
+            .iter()
+            .filter_map(|x| match index.resolve_prefix(&x.sha_prefix) {
+                stablepick_repo::Resolved::Unique(o) => Some(o),
+                _ => None,
+            })
+            .collect();
+        on(format!(
+            "fixes:{}",
+            match (msg.fixes.is_empty(), fix_targets.is_empty()) {
+                (true, _) => "none",
+                (false, true) => "unresolved",
+                (false, false) => "resolved",
+            }
+        ));
+        if msg.is_revert() {
+            on("revert".into());
+        }
+        let (sub, verb) = stablepick_repo::message::subject_parts(&info.subject);
+        if let Some(v) = &verb {
+            on(format!("verb:{v}"));
+        }
+        if let Some(s) = &sub {
+            let s = s.to_ascii_lowercase();
+            on(format!("sub:{s}"));
+            if let Some(first) = s.split(['/', ':']).next() {
+                on(format!("sub0:{first}"));
+            }
+            if let Some(v) = &verb {
+                on(format!(
+                    "subverb:{}:{v}",
+                    s.split(['/', ':']).next().unwrap_or("")
+                ));
+            }
+        } else {
+            on("sub:none".into());
+        }
+        let mut keys: Vec<String> = msg
+            .trailers
+            .iter()
+            .map(|t| t.key.to_ascii_lowercase())
+            .collect();
+        keys.sort();
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for k in keys {
+            match counts.last_mut() {
+                Some(c) if c.0 == k => c.1 += 1,
+                _ => counts.push((k, 1)),
+            }
+        }
+        for (k, n) in &counts {
+            if k == "signed-off-by" {
+                on(format!("sob:{}", bucket(*n).min(3)));
+            } else {
+                on(format!("trailer:{k}"));
+                on(format!("trailer:{k}:{}", bucket(*n).min(3)));
+            }
+        }
+        let lower = info.message.to_ascii_lowercase();
+        for w in FAILURE_WORDS {
+            if lower.contains(w) {
+                on(format!("fail:{w}"));
+            }
+        }
+        for w in FEATURE_WORDS {
+            if lower.contains(w) {
+                on(format!("feat:{w}"));
+            }
+        }
+        for w in [
+            "syzbot",
+            "bugzilla",
+            "bugs.dpdk.org",
+            "coverity",
+            "reported-by",
+        ] {
+            if lower.contains(w) {
+                on(format!("report:{w}"));
+            }
+        }
+
+        // Phase 3: history.
+        let followups = index.fixed_by(oid).len();
+        on(format!("followups:{}", bucket(followups).min(2)));
+        if !index.reverted_by(oid).is_empty() {
+            on("reverted".into());
+        }
+        for &t in &fix_targets {
+            if !index.fixes_of(t).is_empty() {
+                on("fix_of_fix".into());
+            }
+        }
+
+        // Phase 2: the diff.
+        for k in &kinds {
+            on(format!("kind:{}", k.label()));
+        }
+        if kinds.len() == 1 {
+            on(format!("onlykind:{}", kinds[0].label()));
+        }
+        let lines = diff.insertions + diff.deletions;
+        on(format!("lines:{}", bucket(lines).min(12)));
+        on(format!("ins:{}", bucket(diff.insertions).min(10)));
+        on(format!("del:{}", bucket(diff.deletions).min(10)));
+        on(format!("files:{}", bucket(diff.files.len()).min(6)));
+        on(format!("small:{}", lines <= 100));
+        let mut comps: Vec<String> = diff.files.iter().map(|x| component(x.path())).collect();
+        comps.sort();
+        comps.dedup();
+        on(format!("components:{}", comps.len().min(5)));
+        let added_files = diff.files.iter().filter(|x| x.status == 'A').count();
+        on(format!("added_files:{}", bucket(added_files).min(3)));
+        let mut tops: Vec<&str> = diff
+            .files
+            .iter()
+            .map(|x| x.path().split('/').next().unwrap_or(""))
+            .collect();
+        tops.sort();
+        tops.dedup();
+        for t in &tops {
+            on(format!("top:{t}"));
+        }
+
+        // Text: subject, body (trailers excluded), paths, changed identifiers.
+        let mut text: Vec<u32> = Vec::new();
+        for w in words(&msg.subject) {
+            text.push(hash(&format!("s:{w}")));
+        }
+        let body_text: String = msg
+            .body
+            .lines()
+            .filter(|l| stablepick_repo::message::parse_trailer(l).is_none())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for w in words(&body_text).take(300) {
+            text.push(hash(&format!("b:{w}")));
+        }
+        for c in &comps {
+            text.push(hash(&format!("c:{c}")));
+        }
+        for x in &diff.files {
+            text.push(hash(&format!("p:{}", x.path())));
+            for h in &x.hunks {
+                if let Some(fname) = h
+                    .context
+                    .split('(')
+                    .next()
+                    .and_then(|s| s.split_whitespace().last())
+                {
+                    text.push(hash(&format!("fn:{}", fname.trim_start_matches('*'))));
+                }
+            }
+        }
+        let mut n = 0;
+        'outer: for x in &diff.files {
+            for h in &x.hunks {
+                for (o, _, l) in &h.changes {
+                    for w in words(l) {
+                        text.push(hash(&format!("d{o}:{w}")));
+                        n += 1;
+                        if n > 400 {
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+        }
+        text.sort_unstable();
+        text.dedup();
+
+        let touched = diff
+            .files
+            .iter()
+            .filter(|x| x.status != 'A')
+            .filter_map(|x| x.old_path.clone().or_else(|| x.new_path.clone()))
+            .collect();
+        CommitFacts {
+            oid,
+            subject: info.subject.clone(),
+            commit_time: info.commit_time,
+            fix_targets,
+            has_fixes: !msg.fixes.is_empty(),
+            cc_stable: cc,
+            noautosel: msg.noautosel(),
+            touched,
+            insertions: diff.insertions,
+            deletions: diff.deletions,
+            kinds,
+            base: f,
+            text,
+        }
+    }
+}
+
+/// Where a branch stands, for the per-branch facts.
+pub struct BranchView<'a> {
+    pub stable: &'a StableIndex,
+    /// The tree the touched files are looked up in (the tip when deciding,
+    /// the base when learning: the branch's later state would leak the
+    /// backport itself).
+    pub tree: Oid,
+}
+
+/// Is the bug a `Fixes:` target names present in the branch?
+pub fn bug_present(git: &Git, index: &RepoIndex, b: &StableIndex, t: Oid) -> bool {
+    let base = &b.branch.base;
+    let in_base = index
+        .in_release(t, base)
+        .unwrap_or_else(|| git.is_ancestor(t, b.branch.base_commit()).unwrap_or(false));
+    in_base || !b.backported_as(t).is_empty() || b.has_own_commit(t)
+}
+
+/// Per-branch facts, in the same words the vector uses.
+#[derive(Debug, Clone, Default)]
+pub struct BranchFeatureFacts {
+    pub bug_present: Option<bool>,
+    pub files_total: usize,
+    pub files_present: usize,
+}
+
+pub fn branch_facts(
+    git: &Git,
+    index: &RepoIndex,
+    c: &CommitFacts,
+    v: &BranchView,
+) -> BranchFeatureFacts {
+    let bug_present = if c.fix_targets.is_empty() {
+        None
+    } else {
+        Some(
+            c.fix_targets
+                .iter()
+                .any(|&t| bug_present(git, index, v.stable, t)),
+        )
+    };
+    let files_present = c.touched.iter().filter(|p| git.has_path(v.tree, p)).count();
+    BranchFeatureFacts {
+        bug_present,
+        files_total: c.touched.len(),
+        files_present,
+    }
+}
+
+/// The sparse vector the model scores for (commit, branch).
+pub fn branch_vector(
+    index: &RepoIndex,
+    c: &CommitFacts,
+    v: &BranchView,
+    bf: &BranchFeatureFacts,
+) -> SparseVec {
+    let mut pairs: Vec<(u32, f32)> = vec![(hash("bias"), 1.0)];
+    for (name, val) in &c.base {
+        pairs.push((hash(name), *val));
+    }
+    let mut on = |s: String| pairs.push((hash(&s), 1.0));
+    on(format!(
+        "bug:{}",
+        match bf.bug_present {
+            None => "unknown",
+            Some(true) => "present",
+            Some(false) => "absent",
+        }
+    ));
+    on(format!("cc_bug:{}:{:?}", c.cc_stable, bf.bug_present));
+    let files = if bf.files_total == 0 {
+        "none-touched"
+    } else if bf.files_present == bf.files_total {
+        "all"
+    } else if bf.files_present == 0 {
+        "none"
+    } else {
+        "some"
+    };
+    on(format!("files_present:{files}"));
+    // How far after the base the fix target and the commit itself landed.
+    let base_idx = index.release_index(&v.stable.branch.base);
+    if let Some(b) = base_idx {
+        // Unreleased commits count as the release after the newest one.
+        let own = index
+            .first_release(c.oid)
+            .and_then(|r| index.release_index(&r.tag))
+            .unwrap_or(index.releases().len());
+        on(format!(
+            "rel_delta:{}",
+            (own as i64 - b as i64).clamp(-1, 8)
+        ));
+    }
+    for &t in &c.fix_targets {
+        let age = match (index.first_release(t), base_idx) {
+            (Some(r), Some(b)) => index
+                .release_index(&r.tag)
+                .map(|i| (b as i64 - i as i64).clamp(-3, 8).to_string())
+                .unwrap_or_else(|| "?".into()),
+            _ => "unreleased".into(),
+        };
+        on(format!("fix_age:{age}"));
+    }
+    let n = c.text.len().max(1) as f32;
+    let w = 1.0 / n.sqrt();
+    pairs.extend(c.text.iter().map(|&t| (t, w)));
+    SparseVec::from_pairs(pairs)
+}

@@ -1,0 +1,141 @@
+//! Phase 8, impact and risk: what failure the commit says it fixes, who
+//! reported and tested it, how big and how spread the change is, whether it
+//! touches core code or one driver, and whether it looks like a new feature.
+//!
+//! Consumes an [`Evidence`]; produces Phase 8 [`Record`]s, each with the
+//! command that shows its premise.
+
+use crate::features::{FAILURE_WORDS, FEATURE_WORDS, component};
+use stablepick_evidence::{ChangeKind, Evidence, Record};
+
+const P: u8 = 8;
+
+fn grep_words(words: &[&str]) -> String {
+    words.join("|").replace(' ', "[ -]")
+}
+
+pub fn records(ev: &Evidence) -> Vec<Record> {
+    let sha = ev.commit.oid.to_string();
+    let show = format!("git show -s --format=%B {sha}");
+    let lower = ev.commit.message.to_ascii_lowercase();
+    let mut out = Vec::new();
+
+    let fails: Vec<&str> = FAILURE_WORDS
+        .iter()
+        .copied()
+        .filter(|w| lower.contains(w))
+        .collect();
+    out.push(if fails.is_empty() {
+        Record::new(
+            P,
+            "the message names no user-visible failure (crash, hang, leak, corruption, …)",
+            format!("{show} | grep -i -E '{}'", grep_words(FAILURE_WORDS)),
+        )
+    } else {
+        Record::new(
+            P,
+            format!("failure mode named in the message: {}", fails.join(", ")),
+            format!("{show} | grep -i -E '{}'", grep_words(&fails)),
+        )
+    });
+
+    let reports: Vec<String> = ev
+        .message
+        .trailers
+        .iter()
+        .filter(|t| {
+            let k = t.key.to_ascii_lowercase();
+            k == "reported-by"
+                || k == "closes"
+                || k.starts_with("bugzilla")
+                || k == "coverity issue"
+        })
+        .map(|t| format!("{}: {}", t.key, t.value))
+        .collect();
+    let syz = lower.contains("syzbot") || lower.contains("syzkaller");
+    if !reports.is_empty() || syz {
+        out.push(Record::new(
+            P,
+            format!(
+                "reported by a user or a tool: {}{}",
+                reports.join("; "),
+                if syz { " (syzbot)" } else { "" }
+            ),
+            format!(
+                "{show} | grep -i -E '^(Reported-by|Closes|Bugzilla|Coverity)|syzbot|syzkaller'"
+            ),
+        ));
+    } else {
+        out.push(Record::new(
+            P,
+            "no Reported-by, Closes, Bugzilla or syzbot reference: no real-user report on record",
+            format!("{show} | grep -i -E '^(Reported-by|Closes|Bugzilla)|syzbot'"),
+        ));
+    }
+    let tested = ev.message.trailers_named("Tested-by").count();
+    out.push(Record::new(
+        P,
+        format!("{tested} Tested-by trailer(s)"),
+        format!("{show} | grep -i '^Tested-by:'"),
+    ));
+
+    let lines = ev.diff.insertions + ev.diff.deletions;
+    let mut comps: Vec<String> = ev.diff.files.iter().map(|f| component(f.path())).collect();
+    comps.sort();
+    comps.dedup();
+    out.push(Record::new(
+        P,
+        format!(
+            "size and spread: {lines} changed lines, {} file(s), {} component(s) ({})",
+            ev.diff.files.len(),
+            comps.len(),
+            comps.join(", ")
+        ),
+        format!("git show --stat --format= {sha}"),
+    ));
+    let drivers_only = !ev.diff.files.is_empty()
+        && ev
+            .diff
+            .files
+            .iter()
+            .all(|f| f.path().starts_with("drivers/"));
+    out.push(Record::new(
+        P,
+        if drivers_only && comps.len() == 1 {
+            format!(
+                "confined to one driver ({}): a regression would hit that hardware only",
+                comps[0]
+            )
+        } else if drivers_only {
+            "touches driver code only".to_string()
+        } else {
+            "touches code outside the drivers (core or shared code): every user runs it".to_string()
+        },
+        format!("git show --name-only --format= {sha}"),
+    ));
+    let feats: Vec<&str> = FEATURE_WORDS
+        .iter()
+        .copied()
+        .filter(|w| ev.commit.subject.to_ascii_lowercase().contains(w))
+        .collect();
+    let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
+    if !feats.is_empty() || new_api {
+        out.push(Record::new(
+            P,
+            format!(
+                "looks like new functionality rather than a fix:{}{}",
+                if feats.is_empty() {
+                    String::new()
+                } else {
+                    format!(" subject says {}", feats.join(", "))
+                },
+                if new_api { " ; adds a function or exported symbol" } else { "" }
+            ),
+            format!(
+                "git show -s --format=%s {sha} | grep -i -E '{}'; git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL|^\\+[a-z].*\\('",
+                grep_words(FEATURE_WORDS)
+            ),
+        ));
+    }
+    out
+}

@@ -1,0 +1,195 @@
+//! Label mining and training: which mainline commits did each stable branch
+//! take, and the model learned from those decisions.
+//!
+//! Consumes an opened repository and its [`RepoIndex`] (the branches to
+//! learn from are the index's stable branches) and produces labelled
+//! [`Example`]s and a trained [`Model`].
+//!
+//! The window of a branch: the non-merge commits of `base..mainline` whose
+//! commit time is at least [`MineOptions::min_age_days`] before the commit
+//! time of the branch's tip. Those the branch names in a backport line are
+//! positives; the others are negatives — the branch had time to take them
+//! and did not. Newer commits teach nothing (the branch, seen at that point,
+//! may simply not have got to them yet), so they are left out.
+
+use crate::features::{self, BranchView, CommitFacts, SparseVec};
+use crate::model::{Example, Model, TrainOptions};
+use crate::similar::PastDecision;
+use rayon::prelude::*;
+use stablepick_repo::{Git, Oid, RepoIndex, StableIndex};
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct MineOptions {
+    pub min_age_days: i64,
+}
+
+impl Default for MineOptions {
+    fn default() -> Self {
+        MineOptions { min_age_days: 30 }
+    }
+}
+
+/// One (commit, branch) pair with its label.
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    pub oid: Oid,
+    pub branch: String,
+    pub backported: bool,
+    pub hard_no: bool,
+    pub x: SparseVec,
+}
+
+/// Maps `f` over `items` in parallel with one [`Git`] per worker thread
+/// (a libgit2 repository cannot be shared between threads). Order kept.
+pub fn par_map_git<T, R, F>(git_dir: &Path, items: &[T], f: F) -> stablepick_repo::Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&Git, &T) -> R + Sync,
+{
+    Git::open(git_dir)?;
+    Ok(items
+        .par_iter()
+        .map_init(
+            || Git::open(git_dir).expect("opened once already"),
+            |git, item| f(git, item),
+        )
+        .collect())
+}
+
+/// The window of `b`: commits the branch had time to decide on.
+pub fn window(
+    git: &Git,
+    index: &RepoIndex,
+    b: &StableIndex,
+    o: &MineOptions,
+) -> stablepick_repo::Result<Vec<Oid>> {
+    let repo = git.repo();
+    let tip_time = git.commit_info(b.branch.tip())?.commit_time;
+    let cutoff = tip_time - o.min_age_days * 86_400;
+    let mut walk = repo.revwalk()?;
+    walk.push(index.mainline_tip())?;
+    walk.hide(b.branch.base_commit())?;
+    let mut out = Vec::new();
+    for oid in walk {
+        let oid = oid?;
+        let c = repo.find_commit(oid)?;
+        if c.parent_count() > 1 || c.time().seconds() > cutoff {
+            continue;
+        }
+        out.push(oid);
+    }
+    // Oldest first, ties by id: a stable order whatever the walk did.
+    out.sort_by_key(|o| {
+        (
+            repo.find_commit(*o)
+                .map(|c| c.time().seconds())
+                .unwrap_or(0),
+            *o,
+        )
+    });
+    Ok(out)
+}
+
+/// The hard rules a model never overrides, as far as cheap facts tell:
+/// the author opted out, it was reverted, or the bug is not in the branch.
+pub fn hard_no(index: &RepoIndex, c: &CommitFacts, bf: &features::BranchFeatureFacts) -> bool {
+    c.noautosel || !index.reverted_by(c.oid).is_empty() || bf.bug_present == Some(false)
+}
+
+/// Mines labelled examples (and the past decisions for neighbours) from
+/// every stable branch of the index.
+pub fn mine(
+    git: &Git,
+    index: &RepoIndex,
+    o: &MineOptions,
+) -> stablepick_repo::Result<(Vec<Labelled>, Vec<PastDecision>)> {
+    // commit → branches whose window holds it.
+    let mut wanted: std::collections::BTreeMap<Oid, Vec<usize>> = Default::default();
+    let mut order: Vec<Oid> = Vec::new();
+    for (bi, b) in index.branches().iter().enumerate() {
+        for oid in window(git, index, b, o)? {
+            let e = wanted.entry(oid).or_default();
+            if e.is_empty() {
+                order.push(oid);
+            }
+            e.push(bi);
+        }
+    }
+    let items: Vec<(Oid, Vec<usize>)> = order.iter().map(|o| (*o, wanted[o].clone())).collect();
+    let rows = par_map_git(git.git_dir(), &items, |g, (oid, bis)| {
+        let facts = CommitFacts::extract(g, index, *oid).ok()?;
+        let mut labelled = Vec::new();
+        let mut past = PastDecision {
+            sha: oid.to_string(),
+            subject: facts.subject.clone(),
+            considered: Vec::new(),
+            backported: Vec::new(),
+            text: facts.text.clone(),
+        };
+        for &bi in bis {
+            let b = &index.branches()[bi];
+            // Learning looks at the base: the tip already holds the backport.
+            let view = BranchView {
+                stable: b,
+                tree: b.branch.base_commit(),
+            };
+            let bf = features::branch_facts(g, index, &facts, &view);
+            let x = features::branch_vector(index, &facts, &view, &bf);
+            let backported = !b.backported_as(*oid).is_empty();
+            past.considered.push(b.branch.name.clone());
+            if backported {
+                past.backported.push(b.branch.name.clone());
+            }
+            labelled.push(Labelled {
+                oid: *oid,
+                branch: b.branch.name.clone(),
+                backported,
+                hard_no: hard_no(index, &facts, &bf),
+                x,
+            });
+        }
+        Some((labelled, past))
+    })?;
+    let mut all = Vec::new();
+    let mut past = Vec::new();
+    for (l, p) in rows.into_iter().flatten() {
+        all.extend(l);
+        past.push(p);
+    }
+    Ok((all, past))
+}
+
+/// Group key of a commit for the folds: its first eight bytes.
+fn group(oid: Oid) -> u64 {
+    let b = oid.as_bytes();
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+/// Mines the labels and trains the model on them.
+pub fn train(
+    git: &Git,
+    index: &RepoIndex,
+    mo: &MineOptions,
+    to: &TrainOptions,
+) -> stablepick_repo::Result<Model> {
+    let (labelled, past) = mine(git, index, mo)?;
+    let examples: Vec<Example> = labelled
+        .into_iter()
+        .map(|l| Example {
+            group: group(l.oid),
+            x: l.x,
+            y: l.backported,
+            hard_no: l.hard_no,
+        })
+        .collect();
+    let mut m = Model::train(&examples, to);
+    m.trained_on = index
+        .branches()
+        .iter()
+        .map(|b| format!("{}={}", b.branch.name, b.branch.base))
+        .collect();
+    m.past = past;
+    Ok(m)
+}

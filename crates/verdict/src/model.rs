@@ -1,0 +1,333 @@
+//! The backport model: logistic regression over hashed sparse features,
+//! calibrated with Platt scaling on out-of-fold scores, with a decision
+//! threshold chosen for F1 on those same out-of-fold scores.
+//!
+//! Consumes [`Example`]s (a [`SparseVec`] from [`crate::features`], the
+//! label, and whether a hard rule already says NO) and produces a [`Model`]
+//! that serialises to JSON. Training is deterministic: fixed seeds, a stable
+//! example order, folds chosen by commit id.
+
+use crate::features::{DIM_BITS, SparseVec};
+use crate::similar::PastDecision;
+
+pub const MODEL_FORMAT: u32 = 1;
+
+/// One labelled (commit, branch) pair.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub x: SparseVec,
+    pub y: bool,
+    /// A hard rule says NO for this pair whatever the model thinks, so the
+    /// threshold is chosen for F1 of the rules-then-model decision.
+    pub hard_no: bool,
+    /// Examples with the same group (the commit) share a fold.
+    pub group: u64,
+}
+
+/// Training knobs.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub l2: f64,
+    pub learning_rate: f64,
+    pub folds: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 12,
+            l2: 1e-6,
+            learning_rate: 0.2,
+            folds: 4,
+            seed: 0x5eed_b0a7,
+        }
+    }
+}
+
+/// Figures measured on out-of-fold scores during training.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct TrainStats {
+    pub examples: usize,
+    pub positives: usize,
+    pub oof_precision: f64,
+    pub oof_recall: f64,
+    pub oof_f1: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Model {
+    pub format: u32,
+    pub dim_bits: u32,
+    /// Non-zero weights as (index, weight).
+    pub weights: Vec<(u32, f32)>,
+    /// Platt scaling: p = sigmoid(a * margin + b).
+    pub platt_a: f64,
+    pub platt_b: f64,
+    /// Calibrated probability at or above which the model says YES.
+    pub threshold: f64,
+    pub options: TrainOptions,
+    pub stats: TrainStats,
+    /// The branches the labels came from, `BRANCH=BASE`.
+    pub trained_on: Vec<String>,
+    /// Past decisions for the nearest-neighbour evidence.
+    pub past: Vec<PastDecision>,
+    #[serde(skip)]
+    dense: Vec<f32>,
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// xorshift64*: a tiny deterministic generator for shuffling.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn dot(w: &[f32], x: &SparseVec) -> f64 {
+    x.0.iter()
+        .map(|&(i, v)| w[i as usize] as f64 * v as f64)
+        .sum()
+}
+
+/// Fits weights with AdaGrad SGD on the logistic loss plus L2.
+fn fit(examples: &[&Example], o: &TrainOptions) -> Vec<f32> {
+    let dim = 1usize << DIM_BITS;
+    let mut w = vec![0f32; dim];
+    let mut g2 = vec![0f32; dim];
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = Rng(o.seed | 1);
+    for _ in 0..o.epochs {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        for &k in &order {
+            let e = examples[k];
+            let p = sigmoid(dot(&w, &e.x));
+            let err = p - if e.y { 1.0 } else { 0.0 };
+            for &(i, v) in &e.x.0 {
+                let i = i as usize;
+                let g = err * v as f64 + o.l2 * w[i] as f64;
+                g2[i] += (g * g) as f32;
+                w[i] -= (o.learning_rate * g / (g2[i] as f64).sqrt().max(1e-8)) as f32;
+            }
+        }
+    }
+    w
+}
+
+/// Platt scaling by Newton's method, with the usual smoothed targets.
+fn platt(scores: &[(f64, bool)]) -> (f64, f64) {
+    let pos = scores.iter().filter(|s| s.1).count() as f64;
+    let neg = scores.len() as f64 - pos;
+    let (tp, tn) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+    let (mut a, mut b) = (1.0f64, 0.0f64);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+        for &(z, y) in scores {
+            let t = if y { tp } else { tn };
+            let p = sigmoid(a * z + b);
+            let d = p - t;
+            let s = p * (1.0 - p);
+            ga += d * z;
+            gb += d;
+            haa += s * z * z;
+            hab += s * z;
+            hbb += s;
+        }
+        let det = haa * hbb - hab * hab;
+        if det.abs() < 1e-12 {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if da.abs() + db.abs() < 1e-9 {
+            break;
+        }
+    }
+    (a, b)
+}
+
+/// Precision, recall and F1 of `pred` against `truth`.
+pub fn prf(pred_truth: impl Iterator<Item = (bool, bool)>) -> (f64, f64, f64) {
+    let (mut tp, mut fp, mut fnn) = (0usize, 0usize, 0usize);
+    for (p, t) in pred_truth {
+        match (p, t) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fnn += 1,
+            _ => {}
+        }
+    }
+    let p = if tp + fp > 0 {
+        tp as f64 / (tp + fp) as f64
+    } else {
+        0.0
+    };
+    let r = if tp + fnn > 0 {
+        tp as f64 / (tp + fnn) as f64
+    } else {
+        0.0
+    };
+    let f = if tp > 0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    (p, r, f)
+}
+
+/// The threshold with the best F1 for (probability, hard_no, label) triples.
+pub fn best_threshold(scored: &[(f64, bool, bool)]) -> (f64, (f64, f64, f64)) {
+    let mut best = (0.5, (0.0, 0.0, 0.0));
+    // Sweep from high to low: one pass, counting as the threshold drops.
+    let total_pos = scored.iter().filter(|s| s.2).count();
+    let mut eligible: Vec<(f64, bool)> =
+        scored.iter().filter(|s| !s.1).map(|s| (s.0, s.2)).collect();
+    eligible.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut tp, mut fp) = (0usize, 0usize);
+    let mut i = 0;
+    while i < eligible.len() {
+        let t = eligible[i].0;
+        while i < eligible.len() && eligible[i].0 == t {
+            if eligible[i].1 {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+            i += 1;
+        }
+        let p = tp as f64 / (tp + fp) as f64;
+        let r = if total_pos > 0 {
+            tp as f64 / total_pos as f64
+        } else {
+            0.0
+        };
+        let f = if tp > 0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        if f > best.1.2 {
+            best = (t, (p, r, f));
+        }
+    }
+    best
+}
+
+impl Model {
+    /// Trains on `examples`: out-of-fold scores for calibration and the
+    /// threshold, then the final weights on everything.
+    pub fn train(examples: &[Example], o: &TrainOptions) -> Model {
+        let k = o.folds.max(2);
+        let mut margins = vec![0f64; examples.len()];
+        let folds: Vec<Vec<f64>> = {
+            use rayon::prelude::*;
+            (0..k)
+                .into_par_iter()
+                .map(|f| {
+                    let train: Vec<&Example> = examples
+                        .iter()
+                        .filter(|e| (e.group % k as u64) as usize != f)
+                        .collect();
+                    let w = fit(&train, o);
+                    examples
+                        .iter()
+                        .map(|e| {
+                            if (e.group % k as u64) as usize == f {
+                                dot(&w, &e.x)
+                            } else {
+                                f64::NAN
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        for fold in folds {
+            for (m, v) in margins.iter_mut().zip(fold) {
+                if !v.is_nan() {
+                    *m = v;
+                }
+            }
+        }
+        let scores: Vec<(f64, bool)> = margins
+            .iter()
+            .zip(examples)
+            .map(|(&m, e)| (m, e.y))
+            .collect();
+        let (a, b) = platt(&scores);
+        let scored: Vec<(f64, bool, bool)> = margins
+            .iter()
+            .zip(examples)
+            .map(|(&m, e)| (sigmoid(a * m + b), e.hard_no, e.y))
+            .collect();
+        let (threshold, (p, r, f)) = best_threshold(&scored);
+        let all: Vec<&Example> = examples.iter().collect();
+        let w = fit(&all, o);
+        let weights = w
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x != 0.0)
+            .map(|(i, x)| (i as u32, *x))
+            .collect();
+        Model {
+            format: MODEL_FORMAT,
+            dim_bits: DIM_BITS,
+            weights,
+            platt_a: a,
+            platt_b: b,
+            threshold,
+            options: o.clone(),
+            stats: TrainStats {
+                examples: examples.len(),
+                positives: examples.iter().filter(|e| e.y).count(),
+                oof_precision: p,
+                oof_recall: r,
+                oof_f1: f,
+            },
+            trained_on: Vec::new(),
+            past: Vec::new(),
+            dense: w,
+        }
+    }
+
+    fn ensure_dense(&mut self) {
+        if self.dense.len() != 1 << self.dim_bits {
+            let mut d = vec![0f32; 1 << self.dim_bits];
+            for &(i, x) in &self.weights {
+                if let Some(slot) = d.get_mut(i as usize) {
+                    *slot = x;
+                }
+            }
+            self.dense = d;
+        }
+    }
+
+    /// Calibrated probability that the branch takes the commit.
+    pub fn probability(&self, x: &SparseVec) -> f64 {
+        let m = dot(&self.dense, x);
+        sigmoid(self.platt_a * m + self.platt_b)
+    }
+
+    pub fn save(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let text = serde_json::to_string(self).map_err(std::io::Error::other)?;
+        std::fs::write(path, text)
+    }
+
+    pub fn load(path: &std::path::Path) -> std::io::Result<Model> {
+        let text = std::fs::read_to_string(path)?;
+        let mut m: Model = serde_json::from_str(&text).map_err(std::io::Error::other)?;
+        if m.format != MODEL_FORMAT || m.dim_bits != DIM_BITS {
+            return Err(std::io::Error::other(format!(
+                "model format {} / {} bits; this build reads format {MODEL_FORMAT} / {DIM_BITS} bits: retrain it",
+                m.format, m.dim_bits
+            )));
+        }
+        m.ensure_dense();
+        Ok(m)
+    }
+}

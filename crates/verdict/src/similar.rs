@@ -1,0 +1,142 @@
+//! Nearest past decisions: for a commit, the past mainline commits whose
+//! text (subject, body, paths, functions, changed identifiers — the hashed
+//! tokens of [`crate::features::CommitFacts::text`]) is most alike, and
+//! whether the stable branches took them. Cosine similarity over token sets.
+//!
+//! Consumes the [`PastDecision`]s a [`crate::model::Model`] carries and
+//! produces Phase 9 [`Record`]s.
+
+use stablepick_evidence::Record;
+
+/// One past mainline commit and what the stable branches did with it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PastDecision {
+    pub sha: String,
+    pub subject: String,
+    /// Branches that had time to take it.
+    pub considered: Vec<String>,
+    /// Branches that took it.
+    pub backported: Vec<String>,
+    /// Sorted hashed text tokens.
+    pub text: Vec<u32>,
+}
+
+/// A neighbour and its similarity.
+#[derive(Debug, Clone)]
+pub struct Neighbour<'a> {
+    pub past: &'a PastDecision,
+    pub similarity: f64,
+}
+
+fn overlap(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Cosine similarity of two sorted token sets.
+pub fn cosine(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    overlap(a, b) as f64 / ((a.len() * b.len()) as f64).sqrt()
+}
+
+/// The `k` most similar past decisions, most similar first; `skip` names a
+/// sha to leave out (the commit itself).
+pub fn nearest<'a>(
+    past: &'a [PastDecision],
+    text: &[u32],
+    k: usize,
+    skip: &str,
+) -> Vec<Neighbour<'a>> {
+    let mut all: Vec<Neighbour> = past
+        .iter()
+        .filter(|p| p.sha != skip)
+        .map(|p| Neighbour {
+            past: p,
+            similarity: cosine(&p.text, text),
+        })
+        .filter(|n| n.similarity > 0.0)
+        .collect();
+    all.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then(a.past.sha.cmp(&b.past.sha))
+    });
+    all.truncate(k);
+    all
+}
+
+/// Phase 9 records for the neighbours.
+pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
+    let mut out = Vec::new();
+    if near.is_empty() {
+        return out;
+    }
+    let taken = near
+        .iter()
+        .filter(|n| !n.past.backported.is_empty())
+        .count();
+    out.push(Record::new(
+        9,
+        format!(
+            "nearest past decisions: {taken} of the {} most similar earlier commits were backported",
+            near.len()
+        ),
+        format!("git show -s --format='%H %s' {sha}"),
+    ));
+    for n in near {
+        let what = if n.past.backported.is_empty() {
+            format!("not taken by {}", n.past.considered.join(", "))
+        } else {
+            format!("backported to {}", n.past.backported.join(", "))
+        };
+        let verify = match n.past.backported.first() {
+            Some(b) => format!("git log --format='%H %s' --grep={} {b}", n.past.sha),
+            None => format!(
+                "test -z \"$(git log --format=%H --grep={} {})\"",
+                n.past.sha,
+                n.past
+                    .considered
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("HEAD")
+            ),
+        };
+        out.push(Record::new(
+            9,
+            format!(
+                "similar ({:.2}): {} (\"{}\") — {what}",
+                n.similarity,
+                &n.past.sha[..12.min(n.past.sha.len())],
+                n.past.subject
+            ),
+            verify,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_of_sets() {
+        assert_eq!(cosine(&[1, 2, 3], &[1, 2, 3]), 1.0);
+        assert_eq!(cosine(&[1, 2], &[3, 4]), 0.0);
+        assert!((cosine(&[1, 2, 3, 4], &[1]) - 0.5).abs() < 1e-12);
+        assert_eq!(cosine(&[], &[1]), 0.0);
+    }
+}
