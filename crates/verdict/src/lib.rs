@@ -60,3 +60,9 @@ pub struct Decision {
     /// Phase 9 records: the checklist and the rules that fired.
     pub records: Vec<Record>,
 }
+pub mod combine;
+pub mod features;
+pub mod impact;
+pub mod learn;
+pub mod model;
+pub mod similar;
