@@ -415,3 +415,46 @@ fn cached_index_is_refreshed_when_a_branch_moves() {
         Value::from(head.trim())
     );
 }
+
+#[test]
+fn phase5_finds_the_seed_call_chain_and_assembly_callers() {
+    let j = analyze_in(&demo().demo.path, &["--code"], &sha("vmx_fix"));
+    let reach = &j["functions_reach"][0];
+    assert_eq!(reach["function"], "enter_vmx_ops");
+    let caller_files: Vec<&str> = reach["callers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    for f in [
+        "arch/powerpc/lib/copypage_power7.S",
+        "arch/powerpc/lib/memcpy_power7.S",
+        "arch/powerpc/lib/memcmp_64.S",
+    ] {
+        assert!(caller_files.contains(&f), "{caller_files:?}");
+        // git grep agrees that the file names the function.
+        let hits = git(&[
+            "grep",
+            "-n",
+            "-w",
+            "enter_vmx_ops",
+            &sha("vmx_fix"),
+            "--",
+            f,
+        ]);
+        assert!(!hits.is_empty(), "{f}");
+    }
+    assert_eq!(reach["entry_kinds"], serde_json::json!(["privileged"]));
+    assert_eq!(reach["user_reachable"], Value::Bool(false));
+    assert!(has_text(
+        &j,
+        "sys_reboot → kernel_kexec → machine_kexec → default_machine_kexec → kexec_sequence → kexec_copy_flush → copy_segments → copy_page → copypage_power7 → enter_vmx_ops"
+    ));
+    assert!(has_text(&j, "local practice: `__no_sanitize_address`"));
+    for b in ["linux-6.1.y", "linux-6.6.y"] {
+        let f = &branch(&j, b)["functions"][0];
+        assert_eq!(f["function"], "enter_vmx_ops");
+        assert_eq!(f["callers"].as_array().unwrap().len(), 3, "{b}");
+    }
+}

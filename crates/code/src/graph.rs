@@ -24,7 +24,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_depth: 8,
+            max_depth: 12,
             max_fanout: 64,
             max_nodes: 20_000,
         }

@@ -241,9 +241,13 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
                 .to_owned()
         };
         let bounds = if facts.truncated {
-            " (search bounded at 8 calls and 64 callers per function)"
+            let l = Limits::default();
+            format!(
+                " (search bounded at {} calls and {} callers per function)",
+                l.max_depth, l.max_fanout
+            )
         } else {
-            ""
+            String::new()
         };
         let text = if kinds.is_empty() {
             format!("entry kinds reached from {name} at {rev}: none found; {reach_note}{bounds}")

@@ -7,7 +7,7 @@
 
 /// Every file of the root tree, path and content.
 pub(crate) fn root_files() -> Vec<(&'static str, Vec<u8>)> {
-    let text: [(&'static str, &'static str); 30] = [
+    let text: [(&'static str, &'static str); 32] = [
         ("Makefile", TOP_MAKEFILE),
         ("README", README),
         ("MAINTAINERS", MAINTAINERS),
@@ -16,6 +16,8 @@ pub(crate) fn root_files() -> Vec<(&'static str, Vec<u8>)> {
         ("arch/powerpc/lib/Makefile", PPC_LIB_MAKEFILE),
         ("arch/powerpc/lib/vmx-helper.c", VMX_HELPER),
         ("arch/powerpc/lib/copypage_power7.S", COPYPAGE_POWER7),
+        ("arch/powerpc/lib/copypage_64.S", COPYPAGE_64),
+        ("arch/powerpc/kexec/misc_64.S", KEXEC_MISC_64),
         ("arch/powerpc/lib/memcpy_power7.S", MEMCPY_POWER7),
         ("arch/powerpc/lib/memcmp_64.S", MEMCMP_64),
         ("arch/powerpc/kexec/Makefile", KEXEC_MAKEFILE),
@@ -505,6 +507,49 @@ void *exit_vmx_ops(void *dest)
 	preempt_enable();
 	return dest;
 }
+";
+
+/// `copy_page()` dispatches to the Power7 VMX copy on CPUs that have it.
+const COPYPAGE_64: &str = "\
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2008 Mark Nelson, IBM Corp.
+ */
+#include <asm/page.h>
+#include <asm/ppc_asm.h>
+
+_GLOBAL_TOC(copy_page)
+BEGIN_FTR_SECTION
+	lis	r5,PAGE_SIZE@h
+FTR_SECTION_ELSE
+#ifdef CONFIG_PPC_BOOK3S_64
+	b	copypage_power7
+#endif
+ALT_FTR_SECTION_END_IFCLR(CPU_FTR_VMX_COPY)
+	ori	r5,r5,PAGE_SIZE@l
+	blr
+EXPORT_SYMBOL(copy_page)
+";
+
+/// `kexec_sequence()` switches to the MMU-off copy of the new kernel.
+const KEXEC_MISC_64: &str = "\
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * This file contains miscellaneous low-level functions.
+ *    Copyright (C) 1995-1996 Gary Thomas (gdt@linuxppc.org)
+ */
+#include <asm/ppc_asm.h>
+
+/* kexec_sequence(newstack, start, image, control, clear_all(), copy_with_mmu_off) */
+_GLOBAL(kexec_sequence)
+	mflr	r0
+	std	r0,16(r1)
+	/* copy dest pages, flush whole dest image */
+	mr	r3,r29
+	bl	kexec_copy_flush	/* (image) */
+	/* turn off mmu now if not done earlier */
+	bl	real_mode
+	blr
 ";
 
 const COPYPAGE_POWER7: &str = "\

@@ -14,7 +14,7 @@ use crate::writer::{Form, Writer};
 /// `ambig_target`. Found by `Writer::commit_colliding`; if the history before
 /// it changes, the search runs again (a few seconds) and the test
 /// `collision_hint_is_current` prints the new value to paste here.
-pub(crate) const COLLISION_HINT: u64 = 395_920;
+pub(crate) const COLLISION_HINT: u64 = 424_904;
 
 /// How many leading hex digits `ambig_twin` shares with `ambig_target`.
 pub const AMBIGUOUS_DIGITS: usize = 5;

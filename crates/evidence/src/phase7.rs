@@ -20,8 +20,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     let sections = maintainers::parse(&text);
     for path in ev.diff.paths() {
         let matches = maintainers::matching(&sections, &path);
-        // The catch-all "THE REST" style sections only matter when nothing else matched.
-        let specific: Vec<_> = matches.iter().filter(|m| m.specificity > 1).collect();
+        // Catch-all sections (`F: *`, specificity 0) only matter when nothing
+        // else matched; `N:` regex matches (specificity 1) count.
+        let specific: Vec<_> = matches.iter().filter(|m| m.specificity > 0).collect();
         let chosen: Vec<_> = if specific.is_empty() {
             matches.iter().collect()
         } else {
