@@ -132,9 +132,7 @@ pub struct ApplyReport {
 impl ApplyReport {
     /// Files that do not apply.
     pub fn conflicts(&self) -> impl Iterator<Item = &FileApply> {
-        self.files
-            .iter()
-            .filter(|f| f.outcome == Applies::Conflict)
+        self.files.iter().filter(|f| f.outcome == Applies::Conflict)
     }
 
     /// One line for a report: `conflict: 2 of 5 hunks in drivers/x.c fail;
@@ -146,7 +144,10 @@ impl ApplyReport {
                 continue;
             }
             if f.missing {
-                parts.push(format!("`{}` does not exist at the target", f.missing_path()));
+                parts.push(format!(
+                    "`{}` does not exist at the target",
+                    f.missing_path()
+                ));
                 continue;
             }
             if let Some(r) = &f.reason {
@@ -264,10 +265,13 @@ pub fn split_lines(text: &[u8]) -> Vec<&[u8]> {
 /// passes). Never panics, whatever the hunks claim.
 pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
     let mut img: Vec<&[u8]> = split_lines(target);
+    // Every line the image has ever held: a hunk needing a line not in it
+    // fails without a scan (big conflicting diffs would be quadratic).
+    let mut seen: HashSet<&[u8]> = img.iter().copied().collect();
     let mut out = Vec::with_capacity(hunks.len());
     let mut worst = Applies::Clean;
     for (index, h) in hunks.iter().enumerate() {
-        let r = apply_hunk(&mut img, h, index);
+        let r = apply_hunk(&mut img, &mut seen, h, index);
         worst = worst.max(r.outcome);
         out.push(r);
     }
@@ -278,7 +282,12 @@ pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
     }
 }
 
-fn apply_hunk<'a>(img: &mut Vec<&'a [u8]>, h: &'a TextHunk, index: usize) -> HunkApply {
+fn apply_hunk<'a>(
+    img: &mut Vec<&'a [u8]>,
+    seen: &mut HashSet<&'a [u8]>,
+    h: &'a TextHunk,
+    index: usize,
+) -> HunkApply {
     let pre = h.preimage();
     let post = h.postimage();
     let (leading, trailing) = (h.leading(), h.trailing());
@@ -292,6 +301,15 @@ fn apply_hunk<'a>(img: &mut Vec<&'a [u8]>, h: &'a TextHunk, index: usize) -> Hun
         old_start: h.old_start,
         old_lines: h.old_lines,
     };
+
+    // Lines every pass needs: all but the context fuzz may drop.
+    let core = pre
+        .get(leading.min(MAX_FUZZ)..pre.len().saturating_sub(trailing.min(MAX_FUZZ)))
+        .unwrap_or_default();
+    if core.iter().any(|l| !seen.contains(l)) {
+        return r;
+    }
+    seen.extend(post.iter().copied());
 
     let anchor_begin = h.old_start <= 1;
     let anchor_end = trailing == 0;
@@ -458,6 +476,14 @@ fn status_char(d: Delta) -> Option<char> {
 
 impl CommitPatch {
     /// Reads the diff of `commit` against its first parent.
+    ///
+    /// Commits that add and delete files go through libgit2's diff with
+    /// rename detection. The rest (most commits) take a faster road with the
+    /// same result: the two trees are compared entry by entry, skipping
+    /// subtrees with equal ids, and each changed file is diffed only between
+    /// its first and last differing lines (plus a margin, so xdiff's sliding
+    /// of changes and the indent heuristic see what they would see in the
+    /// whole file).
     pub fn new(git: &Git, commit: Oid) -> Result<CommitPatch> {
         let repo = git.repo();
         let c = repo.find_commit(commit)?;
@@ -466,9 +492,31 @@ impl CommitPatch {
             Ok(p) => Some(p.tree()?),
             Err(_) => None,
         };
+        let mut changes = Vec::new();
+        tree_changes(repo, parent_tree.as_ref(), Some(&tree), "", &mut changes)?;
+        let adds = changes.iter().any(|c| c.old.is_none());
+        let dels = changes.iter().any(|c| c.new.is_none());
+        if adds && dels {
+            return CommitPatch::with_renames(git, commit, parent_tree.as_ref(), &tree);
+        }
+        changes.sort_by(|a, b| a.path().cmp(b.path()));
+        let mut files = Vec::with_capacity(changes.len());
+        for ch in changes {
+            files.push(file_patch(repo, ch)?);
+        }
+        Ok(CommitPatch { commit, files })
+    }
+
+    fn with_renames(
+        git: &Git,
+        commit: Oid,
+        parent_tree: Option<&Tree>,
+        tree: &Tree,
+    ) -> Result<CommitPatch> {
+        let repo = git.repo();
         let mut opts = DiffOptions::new();
         opts.context_lines(3).indent_heuristic(true);
-        let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+        let mut diff = repo.diff_tree_to_tree(parent_tree, Some(tree), Some(&mut opts))?;
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
         let mut files = Vec::with_capacity(diff.deltas().len());
         for i in 0..diff.deltas().len() {
@@ -492,7 +540,11 @@ impl CommitPatch {
                 new_id: delta.new_file().id(),
                 old_mode: delta.old_file().mode(),
                 new_mode: delta.new_file().mode(),
-                hunks: if binary { Vec::new() } else { hunks_of(&patch)? },
+                hunks: if binary {
+                    Vec::new()
+                } else {
+                    hunks_of(&patch)?
+                },
             });
         }
         Ok(CommitPatch { commit, files })
@@ -529,6 +581,263 @@ impl CommitPatch {
             files,
         })
     }
+}
+
+/// One side of a changed path: (path, blob or submodule id, mode).
+type Side = (String, Oid, FileMode);
+
+/// A path whose entry differs between two trees.
+struct Change {
+    old: Option<Side>,
+    new: Option<Side>,
+}
+
+impl Change {
+    fn path(&self) -> &str {
+        self.new
+            .as_ref()
+            .or(self.old.as_ref())
+            .map(|s| s.0.as_str())
+            .unwrap_or("")
+    }
+}
+
+fn mode_of(raw: i32) -> FileMode {
+    match raw {
+        0o040000 => FileMode::Tree,
+        0o100755 => FileMode::BlobExecutable,
+        0o120000 => FileMode::Link,
+        0o160000 => FileMode::Commit,
+        0o100664 => FileMode::BlobGroupWritable,
+        _ => FileMode::Blob,
+    }
+}
+
+/// Regular files, symlinks and submodules are different kinds: a change
+/// from one to another is a deletion plus an addition, as `git diff` shows.
+fn kind_class(m: FileMode) -> u8 {
+    match m {
+        FileMode::Link => 1,
+        FileMode::Commit => 2,
+        _ => 0,
+    }
+}
+
+/// Entry-by-entry comparison of two trees; equal subtrees are skipped.
+fn tree_changes(
+    repo: &git2::Repository,
+    a: Option<&Tree>,
+    b: Option<&Tree>,
+    prefix: &str,
+    out: &mut Vec<Change>,
+) -> Result<()> {
+    if let (Some(a), Some(b)) = (a, b)
+        && a.id() == b.id()
+    {
+        return Ok(());
+    }
+    type Entry = (Vec<u8>, Oid, FileMode);
+    let entries = |t: Option<&Tree>| -> Vec<Entry> {
+        t.map(|t| {
+            t.iter()
+                .map(|e| (e.name_bytes().to_vec(), e.id(), mode_of(e.filemode())))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let (ea, eb) = (entries(a), entries(b));
+    let index_b: std::collections::HashMap<&[u8], usize> = eb
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.0.as_slice(), i))
+        .collect();
+    let mut seen_b = vec![false; eb.len()];
+    let join = |name: &[u8]| format!("{prefix}{}", String::from_utf8_lossy(name));
+    let mut pairs: Vec<(Option<&Entry>, Option<&Entry>)> = Vec::new();
+    for e in &ea {
+        let other = index_b.get(e.0.as_slice()).map(|&i| {
+            seen_b[i] = true;
+            &eb[i]
+        });
+        pairs.push((Some(e), other));
+    }
+    for (i, e) in eb.iter().enumerate() {
+        if !seen_b[i] {
+            pairs.push((None, Some(e)));
+        }
+    }
+    for (x, y) in pairs {
+        if let (Some(x), Some(y)) = (x, y)
+            && x.1 == y.1
+            && x.2 == y.2
+        {
+            continue;
+        }
+        let name = x.or(y).map(|e| e.0.as_slice()).unwrap_or_default();
+        let path = join(name);
+        let is_tree = |e: Option<&Entry>| e.is_some_and(|e| e.2 == FileMode::Tree);
+        let (xt, yt) = (is_tree(x), is_tree(y));
+        if xt || yt {
+            let sub = |e: Option<&Entry>, t: bool| -> Result<Option<Tree>> {
+                match e {
+                    Some(e) if t => Ok(Some(repo.find_tree(e.1)?)),
+                    _ => Ok(None),
+                }
+            };
+            let (ta, tb) = (sub(x, xt)?, sub(y, yt)?);
+            tree_changes(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out)?;
+            // The non-tree side of a tree/file swap.
+            if let Some(x) = x.filter(|_| !xt) {
+                out.push(Change {
+                    old: Some((path.clone(), x.1, x.2)),
+                    new: None,
+                });
+            }
+            if let Some(y) = y.filter(|_| !yt) {
+                out.push(Change {
+                    old: None,
+                    new: Some((path.clone(), y.1, y.2)),
+                });
+            }
+            continue;
+        }
+        match (x, y) {
+            (Some(x), Some(y)) if kind_class(x.2) != kind_class(y.2) => {
+                out.push(Change {
+                    old: Some((path.clone(), x.1, x.2)),
+                    new: None,
+                });
+                out.push(Change {
+                    old: None,
+                    new: Some((path, y.1, y.2)),
+                });
+            }
+            _ => out.push(Change {
+                old: x.map(|x| (path.clone(), x.1, x.2)),
+                new: y.map(|y| (path.clone(), y.1, y.2)),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// git's rule: a NUL byte in the first 8000 bytes makes a file binary.
+fn looks_binary(data: &[u8]) -> bool {
+    data[..data.len().min(8000)].contains(&0)
+}
+
+fn file_patch(repo: &git2::Repository, ch: Change) -> Result<FilePatch> {
+    let status = match (&ch.old, &ch.new) {
+        (None, _) => 'A',
+        (_, None) => 'D',
+        _ => 'M',
+    };
+    let side_mode = |s: &Option<Side>| s.as_ref().map(|s| s.2).unwrap_or(FileMode::Unreadable);
+    let (old_mode, new_mode) = (side_mode(&ch.old), side_mode(&ch.new));
+    let zero = Oid::ZERO_SHA1;
+    let (old_id, new_id) = (
+        ch.old.as_ref().map(|s| s.1).unwrap_or(zero),
+        ch.new.as_ref().map(|s| s.1).unwrap_or(zero),
+    );
+    let mut fp = FilePatch {
+        old_path: ch.old.as_ref().map(|s| s.0.clone()),
+        new_path: ch.new.as_ref().map(|s| s.0.clone()),
+        status,
+        binary: old_mode == FileMode::Commit || new_mode == FileMode::Commit,
+        old_id,
+        new_id,
+        old_mode,
+        new_mode,
+        hunks: Vec::new(),
+    };
+    if fp.binary || old_id == new_id {
+        return Ok(fp);
+    }
+    let load = |id: Oid| -> Result<Option<git2::Blob<'_>>> {
+        if id.is_zero() {
+            Ok(None)
+        } else {
+            Ok(Some(repo.find_blob(id)?))
+        }
+    };
+    let (ob, nb) = (load(old_id)?, load(new_id)?);
+    let old = ob.as_ref().map(|b| b.content()).unwrap_or_default();
+    let new = nb.as_ref().map(|b| b.content()).unwrap_or_default();
+    if looks_binary(old) || looks_binary(new) {
+        fp.binary = true;
+        return Ok(fp);
+    }
+    fp.hunks = diff_hunks(old, new)?;
+    Ok(fp)
+}
+
+/// Lines of context outside the differing region handed to xdiff, so that
+/// it slides changes (and scores indentation) as it would on the whole file.
+const DIFF_MARGIN: usize = 100;
+
+/// The hunks of a text diff (3 lines of context, indent heuristic), as
+/// `git diff` shows them, computed only over the region where `old` and
+/// `new` differ.
+pub fn diff_hunks(old: &[u8], new: &[u8]) -> Result<Vec<TextHunk>> {
+    if old == new {
+        return Ok(Vec::new());
+    }
+    // Common prefix, cut back to a line start.
+    let mut p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    while p > 0 && old[p - 1] != b'\n' {
+        p -= 1;
+    }
+    // Common suffix after the prefix, cut forward to a line start in both.
+    let max_s = (old.len() - p).min(new.len() - p);
+    let mut s = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max_s)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while s > 0 {
+        let (po, pn) = (old.len() - s, new.len() - s);
+        if (po == 0 || old[po - 1] == b'\n') && (pn == 0 || new[pn - 1] == b'\n') {
+            break;
+        }
+        s -= 1;
+    }
+    // Widen by the margin on both sides.
+    let mut start = p;
+    let mut lines_before = 0;
+    while start > 0 && lines_before < DIFF_MARGIN {
+        start -= 1;
+        while start > 0 && old[start - 1] != b'\n' {
+            start -= 1;
+        }
+        lines_before += 1;
+    }
+    let mut tail = s;
+    let mut lines_after = 0;
+    while tail > 0 && lines_after < DIFF_MARGIN {
+        // Drop the suffix's first line from the trimmed part.
+        let from = old.len() - tail;
+        let nl = old[from..].iter().position(|&c| c == b'\n');
+        tail = match nl {
+            Some(i) => tail - (i + 1),
+            None => 0,
+        };
+        lines_after += 1;
+    }
+    let skipped_lines = old[..start].iter().filter(|&&c| c == b'\n').count() as u32;
+    let (o, n) = (&old[start..old.len() - tail], &new[start..new.len() - tail]);
+    let mut opts = DiffOptions::new();
+    opts.context_lines(3)
+        .indent_heuristic(true)
+        .force_text(true);
+    let patch = Patch::from_buffers(o, None, n, None, Some(&mut opts))?;
+    let mut hunks = hunks_of(&patch)?;
+    for h in &mut hunks {
+        h.old_start = h.old_start.saturating_add(skipped_lines);
+        h.new_start = h.new_start.saturating_add(skipped_lines);
+    }
+    Ok(hunks)
 }
 
 /// Checks `commit`'s diff against the tree of `target` (a branch tip).
@@ -612,6 +921,20 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
         // Mode-only change or pure rename: nothing to match.
         return Ok(fa);
     }
+    if target_blob == Some(f.old_id) {
+        // The target has the very preimage: every hunk lands where it expects.
+        fa.hunks = (0..f.hunks.len())
+            .map(|index| HunkApply {
+                index,
+                outcome: Applies::Clean,
+                offset: 0,
+                fuzz: 0,
+                old_start: f.hunks[index].old_start,
+                old_lines: f.hunks[index].old_lines,
+            })
+            .collect();
+        return Ok(fa);
+    }
     let blob;
     let content: &[u8] = match target_blob {
         Some(id) => {
@@ -639,7 +962,10 @@ mod tests {
     }
 
     fn lines(n: usize) -> Vec<u8> {
-        (1..=n).map(|i| format!("line {i}\n")).collect::<String>().into_bytes()
+        (1..=n)
+            .map(|i| format!("line {i}\n"))
+            .collect::<String>()
+            .into_bytes()
     }
 
     #[test]
@@ -702,7 +1028,10 @@ mod tests {
             old_lines: 7,
             new_start: u32::MAX,
             new_lines: 0,
-            lines: vec![(LineKind::Del, b"x\n".to_vec()), (LineKind::Context, b"y".to_vec())],
+            lines: vec![
+                (LineKind::Del, b"x\n".to_vec()),
+                (LineKind::Context, b"y".to_vec()),
+            ],
         }];
         assert_eq!(apply_text(b"", &h).applies, Applies::Conflict);
         assert_eq!(apply_text(b"x\ny", &h).applies, Applies::Offset);

@@ -1,0 +1,283 @@
+//! Differential benchmark of the in-process patch applier against
+//! `git apply --check`.
+//!
+//! ```text
+//! cargo run --release -p stablepick-repo --example apply_agreement -- REPO [PAIRS] [RANGE] [BRANCH=BASE ...]
+//! cargo run --release -p stablepick-repo --example apply_agreement -- /root/scratch/dpdk 1000
+//! ```
+//!
+//! Takes the non-merge mainline commits of RANGE (default `v23.11..v25.03`)
+//! and the stable branches (default DPDK's `22.11=v22.11 23.11=v23.11
+//! 24.11=v24.11`), drops (commit, branch) pairs where the commit is already
+//! in the branch's base or backported to it, and samples PAIRS pairs evenly.
+//! For each pair it asks [`CommitPatch::check`] and `git apply --check
+//! --cached` against a temporary index holding the branch tip (`git
+//! read-tree`, once per branch; no work tree is touched), with the patch from
+//! `git show --binary`. Prints agreement (applies = clean or offset; fuzz
+//! counts as "does not apply", since `git apply` never fuzzes), the
+//! disagreements, and the time of each side.
+//!
+//! With `STABLEPICK_PREREQ=1` it also looks at hand-adapted backports (see
+//! `prereq_study`).
+
+use stablepick_repo::apply::{Applies, CommitPatch};
+use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("apply_agreement: {e}");
+        std::process::exit(1);
+    }
+}
+
+type BoxErr = Box<dyn std::error::Error>;
+
+fn git_cmd(repo: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C").arg(repo);
+    c
+}
+
+fn run() -> Result<(), BoxErr> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let repo_path = PathBuf::from(
+        args.first()
+            .ok_or("usage: REPO [PAIRS] [RANGE] [BRANCH=BASE ...]")?,
+    );
+    let pairs_wanted: usize = args.get(1).map(|s| s.parse()).transpose()?.unwrap_or(1000);
+    let range = args
+        .get(2)
+        .cloned()
+        .unwrap_or_else(|| "v23.11..v25.03".into());
+    let mut specs: Vec<StableSpec> = args
+        .iter()
+        .skip(3)
+        .map(|s| s.parse())
+        .collect::<Result<_, _>>()?;
+    if specs.is_empty() {
+        specs = ["22.11=v22.11", "23.11=v23.11", "24.11=v24.11"]
+            .iter()
+            .map(|s| s.parse())
+            .collect::<Result<_, _>>()?;
+    }
+
+    // git verifies no object hash on read; libgit2 does by default, and
+    // spends a quarter of its time on it here.
+    git2::opts::strict_hash_verification(false);
+    let git = Git::open(&repo_path)?;
+    let t = Instant::now();
+    let index = RepoIndex::open(
+        &git,
+        &IndexOptions {
+            stable: specs,
+            ..Default::default()
+        },
+    )?;
+    eprintln!(
+        "index: {} ms (cached: {})",
+        t.elapsed().as_millis(),
+        index.stats.from_cache
+    );
+
+    let (from, to) = range.split_once("..").ok_or("RANGE must be A..B")?;
+    let mut walk = git.repo().revwalk()?;
+    walk.push(git.resolve_commit(to)?)?;
+    walk.hide(git.resolve_commit(from)?)?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    let mut candidates: Vec<(Oid, usize)> = Vec::new();
+    for oid in walk {
+        let oid = oid?;
+        let c = git.repo().find_commit(oid)?;
+        if c.parent_count() != 1 || c.tree_id() == c.parent(0)?.tree_id() {
+            continue;
+        }
+        for (bi, b) in index.branches().iter().enumerate() {
+            let in_base = match index.in_release(oid, &b.branch.base) {
+                Some(known) => known,
+                None => git.is_ancestor(oid, b.branch.base_commit())?,
+            };
+            if in_base || !b.backported_as(oid).is_empty() {
+                continue;
+            }
+            candidates.push((oid, bi));
+        }
+    }
+    // Whole commits (each against every branch that lacks it), spread evenly
+    // over the range, until there are enough pairs: the diff of a commit is
+    // read once and checked against each branch, as `analyze` does.
+    let mut by_commit: Vec<(Oid, Vec<usize>)> = Vec::new();
+    for (oid, bi) in &candidates {
+        match by_commit.last_mut() {
+            Some((o, bs)) if o == oid => bs.push(*bi),
+            _ => by_commit.push((*oid, vec![*bi])),
+        }
+    }
+    let per_commit = candidates.len() as f64 / by_commit.len().max(1) as f64;
+    let commits_wanted = (pairs_wanted as f64 / per_commit).ceil() as usize;
+    let stride = (by_commit.len() as f64 / commits_wanted.max(1) as f64).max(1.0);
+    let mut pairs: Vec<(Oid, usize)> = Vec::new();
+    let mut i = 0.0;
+    while (i as usize) < by_commit.len() && pairs.len() < pairs_wanted {
+        let (oid, bs) = &by_commit[i as usize];
+        pairs.extend(bs.iter().map(|&b| (*oid, b)));
+        i += stride;
+    }
+    eprintln!(
+        "{} candidate pairs in {range}; checking {}",
+        candidates.len(),
+        pairs.len()
+    );
+
+    // Scratch space outside the repository: patches and one index per branch.
+    let scratch = std::env::temp_dir().join(format!("apply-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let mut index_files = Vec::new();
+    for b in index.branches() {
+        let f = scratch.join(format!("index-{}", b.branch.name.replace('/', "_")));
+        let ok = git_cmd(&repo_path)
+            .env("GIT_INDEX_FILE", &f)
+            .args(["read-tree", &b.branch.tip().to_string()])
+            .status()?
+            .success();
+        if !ok {
+            return Err(format!("git read-tree {} failed", b.branch.name).into());
+        }
+        index_files.push(f);
+    }
+
+    // In-process side: one CommitPatch per commit, one check per pair.
+    let t = Instant::now();
+    let mut patches: HashMap<Oid, CommitPatch> = HashMap::new();
+    let mut ours = Vec::with_capacity(pairs.len());
+    let mut read_time = Duration::ZERO;
+    let mut slow = Vec::new();
+    for &(oid, bi) in &pairs {
+        if !patches.contains_key(&oid) {
+            let t = Instant::now();
+            patches.insert(oid, CommitPatch::new(&git, oid)?);
+            read_time += t.elapsed();
+        }
+        let p = &patches[&oid];
+        let t = Instant::now();
+        ours.push(p.check(&git, index.branches()[bi].branch.tip())?);
+        slow.push((
+            t.elapsed(),
+            oid,
+            p.files.len(),
+            p.files.iter().map(|f| f.hunks.len()).sum::<usize>(),
+        ));
+    }
+    slow.sort();
+    for s in slow.iter().rev().take(8) {
+        eprintln!("slow check: {:?} {} files={} hunks={}", s.0, s.1, s.2, s.3);
+    }
+    let ours_time = t.elapsed();
+    eprintln!("reading diffs: {:.3} s", read_time.as_secs_f64());
+
+    // git side: patch text once per commit, then one `git apply` per pair.
+    let t = Instant::now();
+    let mut patch_files: HashMap<Oid, PathBuf> = HashMap::new();
+    for &(oid, _) in &pairs {
+        if patch_files.contains_key(&oid) {
+            continue;
+        }
+        let out = git_cmd(&repo_path)
+            .args([
+                "-c",
+                "diff.renames=true",
+                "show",
+                "--format=",
+                "--binary",
+                "--no-color",
+                "--no-ext-diff",
+                &oid.to_string(),
+            ])
+            .output()?;
+        let f = scratch.join(format!("{oid}.patch"));
+        std::fs::write(&f, &out.stdout)?;
+        patch_files.insert(oid, f);
+    }
+    let show_time = t.elapsed();
+    let mut apply_time = Duration::ZERO;
+    let mut theirs = Vec::with_capacity(pairs.len());
+    for &(oid, bi) in &pairs {
+        let t = Instant::now();
+        let ok = git_cmd(&repo_path)
+            .env("GIT_INDEX_FILE", &index_files[bi])
+            .args(["apply", "--check", "--cached"])
+            .arg(&patch_files[&oid])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?
+            .success();
+        apply_time += t.elapsed();
+        theirs.push(ok);
+    }
+
+    let mut agree = 0;
+    let mut by_outcome: HashMap<Applies, (usize, usize)> = HashMap::new();
+    let mut disagreements = Vec::new();
+    for (i, (&(oid, bi), r)) in pairs.iter().zip(&ours).enumerate() {
+        let e = by_outcome.entry(r.applies).or_default();
+        e.0 += 1;
+        if theirs[i] {
+            e.1 += 1;
+        }
+        if r.applies.git_applies() == theirs[i] {
+            agree += 1;
+        } else {
+            disagreements.push(format!(
+                "  {} on {}: ours {} / git apply {} — {}",
+                oid,
+                index.branches()[bi].branch.name,
+                r.applies,
+                if theirs[i] { "applies" } else { "fails" },
+                r.summary()
+            ));
+        }
+    }
+    let n = pairs.len().max(1);
+    println!("pairs: {}", pairs.len());
+    for a in [
+        Applies::Clean,
+        Applies::Offset,
+        Applies::Fuzz,
+        Applies::Conflict,
+    ] {
+        let (k, g) = by_outcome.get(&a).copied().unwrap_or_default();
+        println!("  ours {a:<8} {k:>5}   of which git apply --check accepts {g}");
+    }
+    println!(
+        "agreement: {agree}/{} = {:.2}%",
+        pairs.len(),
+        100.0 * agree as f64 / n as f64
+    );
+    for d in &disagreements {
+        println!("{d}");
+    }
+    println!(
+        "in-process: {:.3} s total ({} diffs read + {} checks), {:.3} ms per pair",
+        ours_time.as_secs_f64(),
+        patches.len(),
+        pairs.len(),
+        ours_time.as_secs_f64() * 1000.0 / n as f64
+    );
+    println!(
+        "git apply --check: {:.3} s total, {:.3} ms per pair (plus {:.3} s of `git show` for {} patches)",
+        apply_time.as_secs_f64(),
+        apply_time.as_secs_f64() * 1000.0 / n as f64,
+        show_time.as_secs_f64(),
+        patch_files.len()
+    );
+    println!(
+        "speed-up: {:.1}x over git apply alone, {:.1}x counting git show",
+        apply_time.as_secs_f64() / ours_time.as_secs_f64().max(1e-9),
+        (apply_time + show_time).as_secs_f64() / ours_time.as_secs_f64().max(1e-9)
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}
