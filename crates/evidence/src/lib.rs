@@ -24,6 +24,7 @@ mod phase3;
 mod phase4;
 pub mod phase5;
 mod phase6;
+mod phase6_apply;
 mod phase7;
 pub mod record;
 
@@ -107,6 +108,11 @@ pub struct BranchFacts {
     pub files_present: Vec<(String, bool)>,
     /// (function, present at tip)
     pub functions_present: Vec<(String, bool)>,
+    /// Does the patch apply to the branch tip (`None`: not checked, e.g.
+    /// already backported)?
+    pub applies: Option<stablepick_repo::apply::Applies>,
+    /// Upstream commits the branch needs first, in applying order.
+    pub prerequisites: Vec<Oid>,
 }
 
 /// A MAINTAINERS section matching a touched file (Phase 7).
@@ -210,6 +216,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
             .push((5, "code semantics not analysed (enable with --code)".into()));
     }
     phase6::collect(ctx, &mut ev)?;
+    phase6_apply::collect(ctx, &mut ev)?;
     lap("phase 6");
     phase7::collect(ctx, &mut ev);
     lap("phase 7");

@@ -57,6 +57,8 @@ fn branch(
         same_subject: Vec::new(),
         files_present: Vec::new(),
         functions_present: Vec::new(),
+        applies: None,
+        prerequisites: Vec::new(),
     };
 
     // Already there?

@@ -156,9 +156,9 @@ fn run() -> Result<(), BoxErr> {
     let mut read_time = Duration::ZERO;
     let mut slow = Vec::new();
     for &(oid, bi) in &pairs {
-        if !patches.contains_key(&oid) {
+        if let std::collections::hash_map::Entry::Vacant(e) = patches.entry(oid) {
             let t = Instant::now();
-            patches.insert(oid, CommitPatch::new(&git, oid)?);
+            e.insert(CommitPatch::new(&git, oid)?);
             read_time += t.elapsed();
         }
         let p = &patches[&oid];

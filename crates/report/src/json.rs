@@ -30,6 +30,11 @@ pub struct BranchJson {
     pub reason: String,
     /// Phase 5 at the branch tip: per touched function, callers and entry kinds.
     pub functions: Vec<FunctionJson>,
+    /// `clean`, `offset`, `fuzz` or `conflict` at the branch tip; `null`
+    /// when not checked (already there).
+    pub applies: Option<stablepick_repo::apply::Applies>,
+    /// Upstream commits (full shas) to backport first, in applying order.
+    pub prerequisites: Vec<String>,
 }
 
 /// Phase 5 facts for one touched function at one revision.
@@ -122,6 +127,8 @@ impl Report {
                         score: dec.map(|x| x.score).unwrap_or(0.0),
                         reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
                         functions: functions_at(ev, &b.name),
+                        applies: b.applies,
+                        prerequisites: b.prerequisites.iter().map(|o| o.to_string()).collect(),
                     }
                 })
                 .collect(),
