@@ -106,7 +106,8 @@ fn render(
     let mut ctx = Context::new(git, index);
     ctx.code = code;
     ctx.mail = mail;
-    let ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
+    let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
+    ev.records.extend(stablepick_verdict::impact::records(&ev));
     let decision = stablepick_verdict::decide(&ev);
     Ok(match format {
         Format::Md => stablepick_report::markdown(&ev, &decision),
@@ -206,6 +207,21 @@ pub fn demo(a: DemoArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let text = render(&git, &index, demo.oid("vmx_fix"), a.format, true, None)?;
+    // The series' mailing-list thread, imported like any archive.
+    let mbox = dir.with_extension("mbox");
+    let kasan = demo.oid("kasan_kexec").to_string();
+    std::fs::write(&mbox, stablepick_demo::mail::series_mbox(&kasan[..12]))?;
+    let db = dir.with_extension("mail.db");
+    let mut store = stablepick_mail::MailStore::open(&db)?;
+    stablepick_mail::import(&mut store, &[mbox], &Default::default())
+        .context("importing the demo mail thread")?;
+    let text = render(
+        &git,
+        &index,
+        demo.oid("vmx_fix"),
+        a.format,
+        true,
+        Some(&store),
+    )?;
     print_out(&text)
 }

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod cmd_mail;
+mod cmd_triage;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +27,12 @@ enum Command {
     /// Build a small kernel-like repository in a temporary directory and
     /// print the full report for its KASAN/kexec fix.
     Demo(analyze::DemoArgs),
+    /// Decide every commit of a range for every stable branch.
+    Triage(cmd_triage::TriageArgs),
+    /// Learn a backport model from stable branches' past decisions.
+    Train(cmd_triage::TrainArgs),
+    /// Time-split evaluation of train + triage against a real branch.
+    Eval(cmd_triage::EvalArgs),
     /// Mail archives: import, series, thread, search (Phase 4).
     Mail {
         #[command(subcommand)]
@@ -40,6 +47,9 @@ fn main() -> ExitCode {
         Command::Index(a) => analyze::index(a),
         Command::Demo(a) => analyze::demo(a),
         Command::Mail { cmd } => cmd_mail::run(cmd),
+        Command::Triage(a) => cmd_triage::triage(a),
+        Command::Train(a) => cmd_triage::train(a),
+        Command::Eval(a) => cmd_triage::eval(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -79,6 +79,7 @@
 mod build;
 mod content;
 mod history;
+pub mod mail;
 mod writer;
 
 use std::collections::BTreeMap;

@@ -11,6 +11,32 @@ const P: u8 = 9;
 const SCORE_CC_STABLE: f64 = 0.95;
 /// Score for a YES carried by a `Fixes:` target present in the branch.
 const SCORE_FIXES_PRESENT: f64 = 0.8;
+/// Score for a YES carried by a reported or tested real failure in code the
+/// branch has, without any stable tag.
+const SCORE_REAL_FAILURE: f64 = 0.7;
+/// Failures severe enough that a reported or tested fix for them is a
+/// stable candidate on its own (narrower than the model's failure words).
+const SEVERE_FAILURES: &[&str] = &[
+    "crash",
+    "panic",
+    "oops",
+    "hang",
+    "deadlock",
+    "livelock",
+    "lockup",
+    "use-after-free",
+    "use after free",
+    "double free",
+    "null pointer",
+    "null dereference",
+    "out-of-bounds",
+    "out of bounds",
+    "buffer overflow",
+    "memory leak",
+    "data corruption",
+    "segfault",
+    "cve-",
+];
 /// Score for a NO where nothing argues for the commit.
 const SCORE_NO_SIGNAL: f64 = 0.1;
 
@@ -141,6 +167,17 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
             format!("{show} | grep -i '^Cc:.*stable'"),
         );
     }
+    if let Some(why) = real_failure(ev, b) {
+        return (
+            Verdict::Yes,
+            SCORE_REAL_FAILURE,
+            why,
+            format!(
+                "{show} | grep -i -E '{}|^(Reported|Tested)-by:'",
+                SEVERE_FAILURES.join("|")
+            ),
+        );
+    }
     if b.bug_present == Some(true) {
         return (
             Verdict::Yes,
@@ -156,6 +193,54 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
             .into(),
         format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'"),
     )
+}
+
+/// The stable rules' "fixes a real bug that bothers people": the message
+/// names a user-visible failure, someone reported or tested it, the change
+/// is small, and every touched file and function exists in the branch.
+fn real_failure(ev: &Evidence, b: &BranchFacts) -> Option<String> {
+    let lower = ev.commit.message.to_ascii_lowercase();
+    let failure = SEVERE_FAILURES.iter().find(|w| contains_word(&lower, w))?;
+    let reported = ev.message.trailers_named("Reported-by").count()
+        + ev.message.trailers_named("Closes").count();
+    let tested = ev.message.trailers_named("Tested-by").count();
+    if reported + tested == 0 || ev.diff.insertions + ev.diff.deletions > 100 {
+        return None;
+    }
+    let present = !b.files_present.is_empty()
+        && b.files_present.iter().all(|(_, p)| *p)
+        && b.functions_present.iter().all(|(_, p)| *p);
+    if !present || ev.kinds.contains(&ChangeKind::NewFunction) {
+        return None;
+    }
+    Some(format!(
+        "fixes a real failure (\"{failure}\"), {} in the message, small, and the touched code is in this branch",
+        match (reported > 0, tested > 0) {
+            (true, true) => "reported and tested",
+            (true, false) => "reported",
+            _ => "tested",
+        }
+    ))
+}
+
+/// `word` occurs in `text` as a word, allowing the inflections `s`, `es`,
+/// `ed` and `ing` ("hangs" counts; "hang" is not found in "change"). A word
+/// ending in `-` is a prefix (`cve-`).
+fn contains_word(text: &str, word: &str) -> bool {
+    let b = text.as_bytes();
+    let alnum = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    text.match_indices(word).any(|(i, w)| {
+        if i > 0 && alnum(b.get(i - 1)) {
+            return false;
+        }
+        let end = i + w.len();
+        if w.ends_with('-') || !alnum(b.get(end)) {
+            return true;
+        }
+        ["s", "es", "ed", "ing"]
+            .iter()
+            .any(|suffix| text[end..].starts_with(suffix) && !alnum(b.get(end + suffix.len())))
+    })
 }
 
 /// The stable-kernel-rules checklist, as far as the evidence answers it.
@@ -209,5 +294,20 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
             "adds a new function or exported symbol: check it is not a new feature",
             format!("git show --format= {sha} | grep -E '^\\+(EXPORT_SYMBOL|[a-z].*\\()'"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_word;
+
+    #[test]
+    fn failure_words_match_whole_words() {
+        assert!(contains_word("resulting in a hang.", "hang"));
+        assert!(!contains_word("no functional change", "hang"));
+        assert!(contains_word("a use-after-free in", "use-after-free"));
+        assert!(contains_word("fixes cve-2024-1234", "cve-"));
+        assert!(contains_word("the system hangs", "hang"));
+        assert!(!contains_word("hangar", "hang"));
     }
 }
