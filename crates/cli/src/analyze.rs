@@ -40,6 +40,7 @@ impl RepoArgs {
             .iter()
             .map(|s| s.parse::<StableSpec>())
             .collect::<Result<Vec<_>, _>>()?;
+        let bar = crate::progress::bar();
         let index = RepoIndex::open(
             &git,
             &IndexOptions {
@@ -47,8 +48,13 @@ impl RepoArgs {
                 stable,
                 rebuild: self.rebuild_index,
                 no_cache: false,
+                progress: bar.as_ref().map(crate::progress::index_progress),
             },
-        )?;
+        );
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let index = index?;
         Ok((git, index))
     }
 }

@@ -390,6 +390,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
             stable: vec![target.clone()],
             rebuild: false,
             no_cache: false,
+            progress: None,
         },
     )?;
     let truth_branch = truth_index
@@ -409,6 +410,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
             stable: train_specs,
             rebuild: false,
             no_cache: false,
+            progress: None,
         },
     )?;
     let model = stablepick_verdict::learn::train(
@@ -428,6 +430,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
             stable: vec![target.clone()],
             rebuild: false,
             no_cache: false,
+            progress: None,
         },
     )?;
     let oids = range_commits(&git, &format!("{lo}..{hi}"))?;

@@ -3,6 +3,7 @@
 mod analyze;
 mod cmd_mail;
 mod cmd_triage;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

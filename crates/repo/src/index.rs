@@ -135,6 +135,27 @@ pub struct IndexOptions {
     pub rebuild: bool,
     /// Do not read or write the cache at all.
     pub no_cache: bool,
+    /// Told how a build advances; `None` builds silently.
+    pub progress: Option<Progress>,
+}
+
+/// A build-progress callback: (stage, done, total). Called from worker
+/// threads, so it must be cheap and thread-safe.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str, usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Progress {
+    fn tell(p: Option<&Progress>, stage: &str, done: usize, total: usize) {
+        if let Some(p) = p {
+            (p.0)(stage, done, total);
+        }
+    }
 }
 
 /// Build figures, for `--verbose` and the benchmarks.
@@ -251,6 +272,7 @@ impl RepoIndex {
             mainline_tip,
             releases,
             branches,
+            opts.progress.as_ref(),
         )?;
         let commits_read = stored.mainline.len() + stored.stable_commits.len();
         if !opts.no_cache {
@@ -561,9 +583,15 @@ struct Scan {
     subject: String,
 }
 
-fn scan_messages(git_dir: &Path, oids: &[Oid]) -> Result<Vec<Scan>> {
+fn scan_messages(
+    git_dir: &Path,
+    oids: &[Oid],
+    stage: &str,
+    progress: Option<&Progress>,
+) -> Result<Vec<Scan>> {
     let threads = rayon::current_num_threads().max(1);
     let chunk = (oids.len() / (threads * 8)).clamp(256, 1 << 16);
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let parts: Vec<Result<Vec<Scan>>> = oids
         .par_chunks(chunk)
         .map(|part| {
@@ -579,7 +607,11 @@ fn scan_messages(git_dir: &Path, oids: &[Oid]) -> Result<Vec<Scan>> {
                     s.time = c.time().seconds();
                     Ok(s)
                 })
-                .collect()
+                .collect::<Result<Vec<Scan>>>()
+                .inspect(|_| {
+                    let n = done.fetch_add(part.len(), std::sync::atomic::Ordering::Relaxed);
+                    Progress::tell(progress, stage, n + part.len(), oids.len());
+                })
         })
         .collect();
     let mut out = Vec::with_capacity(oids.len());
@@ -629,12 +661,14 @@ fn build(
     mainline_tip: Oid,
     releases: Vec<Release>,
     branches: Vec<BranchRef>,
+    progress: Option<&Progress>,
 ) -> Result<Stored> {
     let repo = git.repo();
     let mut mainline: Vec<(Oid, u16)> = Vec::new();
     let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
     let rel_commits: Vec<Oid> = releases.iter().map(Release::commit).collect();
     for (i, rel) in releases.iter().enumerate() {
+        Progress::tell(progress, "walking releases", i, releases.len());
         for o in walk(repo, rel.commit(), &rel_commits[..i])? {
             if seen.insert(o) {
                 mainline.push((o, i as u16));
@@ -658,7 +692,12 @@ fn build(
     stable_all.dedup();
 
     let main_oids: Vec<Oid> = mainline.iter().map(|(o, _)| *o).collect();
-    let main_scan = scan_messages(git.git_dir(), &main_oids)?;
+    let main_scan = scan_messages(
+        git.git_dir(),
+        &main_oids,
+        "reading mainline messages",
+        progress,
+    )?;
     let mut sorted: Vec<[u8; 20]> = main_oids
         .iter()
         .chain(stable_all.iter())
@@ -701,7 +740,8 @@ fn build(
 
     let mut stable = Vec::new();
     for (b, list) in branches.into_iter().zip(stable_lists) {
-        let scans = scan_messages(git.git_dir(), &list)?;
+        let stage = format!("reading {} messages", b.name);
+        let scans = scan_messages(git.git_dir(), &list, &stage, progress)?;
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&scans) {
