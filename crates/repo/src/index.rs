@@ -142,7 +142,10 @@ pub struct IndexOptions {
 /// A build-progress callback: (stage, done, total). Called from worker
 /// threads, so it must be cheap and thread-safe.
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(&str, usize, usize) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<ProgressFn>);
+
+/// The shape of a progress callback: (stage, done, total).
+pub type ProgressFn = dyn Fn(&str, usize, usize) + Send + Sync;
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
