@@ -64,53 +64,95 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 
         let pres = prereq::find(ctx.git, ctx.index, oid, b, &report)?;
         for pre in &pres {
-            let ps = full(pre.commit);
-            for why in &pre.why {
-                let (text, verified_by) = match why {
-                    Why::Blame { path, start, end } if *start > 0 => (
-                        format!(
-                            "[{name}] prerequisite {} (\"{}\"): it last changed lines {start}-{end} of `{path}` that the patch needs; not in {} and not backported",
-                            short(pre.commit),
-                            subject_of(ctx.git, pre.commit),
-                            b.branch.base
-                        ),
-                        format!(
-                            "git blame -L {start},{end} {}^ -- {} ; git log --format='%H %s' --grep={ps} {}",
-                            sha,
-                            sh(path),
-                            sh(r)
-                        ),
-                    ),
-                    Why::Blame { path, .. } => (
-                        format!(
-                            "[{name}] prerequisite {} (\"{}\"): it wrote `{path}`, which the branch lacks",
-                            short(pre.commit),
-                            subject_of(ctx.git, pre.commit)
-                        ),
-                        format!(
-                            "git log --format='%H %s' {}..{sha}^ -- {}",
-                            b.branch.base,
-                            sh(path)
-                        ),
-                    ),
-                    Why::StableNote { note } => (
-                        format!(
-                            "[{name}] prerequisite {} (\"{}\") named by the commit's stable note `{note}`; not in {} and not backported",
-                            short(pre.commit),
-                            subject_of(ctx.git, pre.commit),
-                            b.branch.base
-                        ),
-                        format!(
-                            "git show -s --format=%B {sha} | grep -i '^Cc:.*stable'; git log --format='%H %s' --grep={ps} {}",
-                            sh(r)
-                        ),
-                    ),
-                };
-                records.push(Record::new(P, text, verified_by));
-            }
+            records.extend(prerequisite_records(
+                ctx,
+                name,
+                r,
+                &b.branch.base,
+                &sha,
+                pre,
+            ));
         }
         facts.prerequisites = pres.iter().map(|p| p.commit).collect();
     }
     ev.records.extend(records);
     Ok(())
+}
+
+/// One record per (prerequisite, file) and per stable note.
+fn prerequisite_records(
+    ctx: &Context,
+    name: &str,
+    r: &str,
+    base: &str,
+    sha: &str,
+    pre: &prereq::Prerequisite,
+) -> Vec<Record> {
+    let ps = full(pre.commit);
+    let head = format!(
+        "[{name}] prerequisite {} (\"{}\")",
+        short(pre.commit),
+        subject_of(ctx.git, pre.commit)
+    );
+    let not_there = format!("git log --format='%H %s' --grep={ps} {}", sh(r));
+    let mut out = Vec::new();
+    let mut paths: Vec<&str> = Vec::new();
+    for why in &pre.why {
+        if let Why::Blame { path, .. } = why
+            && !paths.contains(&path.as_str())
+        {
+            paths.push(path);
+        }
+    }
+    for path in paths {
+        let ranges: Vec<(u32, u32)> = pre
+            .why
+            .iter()
+            .filter_map(|w| match w {
+                Why::Blame {
+                    path: p,
+                    start,
+                    end,
+                } if p == path && *start > 0 => Some((*start, *end)),
+                _ => None,
+            })
+            .collect();
+        if ranges.is_empty() {
+            out.push(Record::new(
+                P,
+                format!("{head}: it wrote `{path}`, which the branch lacks"),
+                format!(
+                    "git log --format='%H %s' {base}..{sha}^ -- {}; {not_there}",
+                    sh(path)
+                ),
+            ));
+            continue;
+        }
+        let text: Vec<String> = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+        let flags: Vec<String> = ranges.iter().map(|(a, b)| format!("-L {a},{b}")).collect();
+        out.push(Record::new(
+            P,
+            format!(
+                "{head}: it last changed lines {} of `{path}` that the patch needs; not in {base} and not backported",
+                text.join(", ")
+            ),
+            format!(
+                "git blame {} {sha}^ -- {}; {not_there}",
+                flags.join(" "),
+                sh(path)
+            ),
+        ));
+    }
+    for why in &pre.why {
+        if let Why::StableNote { note } = why {
+            out.push(Record::new(
+                P,
+                format!(
+                    "{head} is named by the commit's stable note `{note}`; not in {base} and not backported"
+                ),
+                format!("git show -s --format=%B {sha} | grep -i '^Cc:.*stable'; {not_there}"),
+            ));
+        }
+    }
+    out
 }

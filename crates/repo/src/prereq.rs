@@ -2,7 +2,7 @@
 //! upstream commits the branch lacks that last changed the lines the
 //! failing hunks rely on.
 //!
-//! [`find`] blames (libgit2, in-process) the old side of each failing hunk
+//! [`find`] blames (in-process) the old side of each failing hunk
 //! — its context and removed lines — in the commit's parent, back to the
 //! branch's base. A blamed commit is a prerequisite when it is newer than
 //! the base and the branch does not carry it (no backport line names it).
@@ -14,7 +14,7 @@ use crate::apply::{Applies, ApplyReport};
 use crate::error::Result;
 use crate::git::Git;
 use crate::index::{RepoIndex, Resolved, StableIndex};
-use git2::{BlameOptions, Oid};
+use git2::Oid;
 use std::path::Path;
 
 /// Why a commit is needed first.
@@ -104,36 +104,38 @@ pub fn find(
                 .map(|h| (h.old_start, h.old_start + h.old_lines - 1))
                 .take(MAX_HUNKS_PER_FILE)
                 .collect();
-            if failing.is_empty() {
-                // A missing file without hunk details: who created it.
-                if f.missing {
-                    for oid in blame_range(git, parent, base, path, None)? {
-                        if !on_branch(git, index, branch, oid)? {
-                            add(
-                                oid,
-                                Why::Blame {
-                                    path: path.to_string(),
-                                    start: 0,
-                                    end: 0,
-                                },
-                            );
-                        }
-                    }
-                }
+            if failing.is_empty() && !f.missing {
                 continue;
             }
-            for (start, end) in failing {
-                for oid in blame_range(git, parent, base, path, Some((start, end)))? {
-                    if !on_branch(git, index, branch, oid)? {
-                        add(
-                            oid,
-                            Why::Blame {
-                                path: path.to_string(),
-                                start,
-                                end,
-                            },
-                        );
-                    }
+            // One blame per file over the span of its failing hunks.
+            let span = (!failing.is_empty()).then(|| {
+                let lo = failing.iter().map(|r| r.0).min().unwrap_or(1);
+                let hi = failing.iter().map(|r| r.1).max().unwrap_or(lo);
+                (lo, hi)
+            });
+            for (oid, lines) in blame_range(git, parent, base, path, span)? {
+                // Which failing hunks' lines it wrote.
+                let hit: Vec<(u32, u32)> = if failing.is_empty() {
+                    vec![(0, 0)]
+                } else {
+                    failing
+                        .iter()
+                        .copied()
+                        .filter(|r| lines.iter().any(|&(a, b)| a <= r.1 && r.0 <= b))
+                        .collect()
+                };
+                if hit.is_empty() || on_branch(git, index, branch, oid)? {
+                    continue;
+                }
+                for (start, end) in hit {
+                    add(
+                        oid,
+                        Why::Blame {
+                            path: path.to_string(),
+                            start,
+                            end,
+                        },
+                    );
                 }
             }
         }
@@ -161,35 +163,162 @@ pub fn find(
     Ok(out)
 }
 
+/// Commits walked at most per file: enough for years of a busy file.
+const MAX_WALK: usize = 20_000;
+
 /// The commits (after `base`) that last changed lines of `path` in `rev`,
-/// newest blame hunk order; boundary lines (from `base` or before) left out.
+/// each with the line ranges (in `rev`) it owns; lines from `base` or
+/// before are left out. `lines` limits the question to a span; `None`
+/// asks about the whole file.
+///
+/// A blame of just those lines, walked by hand because libgit2's blame
+/// reads the whole file history and takes seconds on busy files: the
+/// commits between `base` and `rev` that change the file, newest first;
+/// each one's diff (see [`crate::apply::diff_hunks`]) claims the tracked
+/// lines it added and moves the rest to its parent's line numbers. Merges
+/// are skipped (their changes arrive through the merged commits), and
+/// history is followed under this one path (no rename following).
 fn blame_range(
     git: &Git,
     rev: Oid,
     base: Oid,
     path: &str,
     lines: Option<(u32, u32)>,
-) -> Result<Vec<Oid>> {
-    let mut opts = BlameOptions::new();
-    opts.newest_commit(rev).oldest_commit(base);
-    if let Some((start, end)) = lines {
-        opts.min_line(start as usize).max_line(end as usize);
-    }
-    let blame = match git.repo().blame_file(Path::new(path), Some(&mut opts)) {
-        Ok(b) => b,
-        // Lines beyond the file's end, or a path blame cannot follow: no
-        // evidence either way.
-        Err(_) => return Ok(Vec::new()),
+) -> Result<Vec<(Oid, Vec<(u32, u32)>)>> {
+    let repo = git.repo();
+    let blob_at = |c: &git2::Commit| -> Option<Oid> {
+        let t = c.tree().ok()?;
+        let e = t.get_path(Path::new(path)).ok()?;
+        (e.kind() == Some(git2::ObjectType::Blob)).then(|| e.id())
     };
-    let mut out = Vec::new();
-    for h in blame.iter() {
-        let oid = h.final_commit_id();
-        if h.is_boundary() || oid == base || oid.is_zero() || out.contains(&oid) {
+    let start = repo.find_commit(rev)?;
+    let Some(top) = blob_at(&start) else {
+        return Ok(Vec::new());
+    };
+    let n = crate::apply::split_lines(repo.find_blob(top)?.content()).len() as u32;
+    let (lo, hi) = lines.unwrap_or((1, n));
+    let (lo, hi) = (lo.max(1), hi.min(n));
+    // (line in `rev`, line in the commit being looked at)
+    let mut tracked: Vec<(u32, u32)> = (lo..=hi).map(|l| (l, l)).collect();
+    let mut owned: Vec<(Oid, Vec<u32>)> = Vec::new();
+
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL)?;
+    walk.push(rev)?;
+    walk.hide(base)?;
+    let paths = [path.to_string()];
+    for oid in walk.take(MAX_WALK) {
+        if tracked.is_empty() {
+            break;
+        }
+        let oid = oid?;
+        if !git.touches(oid, &paths)? {
             continue;
         }
-        out.push(oid);
+        let c = repo.find_commit(oid)?;
+        let Some(new_id) = blob_at(&c) else {
+            // Deleted here and re-added later: nothing older to follow.
+            break;
+        };
+        let old_id = c.parent(0).ok().and_then(|p| blob_at(&p));
+        let mine: Vec<u32>;
+        match old_id {
+            None => {
+                // The commit created the file: every tracked line is its.
+                mine = tracked.iter().map(|t| t.0).collect();
+                tracked.clear();
+            }
+            Some(old_id) => {
+                let old = repo.find_blob(old_id)?;
+                let new = repo.find_blob(new_id)?;
+                let hunks = crate::apply::diff_hunks(old.content(), new.content())?;
+                let mut claimed = Vec::new();
+                tracked.retain_mut(|t| match map_to_parent(&hunks, t.1) {
+                    Some(prev) => {
+                        t.1 = prev;
+                        true
+                    }
+                    None => {
+                        claimed.push(t.0);
+                        false
+                    }
+                });
+                mine = claimed;
+            }
+        }
+        if !mine.is_empty() {
+            owned.push((oid, mine));
+        }
     }
-    Ok(out)
+    Ok(owned
+        .into_iter()
+        .map(|(oid, mut ls)| {
+            ls.sort_unstable();
+            (oid, runs(&ls))
+        })
+        .collect())
+}
+
+/// Where line `line` of a commit's file was in its parent's, or `None` when
+/// the commit added it.
+fn map_to_parent(hunks: &[crate::apply::TextHunk], line: u32) -> Option<u32> {
+    use crate::apply::LineKind;
+    let mut shift: i64 = 0;
+    for h in hunks {
+        let new_first = if h.new_lines == 0 {
+            h.new_start + 1
+        } else {
+            h.new_start
+        };
+        if line < new_first {
+            break;
+        }
+        let new_end = new_first + h.new_lines;
+        if line >= new_end {
+            shift += h.old_lines as i64 - h.new_lines as i64;
+            continue;
+        }
+        let (mut o, mut n) = (
+            if h.old_lines == 0 {
+                h.old_start + 1
+            } else {
+                h.old_start
+            },
+            new_first,
+        );
+        for (kind, _) in &h.lines {
+            match kind {
+                LineKind::Context => {
+                    if n == line {
+                        return Some(o);
+                    }
+                    o += 1;
+                    n += 1;
+                }
+                LineKind::Add => {
+                    if n == line {
+                        return None;
+                    }
+                    n += 1;
+                }
+                LineKind::Del => o += 1,
+            }
+        }
+        return None;
+    }
+    u32::try_from(line as i64 + shift).ok()
+}
+
+/// Sorted line numbers as inclusive runs.
+fn runs(lines: &[u32]) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &l in lines {
+        match out.last_mut() {
+            Some(r) if r.1 + 1 == l => r.1 = l,
+            _ => out.push((l, l)),
+        }
+    }
+    out
 }
 
 /// Applying order: ancestors first, then commit time. A commit has more
