@@ -163,6 +163,9 @@ pub fn find(
     Ok(out)
 }
 
+/// A commit and the line runs (inclusive, 1-based) it last changed.
+type Owned = (Oid, Vec<(u32, u32)>);
+
 /// Commits walked at most per file: enough for years of a busy file.
 const MAX_WALK: usize = 20_000;
 
@@ -184,7 +187,7 @@ fn blame_range(
     base: Oid,
     path: &str,
     lines: Option<(u32, u32)>,
-) -> Result<Vec<(Oid, Vec<(u32, u32)>)>> {
+) -> Result<Vec<Owned>> {
     let repo = git.repo();
     let blob_at = |c: &git2::Commit| -> Option<Oid> {
         let t = c.tree().ok()?;
