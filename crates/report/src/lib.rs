@@ -17,9 +17,11 @@
 
 mod json;
 mod markdown;
+pub mod mbox;
 
 pub use json::{BranchJson, FixJson, Report};
 pub use markdown::markdown;
+pub use mbox::mbox;
 
 /// The phase titles of the report, 1-based.
 pub const PHASES: [&str; 9] = [

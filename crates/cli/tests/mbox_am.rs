@@ -1,0 +1,157 @@
+//! `--format mbox` mails go through `git am` onto the stable branch of the
+//! test's own repository exactly when the in-process check said the patch
+//! applies (clean or offset).
+
+use stablepick_evidence::{Context, collect};
+use stablepick_repo::apply::Applies;
+use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
+use stablepick_verdict::{BranchDecision, Decision, Verdict};
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (s, out) = git(dir, args);
+    assert!(s, "git {args:?}: {out}");
+    out.trim().to_string()
+}
+
+fn commit(dir: &Path, msg: &str) -> Oid {
+    ok(dir, &["add", "-A"]);
+    ok(dir, &["commit", "-q", "-m", msg]);
+    Oid::from_str(&ok(dir, &["rev-parse", "HEAD"])).unwrap()
+}
+
+fn lines(n: usize) -> String {
+    (1..=n).map(|i| format!("line {i}\n")).collect()
+}
+
+/// base → stable branch changed by `stable_edit`; main gets `upstream_edit`.
+/// Returns (applies, git am succeeded).
+fn run(
+    stable_edit: &dyn Fn(&str) -> String,
+    upstream_edit: &dyn Fn(&str) -> String,
+) -> (Applies, bool, String) {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    ok(d, &["init", "-q", "-b", "main"]);
+    ok(d, &["config", "user.name", "Up Stream"]);
+    ok(d, &["config", "user.email", "up@example.com"]);
+    let base = lines(60);
+    std::fs::write(d.join("f.c"), &base).unwrap();
+    commit(d, "base");
+    ok(d, &["tag", "v1.0"]);
+    ok(d, &["checkout", "-q", "-b", "1.0"]);
+    std::fs::write(d.join("f.c"), stable_edit(&base)).unwrap();
+    commit(d, "stable: local change");
+    ok(d, &["checkout", "-q", "main"]);
+    std::fs::write(d.join("f.c"), upstream_edit(&base)).unwrap();
+    let up = commit(
+        d,
+        "f: fix the thing\n\nA longer explanation.\n\nSigned-off-by: Up Stream <up@example.com>",
+    );
+    ok(d, &["tag", "v2.0"]);
+
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let ev = collect(&Context::new(&g, &index), up).unwrap();
+    let applies = ev.branches[0].applies.expect("checked");
+    let d_ = Decision {
+        branches: vec![BranchDecision {
+            branch: "1.0".into(),
+            base: "v1.0".into(),
+            verdict: Some(Verdict::Yes),
+            score: 1.0,
+            reason: "test".into(),
+        }],
+        verdict: Some(Verdict::Yes),
+        score: Some(1.0),
+        records: Vec::new(),
+    };
+    let mbox = stablepick_report::mbox(&[(&ev, &d_)], Some("Stable Keeper <keeper@example.com>"));
+    let file = d.join("out.mbox");
+    std::fs::write(&file, &mbox).unwrap();
+    ok(d, &["checkout", "-q", "1.0"]);
+    let (am_ok, _) = git(d, &["am", "-q", file.to_str().unwrap()]);
+    if am_ok {
+        // The applied commit carries the AUTOSEL body and the sign-off.
+        let msg = ok(d, &["log", "-1", "--format=%an%n%s%n%b"]);
+        assert!(msg.starts_with("Up Stream\nf: fix the thing\n"), "{msg}");
+        assert!(msg.contains(&format!("[ Upstream commit {up} ]")), "{msg}");
+        assert!(
+            msg.contains("Signed-off-by: Stable Keeper <keeper@example.com>"),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("Phase"),
+            "report leaked into the message: {msg}"
+        );
+    } else {
+        let _ = git(d, &["am", "--abort"]);
+    }
+    (applies, am_ok, mbox)
+}
+
+#[test]
+fn clean_mail_applies() {
+    let (a, am, mbox) = run(&|b| b.replace("line 2\n", "line two\n"), &|b| {
+        b.replace("line 40\n", "line forty\n")
+    });
+    assert_eq!(a, Applies::Clean);
+    assert!(am);
+    assert!(
+        mbox.contains("Subject: [PATCH AUTOSEL 1.0] f: fix the thing"),
+        "{mbox}"
+    );
+}
+
+#[test]
+fn offset_mail_applies() {
+    let (a, am, _) = run(&|b| b.replace("line 2\n", "line 2\nmore\nmore\n"), &|b| {
+        b.replace("line 40\n", "line forty\n")
+    });
+    assert_eq!(a, Applies::Offset);
+    assert!(am);
+}
+
+#[test]
+fn fuzz_mail_is_refused() {
+    let (a, am, _) = run(&|b| b.replace("line 38\n", "line 38 local\n"), &|b| {
+        b.replace("line 40\n", "line forty\n")
+    });
+    assert_eq!(a, Applies::Fuzz);
+    assert!(!am);
+}
+
+#[test]
+fn conflict_mail_is_refused() {
+    let (a, am, _) = run(&|b| b.replace("line 40\n", "line 40 local\n"), &|b| {
+        b.replace("line 40\n", "line forty\n")
+    });
+    assert_eq!(a, Applies::Conflict);
+    assert!(!am);
+}

@@ -1,0 +1,264 @@
+//! `--format mbox`: backport mails ready for `git send-email` and `git am`.
+//!
+//! One mail per YES (commit, branch), in the AUTOSEL layout of the seed: a
+//! subject `[PATCH AUTOSEL <branch>] <subject>` (`[PATCH AUTOSEL 23.11
+//! 2/3]` when a branch gets several, in the order given, prerequisites
+//! moved before the commits that need them), the original author in
+//! `From:`, a body that opens with `[ Upstream commit <sha> ]`, the
+//! original message, the maintainer's `Signed-off-by:`, then `---`, the
+//! report indented by four spaces (so `git am` takes none of it for the
+//! patch), the diffstat and the diff.
+
+use crate::markdown::markdown;
+use stablepick_evidence::Evidence;
+use stablepick_verdict::{Decision, Verdict};
+use std::fmt::Write;
+use std::path::Path;
+
+/// The mails for every YES (commit, branch) of `items`, as one mbox.
+/// `signoff` is `Name <email>` (see [`signoff_from_config`]).
+pub fn mbox(items: &[(&Evidence, &Decision)], signoff: Option<&str>) -> String {
+    // Branch names in first-seen order, each with its YES items.
+    let mut branches: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, (ev, d)) in items.iter().enumerate() {
+        for b in &d.branches {
+            if b.verdict != Some(Verdict::Yes) {
+                continue;
+            }
+            // Already there: nothing to send.
+            if ev
+                .branches
+                .iter()
+                .any(|f| f.name == b.branch && (f.in_base || f.backported_as.is_some()))
+            {
+                continue;
+            }
+            match branches.iter_mut().find(|(n, _)| *n == b.branch) {
+                Some((_, v)) => v.push(i),
+                None => branches.push((b.branch.clone(), vec![i])),
+            }
+        }
+    }
+    let mut out = String::new();
+    for (branch, list) in branches {
+        let list = prerequisites_first(items, &branch, list);
+        let n = list.len();
+        for (k, &i) in list.iter().enumerate() {
+            let (ev, d) = items[i];
+            let counter = if n > 1 {
+                format!(" {}/{n}", k + 1)
+            } else {
+                String::new()
+            };
+            out.push_str(&mail(ev, d, &branch, &counter, signoff));
+        }
+    }
+    out
+}
+
+/// Orders a branch's items so that an item another one lists as a
+/// prerequisite comes first; otherwise the given order stays.
+fn prerequisites_first(
+    items: &[(&Evidence, &Decision)],
+    branch: &str,
+    list: Vec<usize>,
+) -> Vec<usize> {
+    let needs = |i: usize| -> Vec<stablepick_repo::Oid> {
+        items[i]
+            .0
+            .branches
+            .iter()
+            .find(|f| f.name == branch)
+            .map(|f| f.prerequisites.clone())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<usize> = Vec::with_capacity(list.len());
+    let mut pending = list;
+    // Repeatedly take the first item none of whose prerequisites is pending;
+    // a cycle (impossible in history) falls back to the given order.
+    while !pending.is_empty() {
+        let pos = pending
+            .iter()
+            .position(|&i| {
+                let n = needs(i);
+                !pending
+                    .iter()
+                    .any(|&j| j != i && n.contains(&items[j].0.commit.oid))
+            })
+            .unwrap_or(0);
+        out.push(pending.remove(pos));
+    }
+    out
+}
+
+fn mail(ev: &Evidence, d: &Decision, branch: &str, counter: &str, signoff: Option<&str>) -> String {
+    let c = &ev.commit;
+    let mut m = String::new();
+    let _ = writeln!(m, "From {} Mon Sep 17 00:00:00 2001", c.oid);
+    let _ = writeln!(m, "From: {} <{}>", c.author_name, c.author_email);
+    let _ = writeln!(m, "Date: {}", rfc2822(c.author_time));
+    let _ = writeln!(
+        m,
+        "Subject: [PATCH AUTOSEL {branch}{counter}] {}",
+        c.subject
+    );
+    let _ = writeln!(m, "MIME-Version: 1.0");
+    let _ = writeln!(m, "Content-Type: text/plain; charset=UTF-8");
+    let _ = writeln!(m, "Content-Transfer-Encoding: 8bit");
+    let _ = writeln!(m);
+    let _ = writeln!(m, "[ Upstream commit {} ]", c.oid);
+    let _ = writeln!(m);
+    // The message without its subject line (and the blank line after it).
+    let body: Vec<&str> = c.message.trim_end().lines().skip(1).collect();
+    let body = body.join("\n");
+    let body = body.trim_start_matches('\n');
+    if !body.is_empty() {
+        let _ = writeln!(m, "{body}");
+    }
+    if let Some(s) = signoff {
+        let line = format!("Signed-off-by: {s}");
+        if body.lines().last().map(str::trim) != Some(line.as_str()) {
+            let _ = writeln!(m, "{line}");
+        }
+    }
+    let _ = writeln!(m, "---");
+    let _ = writeln!(m);
+    if let Some(f) = ev.branches.iter().find(|f| f.name == branch) {
+        let applies = f.applies.map(|a| a.as_str()).unwrap_or("not checked");
+        let _ = writeln!(m, "    Applies to {branch}: {applies}");
+        if !f.prerequisites.is_empty() {
+            let list: Vec<String> = f.prerequisites.iter().map(|o| o.to_string()).collect();
+            let _ = writeln!(m, "    Prerequisites: {}", list.join(" "));
+        }
+        let _ = writeln!(m);
+    }
+    for line in report_text(ev, d).lines() {
+        if line.is_empty() {
+            let _ = writeln!(m);
+        } else {
+            let _ = writeln!(m, "    {line}");
+        }
+    }
+    let _ = writeln!(m);
+    m.push_str(&ev.diff.diffstat);
+    let _ = writeln!(m);
+    m.push_str(&ev.diff.patch);
+    if !ev.diff.patch.ends_with('\n') {
+        let _ = writeln!(m);
+    }
+    if ev.diff.truncated {
+        // An incomplete diff must not be applied by accident.
+        let _ = writeln!(m, "    [patch truncated: fetch the commit instead]");
+    }
+    let _ = writeln!(m, "-- ");
+    let _ = writeln!(m, "stablepick");
+    let _ = writeln!(m);
+    m
+}
+
+/// The Markdown report without the message (already in the mail) and
+/// without the patch (which follows it).
+fn report_text(ev: &Evidence, d: &Decision) -> String {
+    let md = markdown(ev, d);
+    let start = md.find("\n---\n").map(|i| i + 5).unwrap_or(0);
+    let end = if ev.diff.diffstat.is_empty() {
+        md.len()
+    } else {
+        md.rfind(&ev.diff.diffstat).unwrap_or(md.len())
+    };
+    md.get(start..end.max(start))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// `Thu, 01 Jan 1970 00:00:00 +0000` for a Unix time (UTC).
+fn rfc2822(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const WD: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MON: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} +0000",
+        WD[days.rem_euclid(7) as usize],
+        day,
+        MON[(month - 1).clamp(0, 11) as usize],
+        year,
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The maintainer's sign-off from `stablepick.toml` (`[mbox]` section,
+/// `signoff = "Name <email>"`), looked for in `repo` and then in `cwd`.
+pub fn signoff_from_config(repo: &Path, cwd: &Path) -> Option<String> {
+    [repo, cwd]
+        .iter()
+        .filter_map(|d| std::fs::read_to_string(d.join("stablepick.toml")).ok())
+        .find_map(|text| parse_signoff(&text))
+}
+
+/// Reads `signoff` from the `[mbox]` table of a small TOML file.
+pub fn parse_signoff(toml: &str) -> Option<String> {
+    let mut in_mbox = false;
+    for line in toml.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_mbox = line == "[mbox]";
+            continue;
+        }
+        if !in_mbox {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        if k.trim() != "signoff" {
+            continue;
+        }
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.split_once('"').map(|(a, _)| a))
+            .or_else(|| {
+                v.strip_prefix('\'')
+                    .and_then(|v| v.split_once('\'').map(|(a, _)| a))
+            })
+            .unwrap_or(v);
+        if !v.is_empty() {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc2822(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+        assert_eq!(rfc2822(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 +0000");
+    }
+
+    #[test]
+    fn signoff_config() {
+        let t = "[other]\nsignoff = \"x\"\n[mbox]\n# who\nsignoff = \"A B <a@b.org>\"\n";
+        assert_eq!(parse_signoff(t).as_deref(), Some("A B <a@b.org>"));
+        assert_eq!(parse_signoff("[mbox]\n"), None);
+    }
+}
