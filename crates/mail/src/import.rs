@@ -4,6 +4,13 @@
 //!
 //! Memory is bounded by a few batches in flight. Each stored batch commits
 //! with the source position it reached, so a killed import resumes there.
+//!
+//! An import into an empty store is a bulk load: the indexes on the
+//! messages are created once after the rows instead of row by row (see
+//! [`MailStore::begin_bulk`]). Every import fills the full-text index in one
+//! pass over the new rows before it returns ([`MailStore::complete_fts`]).
+//! Either step left undone by a killed import is done by the next
+//! [`MailStore::open`] or import.
 
 use crate::digest::{is_digest, parse_digest};
 use crate::error::{Error, Result, io_err};
@@ -41,6 +48,25 @@ impl Default for ImportOptions {
     }
 }
 
+/// Knobs beyond [`ImportOptions`], for tests and measurements.
+#[derive(Debug, Clone)]
+pub struct ImportControl {
+    /// Load an empty store in bulk (indexes built after the rows).
+    pub bulk_load: bool,
+    /// Stop after this many stored batches and return at once, leaving the
+    /// store as a killed import would (no index or full-text pass).
+    pub stop_after_batches: Option<usize>,
+}
+
+impl Default for ImportControl {
+    fn default() -> Self {
+        ImportControl {
+            bulk_load: true,
+            stop_after_batches: None,
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportStats {
@@ -52,6 +78,15 @@ pub struct ImportStats {
     pub skipped: u64,
     pub elapsed: Duration,
     pub threading: Option<ThreadStats>,
+    /// Messages indexed for full text by this run (new ones, and any a
+    /// killed run left out).
+    pub fts_indexed: u64,
+    /// Time spent creating indexes after a bulk load.
+    pub index_elapsed: Duration,
+    /// Time spent in the full-text pass.
+    pub fts_elapsed: Duration,
+    /// True when the run stopped early ([`ImportControl::stop_after_batches`]).
+    pub interrupted: bool,
 }
 
 /// The kinds of source understood.
@@ -105,18 +140,86 @@ pub fn import(
     sources: &[PathBuf],
     opts: &ImportOptions,
 ) -> Result<ImportStats> {
+    import_with(store, sources, opts, &ImportControl::default())
+}
+
+/// [`import()`] with extra controls.
+pub fn import_with(
+    store: &mut MailStore,
+    sources: &[PathBuf],
+    opts: &ImportOptions,
+    ctl: &ImportControl,
+) -> Result<ImportStats> {
     let start = Instant::now();
     let mut stats = ImportStats::default();
+    // Finish whatever a killed run left undone before adding to it.
+    stats.fts_indexed += store.repair()?;
+    let bulk = ctl.bulk_load && store.begin_bulk()?;
+    let mut budget = Budget(ctl.stop_after_batches);
+    let res = import_sources(store, sources, opts, &mut budget, &mut stats);
+    if budget.0 == Some(0) && res.is_ok() {
+        // Simulated kill: leave everything as it is on disk.
+        store.abandon_bulk();
+        stats.interrupted = true;
+        stats.elapsed = start.elapsed();
+        return Ok(stats);
+    }
+    if let Err(e) = res {
+        // Leave a usable store behind; the next run resumes.
+        let _ = store.finish_bulk();
+        return Err(e);
+    }
+    if opts.thread && stats.new > 0 {
+        // Before the indexes exist, so that writing thread ids back does
+        // not have to maintain them.
+        stats.threading = Some(store.rethread()?);
+    }
+    let t = Instant::now();
+    if bulk {
+        store.finish_bulk()?;
+    }
+    stats.index_elapsed = t.elapsed();
+    let t = Instant::now();
+    stats.fts_indexed += store.complete_fts()?;
+    stats.fts_elapsed = t.elapsed();
+    stats.elapsed = start.elapsed();
+    Ok(stats)
+}
+
+/// Batches left before a simulated kill (None: no limit).
+struct Budget(Option<usize>);
+
+impl Budget {
+    fn exhausted(&self) -> bool {
+        self.0 == Some(0)
+    }
+    fn spend(&mut self) {
+        if let Some(n) = self.0.as_mut() {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
+fn import_sources(
+    store: &mut MailStore,
+    sources: &[PathBuf],
+    opts: &ImportOptions,
+    budget: &mut Budget,
+    stats: &mut ImportStats,
+) -> Result<()> {
     for src in sources {
+        if budget.exhausted() {
+            break;
+        }
         let key = std::fs::canonicalize(src)
             .map_err(io_err(src))?
             .to_string_lossy()
             .into_owned();
         match detect(src)? {
-            SourceKind::Mbox => import_mbox(store, src, &key, opts, &mut stats)?,
+            SourceKind::Mbox => import_mbox(store, src, &key, opts, budget, stats)?,
             SourceKind::Maildir => {
                 let files = maildir::message_files(src)?;
-                pipeline(store, None, opts, &mut stats, |emit| {
+                pipeline(store, None, opts, budget, stats, |emit| {
                     for f in files {
                         let bytes = std::fs::read(&f).map_err(io_err(&f))?;
                         if !emit(Item::new(bytes)) {
@@ -131,7 +234,7 @@ pub fn import(
                     let ekey = epoch.to_string_lossy().into_owned();
                     let (_, cursor) = store.source_position(&ekey)?;
                     let ek = ekey.clone();
-                    pipeline(store, Some(&ek), opts, &mut stats, |emit| {
+                    pipeline(store, Some(&ek), opts, budget, stats, |emit| {
                         public_inbox::walk_epoch(&epoch, cursor.as_deref(), |raw, oid| {
                             let mut it = Item::new(raw);
                             it.cursor = Some(oid);
@@ -144,7 +247,7 @@ pub fn import(
             SourceKind::PipermailArchive => {
                 let r = open_maybe_gz(src, 0).map_err(io_err(src))?;
                 let (msgs, skipped) = pipermail::read_archive(r);
-                store_all(store, msgs, skipped, &mut stats)?;
+                store_all(store, msgs, skipped, budget, stats)?;
             }
             SourceKind::PipermailPage => {
                 let text = read_text(src)?;
@@ -155,11 +258,11 @@ pub fn import(
                         msg: "no author line (`Name user at host`) in pipermail page".into(),
                     });
                 }
-                store_all(store, msgs, 0, &mut stats)?;
+                store_all(store, msgs, 0, budget, stats)?;
             }
             SourceKind::Digest => {
                 let text = read_text(src)?;
-                store_all(store, parse_digest(&text), 0, &mut stats)?;
+                store_all(store, parse_digest(&text), 0, budget, stats)?;
             }
         }
         if opts.progress {
@@ -172,11 +275,7 @@ pub fn import(
             );
         }
     }
-    if opts.thread && stats.new > 0 {
-        stats.threading = Some(store.rethread()?);
-    }
-    stats.elapsed = start.elapsed();
-    Ok(stats)
+    Ok(())
 }
 
 fn read_text(src: &Path) -> Result<String> {
@@ -192,11 +291,14 @@ fn store_all(
     store: &mut MailStore,
     msgs: Vec<Message>,
     skipped: usize,
+    budget: &mut Budget,
     stats: &mut ImportStats,
 ) -> Result<()> {
     stats.read += (msgs.len() + skipped) as u64;
     stats.skipped += skipped as u64;
-    stats.new += store.insert_batch(&msgs, None)? as u64;
+    let prepared: Vec<Prepared> = msgs.into_iter().map(Prepared::new).collect();
+    stats.new += store.insert_rows(&prepared, None)? as u64;
+    budget.spend();
     Ok(())
 }
 
@@ -205,6 +307,7 @@ fn import_mbox(
     src: &Path,
     key: &str,
     opts: &ImportOptions,
+    budget: &mut Budget,
     stats: &mut ImportStats,
 ) -> Result<()> {
     let (mut pos, _) = store.source_position(key)?;
@@ -223,7 +326,7 @@ fn import_mbox(
     let reader = open_maybe_gz(src, pos).map_err(io_err(src))?;
     let flavor = opts.mbox_flavor;
     let path = src.to_path_buf();
-    pipeline(store, Some(key), opts, stats, move |emit| {
+    pipeline(store, Some(key), opts, budget, stats, move |emit| {
         let mut r = MboxReader::at(reader, flavor, pos);
         for raw in r.by_ref() {
             let raw = raw.map_err(io_err(&path))?;
@@ -272,6 +375,7 @@ fn pipeline<F>(
     store: &mut MailStore,
     source_key: Option<&str>,
     opts: &ImportOptions,
+    budget: &mut Budget,
     stats: &mut ImportStats,
     produce: F,
 ) -> Result<()>
@@ -328,9 +432,13 @@ where
         });
         let mut result = Ok(());
         for p in msg_rx {
+            if budget.exhausted() {
+                break;
+            }
             let src = source_key.map(|k| (k, p.end, p.cursor.as_deref()));
-            match store.insert_prepared(&p.msgs, src) {
+            match store.insert_rows(&p.msgs, src) {
                 Ok(n) => {
+                    budget.spend();
                     stats.new += n as u64;
                     stats.read += p.read as u64;
                     stats.skipped += p.skipped as u64;

@@ -65,7 +65,9 @@ pub mod trailers;
 pub mod tree;
 
 pub use error::{Error, Result};
-pub use import::{ImportOptions, ImportStats, SourceKind, import, read_mailbox_file};
+pub use import::{
+    ImportControl, ImportOptions, ImportStats, SourceKind, import, import_with, read_mailbox_file,
+};
 pub use link::{CommitForMail, LinkMethod, LinkSearch, ThreadLink, find_thread, search_thread};
 pub use mbox::MboxFlavor;
 pub use parse::{Message, parse_message};
