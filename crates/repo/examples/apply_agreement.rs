@@ -278,6 +278,116 @@ fn run() -> Result<(), BoxErr> {
         apply_time.as_secs_f64() / ours_time.as_secs_f64().max(1e-9),
         (apply_time + show_time).as_secs_f64() / ours_time.as_secs_f64().max(1e-9)
     );
+    if std::env::var_os("STABLEPICK_PREREQ").is_some() {
+        prereq_study(&git, &index, &repo_path, &scratch)?;
+    }
     let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}
+
+/// Hand-adapted backports: stable commits whose backport line names an
+/// upstream commit X with a different patch-id. For each, X is checked
+/// against the branch just before the backport (the backport's parent);
+/// when it conflicts, its prerequisites are computed, applied in order with
+/// `git apply --cached` to a temporary index of that parent, and X is
+/// checked again. Prints how often the named prerequisites make X apply.
+fn prereq_study(git: &Git, index: &RepoIndex, repo: &Path, scratch: &Path) -> Result<(), BoxErr> {
+    use stablepick_repo::prereq;
+    let limit: usize = std::env::var("STABLEPICK_PREREQ")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let (mut adapted, mut conflicting, mut named, mut fixed) = (0, 0, 0, 0);
+    let mut in_branch_later = 0;
+    let t = Instant::now();
+    for b in index.branches() {
+        let mut list: Vec<(Oid, Oid)> = b.backports().collect();
+        list.sort();
+        for (up, st) in list {
+            if adapted
+                >= limit
+                    * (1 + index
+                        .branches()
+                        .iter()
+                        .position(|x| x.branch.name == b.branch.name)
+                        .unwrap_or(0))
+            {
+                break;
+            }
+            let (Ok(Some(p1)), Ok(Some(p2))) = (git.patch_id(up), git.patch_id(st)) else {
+                continue;
+            };
+            if p1 == p2 || !index.in_mainline(up) {
+                continue;
+            }
+            let Ok(parent) = git.repo().find_commit(st).and_then(|c| c.parent_id(0)) else {
+                continue;
+            };
+            adapted += 1;
+            let report = CommitPatch::new(git, up)?.check(git, parent)?;
+            if report.applies.git_applies() {
+                continue;
+            }
+            conflicting += 1;
+            let pres = prereq::prerequisites(git, index, up, b, &report)?;
+            if pres.is_empty() {
+                continue;
+            }
+            named += 1;
+            // Some prerequisites were backported after this commit: the
+            // branch did take them, later.
+            if pres.iter().any(|p| !b.backported_as(*p).is_empty()) {
+                in_branch_later += 1;
+            }
+            let idx = scratch.join("study-index");
+            let _ = std::fs::remove_file(&idx);
+            git_cmd(repo)
+                .env("GIT_INDEX_FILE", &idx)
+                .args(["read-tree", &parent.to_string()])
+                .status()?;
+            let apply = |oid: Oid, check: bool| -> Result<bool, BoxErr> {
+                let patch = git_cmd(repo)
+                    .args(["show", "--binary", "--format=", &oid.to_string()])
+                    .output()?
+                    .stdout;
+                let f = scratch.join("study.patch");
+                std::fs::write(&f, patch)?;
+                let mut c = git_cmd(repo);
+                c.env("GIT_INDEX_FILE", &idx).args(["apply", "--cached"]);
+                if check {
+                    c.arg("--check");
+                }
+                Ok(c.arg(&f)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()?
+                    .success())
+            };
+            for p in &pres {
+                // A prerequisite that does not apply itself is left out.
+                let _ = apply(*p, false)?;
+            }
+            let ok = apply(up, true)?;
+            if ok {
+                fixed += 1;
+            }
+            println!(
+                "  {} {} -> {} conflicts at {}; prerequisites {}: X {} after them",
+                b.branch.name,
+                stablepick_repo::short(up),
+                stablepick_repo::short(st),
+                stablepick_repo::short(parent),
+                pres.iter()
+                    .map(|o| stablepick_repo::short(*o))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                if ok { "applies" } else { "still conflicts" }
+            );
+        }
+    }
+    println!(
+        "hand-adapted backports: {adapted}; upstream patch conflicts at the backport's parent: {conflicting}; prerequisites named: {named}; of those, X applies after applying them: {fixed}; some prerequisite was backported to the branch later: {in_branch_later} ({:.1} s)",
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }
