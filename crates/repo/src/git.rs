@@ -31,6 +31,9 @@ impl Git {
     /// Opens `path` (a work tree, a `.git` dir or a bare repository).
     /// A shallow clone is an error: release and backport facts would be wrong.
     pub fn open(path: &Path) -> Result<Git> {
+        // libgit2 re-hashes every object it reads; git itself does not, and
+        // it costs about a quarter of the time of a diff-heavy run.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::open(path).map_err(|e| RepoError::NotARepository {
             path: path.to_path_buf(),
             detail: e.message().to_string(),
