@@ -12,6 +12,8 @@ pub enum Format {
     #[default]
     Md,
     Json,
+    /// One AUTOSEL-style mail per YES (commit, branch), ready for `git am`.
+    Mbox,
 }
 
 /// Where the repository is and which branches matter.
@@ -75,6 +77,10 @@ pub struct AnalyzeArgs {
     /// Phase 4: a mail store made by `stablepick mail import`.
     #[arg(long, value_name = "DB")]
     pub mail: Option<PathBuf>,
+    /// `--format mbox`: the maintainer's `Signed-off-by:` (default: `[mbox]
+    /// signoff` in stablepick.toml in the repository or the current directory).
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub signoff: Option<String>,
 }
 
 /// Opens an existing mail store; a missing file is an error, not a new store.
@@ -97,26 +103,44 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let (git, index) = a.repo.open()?;
     let oid = git.resolve_commit(&a.commit)?;
     let mail = open_mail(a.mail.as_deref())?;
-    let text = render(&git, &index, oid, a.format, a.code, mail.as_ref())?;
+    let signoff = a.signoff.clone().or_else(|| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        stablepick_report::mbox::signoff_from_config(&a.repo.repo, &cwd)
+    });
+    let opts = RenderOptions {
+        format: a.format,
+        code: a.code,
+        signoff,
+    };
+    let text = render(&git, &index, oid, &opts, mail.as_ref())?;
     print_out(&text)
+}
+
+/// What to render and how.
+pub struct RenderOptions {
+    pub format: Format,
+    /// Run Phase 5.
+    pub code: bool,
+    /// The `Signed-off-by:` for `--format mbox`.
+    pub signoff: Option<String>,
 }
 
 fn render(
     git: &Git,
     index: &RepoIndex,
     oid: stablepick_repo::Oid,
-    format: Format,
-    code: bool,
+    opts: &RenderOptions,
     mail: Option<&stablepick_mail::MailStore>,
 ) -> Result<String> {
     let mut ctx = Context::new(git, index);
-    ctx.code = code;
+    ctx.code = opts.code;
     ctx.mail = mail;
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
     ev.records.extend(stablepick_verdict::impact::records(&ev));
     let decision = stablepick_verdict::decide(&ev);
-    Ok(match format {
+    Ok(match opts.format {
         Format::Md => stablepick_report::markdown(&ev, &decision),
+        Format::Mbox => stablepick_report::mbox(&[(&ev, &decision)], opts.signoff.as_deref()),
         Format::Json => {
             let mut s =
                 serde_json::to_string_pretty(&stablepick_report::Report::new(&ev, &decision))?;
@@ -221,13 +245,11 @@ pub fn demo(a: DemoArgs) -> Result<()> {
     let mut store = stablepick_mail::MailStore::open(&db)?;
     stablepick_mail::import(&mut store, &[mbox], &Default::default())
         .context("importing the demo mail thread")?;
-    let text = render(
-        &git,
-        &index,
-        demo.oid("vmx_fix"),
-        a.format,
-        true,
-        Some(&store),
-    )?;
+    let opts = RenderOptions {
+        format: a.format,
+        code: true,
+        signoff: Some("Demo Stable Maintainer <stable@example.org>".into()),
+    };
+    let text = render(&git, &index, demo.oid("vmx_fix"), &opts, Some(&store))?;
     print_out(&text)
 }
