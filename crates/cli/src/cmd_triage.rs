@@ -18,7 +18,7 @@ use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
 use stablepick_verdict::features::{
     BranchView, CommitFacts, branch_facts, branch_vector, light_diff,
 };
-use stablepick_verdict::learn::{MineOptions, par_map_git};
+use stablepick_verdict::learn::{KNN, MineOptions, par_map_git};
 use stablepick_verdict::model::{Model, TrainOptions};
 use stablepick_verdict::{Decision, Verdict, combine, impact, similar};
 use std::io::Write;
@@ -62,6 +62,15 @@ pub struct TrainArgs {
     /// many days older than the branch's newest commit.
     #[arg(long, default_value_t = 30)]
     pub min_age_days: i64,
+    /// Passes of stochastic gradient descent over the examples.
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    pub epochs: usize,
+    /// L2 regularisation strength.
+    #[arg(long, default_value_t = TrainOptions::default().l2)]
+    pub l2: f64,
+    /// AdaGrad base learning rate.
+    #[arg(long, default_value_t = TrainOptions::default().learning_rate)]
+    pub learning_rate: f64,
 }
 
 #[derive(Args)]
@@ -117,15 +126,47 @@ struct Row {
     decision: Decision,
 }
 
+/// Commits decided YES per branch earlier in this run: a fix of one of them
+/// fixes a bug the branch will have once it takes the earlier commit.
+type Pending = std::collections::HashMap<String, std::collections::HashSet<Oid>>;
+
 fn decide_one(
     git: &Git,
     index: &RepoIndex,
     model: Option<&Model>,
     k: usize,
     oid: Oid,
+    pending: &Pending,
+    hood: Option<&similar::Neighbourhood>,
 ) -> Result<Row> {
     let ctx = Context::new(git, index);
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
+    let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
+    // (branch, target) pairs whose bug arrives with a commit taken in this run.
+    let mut arriving: Vec<(String, Oid)> = Vec::new();
+    for b in &mut ev.branches {
+        if b.bug_present != Some(false) {
+            continue;
+        }
+        let Some(t) = pending
+            .get(&b.name)
+            .and_then(|set| targets.iter().find(|t| set.contains(t)))
+        else {
+            continue;
+        };
+        b.bug_present = Some(true);
+        arriving.push((b.name.clone(), *t));
+    }
+    for (name, t) in &arriving {
+        ev.records.push(stablepick_evidence::Record::new(
+            6,
+            format!(
+                "[{name}] bug present once {} is backported: that commit is decided YES for {name} in this run",
+                stablepick_repo::short(*t)
+            ),
+            format!("git show -s --format=%B {oid} | grep -i '^Fixes:.*{}'", &t.to_string()[..12]),
+        ));
+    }
     ev.records.extend(impact::records(&ev));
     ev.records.sort_by_key(|r| r.phase);
     let rules = stablepick_verdict::decide(&ev);
@@ -136,7 +177,15 @@ fn decide_one(
         });
     };
     let diff = light_diff(git, oid)?;
-    let facts = CommitFacts::from_parts(index, &ev.commit, &ev.message, &diff);
+    let mut facts = CommitFacts::from_parts(index, &ev.commit, &ev.message, &diff);
+    let sha = oid.to_string();
+    let near = match hood {
+        Some(h) => h.nearest(&facts.text, KNN.max(k), &sha),
+        None => Vec::new(),
+    };
+    facts
+        .base
+        .extend(similar::neighbour_features(&near[..near.len().min(KNN)]));
     let probs: Vec<(String, f64)> = index
         .branches()
         .iter()
@@ -145,17 +194,33 @@ fn decide_one(
                 stable: b,
                 tree: b.branch.tip(),
             };
-            let bf = branch_facts(git, index, &facts, &view);
+            let mut bf = branch_facts(git, index, &facts, &view);
+            if arriving.iter().any(|(n, _)| *n == b.branch.name) {
+                bf.bug_present = Some(true);
+            }
             let x = branch_vector(index, &facts, &view, &bf);
             (b.branch.name.clone(), model.probability(&x))
         })
         .collect();
     let mut decision = combine::with_model(&ev, rules, model, &probs);
-    let near = similar::nearest(&model.past, &facts.text, k, &oid.to_string());
     decision
         .records
-        .extend(similar::records(&oid.to_string(), &near));
+        .extend(similar::records(&sha, &near[..near.len().min(k)]));
     Ok(Row { ev, decision })
+}
+
+fn yes_per_branch(rows: &[Row]) -> Pending {
+    let mut out = Pending::new();
+    for r in rows {
+        for b in &r.decision.branches {
+            if b.verdict == Some(Verdict::Yes) {
+                out.entry(b.branch.clone())
+                    .or_default()
+                    .insert(r.ev.commit.oid);
+            }
+        }
+    }
+    out
 }
 
 fn run_triage(
@@ -165,10 +230,42 @@ fn run_triage(
     k: usize,
     oids: &[Oid],
 ) -> Result<Vec<Row>> {
+    let none = Pending::new();
+    let hood = model.map(|m| similar::Neighbourhood::new(&m.past));
+    let hood = hood.as_ref();
     let rows = par_map_git(git.git_dir(), oids, |g, &oid| {
-        decide_one(g, index, model, k, oid)
+        decide_one(g, index, model, k, oid, &none, hood)
     })?;
-    rows.into_iter().collect()
+    let mut rows: Vec<Row> = rows.into_iter().collect::<Result<_>>()?;
+    // Fixes of commits taken in this run: decide again with the bug present,
+    // until nothing changes (chains of fixes settle in a few rounds).
+    for _ in 0..8 {
+        let yes = yes_per_branch(&rows);
+        let redo: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let targets: Vec<Oid> = r.ev.fixes.iter().filter_map(|f| f.oid()).collect();
+                r.ev.branches.iter().any(|b| {
+                    b.bug_present == Some(false)
+                        && yes
+                            .get(&b.name)
+                            .is_some_and(|s| targets.iter().any(|t| s.contains(t)))
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if redo.is_empty() {
+            break;
+        }
+        let again = par_map_git(git.git_dir(), &redo, |g, &i| {
+            decide_one(g, index, model, k, rows[i].ev.commit.oid, &yes, hood)
+        })?;
+        for (i, r) in redo.into_iter().zip(again) {
+            rows[i] = r?;
+        }
+    }
+    Ok(rows)
 }
 
 fn print_rows(rows: &[Row], format: TriageFormat) -> Result<()> {
@@ -260,7 +357,13 @@ pub fn train(a: TrainArgs) -> Result<()> {
     let mo = MineOptions {
         min_age_days: a.min_age_days,
     };
-    let model = stablepick_verdict::learn::train(&git, &index, &mo, &TrainOptions::default())?;
+    let to = TrainOptions {
+        epochs: a.epochs,
+        l2: a.l2,
+        learning_rate: a.learning_rate,
+        ..TrainOptions::default()
+    };
+    let model = stablepick_verdict::learn::train(&git, &index, &mo, &to)?;
     model
         .save(&a.out)
         .with_context(|| format!("writing {}", a.out.display()))?;

@@ -100,8 +100,9 @@ impl SparseVec {
         v.sort_by_key(|p| p.0);
         let mut out: Vec<(u32, f32)> = Vec::with_capacity(v.len());
         for (i, x) in v {
+            // A fact stated twice (two Fixes: tags of the same age) is still one fact.
             match out.last_mut() {
-                Some(l) if l.0 == i => l.1 += x,
+                Some(l) if l.0 == i => l.1 = l.1.max(x),
                 _ => out.push((i, x)),
             }
         }
@@ -562,6 +563,7 @@ pub fn branch_vector(
         };
         on(format!("fix_age:{age}"));
     }
+    on(format!("fix_count:{}", bucket(c.fix_targets.len()).min(3)));
     let n = c.text.len().max(1) as f32;
     let w = 1.0 / n.sqrt();
     pairs.extend(c.text.iter().map(|&t| (t, w)));

@@ -14,7 +14,10 @@
 
 use crate::features::{self, BranchView, CommitFacts, SparseVec};
 use crate::model::{Example, Model, TrainOptions};
-use crate::similar::PastDecision;
+use crate::similar::{Neighbourhood, PastDecision, neighbour_features};
+
+/// Neighbours behind the similarity features.
+pub const KNN: usize = 10;
 use rayon::prelude::*;
 use stablepick_repo::{Git, Oid, RepoIndex, StableIndex};
 use std::path::Path;
@@ -118,46 +121,68 @@ pub fn mine(
         }
     }
     let items: Vec<(Oid, Vec<usize>)> = order.iter().map(|o| (*o, wanted[o].clone())).collect();
-    let rows = par_map_git(git.git_dir(), &items, |g, (oid, bis)| {
+    type Row = (CommitFacts, Vec<(usize, features::BranchFeatureFacts)>);
+    let rows: Vec<Option<Row>> = par_map_git(git.git_dir(), &items, |g, (oid, bis)| {
         let facts = CommitFacts::extract(g, index, *oid).ok()?;
-        let mut labelled = Vec::new();
-        let mut past = PastDecision {
-            sha: oid.to_string(),
-            subject: facts.subject.clone(),
-            considered: Vec::new(),
-            backported: Vec::new(),
-            text: facts.text.clone(),
-        };
-        for &bi in bis {
-            let b = &index.branches()[bi];
-            // Learning looks at the base: the tip already holds the backport.
-            let view = BranchView {
-                stable: b,
-                tree: b.branch.base_commit(),
-            };
-            let bf = features::branch_facts(g, index, &facts, &view);
-            let x = features::branch_vector(index, &facts, &view, &bf);
-            let backported = !b.backported_as(*oid).is_empty();
-            past.considered.push(b.branch.name.clone());
-            if backported {
-                past.backported.push(b.branch.name.clone());
-            }
-            labelled.push(Labelled {
-                oid: *oid,
-                branch: b.branch.name.clone(),
-                backported,
-                hard_no: hard_no(index, &facts, &bf),
-                x,
-            });
-        }
-        Some((labelled, past))
+        let per = bis
+            .iter()
+            .map(|&bi| {
+                let b = &index.branches()[bi];
+                // Learning looks at the base: the tip already holds the backport.
+                let view = BranchView {
+                    stable: b,
+                    tree: b.branch.base_commit(),
+                };
+                (bi, features::branch_facts(g, index, &facts, &view))
+            })
+            .collect();
+        Some((facts, per))
     })?;
-    let mut all = Vec::new();
-    let mut past = Vec::new();
-    for (l, p) in rows.into_iter().flatten() {
-        all.extend(l);
-        past.push(p);
-    }
+    let rows: Vec<Row> = rows.into_iter().flatten().collect();
+    let past: Vec<PastDecision> = rows
+        .iter()
+        .map(|(facts, per)| {
+            let names = |only_taken: bool| -> Vec<String> {
+                per.iter()
+                    .map(|(bi, _)| &index.branches()[*bi])
+                    .filter(|b| !only_taken || !b.backported_as(facts.oid).is_empty())
+                    .map(|b| b.branch.name.clone())
+                    .collect()
+            };
+            PastDecision {
+                sha: facts.oid.to_string(),
+                subject: facts.subject.clone(),
+                considered: names(false),
+                backported: names(true),
+                text: facts.text.clone(),
+            }
+        })
+        .collect();
+    let hood = Neighbourhood::new(&past);
+    let all: Vec<Labelled> = rows
+        .into_par_iter()
+        .flat_map_iter(|(mut facts, per)| {
+            // The commit's own decision is left out of its neighbours.
+            let near = hood.nearest(&facts.text, KNN, &facts.oid.to_string());
+            facts.base.extend(neighbour_features(&near));
+            per.into_iter()
+                .map(|(bi, bf)| {
+                    let b = &index.branches()[bi];
+                    let view = BranchView {
+                        stable: b,
+                        tree: b.branch.base_commit(),
+                    };
+                    Labelled {
+                        oid: facts.oid,
+                        branch: b.branch.name.clone(),
+                        backported: !b.backported_as(facts.oid).is_empty(),
+                        hard_no: hard_no(index, &facts, &bf),
+                        x: features::branch_vector(index, &facts, &view, &bf),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     Ok((all, past))
 }
 

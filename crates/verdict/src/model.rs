@@ -130,6 +130,17 @@ fn platt(scores: &[(f64, bool)]) -> (f64, f64) {
     let pos = scores.iter().filter(|s| s.1).count() as f64;
     let neg = scores.len() as f64 - pos;
     let (tp, tn) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+    let loss = |a: f64, b: f64| -> f64 {
+        scores
+            .iter()
+            .map(|&(z, y)| {
+                let t = if y { tp } else { tn };
+                let m = a * z + b;
+                // log(1 + e^m) - t*m, computed stably.
+                m.max(0.0) + (-m.abs()).exp().ln_1p() - t * m
+            })
+            .sum()
+    };
     let (mut a, mut b) = (1.0f64, 0.0f64);
     for _ in 0..100 {
         let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
@@ -150,9 +161,15 @@ fn platt(scores: &[(f64, bool)]) -> (f64, f64) {
         }
         let da = (hbb * ga - hab * gb) / det;
         let db = (haa * gb - hab * ga) / det;
-        a -= da;
-        b -= db;
-        if da.abs() + db.abs() < 1e-9 {
+        // Backtracking: a full Newton step overshoots on separable scores.
+        let before = loss(a, b);
+        let mut step = 1.0;
+        while step > 1e-6 && loss(a - step * da, b - step * db) > before {
+            step /= 2.0;
+        }
+        a -= step * da;
+        b -= step * db;
+        if (da.abs() + db.abs()) * step < 1e-9 {
             break;
         }
     }
@@ -212,7 +229,10 @@ pub fn best_threshold(scored: &[(f64, bool, bool)]) -> (f64, (f64, f64, f64)) {
         };
         let f = if tp > 0 { 2.0 * p * r / (p + r) } else { 0.0 };
         if f > best.1.2 {
-            best = (t, (p, r, f));
+            // Midway to the next lower score: the same split on these
+            // examples, less brittle on new ones.
+            let next = eligible.get(i).map_or(0.0, |e| e.0);
+            best = ((t + next) / 2.0, (p, r, f));
         }
     }
     best

@@ -52,8 +52,61 @@ pub fn cosine(a: &[u32], b: &[u32]) -> f64 {
     overlap(a, b) as f64 / ((a.len() * b.len()) as f64).sqrt()
 }
 
-/// The `k` most similar past decisions, most similar first; `skip` names a
-/// sha to leave out (the commit itself).
+/// An inverted index over past decisions' tokens, so a query touches only
+/// the commits that share a token with it. Tokens carried by more than
+/// [`Neighbourhood::MAX_DF`] of the commits say nothing about similarity and
+/// are not indexed (they still count in the cosine's norms).
+pub struct Neighbourhood<'a> {
+    past: &'a [PastDecision],
+    postings: std::collections::HashMap<u32, Vec<u32>>,
+}
+
+impl<'a> Neighbourhood<'a> {
+    pub const MAX_DF: f64 = 0.05;
+
+    pub fn new(past: &'a [PastDecision]) -> Self {
+        let mut postings: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        for (i, p) in past.iter().enumerate() {
+            for &t in &p.text {
+                postings.entry(t).or_default().push(i as u32);
+            }
+        }
+        let max = ((past.len() as f64 * Self::MAX_DF) as usize).max(20);
+        postings.retain(|_, v| v.len() <= max);
+        Neighbourhood { past, postings }
+    }
+
+    /// The `k` most similar past decisions, most similar first; `skip`
+    /// names a sha to leave out (the commit itself).
+    pub fn nearest(&self, text: &[u32], k: usize, skip: &str) -> Vec<Neighbour<'a>> {
+        let mut shared: Vec<u32> = text
+            .iter()
+            .filter_map(|t| self.postings.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        shared.sort_unstable();
+        shared.dedup();
+        let mut all: Vec<Neighbour> = shared
+            .into_iter()
+            .map(|i| &self.past[i as usize])
+            .filter(|p| p.sha != skip)
+            .map(|p| Neighbour {
+                past: p,
+                similarity: cosine(&p.text, text),
+            })
+            .collect();
+        all.sort_by(|a, b| {
+            b.similarity
+                .total_cmp(&a.similarity)
+                .then(a.past.sha.cmp(&b.past.sha))
+        });
+        all.truncate(k);
+        all
+    }
+}
+
+/// The `k` most similar past decisions by brute force (small sets).
 pub fn nearest<'a>(
     past: &'a [PastDecision],
     text: &[u32],
@@ -76,6 +129,30 @@ pub fn nearest<'a>(
     });
     all.truncate(k);
     all
+}
+
+/// Model features from the neighbours: how many of them were taken, and
+/// whether the closest one was.
+pub fn neighbour_features(near: &[Neighbour]) -> Vec<(String, f32)> {
+    let mut out = Vec::new();
+    if near.is_empty() {
+        out.push(("knn:none".to_string(), 1.0));
+        return out;
+    }
+    let taken = near
+        .iter()
+        .filter(|n| !n.past.backported.is_empty())
+        .count();
+    let rate = taken as f32 / near.len() as f32;
+    out.push((format!("knn_rate:{}", (rate * 4.0).round() as u32), 1.0));
+    out.push(("knn_rate".to_string(), rate));
+    let top = &near[0];
+    let sim = (top.similarity * 4.0).floor().min(3.0) as u32;
+    out.push((
+        format!("knn_top:{}:{sim}", !top.past.backported.is_empty()),
+        1.0,
+    ));
+    out
 }
 
 /// Phase 9 records for the neighbours.

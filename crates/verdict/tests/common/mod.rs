@@ -1,0 +1,94 @@
+//! A tiny repository built with the `git` CLI: mainline `main`, release
+//! tags, a stable branch, commits at chosen dates.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Repo {
+    _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    /// Seconds since the epoch of the next commit.
+    pub clock: i64,
+}
+
+pub const DAY: i64 = 86_400;
+
+impl Repo {
+    pub fn new() -> Repo {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("r");
+        std::fs::create_dir_all(&dir).unwrap();
+        let r = Repo {
+            _tmp: tmp,
+            dir,
+            clock: 1_600_000_000,
+        };
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        let date = format!("@{} +0000", self.clock);
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&self.dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "A U Thor")
+            .env("GIT_AUTHOR_EMAIL", "author@example.org")
+            .env("GIT_COMMITTER_NAME", "C O Mitter")
+            .env("GIT_COMMITTER_EMAIL", "committer@example.org")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.dir.parent().unwrap())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {:?}: {}",
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Writes `files` (path, content), commits with `msg`, one day later
+    /// than the previous commit. Returns the sha.
+    pub fn commit(&mut self, msg: &str, files: &[(&str, &str)]) -> String {
+        self.clock += DAY;
+        for (p, c) in files {
+            let path = self.dir.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+            self.git(&["add", p]);
+        }
+        self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Commits `files` on the current branch as a DPDK-style backport of
+    /// `sha` (its subject, then `[ upstream commit <sha> ]`).
+    pub fn backport(&mut self, sha: &str, files: &[(&str, &str)]) -> String {
+        let subject = self.git(&["log", "-1", "--format=%s", sha]);
+        self.commit(&format!("{subject}\n\n[ upstream commit {sha} ]"), files)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// C source with `n` functions, one of which (`f{k}`) has body `body`.
+pub fn c_file(n: usize, k: usize, body: &str) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        if i == k {
+            s.push_str(&format!("int f{i}(int x)\n{{\n{body}\n}}\n\n"));
+        } else {
+            s.push_str(&format!("int f{i}(int x)\n{{\n\treturn x + {i};\n}}\n\n"));
+        }
+    }
+    s
+}
