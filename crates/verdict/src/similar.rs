@@ -79,21 +79,28 @@ impl<'a> Neighbourhood<'a> {
     /// The `k` most similar past decisions, most similar first; `skip`
     /// names a sha to leave out (the commit itself).
     pub fn nearest(&self, text: &[u32], k: usize, skip: &str) -> Vec<Neighbour<'a>> {
-        let mut shared: Vec<u32> = text
-            .iter()
-            .filter_map(|t| self.postings.get(t))
-            .flatten()
-            .copied()
-            .collect();
-        shared.sort_unstable();
-        shared.dedup();
-        let mut all: Vec<Neighbour> = shared
+        // Shared rare tokens per past commit, counted through the postings;
+        // the cosine's numerator counts those (common tokens add little and
+        // would make every query touch every commit).
+        let mut count = vec![0u16; self.past.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for t in text {
+            if let Some(list) = self.postings.get(t) {
+                for &i in list {
+                    if count[i as usize] == 0 {
+                        touched.push(i);
+                    }
+                    count[i as usize] = count[i as usize].saturating_add(1);
+                }
+            }
+        }
+        let mut all: Vec<Neighbour> = touched
             .into_iter()
-            .map(|i| &self.past[i as usize])
-            .filter(|p| p.sha != skip)
-            .map(|p| Neighbour {
+            .map(|i| (&self.past[i as usize], count[i as usize]))
+            .filter(|(p, _)| p.sha != skip)
+            .map(|(p, n)| Neighbour {
                 past: p,
-                similarity: cosine(&p.text, text),
+                similarity: n as f64 / ((p.text.len() * text.len()) as f64).sqrt(),
             })
             .collect();
         all.sort_by(|a, b| {
