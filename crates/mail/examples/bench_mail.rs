@@ -363,6 +363,20 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// User + system CPU seconds of this process (all threads) so far.
+fn cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit(')').next()?.to_string();
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ut: f64 = f.get(11)?.parse().ok()?;
+            let st: f64 = f.get(12)?.parse().ok()?;
+            Some((ut + st) / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn timed(cmd: &mut Command) -> Option<(f64, String)> {
     let t = Instant::now();
     let out = cmd.output().ok()?;
@@ -449,6 +463,13 @@ fn main() {
         st.skipped,
         st.read as f64 / secs,
         vm_hwm_kib() / 1024
+    );
+    println!(
+        "  of which: indexes after the bulk load {:.1}s, final full-text pass {:.1}s ({} messages indexed in all); process CPU so far {:.1}s",
+        st.index_elapsed.as_secs_f64(),
+        st.fts_elapsed.as_secs_f64(),
+        st.fts_indexed,
+        cpu_secs()
     );
     let th = store.rethread().expect("thread");
     println!(

@@ -22,7 +22,7 @@ use crate::{maildir, public_inbox};
 use rayon::prelude::*;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{TryRecvError, sync_channel};
 use std::time::{Duration, Instant};
 
 /// Import settings.
@@ -341,6 +341,10 @@ fn import_mbox(
     })
 }
 
+/// Stored messages not yet indexed for full text worth indexing while the
+/// writer waits for the parsers (fewer would make many small segments).
+const FTS_BACKLOG: i64 = 50_000;
+
 /// One unit of work for the parse stage.
 struct Item {
     raw: Vec<u8>,
@@ -409,10 +413,13 @@ where
                 let msgs: Vec<Prepared> = batch
                     .par_iter()
                     .filter_map(|it| {
-                        let fallback = (!it.from_line.is_empty())
-                            .then(|| parse_date_lenient(&it.from_line))
-                            .flatten();
-                        parse_message(&it.raw, fallback).map(Prepared::new)
+                        // The From_ line date is only a fallback: read it
+                        // only for messages whose Date header did not parse.
+                        let mut m = parse_message(&it.raw, None)?;
+                        if m.date.is_none() && !it.from_line.is_empty() {
+                            m.date = parse_date_lenient(&it.from_line);
+                        }
+                        Some(Prepared::new(m))
                     })
                     .collect();
                 let skipped = read - msgs.len();
@@ -431,7 +438,23 @@ where
             }
         });
         let mut result = Ok(());
-        for p in msg_rx {
+        loop {
+            let p = match msg_rx.try_recv() {
+                Ok(p) => p,
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) => {
+                    // Nothing parsed yet: use the wait to index what is
+                    // stored for full text (one pass at the end otherwise).
+                    if let Err(e) = store.index_fts_backlog(FTS_BACKLOG) {
+                        result = Err(e);
+                        break;
+                    }
+                    match msg_rx.recv() {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    }
+                }
+            };
             if budget.exhausted() {
                 break;
             }
@@ -448,10 +471,13 @@ where
                 }
                 Err(e) => {
                     result = Err(e);
-                    break; // dropping msg_rx stops the other stages
+                    break; // dropping msg_rx (below) stops the other stages
                 }
             }
         }
+        // Dropping the receiver stops the parse stage if it is blocked on a
+        // full channel (early stop or error), then the reader.
+        drop(msg_rx);
         let _ = parser.join();
         match reader.join() {
             Ok(Ok(dropped)) => {

@@ -213,7 +213,10 @@ fn body_text(parsed: &mail_parser::Message) -> String {
             out.push_str(&t);
         }
     }
-    out.replace("\r\n", "\n")
+    if out.contains('\r') {
+        out = out.replace("\r\n", "\n");
+    }
+    out
 }
 
 /// RFC 3676 format=flowed: a line ending in a space continues on the next
