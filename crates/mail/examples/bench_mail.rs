@@ -465,7 +465,7 @@ fn main() {
         vm_hwm_kib() / 1024
     );
     println!(
-        "  of which: indexes after the bulk load {:.1}s, final full-text pass {:.1}s ({} messages indexed in all); process CPU so far {:.1}s",
+        "  of which: indexes after the bulk load {:.1}s, final full-text pass {:.1}s ({} messages indexed for full text in all, some while waiting for the parsers); process CPU so far {:.1}s",
         st.index_elapsed.as_secs_f64(),
         st.fts_elapsed.as_secs_f64(),
         st.fts_indexed,

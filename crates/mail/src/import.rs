@@ -445,9 +445,12 @@ where
                 Err(TryRecvError::Empty) => {
                     // Nothing parsed yet: use the wait to index what is
                     // stored for full text (one pass at the end otherwise).
-                    if let Err(e) = store.index_fts_backlog(FTS_BACKLOG) {
-                        result = Err(e);
-                        break;
+                    match store.index_fts_backlog(FTS_BACKLOG) {
+                        Ok(n) => stats.fts_indexed += n,
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
                     }
                     match msg_rx.recv() {
                         Ok(p) => p,

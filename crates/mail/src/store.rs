@@ -362,12 +362,12 @@ impl MailStore {
 
     /// Indexes for full text the stored messages not yet indexed, if there
     /// are at least `min` of them (one transaction).
-    pub(crate) fn index_fts_backlog(&mut self, min: i64) -> Result<()> {
+    pub(crate) fn index_fts_backlog(&mut self, min: i64) -> Result<u64> {
         let done = self.meta_i64("fts_rowid")?.unwrap_or(0);
         if self.max_id()? - done >= min {
-            self.complete_fts()?;
+            return self.complete_fts();
         }
-        Ok(())
+        Ok(0)
     }
 
     /// Indexes for full text every message above `meta.fts_rowid`, in
