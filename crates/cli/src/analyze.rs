@@ -138,6 +138,14 @@ fn render(
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
     ev.records.extend(stablepick_verdict::impact::records(&ev));
     let decision = stablepick_verdict::decide(&ev);
+    // Prerequisites only where the branch takes the commit: the history
+    // search behind them is the costly part of Phase 6.
+    for b in &decision.branches {
+        if b.verdict == Some(stablepick_verdict::Verdict::Yes) {
+            stablepick_evidence::prerequisites_for(&ctx, &mut ev, &b.branch)
+                .with_context(|| format!("prerequisites of {oid} for {}", b.branch))?;
+        }
+    }
     Ok(match opts.format {
         Format::Md => stablepick_report::markdown(&ev, &decision),
         Format::Mbox => stablepick_report::mbox(&[(&ev, &decision)], opts.signoff.as_deref()),

@@ -1,13 +1,15 @@
 //! Phase 6, will it apply: per stable branch that lacks the commit, apply its
 //! diff in-process to the branch tip (clean, offset, fuzz or conflict, with
-//! the failing hunks and missing files named) and, when it does not apply
-//! as is, name the upstream commits the branch needs first.
+//! the failing hunks and missing files named). [`prerequisites_for`] then
+//! names, for a branch that will take the commit, the upstream commits the
+//! branch needs first: a history search that is only worth its time once
+//! the verdict for that branch is YES.
 
 use crate::record::{Record, sh};
 use crate::{Context, Evidence, full, subject_of};
 use stablepick_repo::apply::{Applies, CommitPatch};
 use stablepick_repo::prereq::{self, Why};
-use stablepick_repo::short;
+use stablepick_repo::{Oid, StableIndex, short};
 
 const P: u8 = 6;
 
@@ -32,11 +34,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         facts.applies = Some(report.applies);
         let name = &facts.name;
         let r = b.branch.display_ref();
-        let wt = format!("/tmp/wt-{}", name.replace(['/', ' '], "-"));
+        let wt = sh(&worktree(name));
         let git_check = format!(
             "git worktree add --detach {wt} {} && git show --binary --format= {sha} | git -C {wt} apply --check",
             sh(r),
-            wt = sh(&wt)
         );
         let text = match report.applies {
             Applies::Clean => format!("[{name}] the patch applies cleanly to the branch tip ({r})"),
@@ -54,29 +55,222 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             ),
         };
         let verified_by = match report.applies {
-            Applies::Fuzz => format!(
-                "{git_check}; git show --format= {sha} | patch -d {} -p1 -F2 --dry-run",
-                sh(&wt)
-            ),
+            Applies::Fuzz => {
+                format!("{git_check}; git show --format= {sha} | patch -d {wt} -p1 -F2 --dry-run")
+            }
             _ => git_check,
         };
         records.push(Record::new(P, text, verified_by));
-
-        let pres = prereq::find(ctx.git, ctx.index, oid, b, &report)?;
-        for pre in &pres {
-            records.extend(prerequisite_records(
-                ctx,
-                name,
-                r,
-                &b.branch.base,
-                &sha,
-                pre,
-            ));
-        }
-        facts.prerequisites = pres.iter().map(|p| p.commit).collect();
     }
     ev.records.extend(records);
     Ok(())
+}
+
+fn worktree(branch: &str) -> String {
+    format!("/tmp/wt-{}", branch.replace(['/', ' '], "-"))
+}
+
+/// Names the upstream commits `branch` needs before this commit: for a
+/// patch that does not apply as is, the commits that last changed the
+/// context its failing hunks need (or created the files the branch lacks);
+/// the commits named by `Cc: stable # …: <sha>` notes; and, with a mail
+/// store, the earlier patches of the same posted series. Fills
+/// `BranchFacts::prerequisites` (applying order) and adds the Phase 6
+/// records. Does nothing for a branch that has the commit or was not
+/// checked. Call it for the branches whose verdict is YES.
+pub fn prerequisites_for(
+    ctx: &Context,
+    ev: &mut Evidence,
+    branch: &str,
+) -> stablepick_repo::Result<()> {
+    let t = std::time::Instant::now();
+    let r = prerequisites_inner(ctx, ev, branch);
+    if std::env::var_os("STABLEPICK_TRACE").is_some() {
+        eprintln!("stablepick: prerequisites {branch}: {:?}", t.elapsed());
+    }
+    r
+}
+
+fn prerequisites_inner(
+    ctx: &Context,
+    ev: &mut Evidence,
+    branch: &str,
+) -> stablepick_repo::Result<()> {
+    let oid = ev.commit.oid;
+    let Some(fi) = ev.branches.iter().position(|f| f.name == branch) else {
+        return Ok(());
+    };
+    let Some(applies) = ev.branches[fi].applies else {
+        return Ok(());
+    };
+    let Some(b) = ctx.index.branch(branch) else {
+        return Ok(());
+    };
+    let report = if applies.git_applies() {
+        // Nothing to blame; the stable notes and series still count.
+        stablepick_repo::apply::ApplyReport {
+            applies,
+            files: Vec::new(),
+        }
+    } else {
+        CommitPatch::new(ctx.git, oid)?.check(ctx.git, b.branch.tip())?
+    };
+    let mut found = prereq::find_with(
+        ctx.git,
+        ctx.index,
+        oid,
+        b,
+        &report,
+        &prereq::Limits::default(),
+    )?;
+    let mut records = Vec::new();
+    if let Some(store) = ctx.mail {
+        records.extend(series_prerequisites(ctx, store, ev, b, &mut found));
+        found.order(ctx.git)?;
+    }
+    let sha = full(oid);
+    let r = b.branch.display_ref();
+    for pre in &found.list {
+        records.extend(prerequisite_records(
+            ctx,
+            branch,
+            r,
+            &b.branch.base,
+            &sha,
+            pre,
+        ));
+    }
+    for cut in &found.cut_short {
+        records.push(Record::new(
+            P,
+            format!("[{branch}] the prerequisite list may be incomplete: {cut}"),
+            format!("git log --format='%H %s' {}..{sha}^", b.branch.base),
+        ));
+    }
+    ev.branches[fi].prerequisites = found.commits();
+    ev.records.extend(records);
+    ev.records.sort_by_key(|r| r.phase);
+    Ok(())
+}
+
+/// Authors' mainline commits looked at when mapping a posted patch to its
+/// commit: the nearest in time to this commit.
+const MAX_AUTHOR_CANDIDATES: usize = 200;
+/// Of those, how many get their patch-id computed when no subject matches.
+const MAX_PATCH_ID_CANDIDATES: usize = 20;
+
+/// The earlier patches of the commit's posted series, mapped to mainline
+/// commits; those the branch lacks go into `found`. Returns records for
+/// patches that could not be mapped.
+fn series_prerequisites(
+    ctx: &Context,
+    store: &stablepick_mail::MailStore,
+    ev: &Evidence,
+    b: &StableIndex,
+    found: &mut prereq::Found,
+) -> Vec<Record> {
+    let name = &b.branch.name;
+    let c = &ev.commit;
+    let commit = stablepick_mail::CommitForMail {
+        sha: full(c.oid),
+        subject: c.subject.clone(),
+        author_name: c.author_name.clone(),
+        author_email: c.author_email.clone(),
+        message: c.message.clone(),
+        patch_id: None,
+        diff: Some(ev.diff.patch.clone()),
+    };
+    let Ok(Some(link)) = stablepick_mail::find_thread(store, &commit) else {
+        return Vec::new();
+    };
+    let Ok(Some((mb, idx))) = store.mailbox_for(&link.message_id) else {
+        return Vec::new();
+    };
+    let Some(series) = mb.series_of(idx) else {
+        return Vec::new();
+    };
+    // The commit's own patch: the linked message, or the patch with its
+    // subject when the link named the cover letter.
+    let key = stablepick_mail::subject::subject_key(&c.subject);
+    let Some(me) = series.patches.iter().position(|&p| p == idx).or_else(|| {
+        series
+            .patches
+            .iter()
+            .position(|&p| mb.subjects[p].subject.to_lowercase() == key)
+    }) else {
+        return Vec::new();
+    };
+    let db = sh(&store.path().display().to_string());
+    let mut records = Vec::new();
+    for (pos, &p) in series.patches.iter().enumerate().take(me) {
+        let m = &mb.messages[p];
+        let subj = &mb.subjects[p];
+        let n = if subj.counter > 0 {
+            subj.counter
+        } else {
+            pos as u32 + 1
+        };
+        match mainline_commit_of(ctx, c.author_time, &m.from_email, &subj.subject, &m.body) {
+            Some(up) if up == c.oid => {}
+            Some(up) => {
+                if !prereq::on_branch(ctx.git, ctx.index, b, up).unwrap_or(true) {
+                    found.add(
+                        up,
+                        Why::Series {
+                            message_id: m.message_id.clone(),
+                            position: n,
+                        },
+                    );
+                }
+            }
+            None => records.push(Record::new(
+                P,
+                format!(
+                    "[{name}] patch {n}/{} of the series (\"{}\", <{}>) has no mainline commit found by subject and author or patch-id; check whether the branch needs it",
+                    series.patches.len(),
+                    subj.subject,
+                    m.message_id
+                ),
+                format!(
+                    "stablepick mail series {} --db {db}; git log --format='%H %s' --author={} -F --grep={} {}",
+                    sh(&link.message_id),
+                    sh(&m.from_email),
+                    sh(&subj.subject),
+                    ctx.index.mainline_ref()
+                ),
+            )),
+        }
+    }
+    records
+}
+
+/// The mainline commit of a posted patch: same author and bare subject
+/// among the author's commits nearest in time, else the same patch-id.
+fn mainline_commit_of(
+    ctx: &Context,
+    near: i64,
+    email: &str,
+    subject: &str,
+    body: &str,
+) -> Option<Oid> {
+    let mut cands = ctx.index.commits_by_author(email);
+    cands.sort_by_key(|&(_, t)| (t - near).abs());
+    cands.truncate(MAX_AUTHOR_CANDIDATES);
+    let key = stablepick_mail::subject::subject_key(subject);
+    if let Some(&(o, _)) = cands.iter().find(|(o, _)| {
+        ctx.git
+            .commit_info(*o)
+            .is_ok_and(|ci| stablepick_mail::subject::subject_key(&ci.subject) == key)
+    }) {
+        return Some(o);
+    }
+    let diff = stablepick_mail::patch::extract_diff(body)?;
+    let pid = Oid::from_str(&stablepick_mail::patch::patch_id(diff)?).ok()?;
+    cands
+        .iter()
+        .take(MAX_PATCH_ID_CANDIDATES)
+        .find(|(o, _)| ctx.git.patch_id(*o).ok().flatten() == Some(pid))
+        .map(|&(o, _)| o)
 }
 
 /// One record per (prerequisite, file) and per stable note.
@@ -102,6 +296,36 @@ fn prerequisite_records(
             && !paths.contains(&path.as_str())
         {
             paths.push(path);
+        }
+    }
+    for why in &pre.why {
+        if let Why::Created { path, renamed_from } = why {
+            let (how, cmd) = match renamed_from {
+                Some(from) => (
+                    format!("it renamed `{from}` to `{path}`, which the branch lacks"),
+                    format!(
+                        "git show --stat --format='%H %s' -M {ps} -- {} {}; git cat-file -e {}:{}",
+                        sh(from),
+                        sh(path),
+                        sh(r),
+                        sh(path)
+                    ),
+                ),
+                None => (
+                    format!("it created `{path}`, which the branch lacks"),
+                    format!(
+                        "git log --diff-filter=A --format='%H %s' {base}..{sha}^ -- {}; git cat-file -e {}:{}",
+                        sh(path),
+                        sh(r),
+                        sh(path)
+                    ),
+                ),
+            };
+            out.push(Record::new(
+                P,
+                format!("{head}: {how}; not in {base} and not backported"),
+                format!("{cmd}; {not_there}"),
+            ));
         }
     }
     for path in paths {
@@ -144,6 +368,26 @@ fn prerequisite_records(
         ));
     }
     for why in &pre.why {
+        if let Why::Series {
+            message_id,
+            position,
+        } = why
+        {
+            out.push(Record::new(
+                P,
+                format!(
+                    "{head} is patch {position} of the same posted series (<{message_id}>), ahead of this one; not in {base} and not backported"
+                ),
+                format!(
+                    "stablepick mail series {} --db {}; {not_there}",
+                    sh(message_id),
+                    sh(&ctx
+                        .mail
+                        .map(|m| m.path().display().to_string())
+                        .unwrap_or_default())
+                ),
+            ));
+        }
         if let Why::StableNote { note } = why {
             out.push(Record::new(
                 P,

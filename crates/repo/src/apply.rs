@@ -721,6 +721,27 @@ fn tree_changes(
     Ok(())
 }
 
+/// The files `commit` deletes against its first parent: (path, blob id).
+/// Equal subtrees are skipped, so a commit touching a few files costs a few
+/// tree reads.
+pub(crate) fn deleted_files(
+    repo: &git2::Repository,
+    commit: &git2::Commit,
+) -> Result<Vec<(String, Oid)>> {
+    let tree = commit.tree()?;
+    let parent_tree = match commit.parent(0) {
+        Ok(p) => Some(p.tree()?),
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut changes = Vec::new();
+    tree_changes(repo, parent_tree.as_ref(), Some(&tree), "", &mut changes)?;
+    Ok(changes
+        .into_iter()
+        .filter(|c| c.new.is_none())
+        .filter_map(|c| c.old.map(|o| (o.0, o.1)))
+        .collect())
+}
+
 /// git's rule: a NUL byte in the first 8000 bytes makes a file binary.
 fn looks_binary(data: &[u8]) -> bool {
     data[..data.len().min(8000)].contains(&0)

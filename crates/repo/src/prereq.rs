@@ -2,20 +2,28 @@
 //! upstream commits the branch lacks that last changed the lines the
 //! failing hunks rely on.
 //!
-//! [`find`] blames (in-process) the old side of each failing hunk
+//! [`find_with`] blames (in-process) the old side of each failing hunk
 //! — its context and removed lines — in the commit's parent, back to the
-//! branch's base. A blamed commit is a prerequisite when it is newer than
-//! the base and the branch does not carry it (no backport line names it).
-//! `Cc: stable # …: <sha>` notes in the commit's message add the commits
-//! they name, on the same terms. The result is in applying order, oldest
-//! first; [`prerequisites`] gives just the commits.
+//! branch's base, following renames. For a file the branch lacks it names
+//! only the commit that created it after the base (or renamed it into
+//! place): every later writer of a file the branch does not have is noise.
+//! A blamed commit is a prerequisite when it is newer than the base and the
+//! branch does not carry it (no backport line names it). `Cc: stable # …:
+//! <sha>` notes in the commit's message add the commits they name, on the
+//! same terms. The result is in applying order, oldest first; [`find`] and
+//! [`prerequisites`] are the same with the default [`Limits`].
+//!
+//! History walks are bounded by [`Limits`] (commits scanned per file, and
+//! wall time for the whole search); [`Found::cut_short`] says where a walk
+//! stopped early, so a report can say the list may be incomplete.
 
 use crate::apply::{Applies, ApplyReport};
 use crate::error::Result;
 use crate::git::Git;
 use crate::index::{RepoIndex, Resolved, StableIndex};
 use git2::Oid;
-use std::path::Path;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 /// Why a commit is needed first.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -23,8 +31,16 @@ pub enum Why {
     /// It last changed lines `start..=end` (1-based, in the commit's
     /// parent) of `path` that a failing hunk needs.
     Blame { path: String, start: u32, end: u32 },
+    /// It created `path` (or renamed `renamed_from` to it), and the branch
+    /// lacks `path`.
+    Created {
+        path: String,
+        renamed_from: Option<String>,
+    },
     /// The commit message names it: `Cc: stable@… # <note>`.
     StableNote { note: String },
+    /// It is an earlier patch of the same posted series.
+    Series { message_id: String, position: u32 },
 }
 
 /// A commit to backport before the patch, and why.
@@ -32,6 +48,97 @@ pub enum Why {
 pub struct Prerequisite {
     pub commit: Oid,
     pub why: Vec<Why>,
+}
+
+/// Bounds of the history walks.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Commits looked at per file.
+    pub max_scan: usize,
+    /// Wall time for the whole search.
+    pub budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_scan: 20_000,
+            budget: Duration::from_millis(400),
+        }
+    }
+}
+
+/// The prerequisites found, and which walks stopped early.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// In applying order after [`find_with`] or [`Found::order`].
+    pub list: Vec<Prerequisite>,
+    /// One line per walk cut short: `history of `path` … after N commits`.
+    pub cut_short: Vec<String>,
+    /// Position of commits in the newest-first walk from the commit's
+    /// parent: larger is older. Lets [`Found::order`] avoid ancestry queries.
+    positions: HashMap<Oid, usize>,
+}
+
+impl Found {
+    /// Adds `oid` for `why`, merging reasons of the same commit.
+    pub fn add(&mut self, oid: Oid, why: Why) {
+        match self.list.iter_mut().find(|p| p.commit == oid) {
+            Some(p) => {
+                if !p.why.contains(&why) {
+                    p.why.push(why);
+                }
+            }
+            None => self.list.push(Prerequisite {
+                commit: oid,
+                why: vec![why],
+            }),
+        }
+    }
+
+    /// Just the commits.
+    pub fn commits(&self) -> Vec<Oid> {
+        self.list.iter().map(|p| p.commit).collect()
+    }
+
+    /// Sorts into applying order: ancestors first. Positions from the
+    /// history walk decide when every commit has one; otherwise a commit
+    /// goes after those of the list it descends from (a commit has more
+    /// ancestors among the list than any of its ancestors, so sorting by
+    /// that count is a topological order), then by commit time.
+    pub fn order(&mut self, git: &Git) -> Result<()> {
+        if self.list.len() < 2 {
+            return Ok(());
+        }
+        if self
+            .list
+            .iter()
+            .all(|p| self.positions.contains_key(&p.commit))
+        {
+            let pos = &self.positions;
+            self.list
+                .sort_by_key(|p| std::cmp::Reverse(pos.get(&p.commit).copied().unwrap_or(0)));
+            return Ok(());
+        }
+        let oids: Vec<Oid> = self.list.iter().map(|p| p.commit).collect();
+        let mut keys: HashMap<Oid, (usize, i64)> = HashMap::new();
+        for &o in &oids {
+            let mut ancestors = 0;
+            // Pairwise ancestry is quadratic: past a few dozen, time alone.
+            if oids.len() <= 24 {
+                for &other in &oids {
+                    if other != o && git.is_ancestor(other, o)? {
+                        ancestors += 1;
+                    }
+                }
+            }
+            let time = git.repo().find_commit(o)?.time().seconds();
+            keys.insert(o, (ancestors, time));
+        }
+        self.list
+            .sort_by_key(|p| (keys.get(&p.commit).copied().unwrap_or_default(), p.commit));
+        Ok(())
+    }
 }
 
 /// Hunks blamed per failing file at most: a rewrite of a whole file would
@@ -46,10 +153,7 @@ pub fn prerequisites(
     branch: &StableIndex,
     report: &ApplyReport,
 ) -> Result<Vec<Oid>> {
-    Ok(find(git, index, commit, branch, report)?
-        .into_iter()
-        .map(|p| p.commit)
-        .collect())
+    Ok(find_with(git, index, commit, branch, report, &Limits::default())?.commits())
 }
 
 /// Is `oid` already on the branch: in its base, or backported to it?
@@ -62,7 +166,7 @@ pub fn on_branch(git: &Git, index: &RepoIndex, branch: &StableIndex, oid: Oid) -
     Ok(in_base || !branch.backported_as(oid).is_empty() || branch.has_own_commit(oid))
 }
 
-/// Prerequisites with their reasons, oldest first.
+/// Prerequisites with their reasons, oldest first (default limits).
 pub fn find(
     git: &Git,
     index: &RepoIndex,
@@ -70,65 +174,86 @@ pub fn find(
     branch: &StableIndex,
     report: &ApplyReport,
 ) -> Result<Vec<Prerequisite>> {
-    let mut out: Vec<Prerequisite> = Vec::new();
-    let mut add = |oid: Oid, why: Why| match out.iter_mut().find(|p| p.commit == oid) {
-        Some(p) => {
-            if !p.why.contains(&why) {
-                p.why.push(why);
-            }
-        }
-        None => out.push(Prerequisite {
-            commit: oid,
-            why: vec![why],
-        }),
-    };
+    Ok(find_with(git, index, commit, branch, report, &Limits::default())?.list)
+}
 
+/// Prerequisites with their reasons, oldest first, and the walks that
+/// `limits` cut short.
+pub fn find_with(
+    git: &Git,
+    index: &RepoIndex,
+    commit: Oid,
+    branch: &StableIndex,
+    report: &ApplyReport,
+    limits: &Limits,
+) -> Result<Found> {
+    let mut found = Found::default();
     let c = git.repo().find_commit(commit)?;
     let base = branch.branch.base_commit();
-    // Blame walks from the parent back to the base; a commit whose history
-    // does not contain the base would be blamed to the root, so skip it.
-    let parent = c.parent_id(0).ok();
-    if let Some(parent) = parent
-        && git.is_ancestor(base, parent)?
-    {
+    let budget = Budget {
+        deadline: Instant::now() + limits.budget,
+        max_scan: limits.max_scan,
+    };
+    // The walks cover the commits reachable from the parent and not from
+    // the base (`git log base..parent`): what the branch cannot have
+    // through its base, whether or not the base is an ancestor.
+    if let Ok(parent) = c.parent_id(0) {
+        let mut h = History::new(git, parent, base)?;
         for f in &report.files {
             if !matches!(f.outcome, Applies::Conflict | Applies::Fuzz) {
                 continue;
             }
             let path = f.old_path.as_deref().unwrap_or(&f.path);
+            if f.missing {
+                let walk = creator(git, &mut h, &budget, base, path)?;
+                if let Some(cut) = walk.cut {
+                    found.cut_short.push(cut);
+                }
+                found.positions.extend(walk.positions);
+                if let Some((oid, renamed_from)) = walk.result
+                    && !on_branch(git, index, branch, oid)?
+                {
+                    found.add(
+                        oid,
+                        Why::Created {
+                            path: path.to_string(),
+                            renamed_from,
+                        },
+                    );
+                }
+                continue;
+            }
             let failing: Vec<(u32, u32)> = f
                 .hunks
                 .iter()
-                .filter(|h| matches!(h.outcome, Applies::Conflict | Applies::Fuzz) || f.missing)
+                .filter(|h| matches!(h.outcome, Applies::Conflict | Applies::Fuzz))
                 .filter(|h| h.old_lines > 0 && h.old_start > 0)
                 .map(|h| (h.old_start, h.old_start + h.old_lines - 1))
                 .take(MAX_HUNKS_PER_FILE)
                 .collect();
-            if failing.is_empty() && !f.missing {
+            if failing.is_empty() {
                 continue;
             }
             // One blame per file over the span of its failing hunks.
-            let span = (!failing.is_empty()).then(|| {
-                let lo = failing.iter().map(|r| r.0).min().unwrap_or(1);
-                let hi = failing.iter().map(|r| r.1).max().unwrap_or(lo);
-                (lo, hi)
-            });
-            for (oid, lines) in blame_range(git, parent, base, path, span)? {
+            let lo = failing.iter().map(|r| r.0).min().unwrap_or(1);
+            let hi = failing.iter().map(|r| r.1).max().unwrap_or(lo);
+            let walk = blame_range(git, &mut h, &budget, parent, path, (lo, hi))?;
+            if let Some(cut) = walk.cut {
+                found.cut_short.push(cut);
+            }
+            found.positions.extend(walk.positions);
+            for (oid, lines) in walk.result {
                 // Which failing hunks' lines it wrote.
-                let hit: Vec<(u32, u32)> = if failing.is_empty() {
-                    vec![(0, 0)]
-                } else {
-                    failing
-                        .iter()
-                        .copied()
-                        .filter(|r| lines.iter().any(|&(a, b)| a <= r.1 && r.0 <= b))
-                        .collect()
-                };
+                let hit: Vec<(u32, u32)> = failing
+                    .iter()
+                    .copied()
+                    .filter(|r| lines.iter().any(|&(a, b)| a <= r.1 && r.0 <= b))
+                    .collect();
                 if hit.is_empty() || on_branch(git, index, branch, oid)? {
                     continue;
                 }
                 for (start, end) in hit {
-                    add(
+                    found.add(
                         oid,
                         Why::Blame {
                             path: path.to_string(),
@@ -150,7 +275,7 @@ pub fn find(
             && oid != commit
             && !on_branch(git, index, branch, oid)?
         {
-            add(
+            found.add(
                 oid,
                 Why::StableNote {
                     note: cc.hint.clone().unwrap_or_else(|| cc.raw.clone()),
@@ -159,77 +284,400 @@ pub fn find(
         }
     }
 
-    order(git, &mut out)?;
+    found.order(git)?;
+    Ok(found)
+}
+
+/// Shared bounds of one search.
+struct Budget {
+    deadline: Instant,
+    max_scan: usize,
+}
+
+/// What a walk found, where it stopped early, and the walk positions of
+/// the commits it names.
+struct Walk<T> {
+    result: T,
+    cut: Option<String>,
+    positions: HashMap<Oid, usize>,
+}
+
+/// Checks the clock once every this many commits.
+const CLOCK_EVERY: usize = 32;
+
+/// One commit of the history between the base and the commit's parent.
+struct Entry {
+    oid: Oid,
+    /// First parent.
+    parent: Option<Oid>,
+    tree: Oid,
+    merge: bool,
+}
+
+/// The commits between `base` (excluded) and `rev`, newest first, as
+/// `git log base..rev` lists them (commit-date order: a topological sort
+/// costs more than the rest of the search on DPDK), read once and shared by
+/// every file's walk.
+struct History<'r> {
+    walk: git2::Revwalk<'r>,
+    list: Vec<Entry>,
+    done: bool,
+}
+
+impl<'r> History<'r> {
+    fn new(git: &'r Git, rev: Oid, base: Oid) -> Result<History<'r>> {
+        let mut walk = git.repo().revwalk()?;
+        walk.set_sorting(git2::Sort::TIME)?;
+        walk.push(rev)?;
+        walk.hide(base)?;
+        Ok(History {
+            walk,
+            list: Vec::new(),
+            done: false,
+        })
+    }
+
+    /// The `i`th commit, reading the walk as far as needed.
+    fn get(&mut self, repo: &git2::Repository, i: usize) -> Result<Option<&Entry>> {
+        while self.list.len() <= i && !self.done {
+            let Some(oid) = self.walk.next() else {
+                self.done = true;
+                break;
+            };
+            let c = repo.find_commit(oid?)?;
+            self.list.push(Entry {
+                oid: c.id(),
+                parent: c.parent_id(0).ok(),
+                tree: c.tree_id(),
+                merge: c.parent_count() > 1,
+            });
+        }
+        Ok(self.list.get(i))
+    }
+
+    /// Do `from..=to` form one chain of non-merge commits, each the first
+    /// parent of the one before it? Then the state before commit `k` is the
+    /// tree of commit `k + 1`.
+    fn chain(&mut self, repo: &git2::Repository, from: usize, to: usize) -> Result<bool> {
+        if self.get(repo, to)?.is_none() {
+            return Ok(false);
+        }
+        Ok(self.list[from..=to]
+            .windows(2)
+            .all(|w| !w[0].merge && !w[1].merge && w[0].parent == Some(w[1].oid)))
+    }
+}
+
+/// A change to the path: position in the history, blob before and after.
+type Change = (usize, Option<Oid>, Option<Oid>);
+
+/// The commit that created a path, and the path it renamed, if any.
+type Creator = (Oid, Option<String>);
+
+/// Where one file's walk is in the shared history, and why it stopped.
+struct Cursor {
+    next: usize,
+    cut: Option<String>,
+}
+
+impl Cursor {
+    /// Index of the next non-merge commit that changes `probe`'s path, with
+    /// the path's blob before and after it; `None` at the end of history or
+    /// when `budget` runs out (then `cut` says so).
+    fn next_change(
+        &mut self,
+        repo: &git2::Repository,
+        h: &mut History,
+        probe: &mut Probe,
+        budget: &Budget,
+    ) -> Result<Option<Change>> {
+        loop {
+            let i = self.next;
+            if i >= budget.max_scan {
+                self.cut = Some(format!(
+                    "history of `{}` searched through {i} commits only (limit)",
+                    probe.path
+                ));
+                return Ok(None);
+            }
+            if Instant::now() >= budget.deadline {
+                self.cut = Some(format!(
+                    "history of `{}` searched through {i} commits only (time limit)",
+                    probe.path
+                ));
+                return Ok(None);
+            }
+            let Some(e) = h.get(repo, i)? else {
+                return Ok(None);
+            };
+            // Merges bring their changes through the merged commits.
+            if e.merge {
+                self.next += 1;
+                continue;
+            }
+            let tree = e.tree;
+            let now = probe.blob(repo, tree)?;
+            // Along a chain, equal blobs at both ends of a stretch mean no
+            // change the branch could lack (a change and its revert leave
+            // the old text), so gallop, then bisect to the change: a few
+            // tree reads per change instead of one per commit.
+            let (mut lo, mut step) = (i, 1usize);
+            let mut hi = None;
+            while lo + step < budget.max_scan && h.chain(repo, lo, lo + step)? {
+                let v = probe.blob(repo, h.list[lo + step].tree)?;
+                if v != now {
+                    hi = Some((lo + step, v));
+                    break;
+                }
+                lo += step;
+                step = step.saturating_mul(2);
+                if Instant::now() >= budget.deadline {
+                    break;
+                }
+            }
+            if hi.is_none() {
+                // The chain (or the budget) ends within `step`: walk on
+                // one commit at a time from `lo`.
+                while lo + 1 < budget.max_scan && h.chain(repo, lo, lo + 1)? {
+                    let v = probe.blob(repo, h.list[lo + 1].tree)?;
+                    if v != now {
+                        hi = Some((lo + 1, v));
+                        break;
+                    }
+                    lo += 1;
+                    if lo.is_multiple_of(CLOCK_EVERY) && Instant::now() >= budget.deadline {
+                        break;
+                    }
+                }
+            }
+            match hi {
+                Some((mut hi, mut before)) => {
+                    while hi - lo > 1 {
+                        let mid = lo + (hi - lo) / 2;
+                        let v = probe.blob(repo, h.list[mid].tree)?;
+                        if v == now {
+                            lo = mid;
+                        } else {
+                            (hi, before) = (mid, v);
+                        }
+                    }
+                    // Commit `lo` turned `before` (its parent's) into `now`.
+                    self.next = lo + 1;
+                    return Ok(Some((lo, before, now)));
+                }
+                None => {
+                    let e = &h.list[lo];
+                    let parent_tree = match e.parent {
+                        Some(p) => Some(repo.find_commit(p)?.tree_id()),
+                        None => None,
+                    };
+                    self.next = lo + 1;
+                    let before = match parent_tree {
+                        Some(t) => probe.blob(repo, t)?,
+                        None => None,
+                    };
+                    if before != now && !e.merge {
+                        return Ok(Some((lo, before, now)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The blob of one path in many trees, memoised per (tree, depth): most
+/// directories on the way are unchanged from one commit to the next, and
+/// each commit's tree is also its child's parent tree.
+struct Probe {
+    path: String,
+    parts: Vec<String>,
+    cache: HashMap<(Oid, usize), Option<Oid>>,
+}
+
+impl Probe {
+    fn new(path: &str) -> Probe {
+        Probe {
+            path: path.to_string(),
+            parts: path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            cache: HashMap::new(),
+        }
+    }
+
+    fn blob(&mut self, repo: &git2::Repository, tree: Oid) -> Result<Option<Oid>> {
+        self.lookup(repo, tree, 0)
+    }
+
+    fn lookup(&mut self, repo: &git2::Repository, tree: Oid, depth: usize) -> Result<Option<Oid>> {
+        if let Some(r) = self.cache.get(&(tree, depth)) {
+            return Ok(*r);
+        }
+        let Some(part) = self.parts.get(depth) else {
+            return Ok(None);
+        };
+        let t = repo.find_tree(tree)?;
+        let r = match t.get_name(part) {
+            None => None,
+            Some(e) if depth + 1 == self.parts.len() => {
+                (e.kind() == Some(git2::ObjectType::Blob)).then(|| e.id())
+            }
+            Some(e) if e.kind() == Some(git2::ObjectType::Tree) => {
+                let id = e.id();
+                self.lookup(repo, id, depth + 1)?
+            }
+            Some(_) => None,
+        };
+        self.cache.insert((tree, depth), r);
+        Ok(r)
+    }
+}
+
+/// The newest commit between `base` and `rev` that created `path` (absent
+/// in its parent, present after it), with the path it was renamed from if
+/// it was a rename. `None` when the base already had the file (the branch
+/// deleted or moved it) or no creator was found within the budget.
+fn creator(
+    git: &Git,
+    h: &mut History,
+    budget: &Budget,
+    base: Oid,
+    path: &str,
+) -> Result<Walk<Option<Creator>>> {
+    let repo = git.repo();
+    let mut out = Walk {
+        result: None,
+        cut: None,
+        positions: HashMap::new(),
+    };
+    let mut probe = Probe::new(path);
+    if probe
+        .blob(repo, repo.find_commit(base)?.tree_id())?
+        .is_some()
+    {
+        return Ok(out);
+    }
+    let mut cur = Cursor { next: 0, cut: None };
+    while let Some((i, old, new)) = cur.next_change(repo, h, &mut probe, budget)? {
+        if let (None, Some(new_id)) = (old, new) {
+            let oid = h.list[i].oid;
+            let c = repo.find_commit(oid)?;
+            out.result = Some((oid, renamed_from(git, &c, path, new_id)?));
+            out.positions.insert(oid, i);
+            return Ok(out);
+        }
+    }
+    out.cut = cur.cut;
     Ok(out)
+}
+
+/// The path `commit` renamed to `path` (blob `new_id`): a deleted file with
+/// the same blob, or else one with the same file name whose diff to the new
+/// blob leaves at least half of its lines alone (git's default rename
+/// threshold, by lines).
+fn renamed_from(
+    git: &Git,
+    commit: &git2::Commit,
+    path: &str,
+    new_id: Oid,
+) -> Result<Option<String>> {
+    let repo = git.repo();
+    let deleted = crate::apply::deleted_files(repo, commit)?;
+    if let Some((p, _)) = deleted.iter().find(|(_, id)| *id == new_id) {
+        return Ok(Some(p.clone()));
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let new = repo.find_blob(new_id)?;
+    for (p, id) in &deleted {
+        if p.rsplit('/').next() != Some(name) {
+            continue;
+        }
+        let old = repo.find_blob(*id)?;
+        let hunks = crate::apply::diff_hunks(old.content(), new.content())?;
+        let changed: usize = hunks
+            .iter()
+            .flat_map(|h| &h.lines)
+            .filter(|l| l.0 != crate::apply::LineKind::Context)
+            .count();
+        let total = crate::apply::split_lines(old.content()).len()
+            + crate::apply::split_lines(new.content()).len();
+        if changed * 2 <= total {
+            return Ok(Some(p.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// A commit and the line runs (inclusive, 1-based) it last changed.
 type Owned = (Oid, Vec<(u32, u32)>);
 
-/// Commits walked at most per file: enough for years of a busy file.
-const MAX_WALK: usize = 20_000;
-
-/// The commits (after `base`) that last changed lines of `path` in `rev`,
-/// each with the line ranges (in `rev`) it owns; lines from `base` or
-/// before are left out. `lines` limits the question to a span; `None`
-/// asks about the whole file.
+/// The commits (after `base`) that last changed lines `lines` of `path` in
+/// `rev`, each with the line ranges (in `rev`) it owns; lines from `base` or
+/// before are left out.
 ///
 /// A blame of just those lines, walked by hand because libgit2's blame
 /// reads the whole file history and takes seconds on busy files: the
 /// commits between `base` and `rev` that change the file, newest first;
 /// each one's diff (see [`crate::apply::diff_hunks`]) claims the tracked
 /// lines it added and moves the rest to its parent's line numbers. Merges
-/// are skipped (their changes arrive through the merged commits), and
-/// history is followed under this one path (no rename following).
+/// are skipped (their changes arrive through the merged commits). A commit
+/// that created the file by renaming another hands the lines it did not
+/// change on to the old path, whose history the walk then follows.
 fn blame_range(
     git: &Git,
+    h: &mut History,
+    budget: &Budget,
     rev: Oid,
-    base: Oid,
     path: &str,
-    lines: Option<(u32, u32)>,
-) -> Result<Vec<Owned>> {
+    lines: (u32, u32),
+) -> Result<Walk<Vec<Owned>>> {
     let repo = git.repo();
-    let blob_at = |c: &git2::Commit| -> Option<Oid> {
-        let t = c.tree().ok()?;
-        let e = t.get_path(Path::new(path)).ok()?;
-        (e.kind() == Some(git2::ObjectType::Blob)).then(|| e.id())
+    let mut out = Walk {
+        result: Vec::new(),
+        cut: None,
+        positions: HashMap::new(),
     };
-    let start = repo.find_commit(rev)?;
-    let Some(top) = blob_at(&start) else {
-        return Ok(Vec::new());
+    let mut probe = Probe::new(path);
+    let Some(top) = probe.blob(repo, repo.find_commit(rev)?.tree_id())? else {
+        return Ok(out);
     };
     let n = crate::apply::split_lines(repo.find_blob(top)?.content()).len() as u32;
-    let (lo, hi) = lines.unwrap_or((1, n));
-    let (lo, hi) = (lo.max(1), hi.min(n));
+    let (lo, hi) = (lines.0.max(1), lines.1.min(n));
     // (line in `rev`, line in the commit being looked at)
     let mut tracked: Vec<(u32, u32)> = (lo..=hi).map(|l| (l, l)).collect();
     let mut owned: Vec<(Oid, Vec<u32>)> = Vec::new();
 
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL)?;
-    walk.push(rev)?;
-    walk.hide(base)?;
-    let paths = [path.to_string()];
-    for oid in walk.take(MAX_WALK) {
-        if tracked.is_empty() {
+    let mut cur = Cursor { next: 0, cut: None };
+    while !tracked.is_empty() {
+        let Some((i, old, new)) = cur.next_change(repo, h, &mut probe, budget)? else {
+            out.cut = cur.cut.take();
             break;
-        }
-        let oid = oid?;
-        if !git.touches(oid, &paths)? {
-            continue;
-        }
-        let c = repo.find_commit(oid)?;
-        let Some(new_id) = blob_at(&c) else {
+        };
+        let oid = h.list[i].oid;
+        let Some(new_id) = new else {
             // Deleted here and re-added later: nothing older to follow.
             break;
         };
-        let old_id = c.parent(0).ok().and_then(|p| blob_at(&p));
-        let mine: Vec<u32>;
-        match old_id {
+        let mut old = old;
+        let mut renamed = None;
+        if old.is_none() {
+            let c = repo.find_commit(oid)?;
+            if let Some(from) = renamed_from(git, &c, &probe.path, new_id)? {
+                old = match c.parent(0) {
+                    Ok(p) => Probe::new(&from).blob(repo, p.tree_id())?,
+                    Err(_) => None,
+                };
+                renamed = Some(from);
+            }
+        }
+        let mine: Vec<u32> = match old {
             None => {
                 // The commit created the file: every tracked line is its.
-                mine = tracked.iter().map(|t| t.0).collect();
+                let all = tracked.iter().map(|t| t.0).collect();
                 tracked.clear();
+                all
             }
             Some(old_id) => {
                 let old = repo.find_blob(old_id)?;
@@ -246,20 +694,26 @@ fn blame_range(
                         false
                     }
                 });
-                mine = claimed;
+                claimed
             }
+        };
+        if let Some(from) = renamed {
+            // Older history is under the old name.
+            probe = Probe::new(&from);
         }
         if !mine.is_empty() {
+            out.positions.insert(oid, i);
             owned.push((oid, mine));
         }
     }
-    Ok(owned
+    out.result = owned
         .into_iter()
         .map(|(oid, mut ls)| {
             ls.sort_unstable();
             (oid, runs(&ls))
         })
-        .collect())
+        .collect();
+    Ok(out)
 }
 
 /// Where line `line` of a commit's file was in its parent's, or `None` when
@@ -322,24 +776,4 @@ fn runs(lines: &[u32]) -> Vec<(u32, u32)> {
         }
     }
     out
-}
-
-/// Applying order: ancestors first, then commit time. A commit has more
-/// ancestors among the list than any of its ancestors, so sorting by that
-/// count keeps every ancestor before its descendants (and is a total order).
-fn order(git: &Git, list: &mut [Prerequisite]) -> Result<()> {
-    let oids: Vec<Oid> = list.iter().map(|p| p.commit).collect();
-    let mut keys: std::collections::HashMap<Oid, (usize, i64)> = Default::default();
-    for &o in &oids {
-        let mut ancestors = 0;
-        for &other in &oids {
-            if other != o && git.is_ancestor(other, o)? {
-                ancestors += 1;
-            }
-        }
-        let time = git.repo().find_commit(o)?.time().seconds();
-        keys.insert(o, (ancestors, time));
-    }
-    list.sort_by_key(|p| (keys.get(&p.commit).copied().unwrap_or_default(), p.commit));
-    Ok(())
 }

@@ -78,3 +78,93 @@ fn fix_needs_the_feature_it_fixes() {
     // The feature (blamed) and the noted commit, oldest first.
     assert_eq!(pre, vec![feature, other]);
 }
+
+fn setup(d: &Path) -> String {
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["config", "user.name", "T"]);
+    git(d, &["config", "user.email", "t@example.com"]);
+    (1..=40).map(|i| format!("line {i}\n")).collect()
+}
+
+fn open(d: &Path) -> (Git, RepoIndex) {
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (g, index)
+}
+
+#[test]
+fn missing_file_needs_only_its_creator() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = setup(d);
+    std::fs::write(d.join("f.c"), &base).unwrap();
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    std::fs::write(d.join("h.c"), &base).unwrap();
+    let created = commit(d, "h: new file");
+    std::fs::write(d.join("h.c"), base.replace("line 10\n", "ten\n")).unwrap();
+    commit(d, "h: later change");
+    std::fs::write(d.join("h.c"), base.replace("line 10\n", "TEN\n")).unwrap();
+    let fix = commit(d, "h: fix");
+
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    assert!(report.files[0].missing);
+    // Not every commit that wrote h.c: only the one that created it.
+    assert_eq!(
+        prerequisites(&g, &index, fix, branch, &report).unwrap(),
+        vec![created]
+    );
+}
+
+#[test]
+fn blame_follows_renames() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = setup(d);
+    std::fs::create_dir_all(d.join("old")).unwrap();
+    std::fs::write(d.join("old/x.c"), &base).unwrap();
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    let feature_text = base.replace("line 20\n", "feature a\nfeature b\nfeature c\n");
+    std::fs::write(d.join("old/x.c"), &feature_text).unwrap();
+    let feature = commit(d, "x: feature");
+    std::fs::create_dir_all(d.join("new")).unwrap();
+    git(d, &["mv", "old/x.c", "new/x.c"]);
+    let moved = commit(d, "x: move to new/");
+    std::fs::write(
+        d.join("new/x.c"),
+        feature_text.replace("feature b\n", "feature b fixed\n"),
+    )
+    .unwrap();
+    let fix = commit(d, "x: fix feature");
+    // The branch took the move but not the feature.
+    git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+    std::fs::create_dir_all(d.join("new")).unwrap();
+    git(d, &["mv", "old/x.c", "new/x.c"]);
+    commit(
+        d,
+        &format!("x: move to new/\n\n(cherry picked from commit {moved})"),
+    );
+    git(d, &["checkout", "-q", "main"]);
+
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    assert_eq!(report.applies, Applies::Conflict);
+    // The move changed no line; the feature behind it is what is missing.
+    assert_eq!(
+        prerequisites(&g, &index, fix, branch, &report).unwrap(),
+        vec![feature]
+    );
+}
