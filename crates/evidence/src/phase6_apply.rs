@@ -16,7 +16,14 @@ const P: u8 = 6;
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
     let oid = ev.commit.oid;
     let sha = full(oid);
-    // Read the diff once; check it against every branch.
+    // Read the diff once, and only the files some branch has changed;
+    // check it against every branch.
+    let targets: Vec<Oid> = ev
+        .branches
+        .iter()
+        .filter(|f| !f.in_base && f.backported_as.is_none())
+        .filter_map(|f| ctx.index.branch(&f.name).map(|b| b.branch.tip()))
+        .collect();
     let mut patch: Option<CommitPatch> = None;
     let mut records = Vec::new();
     for facts in &mut ev.branches {
@@ -28,7 +35,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         };
         let p = match &patch {
             Some(p) => p,
-            None => patch.insert(CommitPatch::new(ctx.git, oid)?),
+            None => patch.insert(CommitPatch::for_targets(ctx.git, oid, &targets)?),
         };
         let report = p.check(ctx.git, b.branch.tip())?;
         facts.applies = Some(report.applies);

@@ -246,6 +246,44 @@ impl TextHunk {
     }
 }
 
+/// Lines seen in a target: hashed with a multiply-rotate hash, as every
+/// line of every checked file goes in and SipHash's defence against chosen
+/// keys buys nothing here (a collision only costs a comparison).
+type LineSet<'a> = HashSet<&'a [u8], LineHash>;
+
+#[derive(Default, Clone, Copy)]
+struct LineHash;
+
+impl std::hash::BuildHasher for LineHash {
+    type Hasher = LineHasher;
+    fn build_hasher(&self) -> LineHasher {
+        LineHasher(0)
+    }
+}
+
+struct LineHasher(u64);
+
+impl std::hash::Hasher for LineHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+}
+
 /// The result of [`apply_text`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextApply {
@@ -267,7 +305,8 @@ pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
     let mut img: Vec<&[u8]> = split_lines(target);
     // Every line the image has ever held: a hunk needing a line not in it
     // fails without a scan (big conflicting diffs would be quadratic).
-    let mut seen: HashSet<&[u8]> = img.iter().copied().collect();
+    let mut seen: LineSet = HashSet::with_capacity_and_hasher(img.len(), Default::default());
+    seen.extend(img.iter().copied());
     let mut out = Vec::with_capacity(hunks.len());
     let mut worst = Applies::Clean;
     for (index, h) in hunks.iter().enumerate() {
@@ -284,7 +323,7 @@ pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
 
 fn apply_hunk<'a>(
     img: &mut Vec<&'a [u8]>,
-    seen: &mut HashSet<&'a [u8]>,
+    seen: &mut HashSet<&'a [u8], LineHash>,
     h: &'a TextHunk,
     index: usize,
 ) -> HunkApply {
@@ -442,6 +481,10 @@ pub struct FilePatch {
     pub old_mode: FileMode,
     pub new_mode: FileMode,
     pub hunks: Vec<TextHunk>,
+    /// The blobs were not read (see [`CommitPatch::for_targets`]): `hunks`
+    /// and `binary` are not known yet, and [`CommitPatch::check`] reads them
+    /// when a target's blob differs from the preimage.
+    pub unread: bool,
 }
 
 impl FilePatch {
@@ -485,7 +528,23 @@ impl CommitPatch {
     /// of changes and the indent heuristic see what they would see in the
     /// whole file).
     pub fn new(git: &Git, commit: Oid) -> Result<CommitPatch> {
+        CommitPatch::for_targets(git, commit, &[])
+    }
+
+    /// As [`CommitPatch::new`], for checking against the commits or trees
+    /// `targets`: a modified file whose preimage blob every target has
+    /// applies there with no look at its text, so its blobs are not read nor
+    /// diffed (the patch still checks correctly against any other target,
+    /// reading them then).
+    pub fn for_targets(git: &Git, commit: Oid, targets: &[Oid]) -> Result<CommitPatch> {
         let repo = git.repo();
+        let mut target_trees = Vec::with_capacity(targets.len());
+        for &t in targets {
+            target_trees.push(match repo.find_commit(t) {
+                Ok(c) => c.tree()?,
+                Err(_) => repo.find_tree(t)?,
+            });
+        }
         let c = repo.find_commit(commit)?;
         let tree = c.tree()?;
         let parent_tree = match c.parent(0) {
@@ -502,6 +561,18 @@ impl CommitPatch {
         changes.sort_by(|a, b| a.path().cmp(b.path()));
         let mut files = Vec::with_capacity(changes.len());
         for ch in changes {
+            let everywhere = !target_trees.is_empty()
+                && ch.new.is_some()
+                && ch.old.as_ref().is_some_and(|(path, id, _)| {
+                    target_trees.iter().all(|t| {
+                        t.get_path(Path::new(path))
+                            .is_ok_and(|e| e.id() == *id && e.kind() == Some(ObjectType::Blob))
+                    })
+                });
+            if everywhere {
+                files.push(unread_patch(ch));
+                continue;
+            }
             files.push(file_patch(repo, ch)?);
         }
         Ok(CommitPatch { commit, files })
@@ -540,6 +611,7 @@ impl CommitPatch {
                 new_id: delta.new_file().id(),
                 old_mode: delta.old_file().mode(),
                 new_mode: delta.new_file().mode(),
+                unread: false,
                 hunks: if binary {
                     Vec::new()
                 } else {
@@ -747,6 +819,25 @@ fn looks_binary(data: &[u8]) -> bool {
     data[..data.len().min(8000)].contains(&0)
 }
 
+/// A modified file's patch without its blobs read.
+fn unread_patch(ch: Change) -> FilePatch {
+    let side = |s: &Option<Side>| s.as_ref().map(|s| (s.0.clone(), s.1, s.2));
+    let (old, new) = (side(&ch.old), side(&ch.new));
+    let zero = Oid::ZERO_SHA1;
+    FilePatch {
+        old_path: old.as_ref().map(|s| s.0.clone()),
+        new_path: new.as_ref().map(|s| s.0.clone()),
+        status: 'M',
+        binary: false,
+        old_id: old.as_ref().map(|s| s.1).unwrap_or(zero),
+        new_id: new.as_ref().map(|s| s.1).unwrap_or(zero),
+        old_mode: old.map(|s| s.2).unwrap_or(FileMode::Unreadable),
+        new_mode: new.map(|s| s.2).unwrap_or(FileMode::Unreadable),
+        hunks: Vec::new(),
+        unread: true,
+    }
+}
+
 fn file_patch(repo: &git2::Repository, ch: Change) -> Result<FilePatch> {
     let status = match (&ch.old, &ch.new) {
         (None, _) => 'A',
@@ -770,6 +861,7 @@ fn file_patch(repo: &git2::Repository, ch: Change) -> Result<FilePatch> {
         old_mode,
         new_mode,
         hunks: Vec::new(),
+        unread: false,
     };
     if fp.binary || old_id == new_id {
         return Ok(fp);
@@ -926,6 +1018,21 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
         Some(entry.id())
     };
 
+    if f.unread {
+        if target_blob == Some(f.old_id) {
+            return Ok(fa);
+        }
+        // This target differs from the preimage: read the blobs now.
+        let side = |p: &Option<String>, id: Oid, mode: FileMode| p.clone().map(|p| (p, id, mode));
+        let read = file_patch(
+            git.repo(),
+            Change {
+                old: side(&f.old_path, f.old_id, f.old_mode),
+                new: side(&f.new_path, f.new_id, f.new_mode),
+            },
+        )?;
+        return check_file(git, tree, &read, freed);
+    }
     if f.binary {
         // Same rule as `git apply` for binary patches: the exact preimage.
         if let Some(id) = target_blob

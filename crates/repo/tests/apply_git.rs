@@ -309,3 +309,57 @@ fn many_files_worst_wins() {
     assert_eq!(rep.files[0].outcome, Applies::Clean);
     assert_eq!(rep.files[1].outcome, Applies::Conflict);
 }
+
+/// A patch read for some targets (blobs skipped where they all have the
+/// preimage) checks any other target exactly like a fully read one.
+#[test]
+fn for_targets_matches_new_on_other_targets() {
+    use stablepick_repo::apply::CommitPatch;
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(d)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["init", "-q", "-b", "main"]);
+    run(&["config", "user.name", "T"]);
+    run(&["config", "user.email", "t@example.com"]);
+    let text: String = (1..=30).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(d.join("a.c"), &text).unwrap();
+    std::fs::write(d.join("b.c"), &text).unwrap();
+    run(&["add", "-A"]);
+    run(&["commit", "-q", "-m", "base"]);
+    let same = run(&["rev-parse", "HEAD"]);
+    // Another target where b.c moved down two lines.
+    std::fs::write(d.join("b.c"), format!("x\ny\n{text}")).unwrap();
+    run(&["commit", "-q", "-am", "shift b"]);
+    let shifted = run(&["rev-parse", "HEAD"]);
+    run(&["checkout", "-q", &same]);
+    std::fs::write(d.join("a.c"), text.replace("line 9\n", "nine\n")).unwrap();
+    std::fs::write(d.join("b.c"), text.replace("line 9\n", "nine\n")).unwrap();
+    run(&["commit", "-q", "-am", "change"]);
+    let c = Oid::from_str(&run(&["rev-parse", "HEAD"])).unwrap();
+    let (same, shifted) = (
+        Oid::from_str(&same).unwrap(),
+        Oid::from_str(&shifted).unwrap(),
+    );
+
+    let g = Git::open(d).unwrap();
+    let lazy = CommitPatch::for_targets(&g, c, &[same]).unwrap();
+    assert!(lazy.files.iter().all(|f| f.unread));
+    let full = CommitPatch::new(&g, c).unwrap();
+    for target in [same, shifted] {
+        let (a, b) = (
+            lazy.check(&g, target).unwrap(),
+            full.check(&g, target).unwrap(),
+        );
+        assert_eq!(a.applies, b.applies);
+    }
+    assert_eq!(lazy.check(&g, shifted).unwrap().applies, Applies::Offset);
+}
