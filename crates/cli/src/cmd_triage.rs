@@ -49,6 +49,15 @@ pub struct TriageArgs {
     pub range: String,
     #[arg(long, value_enum, default_value_t = TriageFormat::Jsonl)]
     pub format: TriageFormat,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Also write the full Markdown report of every commit into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Analyse every commit again instead of reusing cached rows.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Args)]
@@ -139,7 +148,8 @@ fn decide_one(
     pending: &Pending,
     hood: Option<&similar::Neighbourhood>,
 ) -> Result<Row> {
-    let ctx = Context::new(git, index);
+    let mut ctx = Context::new(git, index);
+    ctx.file_history = false;
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
     let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     // (branch, target) pairs whose bug arrives with a commit taken in this run.
@@ -229,18 +239,35 @@ fn run_triage(
     model: Option<&Model>,
     k: usize,
     oids: &[Oid],
+    taken_elsewhere: &Pending,
 ) -> Result<Vec<Row>> {
-    let none = Pending::new();
     let hood = model.map(|m| similar::Neighbourhood::new(&m.past));
     let hood = hood.as_ref();
+    let bar = crate::progress::bar();
+    if let Some(b) = &bar {
+        b.set_message("triage");
+        b.set_length(oids.len() as u64);
+    }
     let rows = par_map_git(git.git_dir(), oids, |g, &oid| {
-        decide_one(g, index, model, k, oid, &none, hood)
+        let row = decide_one(g, index, model, k, oid, taken_elsewhere, hood);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        row
     })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let mut rows: Vec<Row> = rows.into_iter().collect::<Result<_>>()?;
     // Fixes of commits taken in this run: decide again with the bug present,
     // until nothing changes (chains of fixes settle in a few rounds).
     for _ in 0..8 {
-        let yes = yes_per_branch(&rows);
+        let mut yes = yes_per_branch(&rows);
+        for (b, set) in taken_elsewhere {
+            yes.entry(b.clone())
+                .or_default()
+                .extend(set.iter().copied());
+        }
         let redo: Vec<usize> = rows
             .iter()
             .enumerate()
@@ -336,17 +363,174 @@ fn print_rows(rows: &[Row], format: TriageFormat) -> Result<()> {
 }
 
 pub fn triage(a: TriageArgs) -> Result<()> {
+    if let Some(n) = a.jobs {
+        // Only fails when a pool already exists, which it cannot here.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     let (git, index) = a.repo.open()?;
-    let model = match &a.model {
-        Some(p) => Some(Model::load(p).with_context(|| format!("reading model {}", p.display()))?),
+    let model_bytes = match &a.model {
+        Some(p) => {
+            Some(std::fs::read(p).with_context(|| format!("reading model {}", p.display()))?)
+        }
         None => None,
+    };
+    let model = match (&a.model, &model_bytes) {
+        (Some(p), Some(_)) => {
+            Some(Model::load(p).with_context(|| format!("reading model {}", p.display()))?)
+        }
+        _ => None,
     };
     if a.mail.is_some() {
         eprintln!("stablepick: note: --mail is not read by triage yet; Phase 4 is skipped");
     }
     let oids = range_commits(&git, &a.range)?;
-    let rows = run_triage(&git, &index, model.as_ref(), a.neighbours, &oids)?;
-    print_rows(&rows, a.format)
+    let wants_md = a.format == TriageFormat::Md || a.out.is_some();
+    let cache = (!a.no_cache && !wants_md)
+        .then(|| TriageCache::open(&git, &index, model_bytes.as_deref(), a.neighbours));
+    let cached = cache.as_ref().map(|c| c.load(&index)).unwrap_or_default();
+    let fresh: Vec<Oid> = oids
+        .iter()
+        .copied()
+        .filter(|o| !cached.contains_key(o))
+        .collect();
+    let mut taken = Pending::new();
+    for row in cached.values() {
+        for b in row["branches"].as_array().into_iter().flatten() {
+            if b["verdict"] == "YES" {
+                taken
+                    .entry(b["branch"].as_str().unwrap_or_default().to_string())
+                    .or_default()
+                    .insert(Oid::from_str(row["commit"].as_str().unwrap_or_default())?);
+            }
+        }
+    }
+    let rows = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for r in &rows {
+            let path = dir.join(format!("{}.md", &r.ev.commit.oid.to_string()[..12]));
+            std::fs::write(&path, stablepick_report::markdown(&r.ev, &r.decision))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    if a.format == TriageFormat::Md {
+        return print_rows(&rows, a.format);
+    }
+    let mut by_oid: std::collections::HashMap<Oid, serde_json::Value> = cached;
+    for r in &rows {
+        by_oid.insert(
+            r.ev.commit.oid,
+            serde_json::to_value(stablepick_report::Report::new(&r.ev, &r.decision))?,
+        );
+    }
+    if let Some(c) = &cache {
+        // A cache that cannot be written only costs speed next time.
+        let _ = c.store(by_oid.values());
+    }
+    let ordered: Vec<&serde_json::Value> = oids.iter().filter_map(|o| by_oid.get(o)).collect();
+    eprintln!(
+        "stablepick: {} commits ({} analysed, {} from the cache)",
+        oids.len(),
+        rows.len(),
+        oids.len() - rows.len()
+    );
+    match a.format {
+        TriageFormat::Table => print_out(&crate::triage_view::table(&ordered)),
+        _ => {
+            let mut s = String::new();
+            for v in ordered {
+                s.push_str(&serde_json::to_string(v)?);
+                s.push('\n');
+            }
+            print_out(&s)
+        }
+    }
+}
+
+fn print_out(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// Finished triage rows on disk, one file per (branches, releases, model,
+/// options): a re-run analyses only commits it has not seen. A cached row
+/// is used only while the commits that fix or revert it are still the same.
+struct TriageCache {
+    path: PathBuf,
+}
+
+impl TriageCache {
+    fn open(git: &Git, index: &RepoIndex, model: Option<&[u8]>, k: usize) -> TriageCache {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        stablepick_repo::index::INDEX_FORMAT.hash(&mut h);
+        index.mainline_ref().hash(&mut h);
+        for r in index.releases() {
+            (&r.tag, r.commit).hash(&mut h);
+        }
+        for b in index.branches() {
+            (&b.branch.name, &b.branch.base, b.branch.tip).hash(&mut h);
+        }
+        model.hash(&mut h);
+        k.hash(&mut h);
+        TriageCache {
+            path: git
+                .git_dir()
+                .join("stablepick")
+                .join(format!("triage-{:016x}.jsonl", h.finish())),
+        }
+    }
+
+    fn load(&self, index: &RepoIndex) -> std::collections::HashMap<Oid, serde_json::Value> {
+        let mut out = std::collections::HashMap::new();
+        let Ok(text) = std::fs::read_to_string(&self.path) else {
+            return out;
+        };
+        let shas = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        };
+        let strs = |o: &[Oid]| -> Vec<String> { o.iter().map(|x| x.to_string()).collect() };
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let Some(oid) = v["commit"].as_str().and_then(|s| Oid::from_str(s).ok()) else {
+                continue;
+            };
+            if shas(&v["reverted_by"]) == strs(index.reverted_by(oid))
+                && shas(&v["followup_fixes"]) == strs(index.fixed_by(oid))
+            {
+                out.insert(oid, v);
+            }
+        }
+        out
+    }
+
+    fn store<'a>(&self, rows: impl Iterator<Item = &'a serde_json::Value>) -> Result<()> {
+        let dir = self.path.parent().context("cache dir")?;
+        std::fs::create_dir_all(dir)?;
+        let mut s = String::new();
+        for v in rows {
+            s.push_str(&serde_json::to_string(v)?);
+            s.push('\n');
+        }
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, s)?;
+        std::fs::rename(&tmp, &self.path)?;
+        Ok(())
+    }
 }
 
 pub fn train(a: TrainArgs) -> Result<()> {
@@ -537,7 +721,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         },
     )?;
     let oids = range_commits(&git, &format!("{lo}..{hi}"))?;
-    let rows = run_triage(&git, &index, Some(&model), 0, &oids)?;
+    let rows = run_triage(&git, &index, Some(&model), 0, &oids, &Pending::new())?;
     // (score, decided by a hard rule, verdict, truth)
     let mut scored = Vec::new();
     for r in &rows {

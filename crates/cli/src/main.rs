@@ -4,6 +4,7 @@ mod analyze;
 mod cmd_mail;
 mod cmd_triage;
 mod progress;
+mod triage_view;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

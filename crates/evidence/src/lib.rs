@@ -43,6 +43,10 @@ pub struct Context<'a> {
     pub index: &'a RepoIndex,
     /// Run Phase 5 (builds or loads a code index per tree).
     pub code: bool,
+    /// Walk the touched files' history for the author's earlier commits and
+    /// recent activity (Phase 3). Triage of a whole window turns it off: it
+    /// is the costliest record and no verdict depends on it.
+    pub file_history: bool,
     /// The mail store for Phase 4, if one was given.
     pub mail: Option<&'a stablepick_mail::MailStore>,
 }
@@ -53,6 +57,7 @@ impl<'a> Context<'a> {
             git,
             index,
             code: false,
+            file_history: true,
             mail: None,
         }
     }

@@ -160,7 +160,13 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 
     // The author's earlier commits and recent activity on the touched files.
     let paths: Vec<String> = ev.diff.paths();
-    if let (Some(&parent), false) = (ev.commit.parents.first(), paths.is_empty()) {
+    if !ctx.file_history {
+        ev.not_analysed.push((
+            3,
+            "history of the touched files skipped in triage (run `stablepick analyze` for it)"
+                .into(),
+        ));
+    } else if let (Some(&parent), false) = (ev.commit.parents.first(), paths.is_empty()) {
         let quoted: Vec<String> = paths.iter().map(|p| sh(p)).collect();
         // The index knows every mainline commit's author: only their
         // commits older than this one need a tree comparison.

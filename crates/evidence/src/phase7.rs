@@ -17,7 +17,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         ));
         return;
     };
-    let sections = maintainers::parse(&text);
+    let sections = parsed_maintainers(ctx, ev.commit.oid, &text);
     for path in ev.diff.paths() {
         let matches = maintainers::matching(&sections, &path);
         // Catch-all sections (`F: *`, specificity 0) only matter when nothing
@@ -106,4 +106,37 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             }
         }
     }
+}
+
+/// MAINTAINERS changes rarely: a triage run parses each version once.
+fn parsed_maintainers(
+    ctx: &Context,
+    commit: stablepick_repo::Oid,
+    text: &str,
+) -> std::sync::Arc<Vec<maintainers::Section>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    static CACHE: LazyLock<Mutex<HashMap<git2::Oid, Arc<Vec<maintainers::Section>>>>> =
+        LazyLock::new(Default::default);
+    let blob = ctx
+        .git
+        .repo()
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .and_then(|t| t.get_path(std::path::Path::new("MAINTAINERS")))
+        .map(|e| e.id());
+    let Ok(blob) = blob else {
+        return Arc::new(maintainers::parse(text));
+    };
+    if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&blob).cloned()) {
+        return hit;
+    }
+    let parsed = Arc::new(maintainers::parse(text));
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() > 64 {
+            c.clear();
+        }
+        c.insert(blob, parsed.clone());
+    }
+    parsed
 }
