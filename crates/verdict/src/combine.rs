@@ -11,21 +11,9 @@ use crate::model::Model;
 use crate::{BranchDecision, Decision, Verdict};
 use stablepick_evidence::{BranchFacts, Evidence, Record};
 
-/// The hard rule that decides `b`, if any.
+/// The hard rule that decides `b`, if any (see [`crate::rules::hard_rule`]).
 pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<&'static str> {
-    if b.backported_as.is_some() {
-        Some("already backported")
-    } else if b.in_base {
-        Some("already in the base")
-    } else if ev.message.noautosel() {
-        Some("stable+noautosel")
-    } else if !ev.reverted_by.is_empty() {
-        Some("reverted upstream")
-    } else if b.bug_present == Some(false) {
-        Some("bug not present")
-    } else {
-        None
-    }
+    crate::rules::hard_rule(ev, b).map(|h| h.label)
 }
 
 /// Replaces the rules' verdict by the model's wherever no hard rule fired.

@@ -81,48 +81,77 @@ pub fn decide(ev: &Evidence) -> Decision {
     }
 }
 
-fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, String, String) {
+/// A hard rule that decides NO whatever else the evidence says.
+pub struct HardRule {
+    /// Short name (`already backported`, `bug not present`, …).
+    pub label: &'static str,
+    pub score: f64,
+    pub reason: String,
+    pub verified_by: String,
+}
+
+/// The hard rules, in order: already backported, already in the base,
+/// `stable+noautosel`, reverted upstream, bug not present in the branch.
+pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
+    let sha = ev.commit.oid.to_string();
     let r = &b.display_ref;
     let show = format!("git show -s --format=%B {sha}");
+    let rule = |label, score, reason: String, verified_by: String| {
+        Some(HardRule {
+            label,
+            score,
+            reason,
+            verified_by,
+        })
+    };
     if let Some(st) = b.backported_as {
-        return (
-            Verdict::No,
+        return rule(
+            "already backported",
             0.0,
             format!("already backported as {}: no new work", short(st)),
             format!("git log --format='%H %s' --grep={sha} {r}"),
         );
     }
     if b.in_base {
-        return (
-            Verdict::No,
+        return rule(
+            "already in the base",
             0.0,
             format!("already contained in {}", b.base),
             format!("git merge-base --is-ancestor {sha} {}", b.base),
         );
     }
     if ev.message.noautosel() {
-        return (
-            Verdict::No,
+        return rule(
+            "stable+noautosel",
             0.0,
             "the author opted out (stable+noautosel)".into(),
             format!("{show} | grep -i 'stable+noautosel'"),
         );
     }
-    if !ev.reverted_by.is_empty() {
-        return (
-            Verdict::No,
+    if let Some(rev) = ev.reverted_by.first() {
+        return rule(
+            "reverted upstream",
             0.02,
-            format!("reverted upstream by {}", short(ev.reverted_by[0])),
+            format!("reverted upstream by {}", short(*rev)),
             format!("git log --format='%H %s' --grep='This reverts commit {sha}'"),
         );
     }
     if b.bug_present == Some(false) {
-        return (
-            Verdict::No,
+        return rule(
+            "bug not present",
             0.02,
             "the bug it fixes is not in this branch".into(),
             format!("{show} | grep -i '^Fixes:'"),
         );
+    }
+    None
+}
+
+fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, String, String) {
+    let r = &b.display_ref;
+    let show = format!("git show -s --format=%B {sha}");
+    if let Some(h) = hard_rule(ev, b) {
+        return (Verdict::No, h.score, h.reason, h.verified_by);
     }
     let min_hint = ev
         .message
