@@ -190,8 +190,14 @@ fn main() -> Result<()> {
     let mut ours = Vec::new();
     for &c in &sample {
         let t = Instant::now();
-        let ev = collect(&ctx, c)?;
+        let mut ev = collect(&ctx, c)?;
         let d = stablepick_verdict::decide(&ev);
+        // As `analyze` does: prerequisites for the branches that say YES.
+        for b in &d.branches {
+            if b.verdict == Some(stablepick_verdict::Verdict::Yes) {
+                stablepick_evidence::prerequisites_for(&ctx, &mut ev, &b.branch)?;
+            }
+        }
         let json = serde_json::to_string(&stablepick_report::Report::new(&ev, &d))?;
         std::hint::black_box(json);
         ours.push(t.elapsed());

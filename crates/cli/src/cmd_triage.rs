@@ -292,6 +292,30 @@ fn run_triage(
             rows[i] = r?;
         }
     }
+    // Prerequisites matter only where the answer is YES: search them once
+    // the decisions have settled.
+    let todo: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            rows[i]
+                .decision
+                .branches
+                .iter()
+                .any(|b| b.verdict == Some(Verdict::Yes))
+        })
+        .collect();
+    let filled = par_map_git(git.git_dir(), &todo, |g, &i| -> Result<Evidence> {
+        let ctx = Context::new(g, index);
+        let mut ev = rows[i].ev.clone();
+        for b in &rows[i].decision.branches {
+            if b.verdict == Some(Verdict::Yes) {
+                stablepick_evidence::prerequisites_for(&ctx, &mut ev, &b.branch)?;
+            }
+        }
+        Ok(ev)
+    })?;
+    for (i, ev) in todo.into_iter().zip(filled) {
+        rows[i].ev = ev?;
+    }
     Ok(rows)
 }
 
