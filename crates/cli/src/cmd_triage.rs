@@ -139,6 +139,32 @@ struct Row {
 /// fixes a bug the branch will have once it takes the earlier commit.
 type Pending = std::collections::HashMap<String, std::collections::HashSet<Oid>>;
 
+/// The mail store given with `--mail`, if any; each worker thread opens
+/// its own connection (an SQLite connection is not shared across threads).
+static MAIL_DB: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+thread_local! {
+    static WORKER_STORE: std::cell::RefCell<Option<std::rc::Rc<stablepick_mail::MailStore>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn worker_mail_store() -> Result<Option<std::rc::Rc<stablepick_mail::MailStore>>> {
+    let Some(path) = MAIL_DB.get() else {
+        return Ok(None);
+    };
+    WORKER_STORE.with(|cell| {
+        if let Some(s) = cell.borrow().as_ref() {
+            return Ok(Some(s.clone()));
+        }
+        let store = std::rc::Rc::new(
+            stablepick_mail::MailStore::open(path)
+                .with_context(|| format!("opening mail store {}", path.display()))?,
+        );
+        *cell.borrow_mut() = Some(store.clone());
+        Ok(Some(store))
+    })
+}
+
 fn decide_one(
     git: &Git,
     index: &RepoIndex,
@@ -150,6 +176,8 @@ fn decide_one(
 ) -> Result<Row> {
     let mut ctx = Context::new(git, index);
     ctx.file_history = false;
+    let store = worker_mail_store()?;
+    ctx.mail = store.as_ref().map(|s| &**s);
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
     let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     // (branch, target) pairs whose bug arrives with a commit taken in this run.
@@ -406,13 +434,22 @@ pub fn triage(a: TriageArgs) -> Result<()> {
         }
         _ => None,
     };
-    if a.mail.is_some() {
-        eprintln!("stablepick: note: --mail is not read by triage yet; Phase 4 is skipped");
+    if let Some(db) = &a.mail {
+        // Fails early, with the same message as analyze, on a missing store.
+        crate::analyze::open_mail(Some(db))?;
+        let _ = MAIL_DB.set(db.clone());
     }
     let oids = range_commits(&git, &a.range)?;
     let wants_md = a.format == TriageFormat::Md || a.out.is_some();
-    let cache = (!a.no_cache && !wants_md)
-        .then(|| TriageCache::open(&git, &index, model_bytes.as_deref(), a.neighbours));
+    let cache = (!a.no_cache && !wants_md).then(|| {
+        TriageCache::open(
+            &git,
+            &index,
+            model_bytes.as_deref(),
+            a.neighbours,
+            a.mail.as_deref(),
+        )
+    });
     let cached = cache.as_ref().map(|c| c.load(&index)).unwrap_or_default();
     let fresh: Vec<Oid> = oids
         .iter()
@@ -489,7 +526,13 @@ struct TriageCache {
 }
 
 impl TriageCache {
-    fn open(git: &Git, index: &RepoIndex, model: Option<&[u8]>, k: usize) -> TriageCache {
+    fn open(
+        git: &Git,
+        index: &RepoIndex,
+        model: Option<&[u8]>,
+        k: usize,
+        mail: Option<&Path>,
+    ) -> TriageCache {
         use std::hash::{DefaultHasher, Hash, Hasher};
         let mut h = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut h);
@@ -503,6 +546,14 @@ impl TriageCache {
         }
         model.hash(&mut h);
         k.hash(&mut h);
+        // A mail store that changed (new imports) changes Phase 4.
+        if let Some(m) = mail {
+            m.hash(&mut h);
+            std::fs::metadata(m)
+                .and_then(|md| md.modified())
+                .ok()
+                .hash(&mut h);
+        }
         TriageCache {
             path: git
                 .git_dir()

@@ -128,3 +128,57 @@ fn window_rows_table_and_cache() {
     let written = std::fs::read_dir(&out).unwrap().count();
     assert!(written >= 2, "{written}");
 }
+
+#[test]
+fn triage_reads_the_mail_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = stablepick_demo::build(&tmp.path().join("linux")).unwrap();
+    let mbox = tmp.path().join("series.mbox");
+    let kasan = demo.oid("kasan_kexec").to_string();
+    std::fs::write(&mbox, stablepick_demo::mail::series_mbox(&kasan[..12])).unwrap();
+    let db = tmp.path().join("mail.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))
+        .args([
+            "mail",
+            "import",
+            "--db",
+            db.to_str().unwrap(),
+            mbox.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (jsonl, _) = triage(
+        &demo.path,
+        &[
+            "v6.6..master",
+            "--format",
+            "jsonl",
+            "--mail",
+            db.to_str().unwrap(),
+        ],
+    );
+    let vmx = demo.oid("vmx_fix").to_string();
+    let row: Value = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["commit"] == vmx.as_str())
+        .unwrap();
+    let phase4: Vec<&str> = row["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["phase"] == 4)
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        phase4
+            .iter()
+            .any(|t| t.contains("patch 2/2 of revision v3")),
+        "{phase4:?}"
+    );
+}
