@@ -177,7 +177,7 @@ fn decide_one(
     let mut ctx = Context::new(git, index);
     ctx.file_history = false;
     let store = worker_mail_store()?;
-    ctx.mail = store.as_ref().map(|s| &**s);
+    ctx.mail = store.as_deref();
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
     let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     // (branch, target) pairs whose bug arrives with a commit taken in this run.
