@@ -3,7 +3,7 @@
 
 use crate::record::{Record, sh};
 use crate::{BranchFacts, Context, Evidence, full};
-use stablepick_repo::cfunc::defines_function;
+use stablepick_repo::cfunc::function_spans;
 use stablepick_repo::diff::is_c_like;
 use stablepick_repo::{BackportVia, Oid, StableIndex, short};
 
@@ -215,8 +215,11 @@ fn branch(
             continue;
         }
         let src = ctx.git.blob_text(tip, &path).unwrap_or_default();
+        // One scan of the file serves every touched function in it.
+        let defined_here: std::collections::HashSet<String> =
+            function_spans(&src).into_iter().map(|s| s.name).collect();
         for func in &f.functions {
-            let defined = defines_function(&src, func);
+            let defined = defined_here.contains(func);
             facts.functions_present.push((func.clone(), defined));
             recs.push(Record::new(
                 P,

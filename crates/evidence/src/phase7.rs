@@ -9,7 +9,7 @@ const P: u8 = 7;
 
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     let sha = full(ev.commit.oid);
-    let Some(text) = ctx.git.blob_text(ev.commit.oid, "MAINTAINERS") else {
+    let Some(sections) = parsed_maintainers(ctx, ev.commit.oid) else {
         ev.records.push(Record::new(
             P,
             "no MAINTAINERS file in the tree of this commit",
@@ -17,7 +17,6 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         ));
         return;
     };
-    let sections = parsed_maintainers(ctx, ev.commit.oid, &text);
     for path in ev.diff.paths() {
         let matches = maintainers::matching(&sections, &path);
         // Catch-all sections (`F: *`, specificity 0) only matter when nothing
@@ -112,8 +111,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
 fn parsed_maintainers(
     ctx: &Context,
     commit: stablepick_repo::Oid,
-    text: &str,
-) -> std::sync::Arc<Vec<maintainers::Section>> {
+) -> Option<std::sync::Arc<Vec<maintainers::Section>>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};
     static CACHE: LazyLock<Mutex<HashMap<git2::Oid, Arc<Vec<maintainers::Section>>>>> =
@@ -125,18 +123,17 @@ fn parsed_maintainers(
         .and_then(|c| c.tree())
         .and_then(|t| t.get_path(std::path::Path::new("MAINTAINERS")))
         .map(|e| e.id());
-    let Ok(blob) = blob else {
-        return Arc::new(maintainers::parse(text));
-    };
+    let blob = blob.ok()?;
     if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&blob).cloned()) {
-        return hit;
+        return Some(hit);
     }
-    let parsed = Arc::new(maintainers::parse(text));
+    let b = ctx.git.repo().find_blob(blob).ok()?;
+    let parsed = Arc::new(maintainers::parse(&String::from_utf8_lossy(b.content())));
     if let Ok(mut c) = CACHE.lock() {
         if c.len() > 64 {
             c.clear();
         }
         c.insert(blob, parsed.clone());
     }
-    parsed
+    Some(parsed)
 }
