@@ -670,15 +670,29 @@ fn build(
     let mut mainline: Vec<(Oid, u16)> = Vec::new();
     let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
     let rel_commits: Vec<Oid> = releases.iter().map(Release::commit).collect();
+    // While every release contains the one before, hiding the previous
+    // release hides all earlier ones too; libgit2 then stops at the window's
+    // edge instead of painting the whole older history on every walk.
+    let mut nested_so_far = true;
     for (i, rel) in releases.iter().enumerate() {
         Progress::tell(progress, "walking releases", i, releases.len());
-        for o in walk(repo, rel.commit(), &rel_commits[..i])? {
+        nested_so_far &= i == 0 || rel.contains_previous;
+        let hide = if nested_so_far && i > 0 {
+            &rel_commits[i - 1..i]
+        } else {
+            &rel_commits[..i]
+        };
+        for o in walk(repo, rel.commit(), hide)? {
             if seen.insert(o) {
                 mainline.push((o, i as u16));
             }
         }
     }
-    for o in walk(repo, mainline_tip, &rel_commits)? {
+    let hide = match rel_commits.last() {
+        Some(last) if nested_so_far => std::slice::from_ref(last),
+        _ => &rel_commits[..],
+    };
+    for o in walk(repo, mainline_tip, hide)? {
         if seen.insert(o) {
             mainline.push((o, UNRELEASED));
         }
