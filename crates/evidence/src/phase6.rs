@@ -28,10 +28,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 /// Is `oid` contained in `base` (a tag or commit)? Uses the index when it
 /// can, git otherwise.
 fn in_base(ctx: &Context, oid: Oid, b: &StableIndex) -> stablepick_repo::Result<bool> {
-    if let Some(known) = ctx.index.in_release(oid, &b.branch.base) {
-        return Ok(known);
-    }
-    ctx.git.is_ancestor(oid, b.branch.base_commit())
+    ctx.index.in_base(ctx.git, oid, b)
 }
 
 fn branch(

@@ -96,10 +96,7 @@ fn run() -> Result<(), BoxErr> {
             continue;
         }
         for (bi, b) in index.branches().iter().enumerate() {
-            let in_base = match index.in_release(oid, &b.branch.base) {
-                Some(known) => known,
-                None => git.is_ancestor(oid, b.branch.base_commit())?,
-            };
+            let in_base = index.in_base(&git, oid, b)?;
             if in_base || !b.backported_as(oid).is_empty() {
                 continue;
             }

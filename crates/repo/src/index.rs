@@ -402,6 +402,15 @@ impl RepoIndex {
         nested.then_some(true)
     }
 
+    /// Is `oid` contained in `branch`'s base? The index answers when it can,
+    /// git otherwise.
+    pub fn in_base(&self, git: &Git, oid: Oid, branch: &StableIndex) -> Result<bool> {
+        match self.in_release(oid, &branch.branch.base) {
+            Some(known) => Ok(known),
+            None => git.is_ancestor(oid, branch.branch.base_commit()),
+        }
+    }
+
     /// Commits whose `Fixes:` names `oid`.
     pub fn fixed_by(&self, oid: Oid) -> &[Oid] {
         self.fixed_by.get(&oid).map(Vec::as_slice).unwrap_or(&[])

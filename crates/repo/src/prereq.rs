@@ -158,12 +158,9 @@ pub fn prerequisites(
 
 /// Is `oid` already on the branch: in its base, or backported to it?
 pub fn on_branch(git: &Git, index: &RepoIndex, branch: &StableIndex, oid: Oid) -> Result<bool> {
-    let base = &branch.branch.base;
-    let in_base = match index.in_release(oid, base) {
-        Some(known) => known,
-        None => git.is_ancestor(oid, branch.branch.base_commit())?,
-    };
-    Ok(in_base || !branch.backported_as(oid).is_empty() || branch.has_own_commit(oid))
+    Ok(index.in_base(git, oid, branch)?
+        || !branch.backported_as(oid).is_empty()
+        || branch.has_own_commit(oid))
 }
 
 /// Prerequisites with their reasons, oldest first (default limits).

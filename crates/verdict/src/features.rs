@@ -471,11 +471,9 @@ pub struct BranchView<'a> {
 
 /// Is the bug a `Fixes:` target names present in the branch?
 pub fn bug_present(git: &Git, index: &RepoIndex, b: &StableIndex, t: Oid) -> bool {
-    let base = &b.branch.base;
-    let in_base = index
-        .in_release(t, base)
-        .unwrap_or_else(|| git.is_ancestor(t, b.branch.base_commit()).unwrap_or(false));
-    in_base || !b.backported_as(t).is_empty() || b.has_own_commit(t)
+    // A failed ancestry query counts as "not in the base".
+    stablepick_repo::prereq::on_branch(git, index, b, t)
+        .unwrap_or_else(|_| !b.backported_as(t).is_empty() || b.has_own_commit(t))
 }
 
 /// Per-branch facts, in the same words the vector uses.
