@@ -27,6 +27,27 @@ pub struct CommitInfo {
     pub parents: Vec<Oid>,
 }
 
+/// Caps libgit2's pack mappings and object cache. Its defaults (1 GiB pack
+/// windows up to 8 GiB mapped, a 256 MiB object cache per handle) let
+/// a scan of a million commits keep gigabytes resident; reading through
+/// smaller windows costs little time.
+fn bound_libgit2_memory() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: process-wide settings, written once, before this process
+        // opens its first repository through `Git::open`.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(PACK_WINDOW);
+            let _ = git2::opts::set_mwindow_mapped_limit(MAPPED_PACK_LIMIT);
+            let _ = git2::opts::set_cache_max_size(OBJECT_CACHE_LIMIT);
+        }
+    });
+}
+
+const PACK_WINDOW: usize = 32 << 20;
+const MAPPED_PACK_LIMIT: usize = 256 << 20;
+const OBJECT_CACHE_LIMIT: isize = 64 << 20;
+
 impl Git {
     /// Opens `path` (a work tree, a `.git` dir or a bare repository).
     /// A shallow clone is an error: release and backport facts would be wrong.
@@ -34,6 +55,7 @@ impl Git {
         // libgit2 re-hashes every object it reads; git itself does not, and
         // it costs about a quarter of the time of a diff-heavy run.
         git2::opts::strict_hash_verification(false);
+        bound_libgit2_memory();
         let repo = Repository::open(path).map_err(|e| RepoError::NotARepository {
             path: path.to_path_buf(),
             detail: e.message().to_string(),

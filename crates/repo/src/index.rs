@@ -4,13 +4,17 @@
 //! - the first release (oldest major release tag) that contains each commit,
 //! - the stable branches, their base tags, and upstream sha → stable commit(s)
 //!   mined from backport lines,
-//! - reverse maps: which commits say `Fixes: <this>`, which revert it.
+//! - reverse maps: which commits say `Fixes: <this>`, which revert it,
+//! - the mainline commit graph ([`CommitGraph`]) and, for the commits newer
+//!   than the oldest stable base, the files each changed ([`PathChanges`]).
 
 use crate::error::{RepoError, Result};
 use crate::git::Git;
+use crate::graph::CommitGraph;
 use crate::message;
 use crate::release::{ReleaseVersion, release_version};
 use crate::stable::{self, BranchRef, StableSpec, to_bytes};
+use crate::touched::{self, PathChanges};
 use git2::{Oid, Repository};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -19,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 2;
+pub const INDEX_FORMAT: u32 = 3;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -187,12 +191,17 @@ struct Stored {
     reverts: Vec<([u8; 20], [u8; 20])>,
     unresolved_fixes: u32,
     stable: Vec<StableIndex>,
+    /// Parents and generations, by position in `mainline`.
+    graph: CommitGraph,
+    /// Files changed per mainline commit newer than the oldest stable base.
+    touched: PathChanges,
 }
 
 /// The index. Cheap to query; see the module doc for what it holds.
 pub struct RepoIndex {
     stored: Stored,
-    release_of: HashMap<Oid, u16>,
+    /// Mainline commit → its position in `stored.mainline`.
+    pos_of: HashMap<Oid, u32>,
     release_by_tag: HashMap<String, u16>,
     sorted: Vec<[u8; 20]>,
     fixed_by: HashMap<Oid, Vec<Oid>>,
@@ -296,8 +305,12 @@ impl RepoIndex {
         for s in &mut stored.stable {
             s.rebuild_maps();
         }
-        let release_of: HashMap<Oid, u16> =
-            stored.mainline.iter().map(|(o, r)| (oid(o), *r)).collect();
+        let pos_of: HashMap<Oid, u32> = stored
+            .mainline
+            .iter()
+            .enumerate()
+            .map(|(i, (o, _))| (oid(o), i as u32))
+            .collect();
         let release_by_tag = stored
             .releases
             .iter()
@@ -332,7 +345,7 @@ impl RepoIndex {
         RepoIndex {
             by_author,
             stored,
-            release_of,
+            pos_of,
             release_by_tag,
             sorted,
             fixed_by,
@@ -368,14 +381,14 @@ impl RepoIndex {
 
     /// Is `oid` on mainline (in a release or after the last one)?
     pub fn in_mainline(&self, oid: Oid) -> bool {
-        self.release_of.contains_key(&oid)
+        self.pos_of.contains_key(&oid)
     }
 
     /// The oldest release containing `oid`, or `None` when it is unreleased
     /// or not on mainline.
     pub fn first_release(&self, oid: Oid) -> Option<&Release> {
-        match self.release_of.get(&oid) {
-            Some(&r) if r != UNRELEASED => self.stored.releases.get(r as usize),
+        match self.release_at(oid) {
+            Some(r) if r != UNRELEASED => self.stored.releases.get(r as usize),
             _ => None,
         }
     }
@@ -391,7 +404,7 @@ impl RepoIndex {
     /// the caller then asks git.
     pub fn in_release(&self, oid: Oid, tag: &str) -> Option<bool> {
         let t = self.release_index(tag)?;
-        let r = *self.release_of.get(&oid)?;
+        let r = self.release_at(oid)?;
         if r == UNRELEASED || r as usize > t {
             // By construction it is not reachable from any earlier release.
             return Some(false);
@@ -407,8 +420,63 @@ impl RepoIndex {
     pub fn in_base(&self, git: &Git, oid: Oid, branch: &StableIndex) -> Result<bool> {
         match self.in_release(oid, &branch.branch.base) {
             Some(known) => Ok(known),
-            None => git.is_ancestor(oid, branch.branch.base_commit()),
+            None => self.is_ancestor(git, oid, branch.branch.base_commit()),
         }
+    }
+
+    /// Release number (position in `releases`, or `UNRELEASED`) of a
+    /// mainline commit.
+    fn release_at(&self, oid: Oid) -> Option<u16> {
+        let &p = self.pos_of.get(&oid)?;
+        Some(self.stored.mainline[p as usize].1)
+    }
+
+    /// Position of a mainline commit in the index's commit graph.
+    pub fn mainline_pos(&self, oid: Oid) -> Option<u32> {
+        self.pos_of.get(&oid).copied()
+    }
+
+    /// The mainline commit at graph position `pos`.
+    pub fn mainline_oid(&self, pos: u32) -> Option<Oid> {
+        self.stored.mainline.get(pos as usize).map(|(o, _)| oid(o))
+    }
+
+    /// Commit time of the mainline commit at graph position `pos`.
+    pub fn commit_time_at(&self, pos: u32) -> i64 {
+        self.stored
+            .mainline_meta
+            .get(pos as usize)
+            .map(|m| m.1)
+            .unwrap_or(0)
+    }
+
+    /// The mainline commit graph.
+    pub fn graph(&self) -> &CommitGraph {
+        &self.stored.graph
+    }
+
+    /// Is `a` an ancestor of `b` (or `b` itself)? Answered from the commit
+    /// graph when both are mainline commits, by git otherwise.
+    pub fn is_ancestor(&self, git: &Git, a: Oid, b: Oid) -> Result<bool> {
+        match (self.mainline_pos(a), self.mainline_pos(b)) {
+            (Some(pa), Some(pb)) => Ok(self.stored.graph.ancestors(pb).contains(pa)),
+            _ => git.is_ancestor(a, b),
+        }
+    }
+
+    /// Does the changed-files table cover every mainline commit after
+    /// release `tag` (so a file's history since `tag` can be read from it)?
+    pub fn paths_cover(&self, tag: &str) -> bool {
+        match (self.stored.touched.covered_after, self.release_index(tag)) {
+            (Some(after), Some(t)) => t >= after as usize,
+            _ => false,
+        }
+    }
+
+    /// Positions of the covered mainline commits (non-merges) that changed
+    /// `path`; see [`RepoIndex::paths_cover`].
+    pub fn commits_changing(&self, path: &str) -> Vec<u32> {
+        self.stored.touched.commits_changing(path)
     }
 
     /// Commits whose `Fixes:` names `oid`.
@@ -593,11 +661,18 @@ struct Scan {
     reverts: Vec<String>,
     backport_of: Vec<String>,
     subject: String,
+    parents: Vec<Oid>,
+    /// Files changed against the first parent, when asked for.
+    changed: Vec<String>,
 }
 
+/// Reads each commit's message, author, time and parents; with `paths_for`
+/// (one flag per commit), also the files each flagged non-merge commit
+/// changed.
 fn scan_messages(
     git_dir: &Path,
     oids: &[Oid],
+    paths_for: Option<&[bool]>,
     stage: &str,
     progress: Option<&Progress>,
 ) -> Result<Vec<Scan>> {
@@ -606,17 +681,32 @@ fn scan_messages(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let parts: Vec<Result<Vec<Scan>>> = oids
         .par_chunks(chunk)
-        .map(|part| {
+        .enumerate()
+        .map(|(k, part)| {
             // Repository is not Sync: each worker opens its own handle.
             let repo = Repository::open(git_dir)?;
             part.iter()
-                .map(|&o| {
+                .enumerate()
+                .map(|(i, &o)| {
                     let c = repo.find_commit(o)?;
                     let msg = String::from_utf8_lossy(c.message_bytes());
                     let mut s = scan_one(&msg);
                     s.author =
                         String::from_utf8_lossy(c.author().email_bytes()).to_ascii_lowercase();
                     s.time = c.time().seconds();
+                    s.parents = c.parent_ids().collect();
+                    if paths_for.is_some() {
+                        // Only stable commits' subjects are kept (unmarked
+                        // backports); a million mainline ones cost memory.
+                        s.subject = String::new();
+                    }
+                    let wanted = paths_for
+                        .and_then(|f| f.get(k * chunk + i).copied())
+                        .unwrap_or(false);
+                    if wanted && c.parent_count() <= 1 {
+                        let before = c.parents().next().map(|p| p.tree_id());
+                        s.changed = touched::changed_paths(&repo, before, Some(c.tree_id()));
+                    }
                     Ok(s)
                 })
                 .collect::<Result<Vec<Scan>>>()
@@ -718,9 +808,22 @@ fn build(
     stable_all.dedup();
 
     let main_oids: Vec<Oid> = mainline.iter().map(|(o, _)| *o).collect();
-    let main_scan = scan_messages(
+    // The prerequisite search reads file histories back to a branch's
+    // base: list changed files for the commits after the oldest base.
+    let covered_after: Option<u16> = branches
+        .iter()
+        .map(|b| releases.iter().position(|r| r.tag == b.base))
+        .collect::<Option<Vec<usize>>>()
+        .and_then(|v| v.into_iter().min())
+        .map(|i| i as u16);
+    let paths_for: Vec<bool> = mainline
+        .iter()
+        .map(|&(_, r)| covered_after.is_some_and(|after| r == UNRELEASED || r > after))
+        .collect();
+    let mut main_scan = scan_messages(
         git.git_dir(),
         &main_oids,
+        Some(&paths_for),
         "reading mainline messages",
         progress,
     )?;
@@ -731,6 +834,23 @@ fn build(
         .collect();
     sorted.sort_unstable();
     let main_set: std::collections::HashSet<Oid> = main_oids.iter().copied().collect();
+    let pos_of: HashMap<Oid, u32> = main_oids
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (*o, i as u32))
+        .collect();
+    let parents: Vec<Vec<u32>> = main_scan
+        .iter()
+        .map(|s| {
+            s.parents
+                .iter()
+                .filter_map(|p| pos_of.get(p).copied())
+                .collect()
+        })
+        .collect();
+    let graph = CommitGraph::new(&parents);
+    drop(parents);
+    drop(pos_of);
 
     let mut authors: Vec<String> = Vec::new();
     let mut author_ids: HashMap<String, u32> = HashMap::new();
@@ -747,6 +867,13 @@ fn build(
     let mut fixes = Vec::new();
     let mut reverts = Vec::new();
     let mut unresolved = 0u32;
+    let per_commit: Vec<(u32, Vec<String>)> = main_scan
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| paths_for[*i])
+        .map(|(i, s)| (i as u32, std::mem::take(&mut s.changed)))
+        .collect();
+    let touched = PathChanges::new(covered_after, per_commit);
     for (o, s) in main_oids.iter().zip(&main_scan) {
         for f in &s.fixes {
             match pick(git, &sorted, &main_set, &f.sha_prefix, f.subject.as_deref()) {
@@ -767,7 +894,7 @@ fn build(
     let mut stable = Vec::new();
     for (b, list) in branches.into_iter().zip(stable_lists) {
         let stage = format!("reading {} messages", b.name);
-        let scans = scan_messages(git.git_dir(), &list, &stage, progress)?;
+        let scans = scan_messages(git.git_dir(), &list, None, &stage, progress)?;
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&scans) {
@@ -812,6 +939,8 @@ fn build(
         reverts,
         unresolved_fixes: unresolved,
         stable,
+        graph,
+        touched,
     })
 }
 

@@ -20,11 +20,13 @@ pub mod cfunc;
 pub mod diff;
 pub mod error;
 pub mod git;
+pub mod graph;
 pub mod index;
 pub mod message;
 pub mod prereq;
 pub mod release;
 pub mod stable;
+pub mod touched;
 
 pub use error::{RepoError, Result};
 pub use git::{CommitInfo, Git, short};

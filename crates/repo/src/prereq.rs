@@ -13,6 +13,12 @@
 //! same terms. The result is in applying order, oldest first; [`find`] and
 //! [`prerequisites`] are the same with the default [`Limits`].
 //!
+//! A file's history comes from the index when it lists the files changed
+//! by every mainline commit since the branch's base ([`RepoIndex::paths_cover`]):
+//! then only the commits that touched the file are read, and ancestry is
+//! answered from the index's commit graph. Otherwise the commits between
+//! the base and the parent are walked (see `History`).
+//!
 //! History walks are bounded by [`Limits`] (commits scanned per file, and
 //! wall time for the whole search); [`Found::cut_short`] says where a walk
 //! stopped early, so a report can say the list may be incomplete.
@@ -20,6 +26,7 @@
 use crate::apply::{Applies, ApplyReport};
 use crate::error::Result;
 use crate::git::Git;
+use crate::graph::Ancestors;
 use crate::index::{RepoIndex, Resolved, StableIndex};
 use git2::Oid;
 use std::collections::HashMap;
@@ -195,7 +202,14 @@ pub fn find_with(
     // the base (`git log base..parent`): what the branch cannot have
     // through its base, whether or not the base is an ancestor.
     if let Ok(parent) = c.parent_id(0) {
-        let mut h = History::new(git, parent, base)?;
+        let mut h = if index.paths_cover(&branch.branch.base) {
+            match IndexRange::new(index, parent, base, &branch.branch.base) {
+                Some(r) => Source::Index(Box::new(r)),
+                None => Source::Walk(History::new(git, parent, base)?),
+            }
+        } else {
+            Source::Walk(History::new(git, parent, base)?)
+        };
         for f in &report.files {
             if !matches!(f.outcome, Applies::Conflict | Applies::Fuzz) {
                 continue;
@@ -365,19 +379,186 @@ impl<'r> History<'r> {
     }
 }
 
-/// A change to the path: position in the history, blob before and after.
-type Change = (usize, Option<Oid>, Option<Oid>);
+/// A commit that changed the path: its position (larger is older), the
+/// commit, and the path's blob before and after it.
+struct Change {
+    pos: usize,
+    oid: Oid,
+    before: Option<Oid>,
+    after: Option<Oid>,
+}
+
+/// Where the history of the files comes from.
+enum Source<'r> {
+    /// Every commit between the base and the parent, walked.
+    Walk(History<'r>),
+    /// The index's changed-files table and commit graph.
+    Index(Box<IndexRange<'r>>),
+}
+
+/// The commits between a branch's base and a commit's parent, answered
+/// from the index.
+struct IndexRange<'i> {
+    index: &'i RepoIndex,
+    base_tag: &'i str,
+    /// Ancestors of the parent.
+    reach: Ancestors<'i>,
+    /// Ancestors of the base, for releases that do not nest.
+    base_reach: Option<Ancestors<'i>>,
+}
+
+impl<'i> IndexRange<'i> {
+    /// `None` when the parent is not a mainline commit.
+    fn new(index: &'i RepoIndex, parent: Oid, base: Oid, base_tag: &'i str) -> Option<Self> {
+        let pos = index.mainline_pos(parent)?;
+        Some(IndexRange {
+            index,
+            base_tag,
+            reach: index.graph().ancestors(pos),
+            base_reach: index.mainline_pos(base).map(|b| index.graph().ancestors(b)),
+        })
+    }
+
+    /// The non-merge commits in `base..parent` that changed `path`, newest
+    /// first (by generation, then commit time), only those with a
+    /// generation below `below` when given.
+    fn changes(&mut self, path: &str, below: Option<u32>) -> Vec<u32> {
+        let g = self.index.graph();
+        let mut list: Vec<u32> = self
+            .index
+            .commits_changing(path)
+            .into_iter()
+            .filter(|&p| below.is_none_or(|b| g.generation(p) < b))
+            .collect();
+        list.sort_by_key(|&p| std::cmp::Reverse((g.generation(p), self.index.commit_time_at(p))));
+        list.retain(|&p| {
+            let Some(oid) = self.index.mainline_oid(p) else {
+                return false;
+            };
+            let in_base = match self.index.in_release(oid, self.base_tag) {
+                Some(known) => known,
+                None => self.base_reach.as_mut().is_some_and(|r| r.contains(p)),
+            };
+            !in_base && self.reach.contains(p)
+        });
+        list
+    }
+}
+
+/// Where one file's walk is, and why it stopped.
+enum Cursor {
+    Walk(WalkCursor),
+    Index(IndexCursor),
+}
+
+impl Cursor {
+    fn new(h: &Source) -> Cursor {
+        match h {
+            Source::Walk(_) => Cursor::Walk(WalkCursor { next: 0, cut: None }),
+            Source::Index(_) => Cursor::Index(IndexCursor {
+                path: None,
+                list: Vec::new(),
+                next: 0,
+                below: None,
+                cut: None,
+            }),
+        }
+    }
+
+    fn take_cut(&mut self) -> Option<String> {
+        match self {
+            Cursor::Walk(c) => c.cut.take(),
+            Cursor::Index(c) => c.cut.take(),
+        }
+    }
+
+    /// The next (older) commit that changed `probe`'s path, or `None` at
+    /// the end of the history or of the budget (then the cut says so).
+    fn next_change(
+        &mut self,
+        repo: &git2::Repository,
+        h: &mut Source,
+        probe: &mut Probe,
+        budget: &Budget,
+    ) -> Result<Option<Change>> {
+        match (self, h) {
+            (Cursor::Walk(c), Source::Walk(h)) => c.next_change(repo, h, probe, budget),
+            (Cursor::Index(c), Source::Index(r)) => c.next_change(repo, r, probe, budget),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A file's changes from the index, newest first. A rename moves on to the
+/// old path's changes older than the renaming commit.
+struct IndexCursor {
+    path: Option<String>,
+    list: Vec<u32>,
+    next: usize,
+    /// Generation of the last change returned.
+    below: Option<u32>,
+    cut: Option<String>,
+}
+
+impl IndexCursor {
+    fn next_change(
+        &mut self,
+        repo: &git2::Repository,
+        r: &mut IndexRange,
+        probe: &mut Probe,
+        budget: &Budget,
+    ) -> Result<Option<Change>> {
+        if self.path.as_deref() != Some(probe.path.as_str()) {
+            self.list = r.changes(&probe.path, self.below);
+            self.path = Some(probe.path.clone());
+            self.next = 0;
+        }
+        let g = r.index.graph();
+        while let Some(&p) = self.list.get(self.next) {
+            if Instant::now() >= budget.deadline {
+                self.cut = Some(format!(
+                    "history of `{}` searched through {} of its {} changes only (time limit)",
+                    probe.path,
+                    self.next,
+                    self.list.len()
+                ));
+                return Ok(None);
+            }
+            self.next += 1;
+            let Some(oid) = r.index.mainline_oid(p) else {
+                continue;
+            };
+            let c = repo.find_commit(oid)?;
+            let after = probe.blob(repo, c.tree_id())?;
+            let before = match c.parent(0) {
+                Ok(parent) => probe.blob(repo, parent.tree_id())?,
+                Err(_) => None,
+            };
+            if before == after {
+                continue;
+            }
+            self.below = Some(g.generation(p));
+            return Ok(Some(Change {
+                pos: (u32::MAX - g.generation(p)) as usize,
+                oid,
+                before,
+                after,
+            }));
+        }
+        Ok(None)
+    }
+}
 
 /// The commit that created a path, and the path it renamed, if any.
 type Creator = (Oid, Option<String>);
 
 /// Where one file's walk is in the shared history, and why it stopped.
-struct Cursor {
+struct WalkCursor {
     next: usize,
     cut: Option<String>,
 }
 
-impl Cursor {
+impl WalkCursor {
     /// Index of the next non-merge commit that changes `probe`'s path, with
     /// the path's blob before and after it; `None` at the end of history or
     /// when `budget` runs out (then `cut` says so).
@@ -460,7 +641,12 @@ impl Cursor {
                     }
                     // Commit `lo` turned `before` (its parent's) into `now`.
                     self.next = lo + 1;
-                    return Ok(Some((lo, before, now)));
+                    return Ok(Some(Change {
+                        pos: lo,
+                        oid: h.list[lo].oid,
+                        before,
+                        after: now,
+                    }));
                 }
                 None => {
                     let e = &h.list[lo];
@@ -474,7 +660,12 @@ impl Cursor {
                         None => None,
                     };
                     if before != now && !e.merge {
-                        return Ok(Some((lo, before, now)));
+                        return Ok(Some(Change {
+                            pos: lo,
+                            oid: e.oid,
+                            before,
+                            after: now,
+                        }));
                     }
                 }
             }
@@ -538,7 +729,7 @@ impl Probe {
 /// deleted or moved it) or no creator was found within the budget.
 fn creator(
     git: &Git,
-    h: &mut History,
+    h: &mut Source,
     budget: &Budget,
     base: Oid,
     path: &str,
@@ -556,17 +747,16 @@ fn creator(
     {
         return Ok(out);
     }
-    let mut cur = Cursor { next: 0, cut: None };
-    while let Some((i, old, new)) = cur.next_change(repo, h, &mut probe, budget)? {
-        if let (None, Some(new_id)) = (old, new) {
-            let oid = h.list[i].oid;
-            let c = repo.find_commit(oid)?;
-            out.result = Some((oid, renamed_from(git, &c, path, new_id)?));
-            out.positions.insert(oid, i);
+    let mut cur = Cursor::new(h);
+    while let Some(ch) = cur.next_change(repo, h, &mut probe, budget)? {
+        if let (None, Some(new_id)) = (ch.before, ch.after) {
+            let c = repo.find_commit(ch.oid)?;
+            out.result = Some((ch.oid, renamed_from(git, &c, path, new_id)?));
+            out.positions.insert(ch.oid, ch.pos);
             return Ok(out);
         }
     }
-    out.cut = cur.cut;
+    out.cut = cur.take_cut();
     Ok(out)
 }
 
@@ -624,7 +814,7 @@ type Owned = (Oid, Vec<(u32, u32)>);
 /// change on to the old path, whose history the walk then follows.
 fn blame_range(
     git: &Git,
-    h: &mut History,
+    h: &mut Source,
     budget: &Budget,
     rev: Oid,
     path: &str,
@@ -645,18 +835,52 @@ fn blame_range(
     // (line in `rev`, line in the commit being looked at)
     let mut tracked: Vec<(u32, u32)> = (lo..=hi).map(|l| (l, l)).collect();
     let mut owned: Vec<(Oid, Vec<u32>)> = Vec::new();
+    // Lines that came from a parallel line of work (a merged branch): no
+    // longer at a known line number, matched by their text instead.
+    let mut floating: Vec<(u32, Vec<u8>)> = Vec::new();
 
-    let mut cur = Cursor { next: 0, cut: None };
-    while !tracked.is_empty() {
-        let Some((i, old, new)) = cur.next_change(repo, h, &mut probe, budget)? else {
-            out.cut = cur.cut.take();
+    let mut cur = Cursor::new(h);
+    // The version of the file the tracked line numbers refer to.
+    let mut current = top;
+    while !tracked.is_empty() || !floating.is_empty() {
+        let Some(Change {
+            pos: i,
+            oid,
+            before: old,
+            after: new,
+        }) = cur.next_change(repo, h, &mut probe, budget)?
+        else {
+            out.cut = cur.take_cut();
             break;
         };
-        let oid = h.list[i].oid;
         let Some(new_id) = new else {
             // Deleted here and re-added later: nothing older to follow.
             break;
         };
+        if new_id != current && !tracked.is_empty() {
+            // Another line of work (a merged branch) changed the file since
+            // this commit: carry the tracked lines over to its version; the
+            // lines it lacks float, to be claimed by the commit that adds
+            // their text.
+            let cur_blob = repo.find_blob(current)?;
+            let cur_lines = crate::apply::split_lines(cur_blob.content());
+            let hunks =
+                crate::apply::diff_hunks(repo.find_blob(new_id)?.content(), cur_blob.content())?;
+            tracked.retain_mut(|t| match map_to_parent(&hunks, t.1) {
+                Some(prev) => {
+                    t.1 = prev;
+                    true
+                }
+                None => {
+                    let text = cur_lines
+                        .get(t.1.saturating_sub(1) as usize)
+                        .map(|l| l.to_vec())
+                        .unwrap_or_default();
+                    floating.push((t.0, text));
+                    false
+                }
+            });
+        }
         let mut old = old;
         let mut renamed = None;
         if old.is_none() {
@@ -671,9 +895,19 @@ fn blame_range(
         }
         let mine: Vec<u32> = match old {
             None => {
-                // The commit created the file: every tracked line is its.
-                let all = tracked.iter().map(|t| t.0).collect();
+                // The commit created the file: every tracked line is its,
+                // and every floating line it has.
+                let mut all: Vec<u32> = tracked.iter().map(|t| t.0).collect();
                 tracked.clear();
+                let created = repo.find_blob(new_id)?;
+                let lines = crate::apply::split_lines(created.content());
+                floating.retain(|(top_line, text)| {
+                    let has = lines.contains(&text.as_slice());
+                    if has {
+                        all.push(*top_line);
+                    }
+                    !has
+                });
                 all
             }
             Some(old_id) => {
@@ -681,6 +915,16 @@ fn blame_range(
                 let new = repo.find_blob(new_id)?;
                 let hunks = crate::apply::diff_hunks(old.content(), new.content())?;
                 let mut claimed = Vec::new();
+                floating.retain(|(top_line, text)| {
+                    let added = hunks
+                        .iter()
+                        .flat_map(|h| &h.lines)
+                        .any(|(k, l)| *k == crate::apply::LineKind::Add && l == text);
+                    if added {
+                        claimed.push(*top_line);
+                    }
+                    !added
+                });
                 tracked.retain_mut(|t| match map_to_parent(&hunks, t.1) {
                     Some(prev) => {
                         t.1 = prev;
@@ -694,6 +938,9 @@ fn blame_range(
                 claimed
             }
         };
+        if let Some(o) = old {
+            current = o;
+        }
         if let Some(from) = renamed {
             // Older history is under the old name.
             probe = Probe::new(&from);

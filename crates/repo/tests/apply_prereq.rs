@@ -168,3 +168,69 @@ fn blame_follows_renames() {
         vec![feature]
     );
 }
+
+fn open_with(d: &Path, spec: &str) -> (Git, RepoIndex) {
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec![spec.parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (g, index)
+}
+
+/// The context a fix needs was written on a topic branch merged later,
+/// while mainline changed another part of the file; a branch never merged
+/// also wrote those lines. The file's history read from the index (base is
+/// a release) and the walked history (base given as a bare commit) agree:
+/// the topic commit, not the unmerged one, not the later mainline one.
+#[test]
+fn blame_through_a_merged_topic_branch() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = setup(d);
+    std::fs::write(d.join("f.c"), &base).unwrap();
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    let base_sha = git(d, &["rev-parse", "HEAD"]);
+
+    git(d, &["checkout", "-q", "-b", "unmerged"]);
+    std::fs::write(d.join("f.c"), base.replace("line 30\n", "never merged\n")).unwrap();
+    commit(d, "f: elsewhere");
+    git(d, &["checkout", "-q", "main"]);
+    git(d, &["checkout", "-q", "-b", "topic"]);
+    std::fs::write(d.join("f.c"), base.replace("line 30\n", "topic thirty\n")).unwrap();
+    let topic = commit(d, "f: topic change");
+    git(d, &["checkout", "-q", "main"]);
+    std::fs::write(
+        d.join("f.c"),
+        base.replace("line 3\n", "main three\nmain extra\n"),
+    )
+    .unwrap();
+    let mainline = commit(d, "f: mainline change");
+    git(d, &["merge", "-q", "--no-edit", "topic"]);
+    let f = std::fs::read_to_string(d.join("f.c")).unwrap();
+    assert!(f.contains("main three") && f.contains("topic thirty"));
+    std::fs::write(d.join("f.c"), f.replace("topic thirty\n", "topic 30\n")).unwrap();
+    let fix = commit(d, "f: fix topic change");
+    git(d, &["tag", "v2.0"]);
+
+    let mut seen = Vec::new();
+    for spec in ["1.0=v1.0".to_string(), format!("1.0={base_sha}")] {
+        let (g, index) = open_with(d, &spec);
+        let branch = index.branch("1.0").unwrap();
+        let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+        assert_eq!(report.applies, Applies::Conflict, "{spec}");
+        let pre = prerequisites(&g, &index, fix, branch, &report).unwrap();
+        assert_eq!(pre, vec![topic], "{spec}");
+        assert!(!pre.contains(&mainline));
+        seen.push(index.paths_cover(&branch.branch.base));
+    }
+    // The first search read the index, the second walked the history.
+    assert_eq!(seen, vec![true, false]);
+}

@@ -1,0 +1,277 @@
+//! Which files each mainline commit changed, for the commits newer than the
+//! oldest stable base: the prerequisite search reads a file's history from
+//! here instead of walking every commit since the base (hundreds of
+//! thousands on a kernel-sized repository).
+//!
+//! Computed once at index build by comparing each non-merge commit's tree
+//! with its first parent's (only the subtrees whose ids differ are read),
+//! stored as sorted (path, commit position) pairs.
+
+use git2::{ObjectType, Oid, Repository};
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PathChanges {
+    /// Commits first released after this release (an index into the
+    /// index's releases) and unreleased ones are covered; `None`: none are.
+    pub covered_after: Option<u16>,
+    /// Sorted, distinct.
+    paths: Vec<String>,
+    /// (path id, commit position), sorted.
+    postings: Vec<(u32, u32)>,
+}
+
+impl PathChanges {
+    /// From each covered commit's position and changed paths.
+    pub fn new(covered_after: Option<u16>, per_commit: Vec<(u32, Vec<String>)>) -> PathChanges {
+        let mut paths: Vec<String> = per_commit
+            .iter()
+            .flat_map(|(_, ps)| ps.iter().cloned())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let mut postings: Vec<(u32, u32)> = Vec::new();
+        for (pos, ps) in &per_commit {
+            for p in ps {
+                if let Ok(id) = paths.binary_search(p) {
+                    postings.push((id as u32, *pos));
+                }
+            }
+        }
+        postings.sort_unstable();
+        postings.dedup();
+        PathChanges {
+            covered_after,
+            paths,
+            postings,
+        }
+    }
+
+    /// Positions of the covered commits that changed `path`, in position
+    /// order.
+    pub fn commits_changing(&self, path: &str) -> Vec<u32> {
+        let Ok(id) = self.paths.binary_search_by(|p| p.as_str().cmp(path)) else {
+            return Vec::new();
+        };
+        let id = id as u32;
+        let start = self.postings.partition_point(|&(p, _)| p < id);
+        self.postings[start..]
+            .iter()
+            .take_while(|&&(p, _)| p == id)
+            .map(|&(_, c)| c)
+            .collect()
+    }
+
+    /// Number of (path, commit) pairs stored.
+    pub fn len(&self) -> usize {
+        self.postings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.postings.is_empty()
+    }
+}
+
+/// The files (blobs and submodules) whose entry differs between the trees
+/// `old` and `new` (either may be absent: an added or deleted tree), as
+/// full paths.
+pub fn changed_paths(repo: &Repository, old: Option<Oid>, new: Option<Oid>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut prefix = String::new();
+    // A tree that cannot be read (a damaged or shallow repository) leaves
+    // its files out: the search then treats them as unchanged.
+    let _ = diff_trees(repo, old, new, &mut prefix, &mut out);
+    out
+}
+
+struct Entry {
+    name: Vec<u8>,
+    id: Oid,
+    tree: bool,
+}
+
+fn entries(repo: &Repository, tree: Option<Oid>) -> Result<Vec<Entry>, git2::Error> {
+    let Some(t) = tree else {
+        return Ok(Vec::new());
+    };
+    let t = repo.find_tree(t)?;
+    let mut v: Vec<Entry> = t
+        .iter()
+        .map(|e| Entry {
+            name: e.name_bytes().to_vec(),
+            id: e.id(),
+            tree: e.kind() == Some(ObjectType::Tree),
+        })
+        .collect();
+    v.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    Ok(v)
+}
+
+fn diff_trees(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    prefix: &mut String,
+    out: &mut Vec<String>,
+) -> Result<(), git2::Error> {
+    if old == new {
+        return Ok(());
+    }
+    let a = entries(repo, old)?;
+    let b = entries(repo, new)?;
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.name.cmp(&y.name),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                side(repo, &a[i], true, prefix, out)?;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                side(repo, &b[j], false, prefix, out)?;
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (&a[i], &b[j]);
+                if x.id != y.id || x.tree != y.tree {
+                    if x.tree && y.tree {
+                        descend(repo, &x.name, Some(x.id), Some(y.id), prefix, out)?;
+                    } else {
+                        side(repo, x, true, prefix, out)?;
+                        if x.tree || y.tree {
+                            side(repo, y, false, prefix, out)?;
+                        }
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An entry present on one side only: a file, or every file of a tree.
+fn side(
+    repo: &Repository,
+    e: &Entry,
+    old_side: bool,
+    prefix: &mut String,
+    out: &mut Vec<String>,
+) -> Result<(), git2::Error> {
+    if e.tree {
+        let (o, n) = if old_side {
+            (Some(e.id), None)
+        } else {
+            (None, Some(e.id))
+        };
+        descend(repo, &e.name, o, n, prefix, out)
+    } else {
+        out.push(format!("{prefix}{}", String::from_utf8_lossy(&e.name)));
+        Ok(())
+    }
+}
+
+fn descend(
+    repo: &Repository,
+    name: &[u8],
+    old: Option<Oid>,
+    new: Option<Oid>,
+    prefix: &mut String,
+    out: &mut Vec<String>,
+) -> Result<(), git2::Error> {
+    let keep = prefix.len();
+    prefix.push_str(&String::from_utf8_lossy(name));
+    prefix.push('/');
+    let r = diff_trees(repo, old, new, prefix, out);
+    prefix.truncate(keep);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(repo: &Repository, files: &[(&str, &str)]) -> Oid {
+        let mut idx = git2::Index::new().unwrap();
+        for (path, text) in files {
+            let blob = repo.blob(text.as_bytes()).unwrap();
+            let entry = git2::IndexEntry {
+                ctime: git2::IndexTime::new(0, 0),
+                mtime: git2::IndexTime::new(0, 0),
+                dev: 0,
+                ino: 0,
+                mode: 0o100644,
+                uid: 0,
+                gid: 0,
+                file_size: text.len() as u32,
+                id: blob,
+                flags: path.len() as u16,
+                flags_extended: 0,
+                path: path.as_bytes().to_vec(),
+            };
+            idx.add(&entry).unwrap();
+        }
+        idx.write_tree_to(repo).unwrap()
+    }
+
+    #[test]
+    fn names_exactly_the_files_that_differ() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(dir.path()).unwrap();
+        let a = tree(
+            &repo,
+            &[
+                ("Makefile", "v1\n"),
+                ("drivers/net/a.c", "a\n"),
+                ("drivers/net/b.c", "b\n"),
+                ("kernel/sched.c", "s\n"),
+                ("old/gone.c", "g\n"),
+            ],
+        );
+        let b = tree(
+            &repo,
+            &[
+                ("Makefile", "v1\n"),
+                ("drivers/net/a.c", "a2\n"),
+                ("drivers/net/b.c", "b\n"),
+                ("drivers/net-x.c", "new\n"),
+                ("kernel/sched.c", "s\n"),
+                // A file where a directory was.
+                ("old", "now a file\n"),
+            ],
+        );
+        let mut got = changed_paths(&repo, Some(a), Some(b));
+        got.sort();
+        assert_eq!(
+            got,
+            vec!["drivers/net-x.c", "drivers/net/a.c", "old", "old/gone.c"]
+        );
+        let mut created = changed_paths(&repo, None, Some(a));
+        created.sort();
+        assert_eq!(created.len(), 5);
+        assert!(changed_paths(&repo, Some(a), Some(a)).is_empty());
+        // An unreadable tree id yields nothing rather than an error.
+        let missing = Oid::from_str("1234567890123456789012345678901234567890").unwrap();
+        assert!(changed_paths(&repo, Some(missing), Some(missing)).is_empty());
+    }
+
+    #[test]
+    fn postings_answer_per_path() {
+        let pc = PathChanges::new(
+            Some(3),
+            vec![
+                (7, vec!["a.c".into(), "b.c".into()]),
+                (2, vec!["a.c".into()]),
+                (9, vec![]),
+            ],
+        );
+        assert_eq!(pc.commits_changing("a.c"), vec![2, 7]);
+        assert_eq!(pc.commits_changing("b.c"), vec![7]);
+        assert!(pc.commits_changing("c.c").is_empty());
+        assert_eq!(pc.len(), 3);
+    }
+}
