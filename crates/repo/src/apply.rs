@@ -42,6 +42,12 @@ use crate::git::Git;
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Oid, Patch, Tree};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
+
+mod target;
+
+pub use target::{DEFAULT_CACHE_BYTES, set_cache_bytes};
+use target::{HashSet64, Target};
 
 /// Context lines the fuzz pass may ignore at each end of a hunk (`patch -F2`).
 pub const MAX_FUZZ: usize = 2;
@@ -228,60 +234,6 @@ impl TextHunk {
         // A hunk of nothing but context has no "end" apart from its start.
         if t == self.lines.len() { 0 } else { t }
     }
-
-    fn preimage(&self) -> Vec<&[u8]> {
-        self.lines
-            .iter()
-            .filter(|l| l.0 != LineKind::Add)
-            .map(|l| l.1.as_slice())
-            .collect()
-    }
-
-    fn postimage(&self) -> Vec<&[u8]> {
-        self.lines
-            .iter()
-            .filter(|l| l.0 != LineKind::Del)
-            .map(|l| l.1.as_slice())
-            .collect()
-    }
-}
-
-/// Lines seen in a target: hashed with a multiply-rotate hash, as every
-/// line of every checked file goes in and SipHash's defence against chosen
-/// keys buys nothing here (a collision only costs a comparison).
-type LineSet<'a> = HashSet<&'a [u8], LineHash>;
-
-#[derive(Default, Clone, Copy)]
-struct LineHash;
-
-impl std::hash::BuildHasher for LineHash {
-    type Hasher = LineHasher;
-    fn build_hasher(&self) -> LineHasher {
-        LineHasher(0)
-    }
-}
-
-struct LineHasher(u64);
-
-impl std::hash::Hasher for LineHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
 }
 
 /// The result of [`apply_text`].
@@ -302,33 +254,96 @@ pub fn split_lines(text: &[u8]) -> Vec<&[u8]> {
 /// Applies `hunks`, in order, to `target` (see the module doc for the
 /// passes). Never panics, whatever the hunks claim.
 pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
-    let mut img: Vec<&[u8]> = split_lines(target);
-    // Every line the image has ever held: a hunk needing a line not in it
-    // fails without a scan (big conflicting diffs would be quadratic).
-    let mut seen: LineSet = HashSet::with_capacity_and_hasher(img.len(), Default::default());
-    seen.extend(img.iter().copied());
-    let mut out = Vec::with_capacity(hunks.len());
-    let mut worst = Applies::Clean;
-    for (index, h) in hunks.iter().enumerate() {
-        let r = apply_hunk(&mut img, &mut seen, h, index);
-        worst = worst.max(r.outcome);
-        out.push(r);
-    }
+    let t = Target::new(target.to_vec());
+    let (applies, hunks, img) = apply_target(&t, hunks);
     TextApply {
-        applies: worst,
-        hunks: out,
-        result: (worst != Applies::Conflict).then(|| img.concat()),
+        applies,
+        hunks,
+        result: (applies != Applies::Conflict).then(|| img.lines.concat()),
     }
 }
 
+/// The file as the hunks so far have left it: each line and its hash.
+struct Image<'a> {
+    hashes: Vec<u64>,
+    lines: Vec<&'a [u8]>,
+}
+
+/// Some lines of a hunk and their hashes.
+#[derive(Default)]
+struct HunkLines<'a> {
+    hashes: Vec<u64>,
+    lines: Vec<&'a [u8]>,
+}
+
+impl<'a> HunkLines<'a> {
+    fn fill(&mut self, h: &'a TextHunk, skip: LineKind) {
+        self.hashes.clear();
+        self.lines.clear();
+        for (kind, l) in &h.lines {
+            if *kind != skip {
+                self.hashes.push(target::hash_line(l));
+                self.lines.push(l.as_slice());
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+}
+
+/// Applies `hunks` to a prepared target: the worst outcome, each hunk's
+/// outcome, and the resulting image.
+fn apply_target<'a>(t: &'a Target, hunks: &'a [TextHunk]) -> (Applies, Vec<HunkApply>, Image<'a>) {
+    let mut img = Image {
+        hashes: t.hashes.clone(),
+        lines: t.lines().collect(),
+    };
+    // The lines added by hunks so far: with the target's own lines, every
+    // line the image has ever held, so a hunk needing a line not in it fails
+    // without a scan (big conflicting diffs would be quadratic).
+    let mut added = HashSet64::default();
+    let (mut pre, mut post) = (HunkLines::default(), HunkLines::default());
+    let mut out = Vec::with_capacity(hunks.len());
+    let mut worst = Applies::Clean;
+    for (index, h) in hunks.iter().enumerate() {
+        pre.fill(h, LineKind::Add);
+        post.fill(h, LineKind::Del);
+        let r = apply_hunk(&mut img, t, &mut added, h, index, &pre, &post);
+        worst = worst.max(r.outcome);
+        out.push(r);
+    }
+    (worst, out, img)
+}
+
+/// Replaces `len` lines of the image at `pos` with `post[from..to]`.
+fn splice<'a>(
+    img: &mut Image<'a>,
+    pos: usize,
+    len: usize,
+    post: &HunkLines<'a>,
+    from: usize,
+    to: usize,
+) {
+    let (Some(h), Some(l)) = (post.hashes.get(from..to), post.lines.get(from..to)) else {
+        return;
+    };
+    let end = pos.saturating_add(len).min(img.lines.len());
+    let pos = pos.min(end);
+    img.hashes.splice(pos..end, h.iter().copied());
+    img.lines.splice(pos..end, l.iter().copied());
+}
+
 fn apply_hunk<'a>(
-    img: &mut Vec<&'a [u8]>,
-    seen: &mut HashSet<&'a [u8], LineHash>,
-    h: &'a TextHunk,
+    img: &mut Image<'a>,
+    t: &Target,
+    added: &mut HashSet64,
+    h: &TextHunk,
     index: usize,
+    pre: &HunkLines<'a>,
+    post: &HunkLines<'a>,
 ) -> HunkApply {
-    let pre = h.preimage();
-    let post = h.postimage();
     let (leading, trailing) = (h.leading(), h.trailing());
     // Where the hunk lands in the file as changed by the hunks before it.
     let expected = (h.new_start as usize).saturating_sub(1);
@@ -342,18 +357,28 @@ fn apply_hunk<'a>(
     };
 
     // Lines every pass needs: all but the context fuzz may drop.
-    let core = pre
+    if let Some(core) = pre
+        .hashes
         .get(leading.min(MAX_FUZZ)..pre.len().saturating_sub(trailing.min(MAX_FUZZ)))
-        .unwrap_or_default();
-    if core.iter().any(|l| !seen.contains(l)) {
+        && core
+            .iter()
+            .any(|x| !t.set.contains(x) && !added.contains(x))
+    {
         return r;
     }
-    seen.extend(post.iter().copied());
+    added.extend(post.hashes.iter().copied());
 
     let anchor_begin = h.old_start <= 1;
     let anchor_end = trailing == 0;
-    if let Some(pos) = find(img, &pre, expected, anchor_begin, anchor_end) {
-        img.splice(pos..pos + pre.len(), post.iter().copied());
+    if let Some(pos) = find(
+        img,
+        &pre.hashes,
+        &pre.lines,
+        expected,
+        anchor_begin,
+        anchor_end,
+    ) {
+        splice(img, pos, pre.len(), post, 0, post.len());
         r.offset = pos as i64 - expected as i64;
         r.outcome = if r.offset == 0 {
             Applies::Clean
@@ -363,28 +388,31 @@ fn apply_hunk<'a>(
         return r;
     }
 
-    let mut tried: HashSet<(usize, usize)> = HashSet::new();
+    let mut tried: Vec<(usize, usize)> = Vec::with_capacity(MAX_FUZZ + 2);
     if !anchor_begin && !anchor_end {
-        tried.insert((0, 0));
+        tried.push((0, 0));
     }
     for fuzz in 0..=MAX_FUZZ {
         let (dl, dt) = (fuzz.min(leading), fuzz.min(trailing));
-        if !tried.insert((dl, dt)) {
+        if tried.contains(&(dl, dt)) {
             continue;
         }
-        let (Some(p), Some(q)) = (
-            pre.get(dl..pre.len().saturating_sub(dt)),
-            post.get(dl..post.len().saturating_sub(dt)),
+        tried.push((dl, dt));
+        let (pe, qe) = (pre.len().saturating_sub(dt), post.len().saturating_sub(dt));
+        let (Some(ph), Some(pl), Some(_)) = (
+            pre.hashes.get(dl..pe),
+            pre.lines.get(dl..pe),
+            post.lines.get(dl..qe),
         ) else {
             continue;
         };
         // A hunk stripped of all its preimage would match anywhere.
-        if p.is_empty() && !pre.is_empty() {
+        if pl.is_empty() && pre.len() != 0 {
             continue;
         }
         let want = expected + dl;
-        if let Some(pos) = find(img, p, want, false, false) {
-            img.splice(pos..pos + p.len(), q.iter().copied());
+        if let Some(pos) = find(img, ph, pl, want, false, false) {
+            splice(img, pos, pl.len(), post, dl, qe);
             r.offset = pos as i64 - want as i64;
             r.fuzz = dl.max(dt) as u8;
             r.outcome = Applies::Fuzz;
@@ -394,23 +422,32 @@ fn apply_hunk<'a>(
     r
 }
 
-/// Finds `pre` in `img`, nearest to `start` first (after, then before).
+/// Finds the lines `pre` (with their hashes `pre_h`) in `img`, nearest to
+/// `start` first (after, then before).
 fn find(
-    img: &[&[u8]],
+    img: &Image<'_>,
+    pre_h: &[u64],
     pre: &[&[u8]],
     start: usize,
     anchor_begin: bool,
     anchor_end: bool,
 ) -> Option<usize> {
-    let n = img.len();
-    if pre.len() > n {
+    let n = img.lines.len();
+    let m = pre.len();
+    if m > n || pre_h.len() != m {
         return None;
     }
-    let last = n - pre.len();
-    let at = |p: usize| p <= last && img[p..p + pre.len()] == *pre;
+    let last = n - m;
+    let first = pre_h.first().copied();
+    let at = |p: usize| {
+        p <= last
+            && first.is_none_or(|f| img.hashes[p] == f)
+            && img.hashes[p..p + m] == *pre_h
+            && img.lines[p..p + m] == *pre
+    };
     if anchor_begin || anchor_end {
         let p = if anchor_begin { 0 } else { last };
-        if anchor_begin && anchor_end && pre.len() != n {
+        if anchor_begin && anchor_end && m != n {
             return None;
         }
         return at(p).then_some(p);
@@ -532,10 +569,11 @@ impl CommitPatch {
     }
 
     /// As [`CommitPatch::new`], for checking against the commits or trees
-    /// `targets`: a modified file whose preimage blob every target has
-    /// applies there with no look at its text, so its blobs are not read nor
-    /// diffed (the patch still checks correctly against any other target,
-    /// reading them then).
+    /// `targets`: a modified file that every target either has as its
+    /// preimage blob (it applies there with no look at its text) or lacks
+    /// (it is missing there) is not read nor diffed. The patch still checks
+    /// correctly against any other target, reading such a file then; until
+    /// then its `hunks` are empty and `binary` is false.
     pub fn for_targets(git: &Git, commit: Oid, targets: &[Oid]) -> Result<CommitPatch> {
         let repo = git.repo();
         let mut target_trees = Vec::with_capacity(targets.len());
@@ -561,15 +599,20 @@ impl CommitPatch {
         changes.sort_by(|a, b| a.path().cmp(b.path()));
         let mut files = Vec::with_capacity(changes.len());
         for ch in changes {
-            let everywhere = !target_trees.is_empty()
+            // Every target has the preimage blob (it applies there as it
+            // is) or lacks the file (it is missing there): no target needs
+            // the file's text.
+            let no_text_needed = !target_trees.is_empty()
                 && ch.new.is_some()
                 && ch.old.as_ref().is_some_and(|(path, id, _)| {
-                    target_trees.iter().all(|t| {
-                        t.get_path(Path::new(path))
-                            .is_ok_and(|e| e.id() == *id && e.kind() == Some(ObjectType::Blob))
-                    })
+                    target_trees
+                        .iter()
+                        .all(|t| match t.get_path(Path::new(path)) {
+                            Ok(e) => e.id() == *id && e.kind() == Some(ObjectType::Blob),
+                            Err(e) => e.code() == git2::ErrorCode::NotFound,
+                        })
                 });
-            if everywhere {
+            if no_text_needed {
                 files.push(unread_patch(ch));
                 continue;
             }
@@ -880,8 +923,71 @@ fn file_patch(repo: &git2::Repository, ch: Change) -> Result<FilePatch> {
         fp.binary = true;
         return Ok(fp);
     }
-    fp.hunks = diff_hunks(old, new)?;
+    fp.hunks = match (&ob, &nb) {
+        (Some(ob), Some(nb)) => diff_blobs(ob, nb)?,
+        (None, _) => whole_file_hunks(new, LineKind::Add),
+        (_, None) => whole_file_hunks(old, LineKind::Del),
+    };
     Ok(fp)
+}
+
+/// The diff of a file added (`kind` [`LineKind::Add`]) or deleted
+/// ([`LineKind::Del`]) with content `text`: one hunk of all its lines,
+/// `@@ -0,0 +1,n @@` or `@@ -1,n +0,0 @@`, as xdiff gives it.
+fn whole_file_hunks(text: &[u8], kind: LineKind) -> Vec<TextHunk> {
+    let lines: Vec<(LineKind, Vec<u8>)> = split_lines(text)
+        .into_iter()
+        .map(|l| (kind, l.to_vec()))
+        .collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let n = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+    let (old, new) = if kind == LineKind::Add {
+        ((0, 0), (1, n))
+    } else {
+        ((1, n), (0, 0))
+    };
+    vec![TextHunk {
+        old_start: old.0,
+        old_lines: old.1,
+        new_start: new.0,
+        new_lines: new.1,
+        lines,
+    }]
+}
+
+/// [`diff_hunks`] of two blobs. When the region that differs is most of
+/// the files, libgit2 diffs the blobs whole: the same hunks, without
+/// hashing the region's copies first as it does for plain buffers.
+fn diff_blobs(old: &git2::Blob, new: &git2::Blob) -> Result<Vec<TextHunk>> {
+    let (o, n) = (old.content(), new.content());
+    if o == n {
+        return Ok(Vec::new());
+    }
+    let r = diff_region(o, n);
+    let region = (r.old_end - r.start) + (r.new_end - r.start);
+    if region.saturating_mul(WHOLE_FILE_RATIO) < o.len() + n.len() {
+        return region_hunks(o, n, &r);
+    }
+    // Empty paths: libgit2 would otherwise look up `.gitattributes` for a
+    // made-up name on every call (the region path has no repository and no
+    // lookup either).
+    let none = Some(Path::new(""));
+    let patch = Patch::from_blobs(old, none, new, none, Some(&mut diff_options()))?;
+    hunks_of(&patch)
+}
+
+/// Diff whole blobs rather than their differing region when the region is
+/// at least 1/`WHOLE_FILE_RATIO` of them.
+const WHOLE_FILE_RATIO: usize = 2;
+
+fn diff_options() -> DiffOptions {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(3)
+        .indent_heuristic(true)
+        .force_text(true);
+    opts
 }
 
 /// Lines of context outside the differing region handed to xdiff, so that
@@ -895,20 +1001,55 @@ pub fn diff_hunks(old: &[u8], new: &[u8]) -> Result<Vec<TextHunk>> {
     if old == new {
         return Ok(Vec::new());
     }
+    region_hunks(old, new, &diff_region(old, new))
+}
+
+/// Where two texts differ, widened to whole lines and by the margin:
+/// `old[start..old_end]` against `new[start..new_end]`, after
+/// `skipped_lines` equal lines.
+struct Region {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+    skipped_lines: u32,
+}
+
+/// Length of the common prefix of `a` and `b`, 32 bytes at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 32 <= n && a[i..i + 32] == b[i..i + 32] {
+        i += 32;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the common suffix of `a` and `b`, at most `max`.
+fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
+    let n = a.len().min(b.len()).min(max);
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + 32 <= n && a[la - i - 32..la - i] == b[lb - i - 32..lb - i] {
+        i += 32;
+    }
+    while i < n && a[la - i - 1] == b[lb - i - 1] {
+        i += 1;
+    }
+    i
+}
+
+fn diff_region(old: &[u8], new: &[u8]) -> Region {
     // Common prefix, cut back to a line start.
-    let mut p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let mut p = common_prefix(old, new);
     while p > 0 && old[p - 1] != b'\n' {
         p -= 1;
     }
     // Common suffix after the prefix, cut forward to a line start in both.
     let max_s = (old.len() - p).min(new.len() - p);
-    let mut s = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max_s)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let mut s = common_suffix(old, new, max_s);
     while s > 0 {
         let (po, pn) = (old.len() - s, new.len() - s);
         if (po == 0 || old[po - 1] == b'\n') && (pn == 0 || new[pn - 1] == b'\n') {
@@ -938,17 +1079,24 @@ pub fn diff_hunks(old: &[u8], new: &[u8]) -> Result<Vec<TextHunk>> {
         };
         lines_after += 1;
     }
-    let skipped_lines = old[..start].iter().filter(|&&c| c == b'\n').count() as u32;
-    let (o, n) = (&old[start..old.len() - tail], &new[start..new.len() - tail]);
-    let mut opts = DiffOptions::new();
-    opts.context_lines(3)
-        .indent_heuristic(true)
-        .force_text(true);
-    let patch = Patch::from_buffers(o, None, n, None, Some(&mut opts))?;
+    Region {
+        start,
+        old_end: old.len() - tail,
+        new_end: new.len() - tail,
+        skipped_lines: old[..start].iter().filter(|&&c| c == b'\n').count() as u32,
+    }
+}
+
+fn region_hunks(old: &[u8], new: &[u8], r: &Region) -> Result<Vec<TextHunk>> {
+    let (o, n) = (
+        old.get(r.start..r.old_end).unwrap_or_default(),
+        new.get(r.start..r.new_end).unwrap_or_default(),
+    );
+    let patch = Patch::from_buffers(o, None, n, None, Some(&mut diff_options()))?;
     let mut hunks = hunks_of(&patch)?;
     for h in &mut hunks {
-        h.old_start = h.old_start.saturating_add(skipped_lines);
-        h.new_start = h.new_start.saturating_add(skipped_lines);
+        h.old_start = h.old_start.saturating_add(r.skipped_lines);
+        h.new_start = h.new_start.saturating_add(r.skipped_lines);
     }
     Ok(hunks)
 }
@@ -1063,18 +1211,14 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
             .collect();
         return Ok(fa);
     }
-    let blob;
-    let content: &[u8] = match target_blob {
-        Some(id) => {
-            blob = git.repo().find_blob(id)?;
-            blob.content()
-        }
-        None => &[],
+    let target = match target_blob {
+        Some(id) => target::get_or_load(id, || Ok(git.repo().find_blob(id)?.content().to_vec()))?,
+        None => Arc::new(Target::new(Vec::new())),
     };
-    let r = apply_text(content, &f.hunks);
-    fa.outcome = r.applies;
-    fa.hunks = r.hunks;
-    if f.status == 'D' && r.result.as_ref().is_some_and(|t| !t.is_empty()) {
+    let (applies, hunks, img) = apply_target(&target, &f.hunks);
+    fa.outcome = applies;
+    fa.hunks = hunks;
+    if f.status == 'D' && applies != Applies::Conflict && img.lines.iter().any(|l| !l.is_empty()) {
         return Ok(conflict(fa, "deleting it would leave lines behind"));
     }
     Ok(fa)
@@ -1163,6 +1307,43 @@ mod tests {
         }];
         assert_eq!(apply_text(b"", &h).applies, Applies::Conflict);
         assert_eq!(apply_text(b"x\ny", &h).applies, Applies::Offset);
+    }
+
+    #[test]
+    fn added_and_deleted_files_give_the_xdiff_hunk() {
+        for text in [&b""[..], b"a", b"a\n", b"a\nb", b"a\n\nb\n", &lines(30)] {
+            assert_eq!(
+                whole_file_hunks(text, LineKind::Add),
+                diff_hunks(b"", text).unwrap(),
+                "{text:?}"
+            );
+            assert_eq!(
+                whole_file_hunks(text, LineKind::Del),
+                diff_hunks(text, b"").unwrap(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blob_diff_equals_region_diff() {
+        let repo_dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(repo_dir.path()).unwrap();
+        let old = lines(500);
+        let near = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("line 250\n", "changed\n")
+            .into_bytes();
+        let far = String::from_utf8(near.clone())
+            .unwrap()
+            .replace("line 3\n", "")
+            .replace("line 498\n", "line 498\nadded\n")
+            .into_bytes();
+        for new in [&near, &far, &old] {
+            let (a, b) = (repo.blob(&old).unwrap(), repo.blob(new).unwrap());
+            let (a, b) = (repo.find_blob(a).unwrap(), repo.find_blob(b).unwrap());
+            assert_eq!(diff_blobs(&a, &b).unwrap(), diff_hunks(&old, new).unwrap());
+        }
     }
 
     #[test]
