@@ -514,11 +514,28 @@ pub fn branch_vector(
     v: &BranchView,
     bf: &BranchFeatureFacts,
 ) -> SparseVec {
-    let mut pairs: Vec<(u32, f32)> = vec![(hash("bias"), 1.0)];
-    for (name, val) in &c.base {
-        pairs.push((hash(name), *val));
-    }
-    let mut on = |s: String| pairs.push((hash(&s), 1.0));
+    let mut pairs: Vec<(u32, f32)> = named_features(index, c, v, bf)
+        .iter()
+        .map(|(name, val)| (hash(name), *val))
+        .collect();
+    let n = c.text.len().max(1) as f32;
+    let w = 1.0 / n.sqrt();
+    pairs.extend(c.text.iter().map(|&t| (t, w)));
+    SparseVec::from_pairs(pairs)
+}
+
+/// The named (not text) features of (commit, branch): the bias, the
+/// commit's own features and the per-branch ones.
+pub fn named_features(
+    index: &RepoIndex,
+    c: &CommitFacts,
+    v: &BranchView,
+    bf: &BranchFeatureFacts,
+) -> Vec<(String, f32)> {
+    let mut pairs: Vec<(String, f32)> = vec![("bias".into(), 1.0)];
+    pairs.extend(c.base.iter().cloned());
+    let own_from = pairs.len();
+    let mut on = |s: String| pairs.push((s, 1.0));
     on(format!(
         "bug:{}",
         match bf.bug_present {
@@ -562,8 +579,16 @@ pub fn branch_vector(
         on(format!("fix_age:{age}"));
     }
     on(format!("fix_count:{}", bucket(c.fix_targets.len()).min(3)));
-    let n = c.text.len().max(1) as f32;
-    let w = 1.0 / n.sqrt();
-    pairs.extend(c.text.iter().map(|&t| (t, w)));
-    SparseVec::from_pairs(pairs)
+    // The per-branch facts weigh differently for a commit its author
+    // nominated for stable and for one nobody nominated (a bug present in
+    // the branch is a strong case for the first, a weak one for the second):
+    // each also appears joined with the nomination, so a linear model can
+    // learn the two apart. Where nobody ever nominates, the joined copies
+    // simply repeat the plain facts.
+    let joined: Vec<(String, f32)> = pairs[own_from..]
+        .iter()
+        .map(|(n, v)| (format!("nom:{}|{n}", c.cc_stable), *v))
+        .collect();
+    pairs.extend(joined);
+    pairs
 }

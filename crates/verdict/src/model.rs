@@ -10,7 +10,8 @@
 use crate::features::{DIM_BITS, SparseVec};
 use crate::similar::PastDecision;
 
-pub const MODEL_FORMAT: u32 = 1;
+/// 2: per-branch facts also joined with the stable nomination.
+pub const MODEL_FORMAT: u32 = 2;
 
 /// One labelled (commit, branch) pair.
 #[derive(Debug, Clone)]
