@@ -457,14 +457,9 @@ pub fn triage(a: TriageArgs) -> Result<()> {
         .filter(|o| !cached.contains_key(o))
         .collect();
     let mut taken = Pending::new();
-    for row in cached.values() {
-        for b in row["branches"].as_array().into_iter().flatten() {
-            if b["verdict"] == "YES" {
-                taken
-                    .entry(b["branch"].as_str().unwrap_or_default().to_string())
-                    .or_default()
-                    .insert(Oid::from_str(row["commit"].as_str().unwrap_or_default())?);
-            }
+    for (oid, row) in &cached {
+        for b in &row.yes {
+            taken.entry(b.clone()).or_default().insert(*oid);
         }
     }
     let rows = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
@@ -479,35 +474,66 @@ pub fn triage(a: TriageArgs) -> Result<()> {
     if a.format == TriageFormat::Md {
         return print_rows(&rows, a.format);
     }
-    let mut by_oid: std::collections::HashMap<Oid, serde_json::Value> = cached;
-    for r in &rows {
+    // Rows become their JSON lines one by one: a whole window of evidence
+    // and of parsed JSON values would not fit in memory at kernel scale.
+    let analysed = rows.len();
+    let mut by_oid: std::collections::HashMap<Oid, String> =
+        cached.into_iter().map(|(o, c)| (o, c.line)).collect();
+    for r in rows {
         by_oid.insert(
             r.ev.commit.oid,
-            serde_json::to_value(stablepick_report::Report::new(&r.ev, &r.decision))?,
+            serde_json::to_string(&stablepick_report::Report::new(&r.ev, &r.decision))?,
         );
     }
     if let Some(c) = &cache {
         // A cache that cannot be written only costs speed next time.
         let _ = c.store(by_oid.values());
     }
-    let ordered: Vec<&serde_json::Value> = oids.iter().filter_map(|o| by_oid.get(o)).collect();
+    let ordered = oids.iter().filter_map(|o| by_oid.get(o));
     eprintln!(
         "stablepick: {} commits ({} analysed, {} from the cache)",
         oids.len(),
-        rows.len(),
-        oids.len() - rows.len()
+        analysed,
+        oids.len() - analysed
     );
     match a.format {
-        TriageFormat::Table => print_out(&crate::triage_view::table(&ordered)),
+        TriageFormat::Table => {
+            // The table needs the verdicts, not the records.
+            let slim: Vec<serde_json::Value> = ordered
+                .map(|line| {
+                    let mut v: serde_json::Value = serde_json::from_str(line)?;
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("records");
+                    }
+                    Ok(v)
+                })
+                .collect::<Result<_>>()?;
+            let refs: Vec<&serde_json::Value> = slim.iter().collect();
+            print_out(&crate::triage_view::table(&refs))
+        }
         _ => {
-            let mut s = String::new();
-            for v in ordered {
-                s.push_str(&serde_json::to_string(v)?);
-                s.push('\n');
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for line in ordered {
+                let r = out
+                    .write_all(line.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"));
+                match r {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                    r => r?,
+                }
             }
-            print_out(&s)
+            match out.flush() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => Ok(r?),
+            }
         }
     }
+}
+
+/// A row from the cache: its JSON line and the branches it said YES for.
+struct CachedRow {
+    line: String,
+    yes: Vec<String>,
 }
 
 fn print_out(s: &str) -> Result<()> {
@@ -562,7 +588,7 @@ impl TriageCache {
         }
     }
 
-    fn load(&self, index: &RepoIndex) -> std::collections::HashMap<Oid, serde_json::Value> {
+    fn load(&self, index: &RepoIndex) -> std::collections::HashMap<Oid, CachedRow> {
         let mut out = std::collections::HashMap::new();
         let Ok(text) = std::fs::read_to_string(&self.path) else {
             return out;
@@ -585,24 +611,38 @@ impl TriageCache {
             if shas(&v["reverted_by"]) == strs(index.reverted_by(oid))
                 && shas(&v["followup_fixes"]) == strs(index.fixed_by(oid))
             {
-                out.insert(oid, v);
+                let yes = v["branches"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|b| b["verdict"] == "YES")
+                    .filter_map(|b| b["branch"].as_str().map(str::to_string))
+                    .collect();
+                out.insert(
+                    oid,
+                    CachedRow {
+                        line: line.to_string(),
+                        yes,
+                    },
+                );
             }
         }
         out
     }
 
-    fn store<'a>(&self, rows: impl Iterator<Item = &'a serde_json::Value>) -> Result<()> {
+    fn store<'a>(&self, rows: impl Iterator<Item = &'a String>) -> Result<()> {
         let dir = self.path.parent().context("cache dir")?;
         std::fs::create_dir_all(dir)?;
-        let mut s = String::new();
-        for v in rows {
-            s.push_str(&serde_json::to_string(v)?);
-            s.push('\n');
-        }
         let tmp = self
             .path
             .with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, s)?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        for line in rows {
+            w.write_all(line.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()?;
+        drop(w);
         std::fs::rename(&tmp, &self.path)?;
         Ok(())
     }

@@ -56,6 +56,7 @@ fn branch(
         functions_present: Vec::new(),
         applies: None,
         prerequisites: Vec::new(),
+        apply_report: None,
     };
 
     // Already there?

@@ -68,6 +68,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             _ => git_check,
         };
         records.push(Record::new(P, text, verified_by));
+        if !report.applies.git_applies() {
+            facts.apply_report = Some(report);
+        }
     }
     ev.records.extend(records);
     Ok(())
@@ -113,7 +116,9 @@ fn prerequisites_inner(
     let Some(b) = ctx.index.branch(branch) else {
         return Ok(());
     };
-    let report = if applies.git_applies() {
+    let report = if let Some(r) = &ev.branches[fi].apply_report {
+        r.clone()
+    } else if applies.git_applies() {
         // Nothing to blame; the stable notes and series still count.
         stablepick_repo::apply::ApplyReport {
             applies,

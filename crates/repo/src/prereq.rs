@@ -405,6 +405,9 @@ struct IndexRange<'i> {
     reach: Ancestors<'i>,
     /// Ancestors of the base, for releases that do not nest.
     base_reach: Option<Ancestors<'i>>,
+    /// The newest release the parent contains (looked up once): a commit
+    /// in it is an ancestor without a graph walk down to its generation.
+    contained: Option<Option<&'i str>>,
 }
 
 impl<'i> IndexRange<'i> {
@@ -416,7 +419,34 @@ impl<'i> IndexRange<'i> {
             base_tag,
             reach: index.graph().ancestors(pos),
             base_reach: index.mainline_pos(base).map(|b| index.graph().ancestors(b)),
+            contained: None,
         })
+    }
+
+    /// The newest release whose commit is an ancestor of the parent. The
+    /// walk goes down only to that release's generation: a window's worth
+    /// of commits, not the history since the base.
+    fn newest_contained(&mut self) -> Option<&'i str> {
+        if let Some(known) = self.contained {
+            return known;
+        }
+        let index = self.index;
+        let found = index.releases().iter().rev().find_map(|r| {
+            let pos = index.mainline_pos(r.commit())?;
+            self.reach.contains(pos).then_some(r.tag.as_str())
+        });
+        self.contained = Some(found);
+        found
+    }
+
+    /// Is mainline commit `pos` an ancestor of the parent?
+    fn in_parent(&mut self, pos: u32, oid: Oid) -> bool {
+        if let Some(tag) = self.newest_contained()
+            && self.index.in_release(oid, tag) == Some(true)
+        {
+            return true;
+        }
+        self.reach.contains(pos)
     }
 
     /// The non-merge commits in `base..parent` that changed `path`, newest
@@ -439,7 +469,7 @@ impl<'i> IndexRange<'i> {
                 Some(known) => known,
                 None => self.base_reach.as_mut().is_some_and(|r| r.contains(p)),
             };
-            !in_base && self.reach.contains(p)
+            !in_base && self.in_parent(p, oid)
         });
         list
     }
