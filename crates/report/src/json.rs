@@ -2,6 +2,7 @@
 
 use stablepick_evidence::{Evidence, FixResolution, Record};
 use stablepick_verdict::Decision;
+use stablepick_verdict::synthesis::{Point, Synthesis, synthesize};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FixJson {
@@ -81,6 +82,13 @@ pub struct Report {
     pub followup_fixes: Vec<String>,
     pub reverted_by: Vec<String>,
     pub phases_not_analysed: Vec<u8>,
+    /// Phase 9: the facts that argue for a backport, each with the command
+    /// of the record it comes from (`{"phase", "branch", "text", "verified_by"}`).
+    pub evidence_for: Vec<Point>,
+    /// Phase 9: the facts that argue against it.
+    pub evidence_against: Vec<Point>,
+    /// Phase 9: what could not be checked or stays uncertain.
+    pub unresolved: Vec<Point>,
 }
 
 impl Report {
@@ -88,6 +96,11 @@ impl Report {
         let mut records = ev.records.clone();
         records.extend(d.records.iter().cloned());
         records.sort_by_key(|r| r.phase);
+        let Synthesis {
+            evidence_for,
+            evidence_against,
+            unresolved,
+        } = synthesize(ev, d);
         Report {
             commit: ev.commit.oid.to_string(),
             subject: ev.commit.subject.clone(),
@@ -146,6 +159,9 @@ impl Report {
             followup_fixes: ev.followup_fixes.iter().map(|o| o.to_string()).collect(),
             reverted_by: ev.reverted_by.iter().map(|o| o.to_string()).collect(),
             phases_not_analysed: ev.not_analysed.iter().map(|(p, _)| *p).collect(),
+            evidence_for,
+            evidence_against,
+            unresolved,
         }
     }
 }

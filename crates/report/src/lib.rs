@@ -3,7 +3,9 @@
 //! The principal type is [`Report`], the JSON contract other tools read:
 //! `{"commit", "subject", "first_release", "fixes": [{"sha", "first_release"}],
 //! "branches": [{"branch", "base", "backported_as", "bug_present", "verdict"}],
-//! "verdict", "score", "records": [{"phase", "text", "verified_by"}]}` — fields
+//! "verdict", "score", "records": [{"phase", "text", "verified_by"}],
+//! "evidence_for", "evidence_against", "unresolved": [{"phase", "branch",
+//! "text", "verified_by"}]}` (the Phase 9 synthesis) — fields
 //! may be added, never renamed or dropped. [`markdown`] renders the same
 //! content in the layout of the reports maintainers already read: phase
 //! headings, `Record:` lines, a verification list, the verdict, the patch.
@@ -14,6 +16,11 @@
 //! let md = stablepick_report::markdown(ev, d);
 //! # }
 //! ```
+
+/// The rendered report's shape: raised whenever a field is added, so a
+/// cache of rendered rows can tell an older shape from this one.
+/// 2: `evidence_for`, `evidence_against`, `unresolved`.
+pub const REPORT_FORMAT: u32 = 2;
 
 mod json;
 mod markdown;

@@ -3,6 +3,7 @@
 use crate::PHASES;
 use stablepick_evidence::{Evidence, Record};
 use stablepick_verdict::Decision;
+use stablepick_verdict::synthesis::{Point, Synthesis, synthesize};
 use std::fmt::Write;
 
 pub fn markdown(ev: &Evidence, d: &Decision) -> String {
@@ -36,6 +37,10 @@ pub fn markdown(ev: &Evidence, d: &Decision) -> String {
             any = true;
             let _ = writeln!(out, "Not analysed: {why}.");
         }
+        if phase == 9 {
+            any = true;
+            synthesis(&mut out, &synthesize(ev, d));
+        }
         if !any {
             let _ = writeln!(out, "Not analysed.");
         }
@@ -50,8 +55,8 @@ pub fn markdown(ev: &Evidence, d: &Decision) -> String {
         let v = b.verdict.map(|v| v.as_str()).unwrap_or("undecided");
         let _ = writeln!(
             out,
-            "- {} (base {}): **{v}** — {}",
-            b.branch, b.base, b.reason
+            "- {} (base {}): **{v}** (confidence {:.2}) — {}",
+            b.branch, b.base, b.score, b.reason
         );
     }
     let overall = d
@@ -66,4 +71,38 @@ pub fn markdown(ev: &Evidence, d: &Decision) -> String {
         let _ = writeln!(out, "\n[patch truncated]");
     }
     out
+}
+
+/// Phase 9's three lists, in the seed's words.
+fn synthesis(out: &mut String, s: &Synthesis) {
+    for (title, list, none) in [
+        (
+            "evidence for backporting",
+            &s.evidence_for,
+            "nothing on record argues for it",
+        ),
+        (
+            "evidence against backporting",
+            &s.evidence_against,
+            "nothing on record argues against it",
+        ),
+        (
+            "unresolved questions",
+            &s.unresolved,
+            "none: every check the decision rests on was made",
+        ),
+    ] {
+        let _ = writeln!(out, "Record: {title}:");
+        if list.is_empty() {
+            let _ = writeln!(out, "- {none}.");
+        }
+        for Point {
+            text, verified_by, ..
+        } in list
+        {
+            let _ = writeln!(out, "- {}", text.lines().next().unwrap_or(""));
+            let _ = writeln!(out, "  (verified by: `{verified_by}`)");
+        }
+        let _ = writeln!(out);
+    }
 }

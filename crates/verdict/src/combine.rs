@@ -11,6 +11,14 @@ use crate::model::Model;
 use crate::{BranchDecision, Decision, Verdict};
 use stablepick_evidence::{BranchFacts, Evidence, Record};
 
+/// A model probability this close to the threshold is a close call.
+pub const NEAR_THRESHOLD: f64 = 0.1;
+/// Phase 9 record text after `[branch] ` when the rules alone and the
+/// model decide differently.
+pub const DISAGREE: &str = "rules and model disagree";
+/// Phase 9 record text after `[branch] ` for a close call.
+pub const CLOSE_CALL: &str = "close call";
+
 /// The hard rule that decides `b`, if any (see [`crate::rules::hard_rule`]).
 pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<&'static str> {
     crate::rules::hard_rule(ev, b).map(|h| h.label)
@@ -34,6 +42,10 @@ pub fn with_model(
         match (facts, p) {
             (Some(f), Some(p)) if hard_rule(ev, f).is_none() => {
                 let yes = p >= model.threshold;
+                let triage = format!(
+                    "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {sha}^..{sha}",
+                    bd.branch, bd.base
+                );
                 let reason = format!(
                     "model: calibrated probability {p:.3} {} threshold {:.3} (learned from {})",
                     if yes { "≥" } else { "<" },
@@ -47,11 +59,38 @@ pub fn with_model(
                         bd.branch,
                         if yes { "YES" } else { "NO" }
                     ),
-                    format!(
-                        "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {sha}^..{sha}",
-                        bd.branch, bd.base
-                    ),
+                    triage.clone(),
                 ));
+                if bd.verdict.is_some_and(|v| (v == Verdict::Yes) != yes) {
+                    // The rules' own line for this branch, with its command.
+                    let rules_cmd = rules
+                        .records
+                        .iter()
+                        .find(|r| r.text.starts_with(&format!("[{}] ", bd.branch)))
+                        .map(|r| r.verified_by.clone())
+                        .unwrap_or_else(|| triage.clone());
+                    records.push(Record::new(
+                        9,
+                        format!(
+                            "[{}] {DISAGREE}: the rules alone say {} ({}); the model says {}",
+                            bd.branch,
+                            bd.verdict.map(|v| v.as_str()).unwrap_or("nothing"),
+                            bd.reason,
+                            if yes { "YES" } else { "NO" }
+                        ),
+                        rules_cmd,
+                    ));
+                }
+                if (p - model.threshold).abs() < NEAR_THRESHOLD {
+                    records.push(Record::new(
+                        9,
+                        format!(
+                            "[{}] {CLOSE_CALL}: the model's probability {p:.3} is within {NEAR_THRESHOLD} of its threshold {:.3}",
+                            bd.branch, model.threshold
+                        ),
+                        triage,
+                    ));
+                }
                 model_decided.push(format!("[{}] ", bd.branch));
                 branches.push(BranchDecision {
                     verdict: Some(if yes { Verdict::Yes } else { Verdict::No }),

@@ -7,6 +7,8 @@
 //! the author's `# 6.1+` hint excludes the branch; the touched code is not in
 //! the branch), then the positive signals (`Cc: stable`, a `Fixes:` target
 //! present in the branch). Each rule that fires becomes a Phase 9 record.
+//! [`synthesis::synthesize`] then sorts the facts into evidence for,
+//! evidence against and unresolved questions, each with its record's command.
 //!
 //! ```no_run
 //! # fn f(ev: &stablepick_evidence::Evidence) {
@@ -66,3 +68,4 @@ pub mod impact;
 pub mod learn;
 pub mod model;
 pub mod similar;
+pub mod synthesis;

@@ -147,35 +147,48 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
     None
 }
 
+/// The lowest version the author's `Cc: stable … # X+` hints name.
+pub fn min_hint(ev: &Evidence) -> Option<Vec<u32>> {
+    ev.message
+        .stable_cc
+        .iter()
+        .filter_map(|c| c.min_version.clone())
+        .min()
+}
+
+/// The author's `# X+` stable hint leaves `b` out: (reason, command).
+pub fn hint_excludes(ev: &Evidence, b: &BranchFacts) -> Option<(String, String)> {
+    let min = min_hint(ev)?;
+    let v = b.version.as_ref()?;
+    // Compare on the components both name: `5.10.x` vs branch 5.10.
+    let n = min.len().min(v.0.len());
+    (v.0[..n] < min[..n]).then(|| {
+        (
+            format!("the stable hint asks for {}+ only", dotted(&min)),
+            format!(
+                "git show -s --format=%B {} | grep -i '^Cc:.*stable'",
+                ev.commit.oid
+            ),
+        )
+    })
+}
+
+/// `[6, 1]` → `6.1`.
+pub fn dotted(v: &[u32]) -> String {
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, String, String) {
     let r = &b.display_ref;
     let show = format!("git show -s --format=%B {sha}");
     if let Some(h) = hard_rule(ev, b) {
         return (Verdict::No, h.score, h.reason, h.verified_by);
     }
-    let min_hint = ev
-        .message
-        .stable_cc
-        .iter()
-        .filter_map(|c| c.min_version.clone())
-        .min();
-    if let (Some(min), Some(v)) = (&min_hint, &b.version) {
-        // Compare on the components both name: `5.10.x` vs branch 5.10.
-        let n = min.len().min(v.0.len());
-        if v.0[..n] < min[..n] {
-            return (
-                Verdict::No,
-                0.05,
-                format!(
-                    "the stable hint asks for {}+ only",
-                    min.iter()
-                        .map(|x| x.to_string())
-                        .collect::<Vec<_>>()
-                        .join(".")
-                ),
-                format!("{show} | grep -i '^Cc:.*stable'"),
-            );
-        }
+    if let Some((reason, verify)) = hint_excludes(ev, b) {
+        return (Verdict::No, 0.05, reason, verify);
     }
     if !b.files_present.is_empty() && b.files_present.iter().all(|(_, p)| !p) {
         return (

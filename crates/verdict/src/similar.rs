@@ -162,6 +162,17 @@ pub fn neighbour_features(near: &[Neighbour]) -> Vec<(String, f32)> {
     out
 }
 
+/// How the Phase 9 summary record of the neighbours begins.
+pub const NEAREST: &str = "nearest past decisions";
+
+/// (taken, considered) from the summary record [`records`] writes.
+pub fn parse_nearest(text: &str) -> Option<(usize, usize)> {
+    let rest = text.strip_prefix(NEAREST)?.strip_prefix(": ")?;
+    let (taken, rest) = rest.split_once(" of the ")?;
+    let n = rest.split_whitespace().next()?;
+    Some((taken.parse().ok()?, n.parse().ok()?))
+}
+
 /// Phase 9 records for the neighbours.
 pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
     let mut out = Vec::new();
@@ -175,7 +186,7 @@ pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
     out.push(Record::new(
         9,
         format!(
-            "nearest past decisions: {taken} of the {} most similar earlier commits were backported",
+            "{NEAREST}: {taken} of the {} most similar earlier commits were backported",
             near.len()
         ),
         format!("git show -s --format='%H %s' {sha}"),
@@ -215,6 +226,23 @@ pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearest_summary_reads_back() {
+        let past: Vec<PastDecision> = (0..3)
+            .map(|i| PastDecision {
+                sha: format!("{i:040}"),
+                subject: format!("s{i}"),
+                considered: vec!["1.0".into()],
+                backported: if i == 0 { vec!["1.0".into()] } else { vec![] },
+                text: vec![1, 2, i],
+            })
+            .collect();
+        let near = nearest(&past, &[1, 2], 3, "");
+        let recs = records("abc", &near);
+        assert_eq!(parse_nearest(&recs[0].text), Some((1, 3)));
+        assert_eq!(parse_nearest("similar (0.5): x"), None);
+    }
 
     #[test]
     fn cosine_of_sets() {

@@ -7,7 +7,8 @@ mod common;
 use common::{Repo, c_file};
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::{Git, IndexOptions, RepoIndex};
-use stablepick_verdict::{Verdict, decide, impact};
+use stablepick_verdict::model::Model;
+use stablepick_verdict::{Verdict, combine, decide, impact, synthesis};
 
 struct Fixture {
     repo: Repo,
@@ -119,4 +120,88 @@ fn failure_words_are_reported_in_phase_8() {
         "{recs:#?}"
     );
     assert!(recs.iter().any(|r| r.text.contains("one driver")));
+}
+
+/// A model that only carries a threshold: `with_model` is given the
+/// probabilities, so no weight is read.
+fn threshold_model(t: f64) -> Model {
+    serde_json::from_value(serde_json::json!({
+        "format": stablepick_verdict::model::MODEL_FORMAT,
+        "dim_bits": stablepick_verdict::features::DIM_BITS,
+        "weights": [], "platt_a": 1.0, "platt_b": 0.0, "threshold": t,
+        "options": {"epochs": 1, "l2": 0.0, "learning_rate": 0.1, "folds": 2, "seed": 1},
+        "stats": {"examples": 0, "positives": 0, "oof_precision": 0.0, "oof_recall": 0.0, "oof_f1": 0.0},
+        "trained_on": ["0.9=v0.9"], "past": []
+    }))
+    .unwrap()
+}
+
+#[test]
+fn model_against_rules_and_close_calls_are_unresolved() {
+    let f = fixture();
+    let git = Git::open(f.repo.path()).unwrap();
+    let index = RepoIndex::open(
+        &git,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let oid = git.resolve_commit(&f.fix_present).unwrap();
+    let ev = collect(&Context::new(&git, &index), oid).unwrap();
+    let model = threshold_model(0.5);
+    let rules = decide(&ev);
+    assert_eq!(rules.branches[0].verdict, Some(Verdict::Yes));
+
+    // The model says NO, narrowly: the rules said YES.
+    let d = combine::with_model(&ev, rules.clone(), &model, &[("1.0".into(), 0.45)]);
+    assert_eq!(d.branches[0].verdict, Some(Verdict::No));
+    let s = synthesis::synthesize(&ev, &d);
+    let open: Vec<&str> = s.unresolved.iter().map(|p| p.text.as_str()).collect();
+    let disagree = s
+        .unresolved
+        .iter()
+        .find(|p| p.text.starts_with("[1.0] rules and model disagree"))
+        .unwrap_or_else(|| panic!("{open:#?}"));
+    // The rules' own command for the branch.
+    let rules_line = rules
+        .records
+        .iter()
+        .find(|r| r.text.starts_with("[1.0] YES"))
+        .unwrap();
+    assert_eq!(disagree.verified_by, rules_line.verified_by);
+    assert!(
+        open.iter().any(|t| t.starts_with("[1.0] close call")),
+        "{open:#?}"
+    );
+    assert!(
+        s.evidence_against
+            .iter()
+            .any(|p| p.text.starts_with("[1.0] past decisions, learned")),
+        "{s:#?}"
+    );
+
+    // The model agrees, with room to spare: nothing to ask.
+    let d = combine::with_model(&ev, rules, &model, &[("1.0".into(), 0.95)]);
+    let s = synthesis::synthesize(&ev, &d);
+    assert!(
+        !s.unresolved
+            .iter()
+            .any(|p| p.text.contains("disagree") || p.text.contains("close call")),
+        "{s:#?}"
+    );
+    assert!(
+        s.evidence_for
+            .iter()
+            .any(|p| p.text.starts_with("[1.0] past decisions, learned")),
+        "{s:#?}"
+    );
+    assert!(
+        s.evidence_for
+            .iter()
+            .any(|p| p.text.starts_with("[1.0] bug present")),
+        "{s:#?}"
+    );
 }

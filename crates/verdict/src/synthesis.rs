@@ -1,0 +1,617 @@
+//! Phase 9, the synthesis: what argues for a backport, what argues against
+//! it, and what stays unresolved — each point a fact that the evidence or
+//! the decision already established, carrying the command of the record it
+//! comes from.
+//!
+//! Consumes an [`Evidence`] and the [`Decision`] made on it (rules alone,
+//! or rules then the model); produces a [`Synthesis`]. It adds no analysis
+//! of its own: every point restates a fact another phase measured, so a
+//! point is never more certain than its record.
+//!
+//! ```no_run
+//! # fn f(ev: &stablepick_evidence::Evidence) {
+//! let d = stablepick_verdict::decide(ev);
+//! let s = stablepick_verdict::synthesis::synthesize(ev, &d);
+//! for p in &s.unresolved { println!("? {}  ({})", p.text, p.verified_by); }
+//! # }
+//! ```
+
+use crate::combine::{CLOSE_CALL, DISAGREE};
+use crate::{Decision, Verdict, impact, rules, similar};
+use stablepick_evidence::{ChangeKind, Evidence, FixResolution, Record};
+use stablepick_repo::apply::Applies;
+use stablepick_repo::short;
+
+/// One point of the synthesis.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Point {
+    /// The phase whose fact this restates.
+    pub phase: u8,
+    /// The stable branch it concerns; `None` for the commit as a whole.
+    pub branch: Option<String>,
+    /// The point, `[branch] …` when it concerns one branch.
+    pub text: String,
+    /// The command of the record it comes from.
+    pub verified_by: String,
+}
+
+/// Evidence for, evidence against, unresolved questions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Synthesis {
+    pub evidence_for: Vec<Point>,
+    pub evidence_against: Vec<Point>,
+    pub unresolved: Vec<Point>,
+}
+
+/// The records the points are drawn from.
+struct Facts<'a> {
+    records: Vec<&'a Record>,
+}
+
+impl<'a> Facts<'a> {
+    fn find(&self, phase: u8, pred: impl Fn(&Record) -> bool) -> Option<&'a Record> {
+        self.records
+            .iter()
+            .copied()
+            .find(|r| r.phase == phase && pred(r))
+    }
+
+    fn all(&self, phase: u8, pred: impl Fn(&Record) -> bool) -> Vec<&'a Record> {
+        self.records
+            .iter()
+            .copied()
+            .filter(|r| r.phase == phase && pred(r))
+            .collect()
+    }
+
+    /// The command of the first matching record, else `fallback` (the
+    /// command that record would carry).
+    fn cmd(
+        &self,
+        phase: u8,
+        pred: impl Fn(&Record) -> bool,
+        fallback: impl FnOnce() -> String,
+    ) -> String {
+        self.find(phase, pred)
+            .map(|r| r.verified_by.clone())
+            .unwrap_or_else(fallback)
+    }
+}
+
+/// The three lists being filled.
+#[derive(Default)]
+struct Lists {
+    s: Synthesis,
+}
+
+impl Lists {
+    fn add(list: &mut Vec<Point>, phase: u8, branch: Option<&str>, text: String, cmd: String) {
+        let text = match branch {
+            Some(b) if !text.starts_with(&format!("[{b}] ")) => format!("[{b}] {text}"),
+            _ => text,
+        };
+        if list.iter().any(|p| p.text == text) {
+            return;
+        }
+        list.push(Point {
+            phase,
+            branch: branch.map(str::to_string),
+            text,
+            verified_by: cmd,
+        });
+    }
+    fn pro(&mut self, phase: u8, branch: Option<&str>, text: impl Into<String>, cmd: String) {
+        Self::add(&mut self.s.evidence_for, phase, branch, text.into(), cmd);
+    }
+    fn con(&mut self, phase: u8, branch: Option<&str>, text: impl Into<String>, cmd: String) {
+        Self::add(
+            &mut self.s.evidence_against,
+            phase,
+            branch,
+            text.into(),
+            cmd,
+        );
+    }
+    fn open(&mut self, phase: u8, branch: Option<&str>, text: impl Into<String>, cmd: String) {
+        Self::add(&mut self.s.unresolved, phase, branch, text.into(), cmd);
+    }
+}
+
+/// The synthesis of `ev` and the decision `d` made on it.
+pub fn synthesize(ev: &Evidence, d: &Decision) -> Synthesis {
+    // Phase 8 is stated from the evidence alone; derive it here when the
+    // caller did not add it to the records.
+    let p8 = if ev.records.iter().any(|r| r.phase == 8) {
+        Vec::new()
+    } else {
+        impact::records(ev)
+    };
+    let f = Facts {
+        records: ev.records.iter().chain(&d.records).chain(&p8).collect(),
+    };
+    let mut l = Lists::default();
+    commit_points(ev, &f, &mut l);
+    for b in &ev.branches {
+        branch_points(ev, d, &f, b, &mut l);
+    }
+    not_analysed(ev, &mut l);
+    l.s
+}
+
+fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
+    let sha = ev.commit.oid.to_string();
+    let show = format!("git show -s --format=%B {sha}");
+    let cc = ev.message.cc_stable();
+    let starts = |p: &'static str| move |r: &Record| r.text.starts_with(p);
+
+    // Phase 1: the nomination and the Fixes: tags.
+    if cc {
+        l.pro(
+            1,
+            None,
+            "the author nominated it for stable (Cc: stable)",
+            f.cmd(1, starts("stable nomination"), || {
+                format!("{show} | grep -i '^Cc:.*stable'")
+            }),
+        );
+    } else {
+        l.con(
+            1,
+            None,
+            if ev.fixes.is_empty() {
+                "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes (no Fixes:)"
+            } else {
+                "not nominated for stable (no Cc: stable), although it names the commit it fixes"
+            },
+            f.cmd(1, starts("trailers parsed"), || {
+                format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'")
+            }),
+        );
+    }
+    if ev.message.noautosel() {
+        l.con(
+            1,
+            None,
+            "the author opted out of automatic selection (stable+noautosel)",
+            format!("{show} | grep -i 'stable+noautosel'"),
+        );
+    }
+    for t in &ev.fixes {
+        let tag = format!("`Fixes: {}", t.prefix);
+        let cmd = |fallback: String| f.cmd(1, |r| r.text.starts_with(&tag), || fallback);
+        match &t.resolution {
+            FixResolution::NotFound => l.open(
+                1,
+                None,
+                format!(
+                    "`Fixes: {}` names no commit of this repository: which commit introduced the bug, and so which branches have it, is unknown",
+                    t.prefix
+                ),
+                cmd(format!("git rev-parse --verify '{}^{{commit}}'", t.prefix)),
+            ),
+            FixResolution::Ambiguous(all) => l.open(
+                1,
+                None,
+                format!(
+                    "`Fixes: {}` matches {} commits and its quoted subject does not single one out: the bug-introducing commit is uncertain",
+                    t.prefix,
+                    all.len()
+                ),
+                cmd(format!("git rev-parse --disambiguate={}", t.prefix)),
+            ),
+            FixResolution::Resolved(o) if t.subject_matches == Some(false) => l.open(
+                1,
+                None,
+                format!(
+                    "`Fixes: {}` resolves to {} but the quoted subject does not match it: the tag may name the wrong commit",
+                    t.prefix,
+                    short(*o)
+                ),
+                cmd(format!("git show -s --format='%H %s' {o}")),
+            ),
+            FixResolution::Resolved(_) => {}
+        }
+    }
+    let undecided = ev
+        .branches
+        .iter()
+        .any(|b| b.backported_as.is_none() && !b.in_base);
+    if ev.fixes.is_empty() && undecided {
+        l.open(
+            6,
+            None,
+            "no Fixes: tag: the commit that introduced the bug is not named, so whether each branch has the bug was not established",
+            f.cmd(
+                6,
+                |r| r.text.contains("bug presence unknown: no Fixes: tag"),
+                || format!("{show} | grep -i '^Fixes:'"),
+            ),
+        );
+    }
+
+    // Phase 3: later fixes and reverts.
+    if !ev.followup_fixes.is_empty() {
+        let list: Vec<String> = ev.followup_fixes.iter().map(|o| short(*o)).collect();
+        l.con(
+            3,
+            None,
+            format!(
+                "later commits fix this one ({}): a backport needs them too",
+                list.join(", ")
+            ),
+            f.cmd(3, starts("later follow-up fix"), || {
+                format!(
+                    "git log --format='%H %s' -i --grep='^Fixes: *{}'",
+                    &sha[..12]
+                )
+            }),
+        );
+    }
+    if !ev.reverted_by.is_empty() {
+        let list: Vec<String> = ev.reverted_by.iter().map(|o| short(*o)).collect();
+        l.con(
+            3,
+            None,
+            format!("reverted on mainline by {}", list.join(", ")),
+            f.cmd(3, starts("REVERTED"), || {
+                format!("git log --format='%H %s' --grep='This reverts commit {sha}'")
+            }),
+        );
+    }
+
+    // Phase 4: what the list said.
+    for r in f.all(4, |_| true) {
+        let t = r.text.as_str();
+        let c = r.verified_by.clone();
+        if t.starts_with("Stable nomination by") || t.contains(" gave \"") {
+            l.pro(4, None, t, c);
+        } else if t.starts_with("Objection by") {
+            l.con(4, None, t, c);
+        } else if t.starts_with("No mailing-list thread found")
+            || t.starts_with("The mail archive could not be read")
+            || t.starts_with("A newer revision")
+        {
+            l.open(4, None, t, c);
+        }
+    }
+
+    // Phase 8: failure, reports, tests, new functionality.
+    let tested = ev.message.trailers_named("Tested-by").count();
+    if let Some(r) = f.find(8, starts("failure mode named")) {
+        l.pro(8, None, r.text.clone(), r.verified_by.clone());
+    }
+    if let Some(r) = f.find(8, starts("reported by a user or a tool")) {
+        l.pro(8, None, r.text.clone(), r.verified_by.clone());
+    } else if tested == 0
+        && let Some(r) = f.find(8, starts("no Reported-by"))
+    {
+        l.con(
+            8,
+            None,
+            "no Reported-by, Closes, Bugzilla or Tested-by: no user report and no test on record",
+            r.verified_by.clone(),
+        );
+    }
+    if tested > 0 {
+        let who: Vec<&str> = ev
+            .message
+            .trailers_named("Tested-by")
+            .map(|t| t.value.as_str())
+            .collect();
+        l.pro(
+            8,
+            None,
+            format!("tested: Tested-by {}", who.join("; ")),
+            f.cmd(
+                8,
+                |r| r.text.ends_with("Tested-by trailer(s)"),
+                || format!("{show} | grep -i '^Tested-by:'"),
+            ),
+        );
+    }
+    let reviewed = ev.message.trailers_named("Reviewed-by").count()
+        + ev.message.trailers_named("Acked-by").count();
+    if reviewed > 0 {
+        l.pro(
+            1,
+            None,
+            format!("reviewed: {reviewed} Reviewed-by/Acked-by"),
+            f.cmd(9, starts("tested: "), || {
+                format!("git show -s --format='%(trailers)' {sha}")
+            }),
+        );
+    }
+    if let Some(r) = f.find(8, starts("looks like new functionality")) {
+        l.con(8, None, r.text.clone(), r.verified_by.clone());
+    }
+
+    // Phase 9 checklist: size and the exception categories.
+    let lines = ev.diff.insertions + ev.diff.deletions;
+    let size_cmd = f.cmd(9, starts("size: "), || {
+        format!("git show --stat --format= {sha}")
+    });
+    if lines <= 100 {
+        l.pro(
+            2,
+            None,
+            format!("small: {lines} changed lines, within the 100-line guideline"),
+            size_cmd,
+        );
+    } else {
+        l.con(
+            2,
+            None,
+            format!("large: {lines} changed lines, beyond the 100-line guideline"),
+            size_cmd,
+        );
+    }
+    let exceptions: Vec<&str> = ev
+        .kinds
+        .iter()
+        .filter(|k| {
+            matches!(
+                k,
+                ChangeKind::DeviceId | ChangeKind::Build | ChangeKind::Docs
+            )
+        })
+        .map(|k| k.label())
+        .collect();
+    if !exceptions.is_empty() {
+        l.pro(
+            2,
+            None,
+            format!(
+                "a stable-rules exception category: {}",
+                exceptions.join(", ")
+            ),
+            f.cmd(9, starts("stable-rules exception"), || {
+                format!("git show --stat --format= {sha}")
+            }),
+        );
+    }
+
+    // Nearest past decisions (with a model).
+    if let Some(r) = f.find(9, starts(similar::NEAREST))
+        && let Some((taken, n)) = similar::parse_nearest(&r.text)
+    {
+        let text = format!("{taken} of the {n} most similar earlier commits were backported");
+        match (2 * taken).cmp(&n) {
+            std::cmp::Ordering::Greater => l.pro(9, None, text, r.verified_by.clone()),
+            std::cmp::Ordering::Less => l.con(9, None, text, r.verified_by.clone()),
+            std::cmp::Ordering::Equal => l.open(
+                9,
+                None,
+                format!("{text}: past decisions on similar commits are split"),
+                r.verified_by.clone(),
+            ),
+        }
+    }
+}
+
+fn branch_points(
+    ev: &Evidence,
+    d: &Decision,
+    f: &Facts,
+    b: &stablepick_evidence::BranchFacts,
+    l: &mut Lists,
+) {
+    let name = b.name.as_str();
+    let br = Some(name);
+    let tag = format!("[{name}] ");
+    let mine = |rest: &'static str| {
+        let p = format!("{tag}{rest}");
+        move |r: &Record| r.text.starts_with(&p)
+    };
+    if let Some(h) = rules::hard_rule(ev, b)
+        && matches!(h.label, "already backported" | "already in the base")
+    {
+        l.con(9, br, format!("{}: nothing to do", h.reason), h.verified_by);
+        return;
+    }
+    if let Some((reason, cmd)) = rules::hint_excludes(ev, b) {
+        l.con(1, br, reason, cmd);
+    } else if b.version.is_none()
+        && let Some(min) = rules::min_hint(ev)
+    {
+        l.open(
+            1,
+            br,
+            format!(
+                "the branch's version is unknown, so the author's `# {}+` stable hint could not be checked against it",
+                rules::dotted(&min)
+            ),
+            format!(
+                "git show -s --format=%B {} | grep -i '^Cc:.*stable'",
+                ev.commit.oid
+            ),
+        );
+    }
+
+    // Is the bug there?
+    match b.bug_present {
+        Some(true) => {
+            if let Some(r) = f.find(6, mine("bug present")) {
+                l.pro(6, br, r.text.clone(), r.verified_by.clone());
+            }
+        }
+        Some(false) => {
+            if let Some(r) = f.find(6, mine("bug not present")) {
+                l.con(6, br, r.text.clone(), r.verified_by.clone());
+            }
+        }
+        None => {}
+    }
+
+    // Is the touched code there?
+    let missing_files: Vec<&str> = b
+        .files_present
+        .iter()
+        .filter(|(_, p)| !p)
+        .map(|(f, _)| f.as_str())
+        .collect();
+    let missing_fns: Vec<&str> = b
+        .functions_present
+        .iter()
+        .filter(|(_, p)| !p)
+        .map(|(f, _)| f.as_str())
+        .collect();
+    if !b.files_present.is_empty() && missing_files.is_empty() && missing_fns.is_empty() {
+        l.pro(
+            6,
+            br,
+            if b.functions_present.is_empty() {
+                format!(
+                    "every touched file ({}) exists at the branch tip",
+                    b.files_present.len()
+                )
+            } else {
+                format!(
+                    "every touched file ({}) and function ({}) exists at the branch tip",
+                    b.files_present.len(),
+                    b.functions_present.len()
+                )
+            },
+            f.cmd(
+                6,
+                |r| r.text.starts_with(&format!("{tag}`")) && r.text.contains("` exists"),
+                || format!("git cat-file -e {}:{}", b.display_ref, b.files_present[0].0),
+            ),
+        );
+    }
+    for path in &missing_files {
+        let p = format!("{tag}`{path}` does NOT exist");
+        l.con(
+            6,
+            br,
+            format!("`{path}` does not exist at the branch tip"),
+            f.cmd(
+                6,
+                |r| r.text.starts_with(&p),
+                || format!("git cat-file -e {}:{path}", b.display_ref),
+            ),
+        );
+    }
+    if !missing_fns.is_empty() {
+        l.con(
+            6,
+            br,
+            format!(
+                "touched function(s) not defined at the branch tip: {}",
+                missing_fns
+                    .iter()
+                    .map(|f| format!("`{f}()`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            f.cmd(
+                6,
+                |r| r.text.starts_with(&format!("{tag}function")) && r.text.contains("is NOT"),
+                || format!("git grep -n -w {} {}", missing_fns[0], b.display_ref),
+            ),
+        );
+    }
+
+    // Will it apply, and what does it need first?
+    let apply_rec = f.find(6, |r| {
+        r.text.starts_with(&format!("{tag}the patch applies"))
+            || r.text
+                .starts_with(&format!("{tag}the patch does NOT apply"))
+    });
+    let apply_cmd = || {
+        apply_rec
+            .map(|r| r.verified_by.clone())
+            .unwrap_or_else(|| format!("git show --format= {} | git apply --check", ev.commit.oid))
+    };
+    match b.applies {
+        Some(Applies::Clean) => l.pro(6, br, "the patch applies cleanly to the branch tip", apply_cmd()),
+        Some(Applies::Offset) => l.pro(
+            6,
+            br,
+            "the patch applies to the branch tip with line offsets",
+            apply_cmd(),
+        ),
+        Some(Applies::Fuzz) => l.open(
+            6,
+            br,
+            "the patch applies to the branch tip only with fuzz: whether the result is right needs a reviewer's check",
+            apply_cmd(),
+        ),
+        Some(Applies::Conflict) => l.con(
+            6,
+            br,
+            "the patch does not apply to the branch tip: it needs adapting or prerequisites",
+            apply_cmd(),
+        ),
+        None => {}
+    }
+    if !b.prerequisites.is_empty() {
+        let list: Vec<String> = b.prerequisites.iter().map(|o| short(*o)).collect();
+        l.con(
+            6,
+            br,
+            format!(
+                "needs {} upstream commit(s) first: {}",
+                list.len(),
+                list.join(", ")
+            ),
+            f.cmd(6, mine("prerequisite"), || {
+                format!("git log --format='%H %s' {}..{}^", b.base, ev.commit.oid)
+            }),
+        );
+    }
+    let cut = f.all(6, mine("the prerequisite list may be incomplete"));
+    for r in &cut {
+        l.open(6, br, r.text.clone(), r.verified_by.clone());
+    }
+    let bd = d.branches.iter().find(|x| x.branch == name);
+    let yes = bd.is_some_and(|x| x.verdict == Some(Verdict::Yes));
+    if yes && b.applies == Some(Applies::Conflict) && b.prerequisites.is_empty() && cut.is_empty() {
+        l.open(
+            6,
+            br,
+            "the patch does not apply and no prerequisite explains the conflict: it needs a hand-made backport",
+            apply_cmd(),
+        );
+    }
+
+    // The model, where it decided, and where it is unsure.
+    if let Some(bd) = bd.filter(|x| x.reason.starts_with("model:")) {
+        let cmd = f.cmd(9, |r| r.text.starts_with(&tag) && r.text.contains(" — model: "), || {
+            format!("stablepick triage --repo . --stable {name}={} --model MODEL --format jsonl {}^..{}", b.base, ev.commit.oid, ev.commit.oid)
+        });
+        let text = format!(
+            "past decisions, learned: {}",
+            bd.reason.trim_start_matches("model: ")
+        );
+        if bd.verdict == Some(Verdict::Yes) {
+            l.pro(9, br, text, cmd);
+        } else {
+            l.con(9, br, text, cmd);
+        }
+    }
+    for what in [DISAGREE, CLOSE_CALL] {
+        let p = format!("{tag}{what}");
+        if let Some(r) = f.find(9, |r| r.text.starts_with(&p)) {
+            l.open(9, br, r.text.clone(), r.verified_by.clone());
+        }
+    }
+}
+
+/// Phases the evidence could not cover, and the command that would.
+fn not_analysed(ev: &Evidence, l: &mut Lists) {
+    let sha = ev.commit.oid;
+    for (p, why) in &ev.not_analysed {
+        let (what, cmd) = match p {
+            4 => (
+                ": reviews, objections and stable requests on the list are unchecked",
+                format!("stablepick analyze --repo . --mail MAIL.db {sha}"),
+            ),
+            5 => (
+                ": whether users can reach the touched code is unchecked",
+                format!("stablepick analyze --repo . --code {sha}"),
+            ),
+            _ => ("", format!("stablepick analyze --repo . {sha}")),
+        };
+        l.open(*p, None, format!("{why}{what}"), cmd);
+    }
+}
