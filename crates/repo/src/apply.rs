@@ -356,28 +356,41 @@ fn apply_hunk<'a>(
         old_lines: h.old_lines,
     };
 
-    // Lines every pass needs: all but the context fuzz may drop.
-    if let Some(core) = pre
-        .hashes
-        .get(leading.min(MAX_FUZZ)..pre.len().saturating_sub(trailing.min(MAX_FUZZ)))
-        && core
-            .iter()
-            .any(|x| !t.set.contains(x) && !added.contains(x))
-    {
-        return r;
-    }
-    added.extend(post.hashes.iter().copied());
-
     let anchor_begin = h.old_start <= 1;
     let anchor_end = trailing == 0;
-    if let Some(pos) = find(
-        img,
-        &pre.hashes,
-        &pre.lines,
-        expected,
-        anchor_begin,
-        anchor_end,
-    ) {
+    // Most hunks land where they expect: try that first (the same first
+    // try as `find`'s, so the outcome is the same).
+    let mut found = None;
+    if !anchor_begin && !anchor_end {
+        let p = expected.min(img.lines.len());
+        if matches_at(img, &pre.hashes, &pre.lines, p) {
+            found = Some(p);
+        }
+    }
+    if found.is_none() {
+        // Lines every pass needs: all but the context fuzz may drop. A
+        // line the image never held fails the hunk without a scan.
+        if let Some(core) = pre
+            .hashes
+            .get(leading.min(MAX_FUZZ)..pre.len().saturating_sub(trailing.min(MAX_FUZZ)))
+            && !core.is_empty()
+        {
+            let set = t.set();
+            if core.iter().any(|x| !set.contains(x) && !added.contains(x)) {
+                return r;
+            }
+        }
+        found = find(
+            img,
+            &pre.hashes,
+            &pre.lines,
+            expected,
+            anchor_begin,
+            anchor_end,
+        );
+    }
+    added.extend(post.hashes.iter().copied());
+    if let Some(pos) = found {
         splice(img, pos, pre.len(), post, 0, post.len());
         r.offset = pos as i64 - expected as i64;
         r.outcome = if r.offset == 0 {
@@ -422,6 +435,19 @@ fn apply_hunk<'a>(
     r
 }
 
+/// Whether `img` holds the lines `pre` (with their hashes `pre_h`) at `p`.
+fn matches_at(img: &Image<'_>, pre_h: &[u64], pre: &[&[u8]], p: usize) -> bool {
+    let m = pre.len();
+    let Some(end) = p.checked_add(m) else {
+        return false;
+    };
+    end <= img.lines.len()
+        && pre_h.len() == m
+        && pre_h.first().is_none_or(|f| img.hashes[p] == *f)
+        && img.hashes[p..end] == *pre_h
+        && img.lines[p..end] == *pre
+}
+
 /// Finds the lines `pre` (with their hashes `pre_h`) in `img`, nearest to
 /// `start` first (after, then before).
 fn find(
@@ -438,13 +464,7 @@ fn find(
         return None;
     }
     let last = n - m;
-    let first = pre_h.first().copied();
-    let at = |p: usize| {
-        p <= last
-            && first.is_none_or(|f| img.hashes[p] == f)
-            && img.hashes[p..p + m] == *pre_h
-            && img.lines[p..p + m] == *pre
-    };
+    let at = |p: usize| matches_at(img, pre_h, pre, p);
     if anchor_begin || anchor_end {
         let p = if anchor_begin { 0 } else { last };
         if anchor_begin && anchor_end && m != n {
@@ -594,29 +614,18 @@ impl CommitPatch {
         let adds = changes.iter().any(|c| c.old.is_none());
         let dels = changes.iter().any(|c| c.new.is_none());
         if adds && dels {
-            return CommitPatch::with_renames(git, commit, parent_tree.as_ref(), &tree);
+            return CommitPatch::with_renames(
+                git,
+                commit,
+                parent_tree.as_ref(),
+                &tree,
+                &target_trees,
+            );
         }
         changes.sort_by(|a, b| a.path().cmp(b.path()));
         let mut files = Vec::with_capacity(changes.len());
         for ch in changes {
-            // Every target has the preimage blob (it applies there as it
-            // is) or lacks the file (it is missing there): no target needs
-            // the file's text.
-            let no_text_needed = !target_trees.is_empty()
-                && ch.new.is_some()
-                && ch.old.as_ref().is_some_and(|(path, id, _)| {
-                    target_trees
-                        .iter()
-                        .all(|t| match t.get_path(Path::new(path)) {
-                            Ok(e) => e.id() == *id && e.kind() == Some(ObjectType::Blob),
-                            Err(e) => e.code() == git2::ErrorCode::NotFound,
-                        })
-                });
-            if no_text_needed {
-                files.push(unread_patch(ch));
-                continue;
-            }
-            files.push(file_patch(repo, ch)?);
+            files.push(patch_for_targets(repo, ch, &target_trees)?);
         }
         Ok(CommitPatch { commit, files })
     }
@@ -626,6 +635,7 @@ impl CommitPatch {
         commit: Oid,
         parent_tree: Option<&Tree>,
         tree: &Tree,
+        target_trees: &[Tree],
     ) -> Result<CommitPatch> {
         let repo = git.repo();
         let mut opts = DiffOptions::new();
@@ -634,6 +644,23 @@ impl CommitPatch {
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
         let mut files = Vec::with_capacity(diff.deltas().len());
         for i in 0..diff.deltas().len() {
+            if let Some(delta) = diff.get_delta(i)
+                && delta.status() == Delta::Modified
+            {
+                // A plain modification: as for commits without renames.
+                let side = |f: git2::DiffFile| {
+                    f.path()
+                        .map(|p| (p.to_string_lossy().into_owned(), f.id(), f.mode()))
+                };
+                let ch = Change {
+                    old: side(delta.old_file()),
+                    new: side(delta.new_file()),
+                };
+                if ch.old.is_some() && ch.new.is_some() {
+                    files.push(patch_for_targets(repo, ch, target_trees)?);
+                    continue;
+                }
+            }
             let Some(patch) = Patch::from_diff(&diff, i)? else {
                 continue;
             };
@@ -696,6 +723,31 @@ impl CommitPatch {
             files,
         })
     }
+}
+
+/// The patch of one changed file, for checking against `target_trees`
+/// (see [`CommitPatch::for_targets`]).
+fn patch_for_targets(
+    repo: &git2::Repository,
+    ch: Change,
+    target_trees: &[Tree],
+) -> Result<FilePatch> {
+    // Every target has the preimage blob (it applies there as it is) or
+    // lacks the file (it is missing there): no target needs the file's text.
+    let no_text_needed = !target_trees.is_empty()
+        && ch.new.is_some()
+        && ch.old.as_ref().is_some_and(|(path, id, _)| {
+            target_trees
+                .iter()
+                .all(|t| match t.get_path(Path::new(path)) {
+                    Ok(e) => e.id() == *id && e.kind() == Some(ObjectType::Blob),
+                    Err(e) => e.code() == git2::ErrorCode::NotFound,
+                })
+        });
+    if no_text_needed {
+        return Ok(unread_patch(ch));
+    }
+    file_patch(repo, ch)
 }
 
 /// One side of a changed path: (path, blob or submodule id, mode).

@@ -101,8 +101,9 @@ pub(crate) struct Target {
     /// Line starts, then `data.len()` (see [`line_starts`]).
     pub(crate) starts: Vec<usize>,
     pub(crate) hashes: Vec<u64>,
-    /// Every value of `hashes`.
-    pub(crate) set: HashSet64,
+    /// Every value of `hashes`, built when first asked for: a file whose
+    /// hunks all land where they expect never needs it.
+    set: OnceLock<HashSet64>,
 }
 
 impl Target {
@@ -112,14 +113,22 @@ impl Target {
             .windows(2)
             .map(|w| data.get(w[0]..w[1]).map(hash_line).unwrap_or(0))
             .collect();
-        let mut set = HashSet64::with_capacity_and_hasher(hashes.len(), Default::default());
-        set.extend(hashes.iter().copied());
         Target {
             data,
             starts,
             hashes,
-            set,
+            set: OnceLock::new(),
         }
+    }
+
+    /// The set of the line hashes.
+    pub(crate) fn set(&self) -> &HashSet64 {
+        self.set.get_or_init(|| {
+            let mut set =
+                HashSet64::with_capacity_and_hasher(self.hashes.len(), Default::default());
+            set.extend(self.hashes.iter().copied());
+            set
+        })
     }
 
     /// The lines, each with its `\n` when it has one.
@@ -134,7 +143,8 @@ impl Target {
         self.data.len()
             + self.starts.len() * std::mem::size_of::<usize>()
             + self.hashes.len() * 8
-            + self.set.capacity() * 9
+            // The set, built or not: about 16 bytes a line.
+            + self.hashes.len() * 16
             + 128
     }
 }
