@@ -255,18 +255,63 @@ pub fn split_lines(text: &[u8]) -> Vec<&[u8]> {
 /// passes). Never panics, whatever the hunks claim.
 pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
     let t = Target::new(target.to_vec());
-    let (applies, hunks, img) = apply_target(&t, hunks);
+    let (applies, hunks, img) = apply_target(&t, hunks, true);
     TextApply {
         applies,
         hunks,
-        result: (applies != Applies::Conflict).then(|| img.lines.concat()),
+        result: (applies != Applies::Conflict).then(|| img.lines().concat()),
     }
 }
 
 /// The file as the hunks so far have left it: each line and its hash.
+///
+/// Until a hunk changes it, it is the target itself, not a copy: a file
+/// with one hunk (most of them) is never copied.
 struct Image<'a> {
-    hashes: Vec<u64>,
-    lines: Vec<&'a [u8]>,
+    target: &'a Target,
+    /// The lines and hashes once some hunk has changed them.
+    owned: Option<(Vec<u64>, Vec<&'a [u8]>)>,
+}
+
+impl<'a> Image<'a> {
+    fn len(&self) -> usize {
+        match &self.owned {
+            Some((h, _)) => h.len(),
+            None => self.target.hashes.len(),
+        }
+    }
+
+    fn hashes(&self) -> &[u64] {
+        match &self.owned {
+            Some((h, _)) => h,
+            None => &self.target.hashes,
+        }
+    }
+
+    /// Whether lines `p..p + pre.len()` are `pre` (hashes already equal).
+    fn lines_eq(&self, p: usize, pre: &[&[u8]]) -> bool {
+        match &self.owned {
+            Some((_, l)) => l.get(p..p + pre.len()).is_some_and(|l| l == pre),
+            None => pre
+                .iter()
+                .enumerate()
+                .all(|(i, x)| self.target.line(p + i) == Some(*x)),
+        }
+    }
+
+    /// The lines, each with its newline when it has one.
+    fn lines(&self) -> Vec<&'a [u8]> {
+        match &self.owned {
+            Some((_, l)) => l.clone(),
+            None => self.target.lines().collect(),
+        }
+    }
+
+    fn make_owned(&mut self) -> &mut (Vec<u64>, Vec<&'a [u8]>) {
+        let t = self.target;
+        self.owned
+            .get_or_insert_with(|| (t.hashes.clone(), t.lines().collect()))
+    }
 }
 
 /// Some lines of a hunk and their hashes.
@@ -294,11 +339,16 @@ impl<'a> HunkLines<'a> {
 }
 
 /// Applies `hunks` to a prepared target: the worst outcome, each hunk's
-/// outcome, and the resulting image.
-fn apply_target<'a>(t: &'a Target, hunks: &'a [TextHunk]) -> (Applies, Vec<HunkApply>, Image<'a>) {
+/// outcome, and the resulting image (without the last hunk's change unless
+/// `want_image`).
+fn apply_target<'a>(
+    t: &'a Target,
+    hunks: &'a [TextHunk],
+    want_image: bool,
+) -> (Applies, Vec<HunkApply>, Image<'a>) {
     let mut img = Image {
-        hashes: t.hashes.clone(),
-        lines: t.lines().collect(),
+        target: t,
+        owned: None,
     };
     // The lines added by hunks so far: with the target's own lines, every
     // line the image has ever held, so a hunk needing a line not in it fails
@@ -310,7 +360,8 @@ fn apply_target<'a>(t: &'a Target, hunks: &'a [TextHunk]) -> (Applies, Vec<HunkA
     for (index, h) in hunks.iter().enumerate() {
         pre.fill(h, LineKind::Add);
         post.fill(h, LineKind::Del);
-        let r = apply_hunk(&mut img, t, &mut added, h, index, &pre, &post);
+        let change = want_image || index + 1 < hunks.len();
+        let r = apply_hunk(&mut img, &mut added, h, index, &pre, &post, change);
         worst = worst.max(r.outcome);
         out.push(r);
     }
@@ -329,20 +380,31 @@ fn splice<'a>(
     let (Some(h), Some(l)) = (post.hashes.get(from..to), post.lines.get(from..to)) else {
         return;
     };
-    let end = pos.saturating_add(len).min(img.lines.len());
+    // Nothing to change: keep the image borrowed.
+    if img.owned.is_none() && img.hashes().get(pos..pos.saturating_add(len)) == Some(h) {
+        let same = l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| img.target.line(pos + i) == Some(*x));
+        if same {
+            return;
+        }
+    }
+    let (hs, ls) = img.make_owned();
+    let end = pos.saturating_add(len).min(ls.len());
     let pos = pos.min(end);
-    img.hashes.splice(pos..end, h.iter().copied());
-    img.lines.splice(pos..end, l.iter().copied());
+    hs.splice(pos..end, h.iter().copied());
+    ls.splice(pos..end, l.iter().copied());
 }
 
 fn apply_hunk<'a>(
     img: &mut Image<'a>,
-    t: &Target,
     added: &mut HashSet64,
     h: &TextHunk,
     index: usize,
     pre: &HunkLines<'a>,
     post: &HunkLines<'a>,
+    change: bool,
 ) -> HunkApply {
     let (leading, trailing) = (h.leading(), h.trailing());
     // Where the hunk lands in the file as changed by the hunks before it.
@@ -362,7 +424,7 @@ fn apply_hunk<'a>(
     // try as `find`'s, so the outcome is the same).
     let mut found = None;
     if !anchor_begin && !anchor_end {
-        let p = expected.min(img.lines.len());
+        let p = expected.min(img.len());
         if matches_at(img, &pre.hashes, &pre.lines, p) {
             found = Some(p);
         }
@@ -375,8 +437,11 @@ fn apply_hunk<'a>(
             .get(leading.min(MAX_FUZZ)..pre.len().saturating_sub(trailing.min(MAX_FUZZ)))
             && !core.is_empty()
         {
-            let set = t.set();
-            if core.iter().any(|x| !set.contains(x) && !added.contains(x)) {
+            let set = img.target.set();
+            if core
+                .iter()
+                .any(|x| !set.may_contain(*x) && !added.contains(x))
+            {
                 return r;
             }
         }
@@ -391,7 +456,9 @@ fn apply_hunk<'a>(
     }
     added.extend(post.hashes.iter().copied());
     if let Some(pos) = found {
-        splice(img, pos, pre.len(), post, 0, post.len());
+        if change {
+            splice(img, pos, pre.len(), post, 0, post.len());
+        }
         r.offset = pos as i64 - expected as i64;
         r.outcome = if r.offset == 0 {
             Applies::Clean
@@ -425,7 +492,9 @@ fn apply_hunk<'a>(
         }
         let want = expected + dl;
         if let Some(pos) = find(img, ph, pl, want, false, false) {
-            splice(img, pos, pl.len(), post, dl, qe);
+            if change {
+                splice(img, pos, pl.len(), post, dl, qe);
+            }
             r.offset = pos as i64 - want as i64;
             r.fuzz = dl.max(dt) as u8;
             r.outcome = Applies::Fuzz;
@@ -441,11 +510,12 @@ fn matches_at(img: &Image<'_>, pre_h: &[u64], pre: &[&[u8]], p: usize) -> bool {
     let Some(end) = p.checked_add(m) else {
         return false;
     };
-    end <= img.lines.len()
+    let hs = img.hashes();
+    end <= hs.len()
         && pre_h.len() == m
-        && pre_h.first().is_none_or(|f| img.hashes[p] == *f)
-        && img.hashes[p..end] == *pre_h
-        && img.lines[p..end] == *pre
+        && pre_h.first().is_none_or(|f| hs[p] == *f)
+        && hs[p..end] == *pre_h
+        && img.lines_eq(p, pre)
 }
 
 /// Finds the lines `pre` (with their hashes `pre_h`) in `img`, nearest to
@@ -458,7 +528,7 @@ fn find(
     anchor_begin: bool,
     anchor_end: bool,
 ) -> Option<usize> {
-    let n = img.lines.len();
+    let n = img.len();
     let m = pre.len();
     if m > n || pre_h.len() != m {
         return None;
@@ -1267,10 +1337,11 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
         Some(id) => target::get_or_load(id, || Ok(git.repo().find_blob(id)?.content().to_vec()))?,
         None => Arc::new(Target::new(Vec::new())),
     };
-    let (applies, hunks, img) = apply_target(&target, &f.hunks);
+    let (applies, hunks, img) = apply_target(&target, &f.hunks, f.status == 'D');
     fa.outcome = applies;
     fa.hunks = hunks;
-    if f.status == 'D' && applies != Applies::Conflict && img.lines.iter().any(|l| !l.is_empty()) {
+    if f.status == 'D' && applies != Applies::Conflict && img.lines().iter().any(|l| !l.is_empty())
+    {
         return Ok(conflict(fa, "deleting it would leave lines behind"));
     }
     Ok(fa)

@@ -103,7 +103,46 @@ pub(crate) struct Target {
     pub(crate) hashes: Vec<u64>,
     /// Every value of `hashes`, built when first asked for: a file whose
     /// hunks all land where they expect never needs it.
-    set: OnceLock<HashSet64>,
+    set: OnceLock<LineFilter>,
+}
+
+/// A Bloom filter of line hashes (two probes, 16 bits a line): "no" is
+/// certain, "maybe" is wrong for about 1.5% of absent lines, which then
+/// only cost a scan.
+pub(crate) struct LineFilter {
+    bits: Vec<u64>,
+    mask: u64,
+}
+
+impl LineFilter {
+    fn new(hashes: &[u64]) -> LineFilter {
+        let want = (hashes.len().max(4) * 16).next_power_of_two();
+        let mut f = LineFilter {
+            bits: vec![0; want.div_ceil(64)],
+            mask: want as u64 - 1,
+        };
+        for &h in hashes {
+            for b in f.probes(h) {
+                if let Some(w) = f.bits.get_mut((b >> 6) as usize) {
+                    *w |= 1 << (b & 63);
+                }
+            }
+        }
+        f
+    }
+
+    fn probes(&self, h: u64) -> [u64; 2] {
+        [h & self.mask, ((h >> 32) ^ h.rotate_left(17)) & self.mask]
+    }
+
+    /// Whether a line with hash `h` may be among the lines.
+    pub(crate) fn may_contain(&self, h: u64) -> bool {
+        self.probes(h).iter().all(|&b| {
+            self.bits
+                .get((b >> 6) as usize)
+                .is_some_and(|w| w & (1 << (b & 63)) != 0)
+        })
+    }
 }
 
 impl Target {
@@ -121,14 +160,15 @@ impl Target {
         }
     }
 
-    /// The set of the line hashes.
-    pub(crate) fn set(&self) -> &HashSet64 {
-        self.set.get_or_init(|| {
-            let mut set =
-                HashSet64::with_capacity_and_hasher(self.hashes.len(), Default::default());
-            set.extend(self.hashes.iter().copied());
-            set
-        })
+    /// The filter of the line hashes.
+    pub(crate) fn set(&self) -> &LineFilter {
+        self.set.get_or_init(|| LineFilter::new(&self.hashes))
+    }
+
+    /// Line `i`, with its `\n` when it has one.
+    pub(crate) fn line(&self, i: usize) -> Option<&[u8]> {
+        let (s, e) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+        self.data.get(s..e)
     }
 
     /// The lines, each with its `\n` when it has one.
@@ -143,8 +183,8 @@ impl Target {
         self.data.len()
             + self.starts.len() * std::mem::size_of::<usize>()
             + self.hashes.len() * 8
-            // The set, built or not: about 16 bytes a line.
-            + self.hashes.len() * 16
+            // The filter, built or not: 2 to 4 bytes a line.
+            + self.hashes.len() * 4
             + 128
     }
 }
@@ -252,6 +292,25 @@ mod tests {
             assert_eq!(ours, super::super::split_lines(text), "{text:?}");
             assert_eq!(t.hashes.len(), ours.len());
         }
+    }
+
+    #[test]
+    fn filter_never_says_no_to_a_line_it_holds() {
+        let text: Vec<u8> = (0..5000)
+            .map(|i| format!("line {i}\n"))
+            .collect::<String>()
+            .into_bytes();
+        let t = Target::new(text);
+        assert!(t.hashes.iter().all(|&h| t.set().may_contain(h)));
+        let absent = (5000..15000)
+            .filter(|i| {
+                t.set()
+                    .may_contain(hash_line(format!("line {i}\n").as_bytes()))
+            })
+            .count();
+        assert!(absent < 500, "{absent} false positives of 10000");
+        assert_eq!(t.line(0), Some(&b"line 0\n"[..]));
+        assert_eq!(t.line(5000), None);
     }
 
     #[test]
