@@ -563,6 +563,8 @@ impl TriageCache {
         let mut h = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut h);
         stablepick_repo::index::INDEX_FORMAT.hash(&mut h);
+        // Rows written by an older report layout lack its newer fields.
+        stablepick_report::REPORT_FORMAT.hash(&mut h);
         index.mainline_ref().hash(&mut h);
         for r in index.releases() {
             (&r.tag, r.commit).hash(&mut h);

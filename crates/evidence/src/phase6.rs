@@ -9,6 +9,43 @@ use stablepick_repo::{BackportVia, Oid, StableIndex, short};
 
 const P: u8 = 6;
 
+/// Functions defined per blob, kept per worker thread: branches and
+/// commits of one run mostly look at the same few versions of a file, and
+/// scanning a large C file is the costliest part of this phase.
+type Defined = std::rc::Rc<std::collections::HashSet<String>>;
+
+thread_local! {
+    static DEFINED: std::cell::RefCell<std::collections::HashMap<Oid, Defined>> =
+        Default::default();
+}
+
+/// Entries kept before the cache starts over.
+const DEFINED_CACHE: usize = 1024;
+
+/// The top-level functions defined in blob `blob` (an empty set when it
+/// cannot be read).
+fn functions_defined(ctx: &Context, blob: Oid) -> Defined {
+    if let Some(hit) = DEFINED.with(|c| c.borrow().get(&blob).cloned()) {
+        return hit;
+    }
+    let text = ctx
+        .git
+        .repo()
+        .find_blob(blob)
+        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        .unwrap_or_default();
+    let set: Defined =
+        std::rc::Rc::new(function_spans(&text).into_iter().map(|s| s.name).collect());
+    DEFINED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= DEFINED_CACHE {
+            c.clear();
+        }
+        c.insert(blob, set.clone());
+    });
+    set
+}
+
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
     if ctx.index.branches().is_empty() {
         ev.records.push(Record::new(
@@ -194,12 +231,18 @@ fn branch(
 
     // Touched files and functions at the branch tip.
     let tip = b.branch.tip();
+    let tip_tree = ctx.git.repo().find_commit(tip)?.tree()?;
     for f in &ev.diff.files {
         let path = f.old_path.clone().unwrap_or_else(|| f.path().to_string());
         if f.status == 'A' {
             continue;
         }
-        let present = ctx.git.has_path(tip, &path);
+        let blob = tip_tree
+            .get_path(std::path::Path::new(&path))
+            .ok()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| e.id());
+        let present = blob.is_some();
         facts.files_present.push((path.clone(), present));
         recs.push(Record::new(
             P,
@@ -209,13 +252,10 @@ fn branch(
             ),
             format!("git cat-file -e {}:{}", b.branch.display_ref(), sh(&path)),
         ));
-        if !present || !is_c_like(&path) {
+        let Some(blob) = blob.filter(|_| is_c_like(&path)) else {
             continue;
-        }
-        let src = ctx.git.blob_text(tip, &path).unwrap_or_default();
-        // One scan of the file serves every touched function in it.
-        let defined_here: std::collections::HashSet<String> =
-            function_spans(&src).into_iter().map(|s| s.name).collect();
+        };
+        let defined_here = functions_defined(ctx, blob);
         for func in &f.functions {
             let defined = defined_here.contains(func);
             facts.functions_present.push((func.clone(), defined));

@@ -32,6 +32,30 @@ const NOT_FUNCTIONS: &[&str] = &[
     "case",
 ];
 
+/// Bytes that can change the scanner's state inside a function body.
+const BODY: [bool; 256] = special(b"\n#/\"'{}");
+/// The same at the top level, where calls and declarations matter too.
+const TOP: [bool; 256] = special(b"\n#/\"'{}();=");
+
+const fn special(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// Is only whitespace between the start of the line and `pos`?
+fn at_line_start(bytes: &[u8], pos: usize) -> bool {
+    bytes[..pos]
+        .iter()
+        .rev()
+        .take_while(|&&c| c != b'\n')
+        .all(u8::is_ascii_whitespace)
+}
+
 /// Returns the spans of top-level function bodies in `source`.
 pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
     let bytes = source.as_bytes();
@@ -43,16 +67,21 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
     let mut candidate: Option<(String, usize)> = None;
     let mut paren_depth: usize = 0;
     let mut open: Option<(String, usize)> = None;
-    let mut at_line_start = true;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Most bytes change nothing: skip to the next one that can.
+        let table = if depth == 0 { &TOP } else { &BODY };
+        while i < bytes.len() && !table[bytes[i] as usize] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         if b == b'\n' {
             line += 1;
-            at_line_start = true;
             i += 1;
             continue;
         }
-        if at_line_start && b == b'#' {
+        if b == b'#' && at_line_start(bytes, i) {
             // Preprocessor line, with continuations.
             while i < bytes.len() && bytes[i] != b'\n' {
                 if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
@@ -62,9 +91,6 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                 i += 1;
             }
             continue;
-        }
-        if !b.is_ascii_whitespace() {
-            at_line_start = false;
         }
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -93,7 +119,11 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                     }
                     i += 1;
                 }
-                i += 1;
+                // An unterminated literal ends at the line's end, which
+                // still counts as a line.
+                if bytes.get(i) == Some(&quote) {
+                    i += 1;
+                }
                 continue;
             }
             b'{' => {
@@ -207,6 +237,23 @@ void *exit_vmx_ops(void *dest)
 	return dest;
 }
 "#;
+
+    /// A comment opened on a `#define` line continues on plain lines,
+    /// where an apostrophe looks like an unterminated character literal:
+    /// the line it ends on still counts.
+    #[test]
+    fn unterminated_literal_keeps_line_numbers() {
+        let src = "#define A\t/*\n * it doesn't\n * PE's\n */\nint f(void)\n{\n\treturn 0;\n}\n";
+        let spans = function_spans(src);
+        assert_eq!(
+            spans,
+            vec![FunctionSpan {
+                name: "f".into(),
+                start: 5,
+                end: 8
+            }]
+        );
+    }
 
     #[test]
     fn finds_enclosing_function() {
