@@ -34,6 +34,15 @@
 //! only a warning to `git apply`). Lines are compared as bytes including their
 //! newline, so "\ No newline at end of file" needs no special case.
 //!
+//! Speed: a target file is split into lines and each line hashed once (8
+//! bytes at a time); the result is kept in a process-wide cache by blob id
+//! (see [`set_cache_bytes`]), since many commits meet the same few branch
+//! tips. Lines are compared by hash first, then byte for byte. A hunk is
+//! first tried where it expects to land; only when it is not there does a
+//! Bloom filter of the target's lines rule out hunks needing a line the
+//! file never held, before any scan. The target is copied only once a hunk
+//! changes it and a later hunk needs the change.
+//!
 //! Nothing here panics on outside data: offsets are clamped and every
 //! slice bound is checked.
 
