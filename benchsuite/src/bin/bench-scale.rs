@@ -127,7 +127,11 @@ fn figure(kind: &str, repo: &Path, specs: &[String], range: &str) -> Result<()> 
                 .map_init(
                     || Git::open(&dir).expect("opened once already"),
                     |g, &oid| -> Result<usize> {
-                        let ev = collect(&Context::new(g, &idx), oid)?;
+                        // As `stablepick triage` runs it: no Phase 3 file
+                        // history walk per commit.
+                        let mut ctx = Context::new(g, &idx);
+                        ctx.file_history = false;
+                        let ev = collect(&ctx, oid)?;
                         let d = stablepick_verdict::decide(&ev);
                         Ok(d.branches
                             .iter()
@@ -200,8 +204,8 @@ fn run_figure(
     })
 }
 
-/// `stablepick triage` on the window, output discarded; wall time and the
-/// peak resident size `/usr/bin/time` reports.
+/// `stablepick triage` on the window (warm index, no row cache; output
+/// discarded): wall time and the peak resident size `/usr/bin/time` reports.
 fn run_cli(
     cli: &Path,
     repo: &Path,
@@ -217,7 +221,9 @@ fn run_cli(
     for s in specs {
         cmd.args(["--stable", s]);
     }
-    cmd.args(["--format", "jsonl", range]);
+    // Every row analysed: a row cache left by an earlier run would make
+    // this a warm figure.
+    cmd.args(["--no-cache", "--format", "jsonl", range]);
     if let Some(j) = jobs {
         cmd.env("RAYON_NUM_THREADS", j.to_string());
     }
