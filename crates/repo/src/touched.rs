@@ -83,27 +83,34 @@ pub fn changed_paths(repo: &Repository, old: Option<Oid>, new: Option<Oid>) -> V
     out
 }
 
-struct Entry {
-    name: Vec<u8>,
+struct Entry<'t> {
+    name: &'t [u8],
     id: Oid,
     tree: bool,
 }
 
-fn entries(repo: &Repository, tree: Option<Oid>) -> Result<Vec<Entry>, git2::Error> {
-    let Some(t) = tree else {
-        return Ok(Vec::new());
-    };
-    let t = repo.find_tree(t)?;
-    let mut v: Vec<Entry> = t
-        .iter()
-        .map(|e| Entry {
-            name: e.name_bytes().to_vec(),
-            id: e.id(),
-            tree: e.kind() == Some(ObjectType::Tree),
-        })
-        .collect();
-    v.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-    Ok(v)
+fn entry<'e>(e: &'e git2::TreeEntry<'_>) -> Entry<'e> {
+    Entry {
+        name: e.name_bytes(),
+        id: e.id(),
+        tree: e.kind() == Some(ObjectType::Tree),
+    }
+}
+
+/// Git's order of tree entries: by name, a tree's name compared as if it
+/// ended in `/`. Both trees are already in this order, so they merge
+/// without sorting or copying.
+fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    let n = a.name.len().min(b.name.len());
+    a.name[..n].cmp(&b.name[..n]).then_with(|| {
+        let next = |e: &Entry| {
+            e.name
+                .get(n)
+                .copied()
+                .unwrap_or(if e.tree { b'/' } else { 0 })
+        };
+        next(a).cmp(&next(b))
+    })
 }
 
 fn diff_trees(
@@ -116,38 +123,43 @@ fn diff_trees(
     if old == new {
         return Ok(());
     }
-    let a = entries(repo, old)?;
-    let b = entries(repo, new)?;
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.name.cmp(&y.name),
+    let a = old.map(|t| repo.find_tree(t)).transpose()?;
+    let b = new.map(|t| repo.find_tree(t)).transpose()?;
+    let mut ia = a.iter().flat_map(|t| t.iter()).peekable();
+    let mut ib = b.iter().flat_map(|t| t.iter()).peekable();
+    loop {
+        let order = match (ia.peek(), ib.peek()) {
+            (Some(x), Some(y)) => git_order(&entry(x), &entry(y)),
             (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
         };
         match order {
             std::cmp::Ordering::Less => {
-                side(repo, &a[i], true, prefix, out)?;
-                i += 1;
+                if let Some(x) = ia.next() {
+                    side(repo, &entry(&x), true, prefix, out)?;
+                }
             }
             std::cmp::Ordering::Greater => {
-                side(repo, &b[j], false, prefix, out)?;
-                j += 1;
+                if let Some(y) = ib.next() {
+                    side(repo, &entry(&y), false, prefix, out)?;
+                }
             }
             std::cmp::Ordering::Equal => {
-                let (x, y) = (&a[i], &b[j]);
+                let (Some(x), Some(y)) = (ia.next(), ib.next()) else {
+                    break;
+                };
+                let (x, y) = (entry(&x), entry(&y));
                 if x.id != y.id || x.tree != y.tree {
                     if x.tree && y.tree {
-                        descend(repo, &x.name, Some(x.id), Some(y.id), prefix, out)?;
+                        descend(repo, x.name, Some(x.id), Some(y.id), prefix, out)?;
                     } else {
-                        side(repo, x, true, prefix, out)?;
+                        side(repo, &x, true, prefix, out)?;
                         if x.tree || y.tree {
-                            side(repo, y, false, prefix, out)?;
+                            side(repo, &y, false, prefix, out)?;
                         }
                     }
                 }
-                i += 1;
-                j += 1;
             }
         }
     }
@@ -168,9 +180,9 @@ fn side(
         } else {
             (None, Some(e.id))
         };
-        descend(repo, &e.name, o, n, prefix, out)
+        descend(repo, e.name, o, n, prefix, out)
     } else {
-        out.push(format!("{prefix}{}", String::from_utf8_lossy(&e.name)));
+        out.push(format!("{prefix}{}", String::from_utf8_lossy(e.name)));
         Ok(())
     }
 }
