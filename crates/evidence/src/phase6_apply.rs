@@ -127,7 +127,7 @@ fn prerequisites_inner(
     } else {
         CommitPatch::new(ctx.git, oid)?.check(ctx.git, b.branch.tip())?
     };
-    let mut found = prereq::find_with(
+    let mut found = prereq::find_closure(
         ctx.git,
         ctx.index,
         oid,
@@ -138,7 +138,7 @@ fn prerequisites_inner(
     let mut records = Vec::new();
     if let Some(store) = ctx.mail {
         records.extend(series_prerequisites(ctx, store, ev, b, &mut found));
-        found.order(ctx.git)?;
+        found.order(ctx.git, ctx.index)?;
     }
     let sha = full(oid);
     let r = b.branch.display_ref();
@@ -397,6 +397,38 @@ fn prerequisite_records(
                         .mail
                         .map(|m| m.path().display().to_string())
                         .unwrap_or_default())
+                ),
+            ));
+        }
+        if let Why::NeededBy { of, why } = why {
+            let by = Oid::from_str(of).map(short).unwrap_or_else(|_| of.clone());
+            let (how, cmd) = match why.as_ref() {
+                Why::Blame { path, start, end } => (
+                    format!(
+                        "it last changed lines {start}-{end} of `{path}` that prerequisite {by} needs"
+                    ),
+                    format!("git blame -L {start},{end} {of}^ -- {}", sh(path)),
+                ),
+                Why::Created { path, .. } => (
+                    format!(
+                        "it created `{path}`, which prerequisite {by} changes and the branch lacks"
+                    ),
+                    format!(
+                        "git log --diff-filter=A --format='%H %s' {base}..{of}^ -- {}; git cat-file -e {}:{}",
+                        sh(path),
+                        sh(r),
+                        sh(path)
+                    ),
+                ),
+                _ => continue,
+            };
+            out.push(Record::new(
+                P,
+                format!("{head}: {how} (prerequisite {by} does not apply to the branch as is); not in {base} and not backported"),
+                format!(
+                    "git worktree add --detach {wt} {}; ! git show --format= {of} | git -C {wt} apply --check; {cmd}; {not_there}",
+                    sh(r),
+                    wt = sh(&worktree(name))
                 ),
             ));
         }

@@ -48,6 +48,9 @@ pub enum Why {
     StableNote { note: String },
     /// It is an earlier patch of the same posted series.
     Series { message_id: String, position: u32 },
+    /// Prerequisite `of` (full sha) does not apply to the branch without
+    /// it, for the inner reason (a `Blame` or `Created` in `of`'s parent).
+    NeededBy { of: String, why: Box<Why> },
 }
 
 /// A commit to backport before the patch, and why.
@@ -85,6 +88,9 @@ pub struct Found {
     /// Position of commits in the newest-first walk from the commit's
     /// parent: larger is older. Lets [`Found::order`] avoid ancestry queries.
     positions: HashMap<Oid, usize>,
+    /// The positions come from the index's commit graph (comparable across
+    /// searches), not from one search's own walk.
+    graph_positions: bool,
 }
 
 impl Found {
@@ -109,11 +115,12 @@ impl Found {
     }
 
     /// Sorts into applying order: ancestors first. Positions from the
-    /// history walk decide when every commit has one; otherwise a commit
+    /// history walk decide when every commit has one; for mainline commits,
+    /// generation numbers (then commit time); otherwise a commit
     /// goes after those of the list it descends from (a commit has more
     /// ancestors among the list than any of its ancestors, so sorting by
     /// that count is a topological order), then by commit time.
-    pub fn order(&mut self, git: &Git) -> Result<()> {
+    pub fn order(&mut self, git: &Git, index: &RepoIndex) -> Result<()> {
         if self.list.len() < 2 {
             return Ok(());
         }
@@ -127,6 +134,23 @@ impl Found {
                 .sort_by_key(|p| std::cmp::Reverse(pos.get(&p.commit).copied().unwrap_or(0)));
             return Ok(());
         }
+        // Mainline commits: generation numbers are a topological order.
+        let gens: Option<HashMap<Oid, (u32, i64)>> = self
+            .list
+            .iter()
+            .map(|p| {
+                let pos = index.mainline_pos(p.commit)?;
+                Some((
+                    p.commit,
+                    (index.graph().generation(pos), index.commit_time_at(pos)),
+                ))
+            })
+            .collect();
+        if let Some(gens) = gens {
+            self.list
+                .sort_by_key(|p| (gens.get(&p.commit).copied().unwrap_or_default(), p.commit));
+            return Ok(());
+        }
         let oids: Vec<Oid> = self.list.iter().map(|p| p.commit).collect();
         let mut keys: HashMap<Oid, (usize, i64)> = HashMap::new();
         for &o in &oids {
@@ -134,7 +158,7 @@ impl Found {
             // Pairwise ancestry is quadratic: past a few dozen, time alone.
             if oids.len() <= 24 {
                 for &other in &oids {
-                    if other != o && git.is_ancestor(other, o)? {
+                    if other != o && index.is_ancestor(git, other, o)? {
                         ancestors += 1;
                     }
                 }
@@ -160,7 +184,7 @@ pub fn prerequisites(
     branch: &StableIndex,
     report: &ApplyReport,
 ) -> Result<Vec<Oid>> {
-    Ok(find_with(git, index, commit, branch, report, &Limits::default())?.commits())
+    Ok(find_closure(git, index, commit, branch, report, &Limits::default())?.commits())
 }
 
 /// Is `oid` already on the branch: in its base, or backported to it?
@@ -178,7 +202,89 @@ pub fn find(
     branch: &StableIndex,
     report: &ApplyReport,
 ) -> Result<Vec<Prerequisite>> {
-    Ok(find_with(git, index, commit, branch, report, &Limits::default())?.list)
+    Ok(find_closure(git, index, commit, branch, report, &Limits::default())?.list)
+}
+
+/// Prerequisites looked at for prerequisites of their own, at most.
+const MAX_CLOSURE: usize = 16;
+
+/// [`find_with`], then the prerequisites of each prerequisite that does not
+/// apply to the branch tip itself (the last writer of a line is often not
+/// its only writer since the base), and so on, up to [`MAX_CLOSURE`]
+/// commits checked and within the same time budget. In applying order.
+pub fn find_closure(
+    git: &Git,
+    index: &RepoIndex,
+    commit: Oid,
+    branch: &StableIndex,
+    report: &ApplyReport,
+    limits: &Limits,
+) -> Result<Found> {
+    let deadline = Instant::now() + limits.budget;
+    let mut found = find_with(git, index, commit, branch, report, limits)?;
+    let mut queue: Vec<Oid> = found.commits();
+    let mut seen: std::collections::HashSet<Oid> = queue.iter().copied().collect();
+    seen.insert(commit);
+    let mut checked = 0;
+    while let Some(p) = queue.pop() {
+        let now = Instant::now();
+        if checked >= MAX_CLOSURE || now >= deadline {
+            found.cut_short.push(format!(
+                "prerequisites of {} prerequisite(s) not looked for ({})",
+                queue.len() + 1,
+                if checked >= MAX_CLOSURE {
+                    "limit"
+                } else {
+                    "time limit"
+                }
+            ));
+            break;
+        }
+        checked += 1;
+        let r = crate::apply::CommitPatch::new(git, p)?.check(git, branch.branch.tip())?;
+        if r.applies.git_applies() {
+            continue;
+        }
+        let sub = find_with(
+            git,
+            index,
+            p,
+            branch,
+            &r,
+            &Limits {
+                budget: deadline - now,
+                ..*limits
+            },
+        )?;
+        found.cut_short.extend(sub.cut_short);
+        if !(found.graph_positions && sub.graph_positions) {
+            found.graph_positions = false;
+            found.positions.clear();
+        } else {
+            found.positions.extend(sub.positions);
+        }
+        for pre in sub.list {
+            if pre.commit == commit {
+                continue;
+            }
+            for why in pre.why {
+                if matches!(why, Why::Blame { .. } | Why::Created { .. }) {
+                    found.add(
+                        pre.commit,
+                        Why::NeededBy {
+                            of: p.to_string(),
+                            why: Box::new(why),
+                        },
+                    );
+                }
+            }
+            if seen.insert(pre.commit) {
+                queue.push(pre.commit);
+            }
+        }
+    }
+    found.order(git, index)?;
+    Ok(found)
 }
 
 /// Prerequisites with their reasons, oldest first, and the walks that
@@ -210,6 +316,7 @@ pub fn find_with(
         } else {
             Source::Walk(History::new(git, parent, base)?)
         };
+        found.graph_positions = matches!(h, Source::Index(_));
         for f in &report.files {
             if !matches!(f.outcome, Applies::Conflict | Applies::Fuzz) {
                 continue;
@@ -295,7 +402,7 @@ pub fn find_with(
         }
     }
 
-    found.order(git)?;
+    found.order(git, index)?;
     Ok(found)
 }
 

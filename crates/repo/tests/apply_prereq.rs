@@ -234,3 +234,43 @@ fn blame_through_a_merged_topic_branch() {
     // The first search read the index, the second walked the history.
     assert_eq!(seen, vec![true, false]);
 }
+
+/// A line rewritten twice after the base: the fix's direct prerequisite is
+/// the second rewrite, which itself needs the first. Both are named, in
+/// applying order, and applying them lets the fix apply.
+#[test]
+fn prerequisites_of_prerequisites() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = setup(d);
+    std::fs::write(d.join("f.c"), &base).unwrap();
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    std::fs::write(d.join("f.c"), base.replace("line 20\n", "twenty\n")).unwrap();
+    let first = commit(d, "f: first rewrite");
+    std::fs::write(d.join("f.c"), base.replace("line 20\n", "twenty again\n")).unwrap();
+    let second = commit(d, "f: second rewrite");
+    std::fs::write(d.join("f.c"), base.replace("line 20\n", "twenty fixed\n")).unwrap();
+    let fix = commit(d, "f: fix");
+    git(d, &["tag", "v2.0"]);
+
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    assert_eq!(report.applies, Applies::Conflict);
+    let found = stablepick_repo::prereq::find(&g, &index, fix, branch, &report).unwrap();
+    let list: Vec<Oid> = found.iter().map(|p| p.commit).collect();
+    assert_eq!(list, vec![first, second]);
+    assert!(found[0].why.iter().any(|w| matches!(
+        w,
+        stablepick_repo::prereq::Why::NeededBy { of, .. } if *of == second.to_string()
+    )));
+    // Applying them in that order on the branch makes the fix apply.
+    git(d, &["checkout", "-q", "1.0"]);
+    for c in [first, second] {
+        git(d, &["cherry-pick", &c.to_string()]);
+    }
+    let tip = Oid::from_str(&git(d, &["rev-parse", "HEAD"])).unwrap();
+    assert!(check_commit(&g, fix, tip).unwrap().applies.git_applies());
+}
