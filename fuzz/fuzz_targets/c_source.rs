@@ -1,11 +1,17 @@
 #![no_main]
 //! Fuzzes the C lexer, the C and assembly parsers and the index built from
-//! their output: none may panic on any bytes.
+//! their output, and the diff's function-span scanner: none may panic on
+//! any bytes.
 
 use libfuzzer_sys::fuzz_target;
 use stablepick_code::{CodeIndex, lexer, parse_file};
 
 fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    for s in stablepick_repo::cfunc::function_spans(&text) {
+        assert!(s.start <= s.end);
+    }
+    let _ = stablepick_repo::cfunc::enclosing_functions(&text, &[1, 5, 40]);
     let toks = lexer::lex(data);
     assert!(toks.iter().all(|t| t.start <= t.end && t.end as usize <= data.len()));
     let _ = parse_file("fuzz.c", data);

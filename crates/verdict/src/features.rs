@@ -230,6 +230,40 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
 
 /// The directory that names the component a path belongs to:
 /// `drivers/net/mlx5/x.c` → `drivers/net/mlx5`, `lib/eal/x.c` → `lib/eal`.
+/// Does the (lower-cased) message name a bug report: `bug`, `bz`, `bugzilla` or
+/// `issue` followed by a number of three or more digits (after optional
+/// `#`, `:`, `id` and spaces), or a bug tracker's page?
+pub fn mentions_bug_report(lower: &str) -> bool {
+    if ["show_bug.cgi", "/issues/", "bugs.", "bugzilla."]
+        .iter()
+        .any(|u| lower.contains(u))
+    {
+        return true;
+    }
+    let b = lower.as_bytes();
+    for word in ["bugzilla", "bug", "bz", "issue"] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(word) {
+            let start = from + at;
+            from = start + word.len();
+            // Whole word only: not `debug`, `debugging`.
+            if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let rest = lower[from..].trim_start_matches([' ', '#', ':', '\t']);
+            let rest = rest
+                .strip_prefix("id")
+                .unwrap_or(rest)
+                .trim_start_matches([' ', '#', ':', '=']);
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 pub fn component(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
     let depth = match parts.first() {
@@ -335,16 +369,19 @@ impl CommitFacts {
                 on(format!("feat:{w}"));
             }
         }
-        for w in [
-            "syzbot",
-            "bugzilla",
-            "bugs.dpdk.org",
-            "coverity",
-            "reported-by",
-        ] {
+        for w in ["syzbot", "bugzilla", "coverity", "reported-by"] {
             if lower.contains(w) {
                 on(format!("report:{w}"));
             }
+        }
+        // A bug tracker's number or page: a report somebody filed, in
+        // whatever form the project writes it (`[BZ #31234]`, `bug 32042`,
+        // `Bugzilla ID: 1234`, `…/show_bug.cgi?id=…`, `…/issues/12`).
+        if mentions_bug_report(&lower) {
+            on("report:bug".into());
+        }
+        if lower.contains("cve-") {
+            on("report:cve".into());
         }
 
         // Phase 3: history.
@@ -591,4 +628,31 @@ pub fn named_features(
         .collect();
     pairs.extend(joined);
     pairs
+}
+
+#[cfg(test)]
+mod bug_report_tests {
+    use super::mentions_bug_report;
+
+    #[test]
+    fn bug_numbers_in_their_usual_forms() {
+        for yes in [
+            "ungetc: fix uninitialized read [bz #27821]",
+            "fix strtod subnormal rounding (bug 30220)",
+            "bugzilla id: 1234",
+            "closes: https://bugs.example.org/show_bug.cgi?id=99",
+            "see https://github.com/o/r/issues/12",
+            "linux: fix clone (bz 31394)",
+        ] {
+            assert!(mentions_bug_report(yes), "{yes}");
+        }
+        for no in [
+            "debug: fix read error handling",
+            "fix a bug in the parser",
+            "bug 12 is too short a number",
+            "debugging 1234 lines",
+        ] {
+            assert!(!mentions_bug_report(no), "{no}");
+        }
+    }
 }

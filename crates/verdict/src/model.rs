@@ -11,7 +11,7 @@ use crate::features::{DIM_BITS, SparseVec};
 use crate::similar::PastDecision;
 
 /// 2: per-branch facts also joined with the stable nomination.
-pub const MODEL_FORMAT: u32 = 2;
+pub const MODEL_FORMAT: u32 = 3;
 
 /// One labelled (commit, branch) pair.
 #[derive(Debug, Clone)]
