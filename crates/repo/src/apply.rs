@@ -689,7 +689,7 @@ impl CommitPatch {
             Err(_) => None,
         };
         let mut changes = Vec::new();
-        tree_changes(repo, parent_tree.as_ref(), Some(&tree), "", &mut changes)?;
+        tree_changes(repo, parent_tree.as_ref(), Some(&tree), &mut changes)?;
         let adds = changes.iter().any(|c| c.old.is_none());
         let dels = changes.iter().any(|c| c.new.is_none());
         if adds && dels {
@@ -869,99 +869,31 @@ fn kind_class(m: FileMode) -> u8 {
     }
 }
 
-/// Entry-by-entry comparison of two trees; equal subtrees are skipped.
+/// The entries that differ between two trees ([`crate::touched::tree_diff`]),
+/// a change of kind (file, symlink, submodule) split into a deletion and an
+/// addition as `git diff` shows it.
 fn tree_changes(
     repo: &git2::Repository,
     a: Option<&Tree>,
     b: Option<&Tree>,
-    prefix: &str,
     out: &mut Vec<Change>,
 ) -> Result<()> {
-    if let (Some(a), Some(b)) = (a, b)
-        && a.id() == b.id()
-    {
-        return Ok(());
-    }
-    type Entry = (Vec<u8>, Oid, FileMode);
-    let entries = |t: Option<&Tree>| -> Vec<Entry> {
-        t.map(|t| {
-            t.iter()
-                .map(|e| (e.name_bytes().to_vec(), e.id(), mode_of(e.filemode())))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let (ea, eb) = (entries(a), entries(b));
-    let index_b: std::collections::HashMap<&[u8], usize> = eb
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.0.as_slice(), i))
-        .collect();
-    let mut seen_b = vec![false; eb.len()];
-    let join = |name: &[u8]| format!("{prefix}{}", String::from_utf8_lossy(name));
-    let mut pairs: Vec<(Option<&Entry>, Option<&Entry>)> = Vec::new();
-    for e in &ea {
-        let other = index_b.get(e.0.as_slice()).map(|&i| {
-            seen_b[i] = true;
-            &eb[i]
-        });
-        pairs.push((Some(e), other));
-    }
-    for (i, e) in eb.iter().enumerate() {
-        if !seen_b[i] {
-            pairs.push((None, Some(e)));
-        }
-    }
-    for (x, y) in pairs {
-        if let (Some(x), Some(y)) = (x, y)
-            && x.1 == y.1
-            && x.2 == y.2
-        {
-            continue;
-        }
-        let name = x.or(y).map(|e| e.0.as_slice()).unwrap_or_default();
-        let path = join(name);
-        let is_tree = |e: Option<&Entry>| e.is_some_and(|e| e.2 == FileMode::Tree);
-        let (xt, yt) = (is_tree(x), is_tree(y));
-        if xt || yt {
-            let sub = |e: Option<&Entry>, t: bool| -> Result<Option<Tree>> {
-                match e {
-                    Some(e) if t => Ok(Some(repo.find_tree(e.1)?)),
-                    _ => Ok(None),
-                }
-            };
-            let (ta, tb) = (sub(x, xt)?, sub(y, yt)?);
-            tree_changes(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out)?;
-            // The non-tree side of a tree/file swap.
-            if let Some(x) = x.filter(|_| !xt) {
+    let side =
+        |path: &str, s: Option<(Oid, i32)>| s.map(|(id, m)| (path.to_string(), id, mode_of(m)));
+    for c in crate::touched::tree_diff(repo, a.map(Tree::id), b.map(Tree::id))? {
+        let (old, new) = (side(&c.path, c.old), side(&c.path, c.new));
+        match (old, new) {
+            (Some(o), Some(n)) if kind_class(o.2) != kind_class(n.2) => {
                 out.push(Change {
-                    old: Some((path.clone(), x.1, x.2)),
-                    new: None,
-                });
-            }
-            if let Some(y) = y.filter(|_| !yt) {
-                out.push(Change {
-                    old: None,
-                    new: Some((path.clone(), y.1, y.2)),
-                });
-            }
-            continue;
-        }
-        match (x, y) {
-            (Some(x), Some(y)) if kind_class(x.2) != kind_class(y.2) => {
-                out.push(Change {
-                    old: Some((path.clone(), x.1, x.2)),
+                    old: Some(o),
                     new: None,
                 });
                 out.push(Change {
                     old: None,
-                    new: Some((path, y.1, y.2)),
+                    new: Some(n),
                 });
             }
-            _ => out.push(Change {
-                old: x.map(|x| (path.clone(), x.1, x.2)),
-                new: y.map(|y| (path.clone(), y.1, y.2)),
-            }),
+            (old, new) => out.push(Change { old, new }),
         }
     }
     Ok(())
@@ -980,7 +912,7 @@ pub(crate) fn deleted_files(
         Err(_) => return Ok(Vec::new()),
     };
     let mut changes = Vec::new();
-    tree_changes(repo, parent_tree.as_ref(), Some(&tree), "", &mut changes)?;
+    tree_changes(repo, parent_tree.as_ref(), Some(&tree), &mut changes)?;
     Ok(changes
         .into_iter()
         .filter(|c| c.new.is_none())

@@ -4,8 +4,9 @@
 //! thousands on a kernel-sized repository).
 //!
 //! Computed once at index build by comparing each non-merge commit's tree
-//! with its first parent's (only the subtrees whose ids differ are read),
-//! stored as sorted (path, commit position) pairs.
+//! with its first parent's ([`tree_diff`], which reads only the subtrees
+//! whose ids differ and also serves the applicability check), stored as
+//! sorted (path, commit position) pairs.
 
 use git2::{ObjectType, Oid, Repository};
 
@@ -71,21 +72,44 @@ impl PathChanges {
     }
 }
 
-/// The files (blobs and submodules) whose entry differs between the trees
-/// `old` and `new` (either may be absent: an added or deleted tree), as
-/// full paths.
-pub fn changed_paths(repo: &Repository, old: Option<Oid>, new: Option<Oid>) -> Vec<String> {
+/// One entry (file, symlink or submodule) that differs between two trees:
+/// its path and, on each side, its id and raw file mode (`None`: absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeChange {
+    pub path: String,
+    pub old: Option<(Oid, i32)>,
+    pub new: Option<(Oid, i32)>,
+}
+
+/// The entries that differ between the trees `old` and `new` (either may
+/// be absent: an added or deleted tree), in git's tree order. A path that
+/// is a tree on one side and not on the other gives the files under the
+/// tree and the other side's entry separately. Subtrees with equal ids are
+/// not read.
+pub fn tree_diff(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+) -> Result<Vec<TreeChange>, git2::Error> {
     let mut out = Vec::new();
     let mut prefix = String::new();
-    // A tree that cannot be read (a damaged or shallow repository) leaves
-    // its files out: the search then treats them as unchanged.
-    let _ = diff_trees(repo, old, new, &mut prefix, &mut out);
-    out
+    diff_trees(repo, old, new, &mut prefix, &mut out)?;
+    Ok(out)
+}
+
+/// The paths [`tree_diff`] names. A tree that cannot be read (a damaged or
+/// shallow repository) gives nothing: the search then treats its files as
+/// unchanged.
+pub fn changed_paths(repo: &Repository, old: Option<Oid>, new: Option<Oid>) -> Vec<String> {
+    tree_diff(repo, old, new)
+        .map(|v| v.into_iter().map(|c| c.path).collect())
+        .unwrap_or_default()
 }
 
 struct Entry<'t> {
     name: &'t [u8],
     id: Oid,
+    mode: i32,
     tree: bool,
 }
 
@@ -93,6 +117,7 @@ fn entry<'e>(e: &'e git2::TreeEntry<'_>) -> Entry<'e> {
     Entry {
         name: e.name_bytes(),
         id: e.id(),
+        mode: e.filemode(),
         tree: e.kind() == Some(ObjectType::Tree),
     }
 }
@@ -118,7 +143,7 @@ fn diff_trees(
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &mut String,
-    out: &mut Vec<String>,
+    out: &mut Vec<TreeChange>,
 ) -> Result<(), git2::Error> {
     if old == new {
         return Ok(());
@@ -137,12 +162,12 @@ fn diff_trees(
         match order {
             std::cmp::Ordering::Less => {
                 if let Some(x) = ia.next() {
-                    side(repo, &entry(&x), true, prefix, out)?;
+                    one_side(repo, Some(&entry(&x)), None, prefix, out)?;
                 }
             }
             std::cmp::Ordering::Greater => {
                 if let Some(y) = ib.next() {
-                    side(repo, &entry(&y), false, prefix, out)?;
+                    one_side(repo, None, Some(&entry(&y)), prefix, out)?;
                 }
             }
             std::cmp::Ordering::Equal => {
@@ -150,14 +175,19 @@ fn diff_trees(
                     break;
                 };
                 let (x, y) = (entry(&x), entry(&y));
-                if x.id != y.id || x.tree != y.tree {
-                    if x.tree && y.tree {
-                        descend(repo, x.name, Some(x.id), Some(y.id), prefix, out)?;
-                    } else {
-                        side(repo, &x, true, prefix, out)?;
-                        if x.tree || y.tree {
-                            side(repo, &y, false, prefix, out)?;
-                        }
+                if x.id == y.id && x.mode == y.mode {
+                    continue;
+                }
+                match (x.tree, y.tree) {
+                    (true, true) => descend(repo, x.name, Some(x.id), Some(y.id), prefix, out)?,
+                    (false, false) => out.push(TreeChange {
+                        path: path_of(prefix, x.name),
+                        old: Some((x.id, x.mode)),
+                        new: Some((y.id, y.mode)),
+                    }),
+                    _ => {
+                        one_side(repo, Some(&x), None, prefix, out)?;
+                        one_side(repo, None, Some(&y), prefix, out)?;
                     }
                 }
             }
@@ -166,25 +196,36 @@ fn diff_trees(
     Ok(())
 }
 
-/// An entry present on one side only: a file, or every file of a tree.
-fn side(
+fn path_of(prefix: &str, name: &[u8]) -> String {
+    format!("{prefix}{}", String::from_utf8_lossy(name))
+}
+
+/// An entry present on one side only: itself, or every entry of a tree.
+fn one_side(
     repo: &Repository,
-    e: &Entry,
-    old_side: bool,
+    old: Option<&Entry>,
+    new: Option<&Entry>,
     prefix: &mut String,
-    out: &mut Vec<String>,
+    out: &mut Vec<TreeChange>,
 ) -> Result<(), git2::Error> {
+    let Some(e) = old.or(new) else {
+        return Ok(());
+    };
     if e.tree {
-        let (o, n) = if old_side {
-            (Some(e.id), None)
+        let id = Some(e.id);
+        let (o, n) = if old.is_some() {
+            (id, None)
         } else {
-            (None, Some(e.id))
+            (None, id)
         };
-        descend(repo, e.name, o, n, prefix, out)
-    } else {
-        out.push(format!("{prefix}{}", String::from_utf8_lossy(e.name)));
-        Ok(())
+        return descend(repo, e.name, o, n, prefix, out);
     }
+    out.push(TreeChange {
+        path: path_of(prefix, e.name),
+        old: old.map(|e| (e.id, e.mode)),
+        new: new.map(|e| (e.id, e.mode)),
+    });
+    Ok(())
 }
 
 fn descend(
@@ -193,7 +234,7 @@ fn descend(
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &mut String,
-    out: &mut Vec<String>,
+    out: &mut Vec<TreeChange>,
 ) -> Result<(), git2::Error> {
     let keep = prefix.len();
     prefix.push_str(&String::from_utf8_lossy(name));
