@@ -195,13 +195,7 @@ pub(crate) fn write_commit(
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), so the
 /// history can be dated in readable calendar terms.
 pub(crate) fn date(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe - 719_468) * 86_400
+    stablepick_civil::days_from_civil(y, m.clamp(1, 12) as u32, d.clamp(1, 31) as u32) * 86_400
 }
 
 #[cfg(test)]
