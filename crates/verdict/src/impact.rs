@@ -10,8 +10,19 @@ use stablepick_evidence::{ChangeKind, Evidence, Record};
 
 const P: u8 = 8;
 
+/// An extended regular expression for `words` as [`starts_word`] matches
+/// them.
 fn grep_words(words: &[&str]) -> String {
-    words.join("|").replace(' ', "[ -]")
+    format!("\\b({})", words.join("|").replace(' ', "[ -]"))
+}
+
+/// Does a word of `text` start with `stem`? `fail` finds `failure` and
+/// `hang` finds `hanging`, but not the `hang` in `change`, the `race` in
+/// `trace` or the `bug` in `debug`.
+fn starts_word(text: &str, stem: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices(stem)
+        .any(|(i, _)| i == 0 || !b[i - 1].is_ascii_alphanumeric())
 }
 
 pub fn records(ev: &Evidence) -> Vec<Record> {
@@ -23,7 +34,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let fails: Vec<&str> = FAILURE_WORDS
         .iter()
         .copied()
-        .filter(|w| lower.contains(w))
+        .filter(|w| starts_word(&lower, w))
         .collect();
     out.push(if fails.is_empty() {
         Record::new(
@@ -138,4 +149,19 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::starts_word;
+
+    #[test]
+    fn failure_words_start_words() {
+        assert!(starts_word("fix a hang in probe", "hang"));
+        assert!(starts_word("on failure, free the ring", "fail"));
+        assert!(starts_word("(cve-2024-1234)", "cve"));
+        assert!(!starts_word("change the tracing code", "hang"));
+        assert!(!starts_word("change the tracing code", "race"));
+        assert!(!starts_word("debug output", "bug"));
+    }
 }
