@@ -61,16 +61,7 @@ fn fix_needs_the_feature_it_fixes() {
     );
     git(d, &["tag", "v2.0"]);
 
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (g, index) = open(d);
     let branch = index.branch("1.0").unwrap();
     let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
     assert_eq!(report.applies, Applies::Conflict);
@@ -87,17 +78,7 @@ fn setup(d: &Path) -> String {
 }
 
 fn open(d: &Path) -> (Git, RepoIndex) {
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (g, index)
+    open_with(d, "1.0=v1.0")
 }
 
 #[test]
