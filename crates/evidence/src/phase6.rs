@@ -237,12 +237,13 @@ fn branch(
         if f.status == 'A' {
             continue;
         }
-        let blob = tip_tree
-            .get_path(std::path::Path::new(&path))
-            .ok()
+        // Present as `git cat-file -e` sees it (any entry); only a file's
+        // text is scanned for functions.
+        let entry = tip_tree.get_path(std::path::Path::new(&path)).ok();
+        let present = entry.is_some();
+        let blob = entry
             .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
             .map(|e| e.id());
-        let present = blob.is_some();
         facts.files_present.push((path.clone(), present));
         recs.push(Record::new(
             P,

@@ -567,7 +567,6 @@ impl<'i> IndexRange<'i> {
             .into_iter()
             .filter(|&p| below.is_none_or(|b| g.generation(p) < b))
             .collect();
-        list.sort_by_key(|&p| std::cmp::Reverse((g.generation(p), self.index.commit_time_at(p))));
         list.retain(|&p| {
             let Some(oid) = self.index.mainline_oid(p) else {
                 return false;
@@ -578,6 +577,7 @@ impl<'i> IndexRange<'i> {
             };
             !in_base && self.in_parent(p, oid)
         });
+        list.sort_by_key(|&p| std::cmp::Reverse((g.generation(p), self.index.commit_time_at(p))));
         list
     }
 }

@@ -32,15 +32,7 @@ fn commit(dir: &Path, msg: &str) -> Oid {
 fn fix_needs_the_feature_it_fixes() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    git(d, &["init", "-q", "-b", "main"]);
-    git(d, &["config", "user.name", "T"]);
-    git(d, &["config", "user.email", "t@example.com"]);
-    let base: String = (1..=40).map(|i| format!("line {i}\n")).collect();
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    std::fs::write(d.join("g.c"), &base).unwrap();
-    commit(d, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
+    let base = base_release(d, &["f.c", "g.c"]);
     // A feature after the base, an unrelated change, then a fix to the feature.
     std::fs::write(
         d.join("f.c"),
@@ -77,6 +69,19 @@ fn setup(d: &Path) -> String {
     (1..=40).map(|i| format!("line {i}\n")).collect()
 }
 
+/// A repository whose first commit holds `files` (40 numbered lines each),
+/// tagged `v1.0`, with the stable branch `1.0` at it; returns the text.
+fn base_release(d: &Path, files: &[&str]) -> String {
+    let base = setup(d);
+    for f in files {
+        std::fs::write(d.join(f), &base).unwrap();
+    }
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    base
+}
+
 fn open(d: &Path) -> (Git, RepoIndex) {
     open_with(d, "1.0=v1.0")
 }
@@ -85,11 +90,7 @@ fn open(d: &Path) -> (Git, RepoIndex) {
 fn missing_file_needs_only_its_creator() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let base = setup(d);
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    commit(d, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
+    let base = base_release(d, &["f.c"]);
     std::fs::write(d.join("h.c"), &base).unwrap();
     let created = commit(d, "h: new file");
     std::fs::write(d.join("h.c"), base.replace("line 10\n", "ten\n")).unwrap();
@@ -173,11 +174,7 @@ fn open_with(d: &Path, spec: &str) -> (Git, RepoIndex) {
 fn blame_through_a_merged_topic_branch() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let base = setup(d);
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    commit(d, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
+    let base = base_release(d, &["f.c"]);
     let base_sha = git(d, &["rev-parse", "HEAD"]);
 
     git(d, &["checkout", "-q", "-b", "unmerged"]);
@@ -223,11 +220,7 @@ fn blame_through_a_merged_topic_branch() {
 fn prerequisites_of_prerequisites() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let base = setup(d);
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    commit(d, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
+    let base = base_release(d, &["f.c"]);
     std::fs::write(d.join("f.c"), base.replace("line 20\n", "twenty\n")).unwrap();
     let first = commit(d, "f: first rewrite");
     std::fs::write(d.join("f.c"), base.replace("line 20\n", "twenty again\n")).unwrap();
