@@ -248,3 +248,49 @@ fn prerequisites_of_prerequisites() {
     let tip = Oid::from_str(&git(d, &["rev-parse", "HEAD"])).unwrap();
     assert!(check_commit(&g, fix, tip).unwrap().applies.git_applies());
 }
+
+#[test]
+fn a_search_cut_short_is_cut_at_the_same_place_every_time() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = base_release(d, &["f.c"]);
+    let mut rewrites = Vec::new();
+    for i in 0..6 {
+        std::fs::write(d.join("f.c"), base.replace("line 20\n", &format!("v{i}\n"))).unwrap();
+        rewrites.push(commit(d, &format!("f: rewrite {i}")));
+    }
+    std::fs::write(d.join("f.c"), base.replace("line 20\n", "fixed\n")).unwrap();
+    let fix = commit(d, "f: fix");
+    git(d, &["tag", "v2.0"]);
+
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    let search = |max_work: usize| {
+        let limits = stablepick_repo::prereq::Limits {
+            max_work,
+            ..Default::default()
+        };
+        let found =
+            stablepick_repo::prereq::find_closure(&g, &index, fix, branch, &report, &limits)
+                .unwrap();
+        let list: Vec<Oid> = found.list.iter().map(|p| p.commit).collect();
+        (list, found.cut_short)
+    };
+    // Unbounded: every rewrite, oldest first, nothing cut.
+    let (all, cut) = search(stablepick_repo::prereq::DEFAULT_MAX_WORK);
+    assert_eq!(all, rewrites);
+    assert!(cut.is_empty(), "{cut:?}");
+    // A small budget: part of the chain, said to be cut, and the same part
+    // on every run (the budget counts work, not time).
+    let first = search(6);
+    assert!(first.0.len() < rewrites.len(), "{:?}", first.0);
+    assert!(
+        first.1.iter().any(|c| c.contains("work limit")),
+        "{:?}",
+        first.1
+    );
+    for _ in 0..3 {
+        assert_eq!(search(6), first);
+    }
+}
