@@ -261,6 +261,36 @@ fn yes_per_branch(rows: &[Row]) -> Pending {
     out
 }
 
+/// The rows decided, and the commits that could not be analysed (an object
+/// missing from a damaged clone, say) with why: one bad commit does not cost
+/// the rest of the window.
+struct Triaged {
+    rows: Vec<Row>,
+    failed: Vec<(Oid, anyhow::Error)>,
+    /// Rows kept as first decided because a later step (deciding again
+    /// once a fixed commit is taken, the prerequisite search) failed.
+    incomplete: Vec<(Oid, anyhow::Error)>,
+}
+
+impl Triaged {
+    /// Names each failed commit on stderr; an error when there were any,
+    /// so a caller's exit status says the output is incomplete.
+    fn report_failures(&self) -> Result<()> {
+        for (oid, e) in &self.failed {
+            eprintln!("stablepick: {oid} not triaged: {e:#}");
+        }
+        for (oid, e) in &self.incomplete {
+            eprintln!("stablepick: {oid}: row as first decided, a later step failed: {e:#}");
+        }
+        match self.failed.len() {
+            0 => Ok(()),
+            n => anyhow::bail!(
+                "{n} commit(s) could not be analysed and have no row (named above); the other rows are complete"
+            ),
+        }
+    }
+}
+
 fn run_triage(
     git: &Git,
     index: &RepoIndex,
@@ -268,7 +298,7 @@ fn run_triage(
     k: usize,
     oids: &[Oid],
     taken_elsewhere: &Pending,
-) -> Result<Vec<Row>> {
+) -> Result<Triaged> {
     let hood = model.map(|m| similar::Neighbourhood::new(&m.past));
     let hood = hood.as_ref();
     let bar = crate::progress::bar();
@@ -276,7 +306,7 @@ fn run_triage(
         b.set_message("triage");
         b.set_length(oids.len() as u64);
     }
-    let rows = par_map_git(git.git_dir(), oids, |g, &oid| {
+    let rows_in = par_map_git(git.git_dir(), oids, |g, &oid| {
         let row = decide_one(g, index, model, k, oid, taken_elsewhere, hood);
         if let Some(b) = &bar {
             b.inc(1);
@@ -286,7 +316,14 @@ fn run_triage(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut rows: Vec<Row> = rows.into_iter().collect::<Result<_>>()?;
+    let (mut failed, mut incomplete) = (Vec::new(), Vec::new());
+    let mut rows: Vec<Row> = Vec::with_capacity(rows_in.len());
+    for (r, &oid) in rows_in.into_iter().zip(oids) {
+        match r {
+            Ok(r) => rows.push(r),
+            Err(e) => failed.push((oid, e)),
+        }
+    }
     // Fixes of commits taken in this run: decide again with the bug present,
     // until nothing changes (chains of fixes settle in a few rounds).
     for _ in 0..8 {
@@ -317,7 +354,11 @@ fn run_triage(
             decide_one(g, index, model, k, rows[i].ev.commit.oid, &yes, hood)
         })?;
         for (i, r) in redo.into_iter().zip(again) {
-            rows[i] = r?;
+            match r {
+                Ok(r) => rows[i] = r,
+                // The row decided before stands; the failure is reported.
+                Err(e) => incomplete.push((rows[i].ev.commit.oid, e)),
+            }
         }
     }
     // Prerequisites matter only where the answer is YES: search them once
@@ -342,9 +383,16 @@ fn run_triage(
         Ok(ev)
     })?;
     for (i, ev) in todo.into_iter().zip(filled) {
-        rows[i].ev = ev?;
+        match ev {
+            Ok(ev) => rows[i].ev = ev,
+            Err(e) => incomplete.push((rows[i].ev.commit.oid, e)),
+        }
     }
-    Ok(rows)
+    Ok(Triaged {
+        rows,
+        failed,
+        incomplete,
+    })
 }
 
 fn print_rows(rows: &[Row], format: TriageFormat) -> Result<()> {
@@ -462,17 +510,38 @@ pub fn triage(a: TriageArgs) -> Result<()> {
             taken.entry(b.clone()).or_default().insert(*oid);
         }
     }
-    let rows = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
+    let triaged = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
+    let printed = print_triage(
+        &a,
+        &oids,
+        cache.as_ref(),
+        cached,
+        &triaged.rows,
+        triaged.failed.len(),
+    );
+    let failures = triaged.report_failures();
+    printed.and(failures)
+}
+
+/// Writes the rows (fresh and cached) in the asked format.
+fn print_triage(
+    a: &TriageArgs,
+    oids: &[Oid],
+    cache: Option<&TriageCache>,
+    cached: std::collections::HashMap<Oid, CachedRow>,
+    rows: &[Row],
+    failed: usize,
+) -> Result<()> {
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for r in &rows {
+        for r in rows {
             let path = dir.join(format!("{}.md", &r.ev.commit.oid.to_string()[..12]));
             std::fs::write(&path, stablepick_report::markdown(&r.ev, &r.decision))
                 .with_context(|| format!("writing {}", path.display()))?;
         }
     }
     if a.format == TriageFormat::Md {
-        return print_rows(&rows, a.format);
+        return print_rows(rows, a.format);
     }
     // Rows become their JSON lines one by one: a whole window of evidence
     // and of parsed JSON values would not fit in memory at kernel scale.
@@ -485,17 +554,23 @@ pub fn triage(a: TriageArgs) -> Result<()> {
             serde_json::to_string(&stablepick_report::Report::new(&r.ev, &r.decision))?,
         );
     }
-    if let Some(c) = &cache {
+    if let Some(c) = cache {
         // A cache that cannot be written only costs speed next time.
         let _ = c.store(by_oid.values());
     }
     let ordered = oids.iter().filter_map(|o| by_oid.get(o));
-    eprintln!(
-        "stablepick: {} commits ({} analysed, {} from the cache)",
-        oids.len(),
-        analysed,
-        oids.len() - analysed
-    );
+    let from_cache = oids.len().saturating_sub(analysed + failed);
+    if failed == 0 {
+        eprintln!(
+            "stablepick: {} commits ({analysed} analysed, {from_cache} from the cache)",
+            oids.len()
+        );
+    } else {
+        eprintln!(
+            "stablepick: {} commits ({analysed} analysed, {from_cache} from the cache, {failed} could not be analysed)",
+            oids.len()
+        );
+    }
     match a.format {
         TriageFormat::Table => {
             // The table needs the verdicts, not the records.
@@ -838,7 +913,10 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         },
     )?;
     let oids = range_commits(&git, &format!("{lo}..{hi}"))?;
-    let rows = run_triage(&git, &index, Some(&model), 0, &oids, &Pending::new())?;
+    let triaged = run_triage(&git, &index, Some(&model), 0, &oids, &Pending::new())?;
+    // A commit that cannot be read cannot be scored: the figures say so.
+    triaged.report_failures()?;
+    let rows = triaged.rows;
     // (score, decided by a hard rule, verdict, truth)
     let mut scored = Vec::new();
     for r in &rows {

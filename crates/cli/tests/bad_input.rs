@@ -202,3 +202,101 @@ fn works_without_tags_or_branches_and_says_so() {
         assert!(!r["verified_by"].as_str().unwrap().is_empty(), "{r}");
     }
 }
+
+/// Removes a loose object from the repository's object store, as a partial
+/// or damaged clone lacks it.
+fn drop_object(dir: &Path, rev: &str) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", rev])
+        .output()
+        .expect("run git");
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let path = dir.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+#[test]
+fn a_missing_blob_is_reported_and_the_rest_analysed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    small_repo(d);
+    std::fs::write(d.join("b.c"), "int f1(void)\n{\n\treturn 42;\n}\n").unwrap();
+    git(d, &["commit", "-q", "-am", "core: change b.c"]);
+    drop_object(d, "HEAD:b.c");
+    let repo = d.to_str().unwrap();
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        repo,
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "HEAD",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        out.contains(
+            "the text of 1 file(s) is missing from the object store and was not read: `b.c`"
+        ),
+        "{out}"
+    );
+    let o = stablepick(&[
+        "triage",
+        "--repo",
+        repo,
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "--format",
+        "jsonl",
+        "v1.0..HEAD",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
+}
+
+#[test]
+fn a_commit_that_cannot_be_read_is_named_and_the_rest_triaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    small_repo(d);
+    std::fs::write(d.join("d.c"), "int f3(void)\n{\n\treturn 3;\n}\n").unwrap();
+    git(d, &["add", "d.c"]);
+    git(d, &["commit", "-q", "-m", "core: add d.c"]);
+    // The tree of `core: add d.c` is gone: that commit's diff cannot be read
+    // (no other commit needs that tree).
+    drop_object(d, "HEAD^{tree}");
+    let bad = {
+        let o = Command::new("git")
+            .args(["-C", d.to_str().unwrap(), "rev-parse", "HEAD"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    let o = stablepick(&[
+        "triage",
+        "--repo",
+        d.to_str().unwrap(),
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "--format",
+        "jsonl",
+        "v1.0..HEAD",
+    ]);
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        !o.status.success(),
+        "a missing row must show in the exit status"
+    );
+    assert!(err.contains(&format!("{bad} not triaged")), "{err}");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The other two commits of the window have their rows.
+    assert_eq!(rows.len(), 2, "{err}");
+    assert!(err.contains("1 could not be analysed"), "{err}");
+    assert!(rows.iter().all(|r| r["commit"] != bad.as_str()));
+}

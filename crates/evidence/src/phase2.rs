@@ -5,6 +5,24 @@ use crate::{Context, Evidence, full};
 
 const P: u8 = 2;
 
+/// Items listed in one record before the rest is only counted: a
+/// tree-wide commit or a regenerated table has thousands of files or hunks.
+const LISTED: usize = 40;
+
+/// `items` joined with commas, the first [`LISTED`] only, then how many more.
+fn capped_list(items: &[String]) -> String {
+    let mut s = items
+        .iter()
+        .take(LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > LISTED {
+        s.push_str(&format!(" and {} more", items.len() - LISTED));
+    }
+    s
+}
+
 pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
     let sha = full(ev.commit.oid);
     let d = &ev.diff;
@@ -16,7 +34,9 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
                 (Some(o), Some(n), 'R') => format!(" (renamed from {o} to {n})"),
                 _ => String::new(),
             };
-            if f.binary {
+            if f.unreadable {
+                format!("`{}` (text not in the object store){rename}", f.path())
+            } else if f.binary {
                 format!("`{}` (binary){rename}", f.path())
             } else {
                 format!(
@@ -35,7 +55,7 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
             d.files.len(),
             d.insertions,
             d.deletions,
-            files.join(", ")
+            capped_list(&files)
         ),
         format!("git show --stat --format= {sha}"),
     )];
@@ -52,11 +72,12 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
             P,
             format!(
                 "changed lines lie in function(s): {}",
-                functions
-                    .iter()
-                    .map(|f| format!("`{f}()`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                capped_list(
+                    &functions
+                        .iter()
+                        .map(|f| format!("`{f}()`"))
+                        .collect::<Vec<_>>()
+                )
             ),
             format!(
                 "git show --function-context --format= {sha} -- {}",
@@ -69,11 +90,12 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
             P,
             format!(
                 "hunk headers show context: {}",
-                contexts
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                capped_list(
+                    &contexts
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                )
             ),
             format!("git show --format= {sha} | grep '^@@'"),
         ));
@@ -92,6 +114,27 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
                 stablepick_repo::diff::MAX_PATCH_BYTES >> 20
             ),
             format!("git show --format= {sha} | wc -c"),
+        ));
+    }
+    let unreadable: Vec<String> = d
+        .files
+        .iter()
+        .filter(|f| f.unreadable)
+        .map(|f| format!("`{}`", f.path()))
+        .collect();
+    if !unreadable.is_empty() {
+        // The object store lacks a blob (a partial or damaged clone): the
+        // counts and the checks below leave these files' text out.
+        recs.push(Record::new(
+            P,
+            format!(
+                "the text of {} file(s) is missing from the object store and was not read: {}",
+                unreadable.len(),
+                capped_list(&unreadable)
+            ),
+            format!(
+                "git show --raw --no-abbrev --format= {sha} | awk '{{print $3; print $4}}' | grep -v '^0*$' | git cat-file --batch-check | grep missing"
+            ),
         ));
     }
     if d.files.is_empty() {

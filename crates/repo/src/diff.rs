@@ -29,6 +29,9 @@ pub struct FileDiff {
     /// `A`dded, `D`eleted, `M`odified, `R`enamed, `C`opied, `T`ype change.
     pub status: char,
     pub binary: bool,
+    /// A blob of this file is missing from the object store (a partial or
+    /// damaged clone): it is listed without its text.
+    pub unreadable: bool,
     pub insertions: usize,
     pub deletions: usize,
     pub hunks: Vec<Hunk>,
@@ -98,6 +101,50 @@ pub fn is_c_like(path: &str) -> bool {
         .any(|e| path.ends_with(e))
 }
 
+/// For each delta of `diff`, whether a blob it needs is missing from the
+/// object store (a partial or damaged clone). Reading such a delta's text
+/// fails, so it is listed without text instead of failing the whole diff.
+pub fn unreadable_deltas(repo: &git2::Repository, diff: &git2::Diff<'_>) -> Result<Vec<bool>> {
+    let odb = repo.odb()?;
+    let missing = |f: git2::DiffFile| {
+        let blob_like = matches!(
+            f.mode(),
+            git2::FileMode::Blob
+                | git2::FileMode::BlobExecutable
+                | git2::FileMode::BlobGroupWritable
+                | git2::FileMode::Link
+        );
+        blob_like && !f.id().is_zero() && !odb.exists(f.id())
+    };
+    Ok(diff
+        .deltas()
+        .map(|d| missing(d.old_file()) || missing(d.new_file()))
+        .collect())
+}
+
+/// Calls `line` for every line of every readable delta's patch, with the
+/// delta's index; returns, per delta, whether libgit2 found it binary.
+pub fn for_each_patch_line(
+    diff: &git2::Diff<'_>,
+    unreadable: &[bool],
+    mut line: impl FnMut(usize, Option<git2::DiffHunk<'_>>, git2::DiffLine<'_>) -> bool,
+) -> Result<Vec<bool>> {
+    let mut binary = vec![false; diff.deltas().len()];
+    for (i, bin) in binary.iter_mut().enumerate() {
+        if unreadable.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        match git2::Patch::from_diff(diff, i)? {
+            Some(mut p) => {
+                *bin = p.delta().flags().is_binary();
+                p.print(&mut |_d, h, l| line(i, h, l))?;
+            }
+            None => *bin = diff.get_delta(i).is_some_and(|d| d.flags().is_binary()),
+        }
+    }
+    Ok(binary)
+}
+
 /// Computes the diff of `oid` against its first parent (or the empty tree).
 pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     let repo = git.repo();
@@ -111,10 +158,15 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     let mut opts = DiffOptions::new();
     opts.context_lines(3);
     let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
-    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let mut unreadable = unreadable_deltas(repo, &diff)?;
+    // Rename detection reads blobs: only when all of them can be read.
+    if !unreadable.contains(&true) {
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        unreadable = vec![false; diff.deltas().len()];
+    }
 
     let mut out = CommitDiff::default();
-    for delta in diff.deltas() {
+    for (delta, &unreadable) in diff.deltas().zip(&unreadable) {
         let status = match delta.status() {
             git2::Delta::Added => 'A',
             git2::Delta::Deleted => 'D',
@@ -129,29 +181,17 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             new_path: (status != 'D').then(|| path_of(delta.new_file())).flatten(),
             status,
             binary: delta.flags().is_binary(),
+            unreadable,
             ..Default::default()
         });
     }
 
     let mut patch = String::new();
     let mut truncated = false;
-    let mut file_idx: isize = -1;
-    let mut last_delta: Option<(Option<std::path::PathBuf>, Option<std::path::PathBuf>)> = None;
-    diff.print(git2::DiffFormat::Patch, |delta, hunk, line| {
-        let key = (
-            delta.old_file().path().map(|p| p.to_path_buf()),
-            delta.new_file().path().map(|p| p.to_path_buf()),
-        );
-        if last_delta.as_ref() != Some(&key) {
-            last_delta = Some(key);
-            file_idx += 1;
-        }
-        let Some(file) = out.files.get_mut(file_idx.max(0) as usize) else {
+    let binary = for_each_patch_line(&diff, &unreadable, |file_idx, hunk, line| {
+        let Some(file) = out.files.get_mut(file_idx) else {
             return true;
         };
-        if delta.flags().is_binary() {
-            file.binary = true;
-        }
         let origin = line.origin();
         match origin {
             'H' => {
@@ -208,12 +248,15 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
         }
         true
     })?;
+    for (file, bin) in out.files.iter_mut().zip(binary) {
+        file.binary |= bin;
+    }
 
     // Enclosing functions: new-file lines against the new blob, removed lines
     // against the old blob.
     let old_rev = parent.as_ref().map(|p| p.id());
     for file in &mut out.files {
-        if file.binary || !is_c_like(file.path()) {
+        if file.binary || file.unreadable || !is_c_like(file.path()) {
             continue;
         }
         let mut names: Vec<String> = Vec::new();
