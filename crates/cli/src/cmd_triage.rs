@@ -233,6 +233,12 @@ fn decide_one(
                 tree: b.branch.tip(),
             };
             let mut bf = branch_facts(git, index, &facts, &view);
+            // Phase 6 checked the patch against the tip already.
+            bf.applies = ev
+                .branches
+                .iter()
+                .find(|f| f.name == b.branch.name)
+                .and_then(|f| f.applies);
             if arriving.iter().any(|(n, _)| *n == b.branch.name) {
                 bf.bug_present = Some(true);
             }

@@ -157,8 +157,9 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
     let mut opts = git2::DiffOptions::new();
     opts.context_lines(0);
     let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let unreadable = stablepick_repo::diff::unreadable_deltas(repo, &diff)?;
     let mut out = CommitDiff::default();
-    for d in diff.deltas() {
+    for (d, &unreadable) in diff.deltas().zip(&unreadable) {
         let status = match d.status() {
             git2::Delta::Added => 'A',
             git2::Delta::Deleted => 'D',
@@ -171,58 +172,53 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
             new_path: (status != 'D').then(|| p(d.new_file())).flatten(),
             status,
             binary: d.flags().is_binary(),
+            unreadable,
             ..Default::default()
         });
     }
     let mut kept = 0usize;
-    let mut idx: isize = -1;
-    let mut last: Option<(Option<std::path::PathBuf>, Option<std::path::PathBuf>)> = None;
-    diff.print(git2::DiffFormat::Patch, |d, hunk, line| {
-        let key = (
-            d.old_file().path().map(|p| p.to_path_buf()),
-            d.new_file().path().map(|p| p.to_path_buf()),
-        );
-        if last.as_ref() != Some(&key) {
-            last = Some(key);
-            idx += 1;
-        }
-        let Some(f) = out.files.get_mut(idx.max(0) as usize) else {
-            return true;
-        };
-        match line.origin() {
-            'H' => {
-                if let Some(h) = hunk {
-                    let header = String::from_utf8_lossy(h.header()).into_owned();
-                    f.hunks.push(Hunk {
-                        context: header.splitn(3, "@@").nth(2).unwrap_or("").trim().into(),
-                        old_start: h.old_start(),
-                        old_lines: h.old_lines(),
-                        new_start: h.new_start(),
-                        new_lines: h.new_lines(),
-                        changes: Vec::new(),
-                    });
+    let binary =
+        stablepick_repo::diff::for_each_patch_line(&diff, &unreadable, |idx, hunk, line| {
+            let Some(f) = out.files.get_mut(idx) else {
+                return true;
+            };
+            match line.origin() {
+                'H' => {
+                    if let Some(h) = hunk {
+                        let header = String::from_utf8_lossy(h.header()).into_owned();
+                        f.hunks.push(Hunk {
+                            context: header.splitn(3, "@@").nth(2).unwrap_or("").trim().into(),
+                            old_start: h.old_start(),
+                            old_lines: h.old_lines(),
+                            new_start: h.new_start(),
+                            new_lines: h.new_lines(),
+                            changes: Vec::new(),
+                        });
+                    }
                 }
+                o @ ('+' | '-') => {
+                    if o == '+' {
+                        f.insertions += 1;
+                    } else {
+                        f.deletions += 1;
+                    }
+                    // Keep enough lines to classify; a huge diff is huge anyway.
+                    if kept < 4000
+                        && let Some(h) = f.hunks.last_mut()
+                    {
+                        kept += 1;
+                        let text = String::from_utf8_lossy(line.content());
+                        h.changes
+                            .push((o, 0, text.trim_end_matches('\n').to_string()));
+                    }
+                }
+                _ => {}
             }
-            o @ ('+' | '-') => {
-                if o == '+' {
-                    f.insertions += 1;
-                } else {
-                    f.deletions += 1;
-                }
-                // Keep enough lines to classify; a huge diff is huge anyway.
-                if kept < 4000
-                    && let Some(h) = f.hunks.last_mut()
-                {
-                    kept += 1;
-                    let text = String::from_utf8_lossy(line.content());
-                    h.changes
-                        .push((o, 0, text.trim_end_matches('\n').to_string()));
-                }
-            }
-            _ => {}
-        }
-        true
-    })?;
+            true
+        })?;
+    for (f, bin) in out.files.iter_mut().zip(binary) {
+        f.binary |= bin;
+    }
     out.insertions = out.files.iter().map(|f| f.insertions).sum();
     out.deletions = out.files.iter().map(|f| f.deletions).sum();
     Ok(out)
@@ -519,6 +515,10 @@ pub struct BranchFeatureFacts {
     pub bug_present: Option<bool>,
     pub files_total: usize,
     pub files_present: usize,
+    /// Does the patch apply to the branch (the tree of the view): is the
+    /// touched code, line by line, what the branch has? `None` when the
+    /// check could not run.
+    pub applies: Option<stablepick_repo::apply::Applies>,
 }
 
 pub fn branch_facts(
@@ -541,6 +541,23 @@ pub fn branch_facts(
         bug_present,
         files_total: c.touched.len(),
         files_present,
+        applies: None,
+    }
+}
+
+/// Whether `c` applies to each of `trees` (in order), one diff read for all;
+/// `None` where the check fails (an object missing from the store, say).
+pub fn applies_to(
+    git: &Git,
+    c: Oid,
+    trees: &[Oid],
+) -> Vec<Option<stablepick_repo::apply::Applies>> {
+    match stablepick_repo::apply::CommitPatch::for_targets(git, c, trees) {
+        Ok(p) => trees
+            .iter()
+            .map(|&t| p.check(git, t).ok().map(|r| r.applies))
+            .collect(),
+        Err(_) => vec![None; trees.len()],
     }
 }
 
@@ -592,6 +609,10 @@ pub fn named_features(
         "some"
     };
     on(format!("files_present:{files}"));
+    on(format!(
+        "applies:{}",
+        bf.applies.map(|a| a.as_str()).unwrap_or("unknown")
+    ));
     // How far after the base the fix target and the commit itself landed.
     let base_idx = index.release_index(&v.stable.branch.base);
     if let Some(b) = base_idx {

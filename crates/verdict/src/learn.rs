@@ -124,16 +124,24 @@ pub fn mine(
     type Row = (CommitFacts, Vec<(usize, features::BranchFeatureFacts)>);
     let rows: Vec<Option<Row>> = par_map_git(git.git_dir(), &items, |g, (oid, bis)| {
         let facts = CommitFacts::extract(g, index, *oid).ok()?;
+        // Learning looks at the base: the tip already holds the backport.
+        let bases: Vec<Oid> = bis
+            .iter()
+            .map(|&bi| index.branches()[bi].branch.base_commit())
+            .collect();
+        let applies = features::applies_to(g, *oid, &bases);
         let per = bis
             .iter()
-            .map(|&bi| {
+            .zip(applies)
+            .map(|(&bi, applies)| {
                 let b = &index.branches()[bi];
-                // Learning looks at the base: the tip already holds the backport.
                 let view = BranchView {
                     stable: b,
                     tree: b.branch.base_commit(),
                 };
-                (bi, features::branch_facts(g, index, &facts, &view))
+                let mut bf = features::branch_facts(g, index, &facts, &view);
+                bf.applies = applies;
+                (bi, bf)
             })
             .collect();
         Some((facts, per))

@@ -1,0 +1,70 @@
+//! Whether the patch applies to the branch is a per-branch feature: the
+//! touched code, line by line, is what the branch has (or not).
+
+mod common;
+
+use common::{Repo, c_file};
+use stablepick_repo::apply::Applies;
+use stablepick_repo::{Git, IndexOptions, RepoIndex};
+use stablepick_verdict::features::{
+    BranchView, CommitFacts, applies_to, branch_facts, named_features,
+};
+
+#[test]
+fn applies_is_read_per_branch_and_named() {
+    let mut r = Repo::new();
+    r.commit("lib: add", &[("lib/a.c", &c_file(8, 0, "\treturn x;"))]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0", "v1.0"]);
+    // After the base: one function rewritten, then a fix of the rewrite
+    // (conflicts on the branch) and a fix elsewhere (applies there).
+    r.commit(
+        "lib: rewrite f3",
+        &[("lib/a.c", &c_file(8, 3, "\treturn x * 2;"))],
+    );
+    let on_new_code = r.commit(
+        "lib: fix the rewrite",
+        &[("lib/a.c", &c_file(8, 3, "\treturn x * 3;"))],
+    );
+    let elsewhere = r.commit("lib: add b", &[("lib/b.c", &c_file(4, 0, "\treturn 1;"))]);
+    let git = Git::open(r.path()).unwrap();
+    let index = RepoIndex::open(
+        &git,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let b = &index.branches()[0];
+    let tip = b.branch.tip();
+    let conflict = git.resolve_commit(&on_new_code).unwrap();
+    let clean = git.resolve_commit(&elsewhere).unwrap();
+    assert_eq!(
+        applies_to(&git, conflict, &[tip]),
+        vec![Some(Applies::Conflict)]
+    );
+    assert_eq!(applies_to(&git, clean, &[tip]), vec![Some(Applies::Clean)]);
+
+    let view = BranchView {
+        stable: b,
+        tree: tip,
+    };
+    let facts = CommitFacts::extract(&git, &index, conflict).unwrap();
+    let mut bf = branch_facts(&git, &index, &facts, &view);
+    let names = |bf: &stablepick_verdict::features::BranchFeatureFacts| -> Vec<String> {
+        named_features(&index, &facts, &view, bf)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    };
+    assert!(names(&bf).contains(&"applies:unknown".to_string()));
+    bf.applies = Some(Applies::Conflict);
+    let n = names(&bf);
+    assert!(n.contains(&"applies:conflict".to_string()), "{n:?}");
+    assert!(
+        n.contains(&"nom:false|applies:conflict".to_string()),
+        "{n:?}"
+    );
+}
