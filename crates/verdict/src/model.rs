@@ -5,7 +5,7 @@
 //! Consumes [`Example`]s (a [`SparseVec`] from [`crate::features`], the
 //! label, and whether a hard rule already says NO) and produces a [`Model`]
 //! that serialises to JSON. Training is deterministic: fixed seeds, a stable
-//! example order, folds chosen by commit id.
+//! example order, folds given by the caller (`learn` cuts the commits into stretches of time).
 
 use crate::features::{DIM_BITS, SparseVec};
 use crate::similar::PastDecision;
@@ -22,7 +22,8 @@ pub struct Example {
     /// A hard rule says NO for this pair whatever the model thinks, so the
     /// threshold is chosen for F1 of the rules-then-model decision.
     pub hard_no: bool,
-    /// Examples with the same group (the commit) share a fold.
+    /// The fold: examples with the same group share one (every example of
+    /// a commit has its group).
     pub group: u64,
 }
 
