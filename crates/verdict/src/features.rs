@@ -519,6 +519,9 @@ pub struct BranchFeatureFacts {
     /// touched code, line by line, what the branch has? `None` when the
     /// check could not run.
     pub applies: Option<stablepick_repo::apply::Applies>,
+    /// Days from the branch's base to the commit: a fix landing in the
+    /// weeks after a release is often a fix of that release.
+    pub days_after_base: Option<i64>,
 }
 
 pub fn branch_facts(
@@ -542,8 +545,23 @@ pub fn branch_facts(
         files_total: c.touched.len(),
         files_present,
         applies: None,
+        days_after_base: base_time(git, index, v.stable)
+            .map(|t| (c.commit_time - t).div_euclid(86_400)),
     }
 }
+
+/// Commit time of the branch's base, from the index when it is a mainline
+/// commit.
+fn base_time(git: &Git, index: &RepoIndex, b: &StableIndex) -> Option<i64> {
+    let base = b.branch.base_commit();
+    match index.mainline_pos(base) {
+        Some(p) => Some(index.commit_time_at(p)),
+        None => git.commit_info(base).ok().map(|i| i.commit_time),
+    }
+}
+
+/// Buckets of [`BranchFeatureFacts::days_after_base`], in days.
+const BASE_AGE_DAYS: [i64; 6] = [14, 30, 60, 120, 240, 480];
 
 /// Whether `c` applies to each of `trees` (in order), one diff read for all;
 /// `None` where the check fails (an object missing from the store, say).
@@ -613,6 +631,10 @@ pub fn named_features(
         "applies:{}",
         bf.applies.map(|a| a.as_str()).unwrap_or("unknown")
     ));
+    if let Some(d) = bf.days_after_base {
+        let bucket = BASE_AGE_DAYS.iter().take_while(|&&b| d > b).count();
+        on(format!("base_age:{bucket}"));
+    }
     // How far after the base the fix target and the commit itself landed.
     let base_idx = index.release_index(&v.stable.branch.base);
     if let Some(b) = base_idx {

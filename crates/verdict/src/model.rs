@@ -11,7 +11,8 @@ use crate::features::{DIM_BITS, SparseVec};
 use crate::similar::PastDecision;
 
 /// 2: per-branch facts also joined with the stable nomination.
-/// 3: bug-report and CVE features. 4: whether the patch applies.
+/// 3: bug-report and CVE features. 4: whether the patch applies, and
+/// how long after the branch's base the commit landed.
 pub const MODEL_FORMAT: u32 = 4;
 
 /// One labelled (commit, branch) pair.

@@ -26,6 +26,7 @@ fn applies_is_read_per_branch_and_named() {
         "lib: fix the rewrite",
         &[("lib/a.c", &c_file(8, 3, "\treturn x * 3;"))],
     );
+    r.clock += 300 * common::DAY;
     let elsewhere = r.commit("lib: add b", &[("lib/b.c", &c_file(4, 0, "\treturn 1;"))]);
     let git = Git::open(r.path()).unwrap();
     let index = RepoIndex::open(
@@ -60,6 +61,24 @@ fn applies_is_read_per_branch_and_named() {
             .collect()
     };
     assert!(names(&bf).contains(&"applies:unknown".to_string()));
+    // The test repository's commits are a day apart: the fix lands within
+    // two weeks of the base.
+    assert!(
+        bf.days_after_base.is_some_and(|d| (0..14).contains(&d)),
+        "{:?}",
+        bf.days_after_base
+    );
+    assert!(names(&bf).contains(&"base_age:0".to_string()));
+    let late = CommitFacts::extract(&git, &index, clean).unwrap();
+    let late_bf = branch_facts(&git, &index, &late, &view);
+    let late_names: Vec<String> = named_features(&index, &late, &view, &late_bf)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        late_names.contains(&"base_age:5".to_string()),
+        "{late_names:?}"
+    );
     bf.applies = Some(Applies::Conflict);
     let n = names(&bf);
     assert!(n.contains(&"applies:conflict".to_string()), "{n:?}");
