@@ -120,6 +120,10 @@ pub struct CommitFacts {
     pub fix_targets: Vec<Oid>,
     /// `Fixes:` tags present at all (resolved or not).
     pub has_fixes: bool,
+    /// Other commits the message names by id anywhere (`Follow-up for
+    /// 1a2b3c4d`, `since commit …`, a revert): in projects that do not tag
+    /// fixes, this is how a message says what it builds on.
+    pub mentioned: Vec<Oid>,
     pub cc_stable: bool,
     pub noautosel: bool,
     /// Touched paths (old path for modifications; added files excluded).
@@ -137,6 +141,43 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
     s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|w| w.len() >= 3 && w.len() <= 30 && !w.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(|w| w.to_ascii_lowercase())
+}
+
+/// Most commit ids taken from one message.
+const MAX_MENTIONED: usize = 8;
+
+/// Commits `message` names by an id of 7 to 40 hex digits (with a letter,
+/// so bug and issue numbers are not taken for ids) that the index resolves
+/// to exactly one commit, other than `own`. Backport lines are skipped:
+/// they name the commit itself upstream.
+pub fn mentioned_commits(index: &RepoIndex, message: &str, own: Oid) -> Vec<Oid> {
+    let mut out: Vec<Oid> = Vec::new();
+    for line in message.lines() {
+        let lower = line.to_ascii_lowercase();
+        if lower.contains("cherry picked from") || lower.contains("upstream commit") {
+            continue;
+        }
+        for tok in line.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let hexish = (7..=40).contains(&tok.len())
+                && tok.bytes().all(|b| b.is_ascii_hexdigit())
+                && tok.bytes().any(|b| b.is_ascii_alphabetic())
+                && tok.bytes().any(|b| b.is_ascii_digit());
+            if !hexish {
+                continue;
+            }
+            if let stablepick_repo::Resolved::Unique(o) =
+                index.resolve_prefix(&tok.to_ascii_lowercase())
+                && o != own
+                && !out.contains(&o)
+            {
+                out.push(o);
+                if out.len() == MAX_MENTIONED {
+                    return out;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn bucket(n: usize) -> usize {
@@ -479,6 +520,11 @@ impl CommitFacts {
             oid,
             subject: info.subject.clone(),
             commit_time: info.commit_time,
+            // Beyond the `Fixes:` targets, which have features of their own.
+            mentioned: mentioned_commits(index, &info.message, oid)
+                .into_iter()
+                .filter(|o| !fix_targets.contains(o))
+                .collect(),
             fix_targets,
             has_fixes: !msg.fixes.is_empty(),
             cc_stable: cc,
@@ -522,6 +568,9 @@ pub struct BranchFeatureFacts {
     /// Days from the branch's base to the commit: a fix landing in the
     /// weeks after a release is often a fix of that release.
     pub days_after_base: Option<i64>,
+    /// Does the branch have a commit the message names
+    /// ([`CommitFacts::mentioned`])? `None` when it names none.
+    pub mentioned_present: Option<bool>,
 }
 
 pub fn branch_facts(
@@ -547,6 +596,11 @@ pub fn branch_facts(
         applies: None,
         days_after_base: base_time(git, index, v.stable)
             .map(|t| (c.commit_time - t).div_euclid(86_400)),
+        mentioned_present: (!c.mentioned.is_empty()).then(|| {
+            c.mentioned
+                .iter()
+                .any(|&t| self::bug_present(git, index, v.stable, t))
+        }),
     }
 }
 
@@ -630,6 +684,14 @@ pub fn named_features(
     on(format!(
         "applies:{}",
         bf.applies.map(|a| a.as_str()).unwrap_or("unknown")
+    ));
+    on(format!(
+        "mentions:{}",
+        match bf.mentioned_present {
+            None => "none",
+            Some(true) => "in_branch",
+            Some(false) => "not_in_branch",
+        }
     ));
     if let Some(d) = bf.days_after_base {
         let bucket = BASE_AGE_DAYS.iter().take_while(|&&b| d > b).count();

@@ -12,7 +12,8 @@ use crate::similar::PastDecision;
 
 /// 2: per-branch facts also joined with the stable nomination.
 /// 3: bug-report and CVE features. 4: whether the patch applies, and
-/// how long after the branch's base the commit landed.
+/// how long after the branch's base the commit landed, whether the branch
+/// has the commits the message names.
 pub const MODEL_FORMAT: u32 = 4;
 
 /// One labelled (commit, branch) pair.

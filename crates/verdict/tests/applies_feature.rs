@@ -87,3 +87,73 @@ fn applies_is_read_per_branch_and_named() {
         "{n:?}"
     );
 }
+
+#[test]
+fn commits_named_in_the_message_are_looked_up_in_the_branch() {
+    let mut r = Repo::new();
+    let old = r.commit("lib: add", &[("lib/a.c", &c_file(8, 0, "\treturn x;"))]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0", "v1.0"]);
+    let new = r.commit(
+        "lib: rework f3",
+        &[("lib/a.c", &c_file(8, 3, "\treturn x * 2;"))],
+    );
+    let on_old = r.commit(
+        &format!("lib: tweak f1\n\nFollow-up for {}.", &old[..10]),
+        &[("lib/a.c", &c_file(8, 1, "\treturn x - 1;"))],
+    );
+    let on_new = r.commit(
+        &format!(
+            "lib: tweak f3\n\nFollow-up for {} (\"lib: rework f3\").",
+            &new[..8]
+        ),
+        &[("lib/a.c", &c_file(8, 3, "\treturn x * 3;"))],
+    );
+    let none = r.commit(
+        &format!(
+            "lib: tweak f5\n\nSee bug 1234567 and 2023abc.\n(cherry picked from commit {old})"
+        ),
+        &[("lib/a.c", &c_file(8, 5, "\treturn 5;"))],
+    );
+    let git = Git::open(r.path()).unwrap();
+    let index = RepoIndex::open(
+        &git,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let b = &index.branches()[0];
+    let view = BranchView {
+        stable: b,
+        tree: b.branch.tip(),
+    };
+    let fact = |sha: &str| {
+        let c = CommitFacts::extract(&git, &index, git.resolve_commit(sha).unwrap()).unwrap();
+        let bf = branch_facts(&git, &index, &c, &view);
+        let names: Vec<String> = named_features(&index, &c, &view, &bf)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        (c.mentioned.len(), bf.mentioned_present, names)
+    };
+    let (n, present, names) = fact(&on_old);
+    assert_eq!((n, present), (1, Some(true)));
+    assert!(
+        names.contains(&"mentions:in_branch".to_string()),
+        "{names:?}"
+    );
+    let (n, present, names) = fact(&on_new);
+    assert_eq!((n, present), (1, Some(false)));
+    assert!(
+        names.contains(&"mentions:not_in_branch".to_string()),
+        "{names:?}"
+    );
+    // A bug number is not a commit id, an unknown id resolves to nothing,
+    // and a backport line names the commit itself upstream.
+    let (n, present, names) = fact(&none);
+    assert_eq!((n, present), (0, None));
+    assert!(names.contains(&"mentions:none".to_string()), "{names:?}");
+}
