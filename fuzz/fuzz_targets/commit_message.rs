@@ -9,6 +9,9 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parsed = message::parse(&text);
     let _ = message::subject_parts(&parsed.subject);
+    for id in message::commit_ids(&text) {
+        assert!((7..=40).contains(&id.len()));
+    }
     for line in text.lines() {
         let _ = message::parse_fixes_value(line);
         let _ = message::parse_stable_cc(line);

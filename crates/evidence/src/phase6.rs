@@ -68,6 +68,42 @@ fn in_base(ctx: &Context, oid: Oid, b: &StableIndex) -> stablepick_repo::Result<
     ctx.index.in_base(ctx.git, oid, b)
 }
 
+/// Where a commit stands against a branch.
+enum OnBranch {
+    InBase,
+    BackportedAs(Oid),
+    OwnCommit,
+    Absent,
+}
+
+fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<OnBranch> {
+    Ok(if in_base(ctx, t, b)? {
+        OnBranch::InBase
+    } else if let Some(&st) = b.backported_as(t).first() {
+        OnBranch::BackportedAs(st)
+    } else if b.has_own_commit(t) {
+        OnBranch::OwnCommit
+    } else {
+        OnBranch::Absent
+    })
+}
+
+/// Commits the message names by id beyond its `Fixes:` targets (`Follow-up
+/// for …`, `since commit …`): how projects that do not tag fixes say what a
+/// change builds on.
+fn named_commits(ctx: &Context, ev: &Evidence) -> Vec<Oid> {
+    let fixes: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
+    stablepick_repo::message::commit_ids(&ev.commit.message)
+        .iter()
+        .filter_map(|id| match ctx.index.resolve_prefix(id) {
+            stablepick_repo::Resolved::Unique(o) => Some(o),
+            _ => None,
+        })
+        .filter(|o| *o != ev.commit.oid && !fixes.contains(o))
+        .take(8)
+        .collect()
+}
+
 fn branch(
     ctx: &Context,
     ev: &Evidence,
@@ -176,57 +212,96 @@ fn branch(
     }
     for t in targets {
         let ts = full(t);
-        if in_base(ctx, t, b)? {
-            facts.bug_present = Some(true);
-            recs.push(Record::new(
-                P,
-                format!(
-                    "[{name}] bug present: Fixes target {} is in base {base}",
-                    short(t)
-                ),
-                format!("git merge-base --is-ancestor {ts} {base}"),
-            ));
-        } else if let Some(&st) = b.backported_as(t).first() {
-            facts.bug_present = Some(true);
-            recs.push(Record::new(
-                P,
-                format!(
-                    "[{name}] bug present: Fixes target {} was itself backported to the branch as {}",
-                    short(t),
-                    short(st)
-                ),
-                format!("git log --format='%H %s' --grep={ts} {r}"),
-            ));
-        } else if b.has_own_commit(t) {
-            facts.bug_present = Some(true);
-            recs.push(Record::new(
-                P,
-                format!(
-                    "[{name}] bug present: Fixes target {} is a commit of the branch",
-                    short(t)
-                ),
-                format!("git merge-base --is-ancestor {ts} {r}"),
-            ));
-        } else {
-            if facts.bug_present.is_none() {
-                facts.bug_present = Some(false);
+        match on_branch(ctx, t, b)? {
+            OnBranch::InBase => {
+                facts.bug_present = Some(true);
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] bug present: Fixes target {} is in base {base}",
+                        short(t)
+                    ),
+                    format!("git merge-base --is-ancestor {ts} {base}"),
+                ));
             }
-            let when = ctx
-                .index
-                .first_release(t)
-                .map(|x| format!("first released in {}", x.tag))
-                .unwrap_or_else(|| "not in any release".into());
-            recs.push(Record::new(
-                P,
-                format!(
-                    "[{name}] bug not present: Fixes target {} ({when}) is not in {base} and was not backported",
-                    short(t)
-                ),
+            OnBranch::BackportedAs(st) => {
+                facts.bug_present = Some(true);
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] bug present: Fixes target {} was itself backported to the branch as {}",
+                        short(t),
+                        short(st)
+                    ),
+                    format!("git log --format='%H %s' --grep={ts} {r}"),
+                ));
+            }
+            OnBranch::OwnCommit => {
+                facts.bug_present = Some(true);
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] bug present: Fixes target {} is a commit of the branch",
+                        short(t)
+                    ),
+                    format!("git merge-base --is-ancestor {ts} {r}"),
+                ));
+            }
+            OnBranch::Absent => {
+                if facts.bug_present.is_none() {
+                    facts.bug_present = Some(false);
+                }
+                let when = ctx
+                    .index
+                    .first_release(t)
+                    .map(|x| format!("first released in {}", x.tag))
+                    .unwrap_or_else(|| "not in any release".into());
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] bug not present: Fixes target {} ({when}) is not in {base} and was not backported",
+                        short(t)
+                    ),
+                    format!(
+                        "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
+                    ),
+                ));
+            }
+        }
+    }
+
+    // Other commits the message names: is what it builds on in the branch?
+    for t in named_commits(ctx, ev) {
+        let ts = full(t);
+        let what = match ctx.git.commit_info(t) {
+            Ok(i) => format!("{} (\"{}\")", short(t), i.subject),
+            Err(_) => short(t),
+        };
+        let (text, cmd) = match on_branch(ctx, t, b)? {
+            OnBranch::InBase => (
+                format!("is in base {base}"),
+                format!("git merge-base --is-ancestor {ts} {base}"),
+            ),
+            OnBranch::BackportedAs(st) => (
+                format!("was backported to the branch as {}", short(st)),
+                format!("git log --format='%H %s' --grep={ts} {r}"),
+            ),
+            OnBranch::OwnCommit => (
+                "is a commit of the branch".to_string(),
+                format!("git merge-base --is-ancestor {ts} {r}"),
+            ),
+            OnBranch::Absent => (
+                format!("is not in {base} and was not backported"),
                 format!(
                     "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
                 ),
-            ));
-        }
+            ),
+        };
+        recs.push(Record::new(
+            P,
+            format!("[{name}] the message names commit {what}, which {text}"),
+            cmd,
+        ));
     }
 
     // Touched files and functions at the branch tip.

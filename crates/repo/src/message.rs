@@ -109,6 +109,31 @@ static VERSION_RE: LazyLock<Regex> =
 static PREREQ_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^:]*:\s*([0-9a-fA-F]{7,40})\s*(?::\s*(.+))?$").unwrap());
 
+/// Commit ids a message names anywhere (`Follow-up for 1a2b3c4d`, `since
+/// commit …`, `Fixes:` and revert lines too), lower-cased, in order, without
+/// repeats: tokens of 7 to 40 hex digits with both a letter and a digit, so
+/// bug and issue numbers are not taken for ids. Backport lines are skipped:
+/// they name the commit itself upstream.
+pub fn commit_ids(message: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in message.lines() {
+        let lower = line.to_ascii_lowercase();
+        if BACKPORT_RES.iter().any(|re| re.is_match(&lower)) {
+            continue;
+        }
+        for tok in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let id = (7..=40).contains(&tok.len())
+                && tok.bytes().all(|b| b.is_ascii_hexdigit())
+                && tok.bytes().any(|b| b.is_ascii_alphabetic())
+                && tok.bytes().any(|b| b.is_ascii_digit());
+            if id && !out.iter().any(|o| o == tok) {
+                out.push(tok.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Parses a commit message. `message` may be lossily decoded; nothing panics.
 pub fn parse(message: &str) -> ParsedMessage {
     let mut lines = message.lines();
@@ -287,6 +312,17 @@ pub fn is_hex_prefix(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commit_ids_named_anywhere_but_not_bug_numbers_or_backport_lines() {
+        let msg = "core: fix leak\n\nFollow-up for 1A2b3c4d5e (\"core: add\").\n\
+                   See bug 1234567, issue #31245 and deadbeef (a word, no digit).\n\
+                   Fixes: 0f1e2d3c4b5a\n\
+                   (cherry picked from commit 99aa88bb77cc66dd55ee44ff3322110099aabbcc)\n\
+                   Again 1a2b3c4d5e.";
+        assert_eq!(commit_ids(msg), vec!["1a2b3c4d5e", "0f1e2d3c4b5a"]);
+        assert!(commit_ids("").is_empty());
+    }
 
     const SEED: &str = "powerpc/vmx: Avoid KASAN instrumentation in enter_vmx_ops() for kexec
 

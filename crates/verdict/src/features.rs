@@ -146,34 +146,18 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
 /// Most commit ids taken from one message.
 const MAX_MENTIONED: usize = 8;
 
-/// Commits `message` names by an id of 7 to 40 hex digits (with a letter,
-/// so bug and issue numbers are not taken for ids) that the index resolves
-/// to exactly one commit, other than `own`. Backport lines are skipped:
-/// they name the commit itself upstream.
+/// Commits `message` names by id ([`stablepick_repo::message::commit_ids`])
+/// that the index resolves to exactly one commit, other than `own`.
 pub fn mentioned_commits(index: &RepoIndex, message: &str, own: Oid) -> Vec<Oid> {
     let mut out: Vec<Oid> = Vec::new();
-    for line in message.lines() {
-        let lower = line.to_ascii_lowercase();
-        if lower.contains("cherry picked from") || lower.contains("upstream commit") {
-            continue;
-        }
-        for tok in line.split(|c: char| !c.is_ascii_alphanumeric()) {
-            let hexish = (7..=40).contains(&tok.len())
-                && tok.bytes().all(|b| b.is_ascii_hexdigit())
-                && tok.bytes().any(|b| b.is_ascii_alphabetic())
-                && tok.bytes().any(|b| b.is_ascii_digit());
-            if !hexish {
-                continue;
-            }
-            if let stablepick_repo::Resolved::Unique(o) =
-                index.resolve_prefix(&tok.to_ascii_lowercase())
-                && o != own
-                && !out.contains(&o)
-            {
-                out.push(o);
-                if out.len() == MAX_MENTIONED {
-                    return out;
-                }
+    for id in stablepick_repo::message::commit_ids(message) {
+        if let stablepick_repo::Resolved::Unique(o) = index.resolve_prefix(&id)
+            && o != own
+            && !out.contains(&o)
+        {
+            out.push(o);
+            if out.len() == MAX_MENTIONED {
+                break;
             }
         }
     }

@@ -139,6 +139,23 @@ fn commits_named_in_the_message_are_looked_up_in_the_branch() {
             .collect();
         (c.mentioned.len(), bf.mentioned_present, names)
     };
+    // Phase 6 says the same, with a command to check it.
+    let ctx = stablepick_evidence::Context::new(&git, &index);
+    let ev = stablepick_evidence::collect(&ctx, git.resolve_commit(&on_old).unwrap()).unwrap();
+    let rec = ev
+        .records
+        .iter()
+        .find(|r| r.text.contains("the message names commit"))
+        .expect("a record for the named commit");
+    assert!(
+        rec.text.contains("(\"lib: add\"), which is in base v1.0"),
+        "{}",
+        rec.text
+    );
+    assert_eq!(
+        rec.verified_by,
+        format!("git merge-base --is-ancestor {old} v1.0")
+    );
     let (n, present, names) = fact(&on_old);
     assert_eq!((n, present), (1, Some(true)));
     assert!(
