@@ -20,7 +20,9 @@
 /// The rendered report's shape: raised whenever a field is added, so a
 /// cache of rendered rows can tell an older shape from this one.
 /// 2: `evidence_for`, `evidence_against`, `unresolved`.
-pub const REPORT_FORMAT: u32 = 2;
+/// 3: records of the commits a message names; unreadable files; prerequisite
+/// searches bounded by work (rows cached before may hold other lists).
+pub const REPORT_FORMAT: u32 = 3;
 
 mod json;
 mod markdown;
