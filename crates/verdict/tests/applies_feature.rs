@@ -5,7 +5,6 @@ mod common;
 
 use common::{Repo, c_file};
 use stablepick_repo::apply::Applies;
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
 use stablepick_verdict::features::{
     BranchView, CommitFacts, applies_to, branch_facts, named_features,
 };
@@ -28,16 +27,7 @@ fn applies_is_read_per_branch_and_named() {
     );
     r.clock += 300 * common::DAY;
     let elsewhere = r.commit("lib: add b", &[("lib/b.c", &c_file(4, 0, "\treturn 1;"))]);
-    let git = Git::open(r.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&r);
     let b = &index.branches()[0];
     let tip = b.branch.tip();
     let conflict = git.resolve_commit(&on_new_code).unwrap();
@@ -115,16 +105,7 @@ fn commits_named_in_the_message_are_looked_up_in_the_branch() {
         ),
         &[("lib/a.c", &c_file(8, 5, "\treturn 5;"))],
     );
-    let git = Git::open(r.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&r);
     let b = &index.branches()[0];
     let view = BranchView {
         stable: b,

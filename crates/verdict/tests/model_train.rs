@@ -6,7 +6,6 @@
 mod common;
 
 use common::{DAY, Repo, c_file};
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
 use stablepick_verdict::features::{BranchView, CommitFacts, branch_facts, branch_vector};
 use stablepick_verdict::learn::{MineOptions, mine, train};
 use stablepick_verdict::model::TrainOptions;
@@ -65,16 +64,7 @@ fn model_ranks_fix_above_feature_and_mining_skips_new_commits() {
     // Too new for the branch: after its newest commit.
     let too_new = fix(&mut r, &bugs, 100);
 
-    let git = Git::open(r.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&r);
     let (labelled, past) = mine(&git, &index, &MineOptions::default()).unwrap();
     assert_eq!(labelled.len(), 24, "every window commit, nothing newer");
     assert!(labelled.iter().all(|l| l.oid.to_string() != too_new));
@@ -100,16 +90,7 @@ fn model_ranks_fix_above_feature_and_mining_skips_new_commits() {
     // Held out: a new fix and a new feature, scored at the branch tip.
     let held_fix = fix(&mut r, &bugs, 201);
     let held_feature = feature(&mut r, 203);
-    let git = Git::open(r.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&r);
     let b = &index.branches()[0];
     let score = |sha: &str| {
         let oid = git.resolve_commit(sha).unwrap();

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{DAY, Repo, c_file};
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
 use stablepick_verdict::features::{
     BranchView, CommitFacts, branch_facts, branch_vector, named_features,
 };
@@ -60,20 +59,7 @@ fn nominated_and_unnominated_fixes_are_learned_apart() {
         r.backport(f, &[(&path, "backported\n")]);
     }
     r.git(&["checkout", "-q", "main"]);
-    let open = |r: &Repo| {
-        let git = Git::open(r.path()).unwrap();
-        let index = RepoIndex::open(
-            &git,
-            &IndexOptions {
-                stable: vec!["1.0=v1.0".parse().unwrap()],
-                no_cache: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        (git, index)
-    };
-    let (git, index) = open(&r);
+    let (git, index) = common::open_index(&r);
     let model = train(
         &git,
         &index,
@@ -84,7 +70,7 @@ fn nominated_and_unnominated_fixes_are_learned_apart() {
 
     let held_nominated = fix(&mut r, &bugs, 101, true);
     let held_plain = fix(&mut r, &bugs, 103, false);
-    let (git, index) = open(&r);
+    let (git, index) = common::open_index(&r);
     let b = &index.branches()[0];
     let view = BranchView {
         stable: b,

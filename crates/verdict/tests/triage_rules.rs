@@ -6,7 +6,7 @@ mod common;
 
 use common::{Repo, c_file};
 use stablepick_evidence::{Context, collect};
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
+use stablepick_repo::{Git, RepoIndex};
 use stablepick_verdict::model::Model;
 use stablepick_verdict::{Verdict, combine, decide, impact, synthesis};
 
@@ -80,16 +80,7 @@ fn verdict_of(git: &Git, index: &RepoIndex, sha: &str) -> Option<Verdict> {
 #[test]
 fn rules_decide_the_three_cases() {
     let f = fixture();
-    let git = Git::open(f.repo.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&f.repo);
     assert_eq!(verdict_of(&git, &index, &f.fix_present), Some(Verdict::Yes));
     assert_eq!(verdict_of(&git, &index, &f.fix_absent), Some(Verdict::No));
     assert_eq!(
@@ -101,16 +92,7 @@ fn rules_decide_the_three_cases() {
 #[test]
 fn failure_words_are_reported_in_phase_8() {
     let f = fixture();
-    let git = Git::open(f.repo.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&f.repo);
     let oid = git.resolve_commit(&f.fix_present).unwrap();
     let ev = collect(&Context::new(&git, &index), oid).unwrap();
     let recs = impact::records(&ev);
@@ -139,16 +121,7 @@ fn threshold_model(t: f64) -> Model {
 #[test]
 fn model_against_rules_and_close_calls_are_unresolved() {
     let f = fixture();
-    let git = Git::open(f.repo.path()).unwrap();
-    let index = RepoIndex::open(
-        &git,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (git, index) = common::open_index(&f.repo);
     let oid = git.resolve_commit(&f.fix_present).unwrap();
     let ev = collect(&Context::new(&git, &index), oid).unwrap();
     let model = threshold_model(0.5);

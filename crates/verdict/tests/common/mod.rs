@@ -92,3 +92,19 @@ pub fn c_file(n: usize, k: usize, body: &str) -> String {
     }
     s
 }
+
+/// Opens `r` with its index built fresh (no cache), the stable branch `1.0`
+/// at `v1.0`.
+pub fn open_index(r: &Repo) -> (stablepick_repo::Git, stablepick_repo::RepoIndex) {
+    let git = stablepick_repo::Git::open(r.path()).unwrap();
+    let index = stablepick_repo::RepoIndex::open(
+        &git,
+        &stablepick_repo::IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (git, index)
+}
