@@ -221,7 +221,7 @@ const MAX_CLOSURE: usize = 16;
 /// [`find_with`], then the prerequisites of each prerequisite that does not
 /// apply to the branch tip itself (the last writer of a line is often not
 /// its only writer since the base), and so on, up to [`MAX_CLOSURE`]
-/// commits checked and within the same time budget. In applying order.
+/// commits checked and within the same work budget. In applying order.
 pub fn find_closure(
     git: &Git,
     index: &RepoIndex,
