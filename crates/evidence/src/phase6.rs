@@ -76,6 +76,21 @@ enum OnBranch {
     Absent,
 }
 
+impl OnBranch {
+    /// The command that shows where commit `ts` (full sha) stands: against
+    /// the base tag `base` and the branch ref `r` (quoted for the shell).
+    fn command(&self, ts: &str, base: &str, r: &str) -> String {
+        match self {
+            OnBranch::InBase => format!("git merge-base --is-ancestor {ts} {base}"),
+            OnBranch::BackportedAs(_) => format!("git log --format='%H %s' --grep={ts} {r}"),
+            OnBranch::OwnCommit => format!("git merge-base --is-ancestor {ts} {r}"),
+            OnBranch::Absent => format!(
+                "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
+            ),
+        }
+    }
+}
+
 fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<OnBranch> {
     Ok(if in_base(ctx, t, b)? {
         OnBranch::InBase
@@ -92,16 +107,9 @@ fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<
 /// for …`, `since commit …`): how projects that do not tag fixes say what a
 /// change builds on.
 fn named_commits(ctx: &Context, ev: &Evidence) -> Vec<Oid> {
-    let fixes: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
-    stablepick_repo::message::commit_ids(&ev.commit.message)
-        .iter()
-        .filter_map(|id| match ctx.index.resolve_prefix(id) {
-            stablepick_repo::Resolved::Unique(o) => Some(o),
-            _ => None,
-        })
-        .filter(|o| *o != ev.commit.oid && !fixes.contains(o))
-        .take(8)
-        .collect()
+    let mut exclude: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
+    exclude.push(ev.commit.oid);
+    ctx.index.commits_named_in(&ev.commit.message, &exclude)
 }
 
 fn branch(
@@ -212,62 +220,41 @@ fn branch(
     }
     for t in targets {
         let ts = full(t);
-        match on_branch(ctx, t, b)? {
-            OnBranch::InBase => {
-                facts.bug_present = Some(true);
-                recs.push(Record::new(
-                    P,
-                    format!(
-                        "[{name}] bug present: Fixes target {} is in base {base}",
-                        short(t)
-                    ),
-                    format!("git merge-base --is-ancestor {ts} {base}"),
-                ));
-            }
-            OnBranch::BackportedAs(st) => {
-                facts.bug_present = Some(true);
-                recs.push(Record::new(
-                    P,
-                    format!(
-                        "[{name}] bug present: Fixes target {} was itself backported to the branch as {}",
-                        short(t),
-                        short(st)
-                    ),
-                    format!("git log --format='%H %s' --grep={ts} {r}"),
-                ));
-            }
-            OnBranch::OwnCommit => {
-                facts.bug_present = Some(true);
-                recs.push(Record::new(
-                    P,
-                    format!(
-                        "[{name}] bug present: Fixes target {} is a commit of the branch",
-                        short(t)
-                    ),
-                    format!("git merge-base --is-ancestor {ts} {r}"),
-                ));
-            }
+        let place = on_branch(ctx, t, b)?;
+        let text = match &place {
+            OnBranch::InBase => format!("bug present: Fixes target {} is in base {base}", short(t)),
+            OnBranch::BackportedAs(st) => format!(
+                "bug present: Fixes target {} was itself backported to the branch as {}",
+                short(t),
+                short(*st)
+            ),
+            OnBranch::OwnCommit => format!(
+                "bug present: Fixes target {} is a commit of the branch",
+                short(t)
+            ),
             OnBranch::Absent => {
-                if facts.bug_present.is_none() {
-                    facts.bug_present = Some(false);
-                }
                 let when = ctx
                     .index
                     .first_release(t)
                     .map(|x| format!("first released in {}", x.tag))
                     .unwrap_or_else(|| "not in any release".into());
-                recs.push(Record::new(
-                    P,
-                    format!(
-                        "[{name}] bug not present: Fixes target {} ({when}) is not in {base} and was not backported",
-                        short(t)
-                    ),
-                    format!(
-                        "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
-                    ),
-                ));
+                format!(
+                    "bug not present: Fixes target {} ({when}) is not in {base} and was not backported",
+                    short(t)
+                )
             }
+        };
+        // One target the branch has is enough for the bug to be there.
+        if !matches!(place, OnBranch::Absent) {
+            facts.bug_present = Some(true);
+        } else if facts.bug_present.is_none() {
+            facts.bug_present = Some(false);
         }
+        recs.push(Record::new(
+            P,
+            format!("[{name}] {text}"),
+            place.command(&ts, base, &r),
+        ));
     }
 
     // Other commits the message names: is what it builds on in the branch?
@@ -277,30 +264,17 @@ fn branch(
             Ok(i) => format!("{} (\"{}\")", short(t), i.subject),
             Err(_) => short(t),
         };
-        let (text, cmd) = match on_branch(ctx, t, b)? {
-            OnBranch::InBase => (
-                format!("is in base {base}"),
-                format!("git merge-base --is-ancestor {ts} {base}"),
-            ),
-            OnBranch::BackportedAs(st) => (
-                format!("was backported to the branch as {}", short(st)),
-                format!("git log --format='%H %s' --grep={ts} {r}"),
-            ),
-            OnBranch::OwnCommit => (
-                "is a commit of the branch".to_string(),
-                format!("git merge-base --is-ancestor {ts} {r}"),
-            ),
-            OnBranch::Absent => (
-                format!("is not in {base} and was not backported"),
-                format!(
-                    "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
-                ),
-            ),
+        let place = on_branch(ctx, t, b)?;
+        let text = match &place {
+            OnBranch::InBase => format!("is in base {base}"),
+            OnBranch::BackportedAs(st) => format!("was backported to the branch as {}", short(*st)),
+            OnBranch::OwnCommit => "is a commit of the branch".to_string(),
+            OnBranch::Absent => format!("is not in {base} and was not backported"),
         };
         recs.push(Record::new(
             P,
             format!("[{name}] the message names commit {what}, which {text}"),
-            cmd,
+            place.command(&ts, base, &r),
         ));
     }
 

@@ -244,6 +244,9 @@ fn find_mainline(git: &Git, given: Option<&str>) -> Result<(String, Oid)> {
     })
 }
 
+/// Most commit ids taken from one message by [`RepoIndex::commits_named_in`].
+pub const MAX_NAMED_COMMITS: usize = 8;
+
 impl RepoIndex {
     /// Loads the cached index if the refs it was built from have not moved,
     /// otherwise builds it and stores it.
@@ -532,6 +535,25 @@ impl RepoIndex {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Commits `message` names by id ([`crate::message::commit_ids`]) that
+    /// resolve to exactly one indexed commit, in order, without repeats,
+    /// leaving out `exclude`; at most [`MAX_NAMED_COMMITS`].
+    pub fn commits_named_in(&self, message: &str, exclude: &[Oid]) -> Vec<Oid> {
+        let mut out: Vec<Oid> = Vec::new();
+        for id in crate::message::commit_ids(message) {
+            if let Resolved::Unique(o) = self.resolve_prefix(&id)
+                && !exclude.contains(&o)
+                && !out.contains(&o)
+            {
+                out.push(o);
+                if out.len() == MAX_NAMED_COMMITS {
+                    break;
+                }
+            }
+        }
+        out
     }
 
     /// Resolves an abbreviated sha among the indexed commits.

@@ -143,27 +143,6 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| w.to_ascii_lowercase())
 }
 
-/// Most commit ids taken from one message.
-const MAX_MENTIONED: usize = 8;
-
-/// Commits `message` names by id ([`stablepick_repo::message::commit_ids`])
-/// that the index resolves to exactly one commit, other than `own`.
-pub fn mentioned_commits(index: &RepoIndex, message: &str, own: Oid) -> Vec<Oid> {
-    let mut out: Vec<Oid> = Vec::new();
-    for id in stablepick_repo::message::commit_ids(message) {
-        if let stablepick_repo::Resolved::Unique(o) = index.resolve_prefix(&id)
-            && o != own
-            && !out.contains(&o)
-        {
-            out.push(o);
-            if out.len() == MAX_MENTIONED {
-                break;
-            }
-        }
-    }
-    out
-}
-
 fn bucket(n: usize) -> usize {
     // 0, 1, 2-3, 4-7, 8-15, …
     (usize::BITS - n.leading_zeros()) as usize
@@ -505,7 +484,8 @@ impl CommitFacts {
             subject: info.subject.clone(),
             commit_time: info.commit_time,
             // Beyond the `Fixes:` targets, which have features of their own.
-            mentioned: mentioned_commits(index, &info.message, oid)
+            mentioned: index
+                .commits_named_in(&info.message, &[oid])
                 .into_iter()
                 .filter(|o| !fix_targets.contains(o))
                 .collect(),
