@@ -6,7 +6,7 @@ mod common;
 use common::{Repo, c_file};
 use stablepick_repo::apply::Applies;
 use stablepick_verdict::features::{
-    BranchView, CommitFacts, applies_to, branch_facts, named_features,
+    BranchFeatureFacts, BranchView, CommitFacts, applies_to, branch_facts,
 };
 
 #[test]
@@ -44,12 +44,7 @@ fn applies_is_read_per_branch_and_named() {
     };
     let facts = CommitFacts::extract(&git, &index, conflict).unwrap();
     let mut bf = branch_facts(&git, &index, &facts, &view);
-    let names = |bf: &stablepick_verdict::features::BranchFeatureFacts| -> Vec<String> {
-        named_features(&index, &facts, &view, bf)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect()
-    };
+    let names = |bf: &BranchFeatureFacts| common::feature_names(&index, &facts, &view, bf);
     assert!(names(&bf).contains(&"applies:unknown".to_string()));
     // The test repository's commits are a day apart: the fix lands within
     // two weeks of the base.
@@ -61,10 +56,7 @@ fn applies_is_read_per_branch_and_named() {
     assert!(names(&bf).contains(&"base_age:0".to_string()));
     let late = CommitFacts::extract(&git, &index, clean).unwrap();
     let late_bf = branch_facts(&git, &index, &late, &view);
-    let late_names: Vec<String> = named_features(&index, &late, &view, &late_bf)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let late_names = common::feature_names(&index, &late, &view, &late_bf);
     assert!(
         late_names.contains(&"base_age:5".to_string()),
         "{late_names:?}"
@@ -114,10 +106,7 @@ fn commits_named_in_the_message_are_looked_up_in_the_branch() {
     let fact = |sha: &str| {
         let c = CommitFacts::extract(&git, &index, git.resolve_commit(sha).unwrap()).unwrap();
         let bf = branch_facts(&git, &index, &c, &view);
-        let names: Vec<String> = named_features(&index, &c, &view, &bf)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let names = common::feature_names(&index, &c, &view, &bf);
         (c.mentioned.len(), bf.mentioned_present, names)
     };
     // Phase 6 says the same, with a command to check it.

@@ -6,9 +6,7 @@
 mod common;
 
 use common::{DAY, Repo, c_file};
-use stablepick_verdict::features::{
-    BranchView, CommitFacts, branch_facts, branch_vector, named_features,
-};
+use stablepick_verdict::features::{BranchView, CommitFacts, branch_facts, branch_vector};
 use stablepick_verdict::learn::{MineOptions, train};
 use stablepick_verdict::model::TrainOptions;
 
@@ -83,10 +81,7 @@ fn nominated_and_unnominated_fixes_are_learned_apart() {
     };
     let (fp, bp) = facts_of(&held_plain);
     assert_eq!(bp.bug_present, Some(true));
-    let names: Vec<String> = named_features(&index, &fp, &view, &bp)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let names = common::feature_names(&index, &fp, &view, &bp);
     assert!(names.iter().any(|n| n == "bug:present"), "{names:?}");
     assert!(
         names.iter().any(|n| n == "nom:false|bug:present"),

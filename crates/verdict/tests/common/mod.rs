@@ -108,3 +108,16 @@ pub fn open_index(r: &Repo) -> (stablepick_repo::Git, stablepick_repo::RepoIndex
     .unwrap();
     (git, index)
 }
+
+/// The names of the named features of (commit, branch), values dropped.
+pub fn feature_names(
+    index: &stablepick_repo::RepoIndex,
+    c: &stablepick_verdict::features::CommitFacts,
+    v: &stablepick_verdict::features::BranchView,
+    bf: &stablepick_verdict::features::BranchFeatureFacts,
+) -> Vec<String> {
+    stablepick_verdict::features::named_features(index, c, v, bf)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
+}
