@@ -155,3 +155,95 @@ fn conflict_mail_is_refused() {
     assert_eq!(a, Applies::Conflict);
     assert!(!am);
 }
+
+/// A fix whose context an earlier upstream commit changed, and a change and
+/// its revert that blame names too. Phase 6 names the one commit needed and
+/// says the patch applies after it; its replay command, run with git, agrees;
+/// and the two mails, prerequisite first, go through `git am`.
+#[test]
+fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    ok(d, &["init", "-q", "-b", "main"]);
+    ok(d, &["config", "user.name", "Up Stream"]);
+    ok(d, &["config", "user.email", "up@example.com"]);
+    let base = lines(60);
+    std::fs::write(d.join("f.c"), &base).unwrap();
+    commit(d, "base");
+    ok(d, &["tag", "v1.0"]);
+    ok(d, &["branch", "1.0"]);
+    let text = base.replace("line 19\n", "nineteen\n");
+    std::fs::write(d.join("f.c"), &text).unwrap();
+    let needed = commit(d, "f: rewrite line 19");
+    std::fs::write(d.join("f.c"), text.replace("line 22\n", "changed\n")).unwrap();
+    commit(d, "f: change line 22");
+    std::fs::write(d.join("f.c"), &text).unwrap();
+    commit(d, "Revert \"f: change line 22\"");
+    std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
+    let fix = commit(d, "f: fix line 20");
+    ok(d, &["tag", "v2.0"]);
+
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let ctx = Context::new(&g, &index);
+    let mut ev = collect(&ctx, fix).unwrap();
+    assert_eq!(ev.branches[0].applies, Some(Applies::Conflict));
+    stablepick_evidence::prerequisites_for(&ctx, &mut ev, "1.0").unwrap();
+    assert_eq!(ev.branches[0].prerequisites, vec![needed]);
+    assert_eq!(ev.branches[0].prerequisites_suffice, Some(true));
+    let replay = ev
+        .records
+        .iter()
+        .find(|r| {
+            r.text
+                .contains("the patch applies to 1.0 (checked in memory)")
+        })
+        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    assert!(ev.records.iter().any(|r| r.text.contains(
+        "blame also named 2 commit(s) the patch does not need — without them it applies just the same"
+    )));
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(&replay.verified_by)
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{}", replay.verified_by);
+
+    let yes = |branch: &str| Decision {
+        branches: vec![BranchDecision {
+            branch: branch.into(),
+            base: "v1.0".into(),
+            verdict: Some(Verdict::Yes),
+            score: 1.0,
+            reason: "test".into(),
+        }],
+        verdict: Some(Verdict::Yes),
+        score: Some(1.0),
+        records: Vec::new(),
+    };
+    let pre = collect(&ctx, needed).unwrap();
+    let (d1, d2) = (yes("1.0"), yes("1.0"));
+    // Given fix first, the mails still come prerequisite first.
+    let mbox = stablepick_report::mbox(&[(&ev, &d1), (&pre, &d2)], Some("K <k@example.com>"));
+    for subject in [
+        "Subject: [PATCH AUTOSEL 1.0 1/2] f: rewrite line 19",
+        "Subject: [PATCH AUTOSEL 1.0 2/2] f: fix line 20",
+    ] {
+        assert!(mbox.contains(subject), "{subject}: {mbox}");
+    }
+    let file = d.join("out.mbox");
+    std::fs::write(&file, &mbox).unwrap();
+    ok(d, &["checkout", "-q", "1.0"]);
+    let (am_ok, out) = git(d, &["am", "-q", file.to_str().unwrap()]);
+    assert!(am_ok, "{out}");
+    assert_eq!(ok(d, &["rev-list", "--count", "v1.0..HEAD"]), "2");
+}

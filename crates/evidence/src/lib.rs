@@ -119,6 +119,9 @@ pub struct BranchFacts {
     pub applies: Option<stablepick_repo::apply::Applies>,
     /// Upstream commits the branch needs first, in applying order.
     pub prerequisites: Vec<Oid>,
+    /// Whether the patch applies after `prerequisites` (checked in
+    /// memory); `None` when that was not tried.
+    pub prerequisites_suffice: Option<bool>,
     /// The per-file outcome when the patch does not apply as is, kept for
     /// the prerequisite search so it need not check again.
     pub apply_report: Option<stablepick_repo::apply::ApplyReport>,

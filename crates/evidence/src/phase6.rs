@@ -137,6 +137,7 @@ fn branch(
         functions_present: Vec::new(),
         applies: None,
         prerequisites: Vec::new(),
+        prerequisites_suffice: None,
         apply_report: None,
     };
 

@@ -152,6 +152,7 @@ fn prerequisites_inner(
             pre,
         ));
     }
+    records.extend(trial_records(ctx, branch, r, &sha, &found));
     for cut in &found.cut_short {
         records.push(Record::new(
             P,
@@ -160,9 +161,92 @@ fn prerequisites_inner(
         ));
     }
     ev.branches[fi].prerequisites = found.commits();
+    ev.branches[fi].prerequisites_suffice = found.sufficient;
     ev.records.extend(records);
     ev.records.sort_by_key(|r| r.phase);
     Ok(())
+}
+
+/// Dropped prerequisites listed by name in a record, at most.
+const MAX_DROPPED_NAMED: usize = 8;
+
+/// What applying the prerequisites in memory showed: whether the patch
+/// applies after them, and which commits blame named that it does not
+/// need. The command replays it with git on a temporary index.
+fn trial_records(
+    ctx: &Context,
+    name: &str,
+    r: &str,
+    sha: &str,
+    found: &prereq::Found,
+) -> Vec<Record> {
+    let Some(sufficient) = found.sufficient else {
+        return Vec::new();
+    };
+    let list: Vec<String> = found.list.iter().map(|p| full(p.commit)).collect();
+    let replay = format!(
+        "GIT_INDEX_FILE=$(mktemp -u) sh -c 'git read-tree {} && for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; git show --binary --format= {sha} | git apply --cached --check'",
+        sh(r),
+        list.join(" ")
+    );
+    let n = list.len();
+    let mut out = vec![Record::new(
+        P,
+        if sufficient {
+            format!(
+                "[{name}] with its {n} prerequisite(s) applied first, in the order listed, the patch applies to {r} (checked in memory)"
+            )
+        } else {
+            format!(
+                "[{name}] even after its {n} prerequisite(s), {} hunk(s) of the patch still fail on {r}: it needs adapting by hand (checked in memory)",
+                found.failing_after
+            )
+        },
+        replay,
+    )];
+    if !found.dropped.is_empty() {
+        let named: Vec<String> = found
+            .dropped
+            .iter()
+            .take(MAX_DROPPED_NAMED)
+            .map(|p| {
+                format!(
+                    "{} (\"{}\")",
+                    short(p.commit),
+                    subject_of(ctx.git, p.commit)
+                )
+            })
+            .collect();
+        let more = found.dropped.len().saturating_sub(MAX_DROPPED_NAMED);
+        out.push(Record::new(
+            P,
+            format!(
+                "[{name}] blame also named {} commit(s) the patch does not need — without them {}: {}{}",
+                found.dropped.len(),
+                if sufficient {
+                    "it applies just the same".to_string()
+                } else {
+                    "no more hunks fail".to_string()
+                },
+                named.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            format!(
+                "git log --no-walk --format='%H %s' {}",
+                found
+                    .dropped
+                    .iter()
+                    .map(|p| full(p.commit))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        ));
+    }
+    out
 }
 
 /// Authors' mainline commits looked at when mapping a posted patch to its

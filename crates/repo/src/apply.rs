@@ -53,6 +53,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod overlay;
 mod target;
 
 pub use target::{DEFAULT_CACHE_BYTES, set_cache_bytes};
@@ -783,6 +784,11 @@ impl CommitPatch {
 
     /// Applies the patch to `tree`.
     pub fn check_tree(&self, git: &Git, tree: &Tree) -> Result<ApplyReport> {
+        self.check_view(git, tree)
+    }
+
+    /// Applies the patch to a tree, or a tree with changes in memory.
+    fn check_view(&self, git: &Git, tree: &dyn TreeView) -> Result<ApplyReport> {
         // Paths this patch frees: a later add or rename may reuse them.
         let freed: HashSet<&str> = self
             .files
@@ -1173,7 +1179,44 @@ fn is_link(mode: i32) -> bool {
     mode == i32::from(FileMode::Link)
 }
 
-fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> Result<FileApply> {
+/// What a target holds at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) id: Oid,
+    pub(crate) kind: Option<ObjectType>,
+    pub(crate) filemode: i32,
+}
+
+/// A tree a patch is checked against: a commit's tree, or one with
+/// changes held in memory ([`overlay::Overlay`]).
+pub(crate) trait TreeView {
+    /// The entry at `path`, if there is one.
+    fn entry(&self, path: &str) -> Option<Entry>;
+    /// The text of blob `id`, prepared for matching hunks.
+    fn text(&self, git: &Git, id: Oid) -> Result<Arc<Target>>;
+}
+
+impl TreeView for Tree<'_> {
+    fn entry(&self, path: &str) -> Option<Entry> {
+        let e = self.get_path(Path::new(path)).ok()?;
+        Some(Entry {
+            id: e.id(),
+            kind: e.kind(),
+            filemode: e.filemode(),
+        })
+    }
+
+    fn text(&self, git: &Git, id: Oid) -> Result<Arc<Target>> {
+        target::get_or_load(id, || Ok(git.repo().find_blob(id)?.content().to_vec()))
+    }
+}
+
+fn check_file(
+    git: &Git,
+    tree: &dyn TreeView,
+    f: &FilePatch,
+    freed: &HashSet<&str>,
+) -> Result<FileApply> {
     let mut fa = FileApply {
         path: f.path().to_string(),
         old_path: match f.status {
@@ -1192,7 +1235,7 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
         fa.reason = Some(why.to_string());
         fa
     };
-    let exists = |p: &str| tree.get_path(Path::new(p)).ok();
+    let exists = |p: &str| tree.entry(p);
 
     // The destination of an add or a rename must be free.
     if matches!(f.status, 'A' | 'R' | 'C')
@@ -1214,10 +1257,10 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
             fa.outcome = Applies::Conflict;
             return Ok(fa);
         };
-        let kind_ok = match entry.kind() {
+        let kind_ok = match entry.kind {
             Some(ObjectType::Blob) => {
                 // Regular file vs symlink: `git apply` calls it "wrong type".
-                is_link(entry.filemode()) == (f.old_mode == FileMode::Link)
+                is_link(entry.filemode) == (f.old_mode == FileMode::Link)
                     && f.old_mode != FileMode::Commit
             }
             Some(ObjectType::Commit) => f.old_mode == FileMode::Commit,
@@ -1226,7 +1269,7 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
         if !kind_ok {
             return Ok(conflict(fa, "has another file type at the target"));
         }
-        Some(entry.id())
+        Some(entry.id)
     };
 
     if f.unread {
@@ -1275,7 +1318,7 @@ fn check_file(git: &Git, tree: &Tree, f: &FilePatch, freed: &HashSet<&str>) -> R
         return Ok(fa);
     }
     let target = match target_blob {
-        Some(id) => target::get_or_load(id, || Ok(git.repo().find_blob(id)?.content().to_vec()))?,
+        Some(id) => tree.text(git, id)?,
         None => Arc::new(Target::new(Vec::new())),
     };
     let (applies, hunks, img) = apply_target(&target, &f.hunks, f.status == 'D');

@@ -34,6 +34,8 @@ use git2::Oid;
 use std::cell::Cell;
 use std::collections::HashMap;
 
+pub mod trim;
+
 /// Why a commit is needed first.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Why {
@@ -101,6 +103,18 @@ pub struct Found {
     /// The positions come from the index's commit graph (comparable across
     /// searches), not from one search's own walk.
     graph_positions: bool,
+    /// Whether the patch applies after the list ([`trim::trim`]): `None`
+    /// when that was not tried.
+    pub sufficient: Option<bool>,
+    /// Hunks of the patch that still fail after the list (0 when
+    /// `sufficient`; a missing file counts all its hunks).
+    pub failing_after: usize,
+    /// Commits the search named that the patch turned out not to need:
+    /// it applies without them.
+    pub dropped: Vec<Prerequisite>,
+    /// Trimming stopped at its work limit: the list may still hold
+    /// commits the patch does not need.
+    pub trim_cut_short: bool,
 }
 
 impl Found {
@@ -221,7 +235,9 @@ const MAX_CLOSURE: usize = 16;
 /// [`find_with`], then the prerequisites of each prerequisite that does not
 /// apply to the branch tip itself (the last writer of a line is often not
 /// its only writer since the base), and so on, up to [`MAX_CLOSURE`]
-/// commits checked and within the same work budget. In applying order.
+/// commits checked and within the same work budget. In applying order,
+/// then applied in memory to see whether the patch applies after them and
+/// to drop the commits it does not need ([`trim::trim`]).
 pub fn find_closure(
     git: &Git,
     index: &RepoIndex,
@@ -283,6 +299,9 @@ pub fn find_closure(
         }
     }
     found.order(git, index)?;
+    if !report.applies.git_applies() && !found.list.is_empty() {
+        trim::trim(git, branch.branch.tip(), commit, &mut found)?;
+    }
     Ok(found)
 }
 

@@ -294,3 +294,138 @@ fn a_search_cut_short_is_cut_at_the_same_place_every_time() {
         assert_eq!(search(6), first);
     }
 }
+
+/// Blame names the last writer of every context line, but a line written
+/// back to what the branch already has needs nothing: a change and its
+/// revert after the base are named (the revert does not apply to the
+/// branch, so the change it reverts is looked for too), and dropped once
+/// applying the list in memory shows the fix applies without them.
+#[test]
+fn commits_the_fix_does_not_need_are_dropped() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = base_release(d, &["f.c"]);
+    std::fs::write(d.join("f.c"), base.replace("line 19\n", "nineteen\n")).unwrap();
+    let needed = commit(d, "f: rewrite line 19");
+    let text = std::fs::read_to_string(d.join("f.c")).unwrap();
+    std::fs::write(d.join("f.c"), text.replace("line 22\n", "changed\n")).unwrap();
+    let change = commit(d, "f: change line 22");
+    std::fs::write(d.join("f.c"), &text).unwrap();
+    let revert = commit(d, "f: revert line 22");
+    std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
+    let fix = commit(d, "f: fix line 20");
+
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    assert_eq!(report.applies, Applies::Conflict);
+    let found = stablepick_repo::prereq::find_closure(
+        &g,
+        &index,
+        fix,
+        branch,
+        &report,
+        &stablepick_repo::prereq::Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(found.commits(), vec![needed]);
+    assert_eq!(found.sufficient, Some(true));
+    assert_eq!(found.failing_after, 0);
+    let mut dropped: Vec<Oid> = found.dropped.iter().map(|p| p.commit).collect();
+    dropped.sort();
+    let mut expected = vec![change, revert];
+    expected.sort();
+    assert_eq!(dropped, expected);
+    // git agrees: on the branch, the one commit kept is enough.
+    git(d, &["checkout", "-q", "1.0"]);
+    git(d, &["cherry-pick", &needed.to_string()]);
+    let tip = Oid::from_str(&git(d, &["rev-parse", "HEAD"])).unwrap();
+    assert!(check_commit(&g, fix, tip).unwrap().applies.git_applies());
+}
+
+/// A context line the branch changed on its own: no upstream commit makes
+/// the fix apply, and the search says so instead of claiming its list is
+/// enough.
+#[test]
+fn a_fix_that_needs_adapting_is_said_to_still_fail() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = base_release(d, &["f.c"]);
+    std::fs::write(d.join("f.c"), base.replace("line 19\n", "nineteen\n")).unwrap();
+    let needed = commit(d, "f: rewrite line 19");
+    let text = std::fs::read_to_string(d.join("f.c")).unwrap();
+    std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
+    let fix = commit(d, "f: fix line 20");
+    git(d, &["checkout", "-q", "1.0"]);
+    std::fs::write(d.join("f.c"), base.replace("line 21\n", "stable only\n")).unwrap();
+    commit(d, "f: a change of the branch's own");
+    git(d, &["checkout", "-q", "main"]);
+
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    let found = stablepick_repo::prereq::find_closure(
+        &g,
+        &index,
+        fix,
+        branch,
+        &report,
+        &stablepick_repo::prereq::Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(found.commits(), vec![needed]);
+    assert_eq!(found.sufficient, Some(false));
+    assert_eq!(found.failing_after, 1);
+}
+
+/// Commits applied in memory give the very blobs git made for them, renames
+/// and deletions included, and a commit that does not apply changes
+/// nothing.
+#[test]
+fn commits_applied_in_memory_give_git_s_trees() {
+    use stablepick_repo::apply::CommitPatch;
+    use stablepick_repo::apply::overlay::Overlay;
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = base_release(d, &["f.c", "g.c", "h.c"]);
+    std::fs::write(d.join("f.c"), base.replace("line 7\n", "seven\n")).unwrap();
+    std::fs::write(d.join("new.c"), "a new file\n").unwrap();
+    let c1 = commit(d, "f: change; add new.c");
+    git(d, &["mv", "g.c", "moved.c"]);
+    std::fs::remove_file(d.join("h.c")).unwrap();
+    let f = std::fs::read_to_string(d.join("f.c")).unwrap();
+    std::fs::write(d.join("f.c"), f.replace("line 30\n", "thirty\n")).unwrap();
+    let c2 = commit(d, "rename g.c, delete h.c, change f.c again");
+    // Does not apply on top of c2: h.c is gone.
+    let stray = {
+        git(d, &["checkout", "-q", "-b", "side", "1.0"]);
+        std::fs::write(d.join("h.c"), base.replace("line 1\n", "one\n")).unwrap();
+        commit(d, "h: change")
+    };
+
+    let (g, _) = open(d);
+    let repo = g.repo();
+    let tree = repo
+        .find_commit(Oid::from_str(&git(d, &["rev-parse", "v1.0"])).unwrap())
+        .unwrap()
+        .tree()
+        .unwrap();
+    let mut overlay = Overlay::new(&tree);
+    for c in [c1, c2] {
+        assert!(
+            overlay
+                .apply(&g, &CommitPatch::new(&g, c).unwrap())
+                .unwrap()
+        );
+    }
+    assert!(
+        !overlay
+            .apply(&g, &CommitPatch::new(&g, stray).unwrap())
+            .unwrap()
+    );
+    let want = repo.find_commit(c2).unwrap().tree().unwrap();
+    for path in ["f.c", "moved.c", "new.c", "g.c", "h.c"] {
+        let expected = want.get_path(Path::new(path)).ok().map(|e| e.id());
+        assert_eq!(overlay.blob_id(path), expected, "{path}");
+    }
+}

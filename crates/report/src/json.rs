@@ -36,6 +36,10 @@ pub struct BranchJson {
     pub applies: Option<stablepick_repo::apply::Applies>,
     /// Upstream commits (full shas) to backport first, in applying order.
     pub prerequisites: Vec<String>,
+    /// `true`: the patch applies once `prerequisites` are applied first;
+    /// `false`: it still conflicts after them (adapt it by hand); `null`:
+    /// not checked (it applies as is, or no prerequisite was found).
+    pub prerequisites_suffice: Option<bool>,
 }
 
 /// Phase 5 facts for one touched function at one revision.
@@ -142,6 +146,7 @@ impl Report {
                         functions: functions_at(ev, &b.name),
                         applies: b.applies,
                         prerequisites: b.prerequisites.iter().map(|o| o.to_string()).collect(),
+                        prerequisites_suffice: b.prerequisites_suffice,
                     }
                 })
                 .collect(),
