@@ -245,7 +245,7 @@ fn run() -> Result<(), BoxErr> {
             same_as_git += 1;
         }
         println!(
-            "{} {} (backported as {}): {} named, {} taken before; applies after them: {ok}; {} dropped{}",
+            "{} {} (backported as {}): {} named, {} taken before; applies after them: {ok} (in memory: {:?}); {} dropped{}",
             b_real.branch.name,
             stablepick_repo::short(up),
             stablepick_repo::short(st),
@@ -253,6 +253,7 @@ fn run() -> Result<(), BoxErr> {
             ours.iter()
                 .filter(|o| taken_at.get(o).is_some_and(|&p| p < pos))
                 .count(),
+            found.sufficient,
             found.dropped.len(),
             if found.trim_cut_short {
                 " (trimming cut short)"

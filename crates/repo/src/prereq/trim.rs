@@ -141,6 +141,9 @@ pub fn trim(git: &Git, tip: Oid, commit: Oid, found: &mut Found) -> Result<()> {
             .collect()
     };
     list = keep_applied(&list, &full.applied);
+    // Dropping a commit can also make more hunks apply (a later commit
+    // rewrote the lines again): the count only goes down.
+    let mut failing_now = full.failing;
     let mut run = list.len().div_ceil(2).max(1);
     'runs: loop {
         // Newest runs first: the last writers are the likeliest needed.
@@ -159,7 +162,8 @@ pub fn trim(git: &Git, tip: Oid, commit: Oid, found: &mut Found) -> Result<()> {
                     break 'runs;
                 }
                 let trial = t.trial(&without)?;
-                if trial.failing <= full.failing {
+                if trial.failing <= failing_now {
+                    failing_now = trial.failing;
                     list = keep_applied(&without, &trial.applied);
                     end = start.min(list.len());
                     continue;
@@ -172,6 +176,8 @@ pub fn trim(git: &Git, tip: Oid, commit: Oid, found: &mut Found) -> Result<()> {
         }
         run = run.div_ceil(2);
     }
+    found.sufficient = Some(failing_now == 0);
+    found.failing_after = failing_now;
     let (kept, dropped): (Vec<_>, Vec<_>) = std::mem::take(&mut found.list)
         .into_iter()
         .partition(|p| list.contains(&p.commit));
