@@ -524,6 +524,7 @@ pub fn triage(a: TriageArgs) -> Result<()> {
         cached,
         &triaged.rows,
         triaged.failed.len(),
+        &triaged.incomplete.iter().map(|(o, _)| *o).collect(),
     );
     let failures = triaged.report_failures();
     printed.and(failures)
@@ -537,6 +538,7 @@ fn print_triage(
     cached: std::collections::HashMap<Oid, CachedRow>,
     rows: &[Row],
     failed: usize,
+    incomplete: &std::collections::HashSet<Oid>,
 ) -> Result<()> {
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -561,8 +563,14 @@ fn print_triage(
         );
     }
     if let Some(c) = cache {
-        // A cache that cannot be written only costs speed next time.
-        let _ = c.store(by_oid.values());
+        // A cache that cannot be written only costs speed next time. A row
+        // whose later step failed is not kept: the next run tries again.
+        let _ = c.store(
+            by_oid
+                .iter()
+                .filter(|(o, _)| !incomplete.contains(o))
+                .map(|(_, line)| line),
+        );
     }
     let ordered = oids.iter().filter_map(|o| by_oid.get(o));
     let from_cache = oids.len().saturating_sub(analysed + failed);
