@@ -92,9 +92,14 @@ pub fn table(rows: &[&Value]) -> String {
                         .map(|s| format!(" [as {}]", &s[..12.min(s.len())]))
                         .unwrap_or_else(|| " [in base]".into()),
                     Group::NeedsPrerequisites => format!(
-                        " [applies: {}; {} prerequisite(s)]",
+                        " [applies: {}; {} prerequisite(s){}]",
                         b["applies"].as_str().unwrap_or("?"),
-                        b["prerequisites"].as_array().map(Vec::len).unwrap_or(0)
+                        b["prerequisites"].as_array().map(Vec::len).unwrap_or(0),
+                        match b["prerequisites_suffice"].as_bool() {
+                            Some(true) => ", enough",
+                            Some(false) => ", then adapt by hand",
+                            None => "",
+                        }
                     ),
                     _ => String::new(),
                 };
@@ -126,7 +131,7 @@ mod tests {
             json!({"commit": "b".repeat(40), "subject": "fix b", "branches": [
                 {"branch": "23.11", "verdict": "YES", "score": 0.9, "applies": "offset", "prerequisites": [], "backported_as": null, "bug_present": null}]}),
             json!({"commit": "c".repeat(40), "subject": "fix c", "branches": [
-                {"branch": "23.11", "verdict": "YES", "score": 0.8, "applies": "conflict", "prerequisites": ["d".repeat(40)], "backported_as": null}]}),
+                {"branch": "23.11", "verdict": "YES", "score": 0.8, "applies": "conflict", "prerequisites": ["d".repeat(40)], "prerequisites_suffice": false, "backported_as": null}]}),
             json!({"commit": "e".repeat(40), "subject": "old", "branches": [
                 {"branch": "23.11", "verdict": "NO", "score": 0.0, "backported_as": "f".repeat(40)}]}),
             json!({"commit": "g".repeat(40), "subject": "new code", "branches": [
@@ -138,7 +143,7 @@ mod tests {
         let a = t.find("fix a").unwrap();
         assert!(b < a, "ranked by score:\n{t}");
         assert!(t.contains("-- candidates (2)"));
-        assert!(t.contains("[applies: conflict; 1 prerequisite(s)]"));
+        assert!(t.contains("[applies: conflict; 1 prerequisite(s), then adapt by hand]"));
         assert!(t.contains(&format!("[as {}]", "f".repeat(12))));
         assert!(t.contains("-- bug not present (1)"));
     }

@@ -240,6 +240,12 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     ] {
         assert!(mbox.contains(subject), "{subject}: {mbox}");
     }
+    assert!(
+        mbox.contains(&format!(
+            "    Prerequisites: {needed} (the patch applies after them)"
+        )),
+        "{mbox}"
+    );
     let file = d.join("out.mbox");
     std::fs::write(&file, &mbox).unwrap();
     ok(d, &["checkout", "-q", "1.0"]);

@@ -128,7 +128,12 @@ fn mail(ev: &Evidence, d: &Decision, branch: &str, counter: &str, signoff: Optio
         let _ = writeln!(m, "    Applies to {branch}: {applies}");
         if !f.prerequisites.is_empty() {
             let list: Vec<String> = f.prerequisites.iter().map(|o| o.to_string()).collect();
-            let _ = writeln!(m, "    Prerequisites: {}", list.join(" "));
+            let after = match f.prerequisites_suffice {
+                Some(true) => " (the patch applies after them)",
+                Some(false) => " (even after them the patch needs adapting by hand)",
+                None => "",
+            };
+            let _ = writeln!(m, "    Prerequisites: {}{after}", list.join(" "));
         }
         let _ = writeln!(m);
     }
