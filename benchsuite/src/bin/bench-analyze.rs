@@ -11,24 +11,12 @@
 //! recent and author history of the touched files, the diffstat).
 
 use anyhow::{Context as _, Result};
+use stablepick_bench::peak_rss_mib;
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|k| k.parse::<f64>().ok())
-        })
-        .map(|k| k / 1024.0)
-        .unwrap_or(0.0)
-}
 
 fn git(repo: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

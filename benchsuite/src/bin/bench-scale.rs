@@ -15,24 +15,12 @@
 
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
+use stablepick_bench::peak_rss_mib;
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|k| k.parse::<f64>().ok())
-        })
-        .map(|k| k / 1024.0)
-        .unwrap_or(0.0)
-}
 
 fn git_out(repo: &Path, args: &[&str]) -> Result<String> {
     let out = Command::new("git")

@@ -9,8 +9,7 @@
 //! and `stablepick-gen.json` describing what was generated. See
 //! `benchsuite/SCALE.md`. Generated repositories are never committed.
 
-#[path = "../gen/mod.rs"]
-mod kgen;
+use stablepick_bench::kgen;
 
 use anyhow::{Context as _, Result, bail};
 use std::path::PathBuf;
