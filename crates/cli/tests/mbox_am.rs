@@ -4,43 +4,10 @@
 
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::apply::Applies;
-use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
+use stablepick_repo::{Git, IndexOptions, RepoIndex};
+use stablepick_testkit::{commit, git, git_try, lines};
 use stablepick_verdict::{BranchDecision, Decision, Verdict};
-use std::path::Path;
 use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (s, out) = git(dir, args);
-    assert!(s, "git {args:?}: {out}");
-    out.trim().to_string()
-}
-
-fn commit(dir: &Path, msg: &str) -> Oid {
-    ok(dir, &["add", "-A"]);
-    ok(dir, &["commit", "-q", "-m", msg]);
-    Oid::from_str(&ok(dir, &["rev-parse", "HEAD"])).unwrap()
-}
-
-fn lines(n: usize) -> String {
-    (1..=n).map(|i| format!("line {i}\n")).collect()
-}
 
 /// base → stable branch changed by `stable_edit`; main gets `upstream_edit`.
 /// Returns (applies, git am succeeded).
@@ -50,23 +17,21 @@ fn run(
 ) -> (Applies, bool, String) {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    ok(d, &["init", "-q", "-b", "main"]);
-    ok(d, &["config", "user.name", "Up Stream"]);
-    ok(d, &["config", "user.email", "up@example.com"]);
+    stablepick_testkit::init(d, "Up Stream", "up@example.com");
     let base = lines(60);
     std::fs::write(d.join("f.c"), &base).unwrap();
     commit(d, "base");
-    ok(d, &["tag", "v1.0"]);
-    ok(d, &["checkout", "-q", "-b", "1.0"]);
+    git(d, &["tag", "v1.0"]);
+    git(d, &["checkout", "-q", "-b", "1.0"]);
     std::fs::write(d.join("f.c"), stable_edit(&base)).unwrap();
     commit(d, "stable: local change");
-    ok(d, &["checkout", "-q", "main"]);
+    git(d, &["checkout", "-q", "main"]);
     std::fs::write(d.join("f.c"), upstream_edit(&base)).unwrap();
     let up = commit(
         d,
         "f: fix the thing\n\nA longer explanation.\n\nSigned-off-by: Up Stream <up@example.com>",
     );
-    ok(d, &["tag", "v2.0"]);
+    git(d, &["tag", "v2.0"]);
 
     let g = Git::open(d).unwrap();
     let index = RepoIndex::open(
@@ -95,11 +60,11 @@ fn run(
     let mbox = stablepick_report::mbox(&[(&ev, &d_)], Some("Stable Keeper <keeper@example.com>"));
     let file = d.join("out.mbox");
     std::fs::write(&file, &mbox).unwrap();
-    ok(d, &["checkout", "-q", "1.0"]);
-    let (am_ok, _) = git(d, &["am", "-q", file.to_str().unwrap()]);
+    git(d, &["checkout", "-q", "1.0"]);
+    let (am_ok, _) = git_try(d, &["am", "-q", file.to_str().unwrap()]);
     if am_ok {
         // The applied commit carries the AUTOSEL body and the sign-off.
-        let msg = ok(d, &["log", "-1", "--format=%an%n%s%n%b"]);
+        let msg = git(d, &["log", "-1", "--format=%an%n%s%n%b"]);
         assert!(msg.starts_with("Up Stream\nf: fix the thing\n"), "{msg}");
         assert!(msg.contains(&format!("[ Upstream commit {up} ]")), "{msg}");
         assert!(
@@ -111,7 +76,7 @@ fn run(
             "report leaked into the message: {msg}"
         );
     } else {
-        let _ = git(d, &["am", "--abort"]);
+        let _ = git_try(d, &["am", "--abort"]);
     }
     (applies, am_ok, mbox)
 }
@@ -164,14 +129,12 @@ fn conflict_mail_is_refused() {
 fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    ok(d, &["init", "-q", "-b", "main"]);
-    ok(d, &["config", "user.name", "Up Stream"]);
-    ok(d, &["config", "user.email", "up@example.com"]);
+    stablepick_testkit::init(d, "Up Stream", "up@example.com");
     let base = lines(60);
     std::fs::write(d.join("f.c"), &base).unwrap();
     commit(d, "base");
-    ok(d, &["tag", "v1.0"]);
-    ok(d, &["branch", "1.0"]);
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
     let text = base.replace("line 19\n", "nineteen\n");
     std::fs::write(d.join("f.c"), &text).unwrap();
     let needed = commit(d, "f: rewrite line 19");
@@ -181,7 +144,7 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     commit(d, "Revert \"f: change line 22\"");
     std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
     let fix = commit(d, "f: fix line 20");
-    ok(d, &["tag", "v2.0"]);
+    git(d, &["tag", "v2.0"]);
 
     let g = Git::open(d).unwrap();
     let index = RepoIndex::open(
@@ -248,8 +211,8 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     );
     let file = d.join("out.mbox");
     std::fs::write(&file, &mbox).unwrap();
-    ok(d, &["checkout", "-q", "1.0"]);
-    let (am_ok, out) = git(d, &["am", "-q", file.to_str().unwrap()]);
+    git(d, &["checkout", "-q", "1.0"]);
+    let (am_ok, out) = git_try(d, &["am", "-q", file.to_str().unwrap()]);
     assert!(am_ok, "{out}");
-    assert_eq!(ok(d, &["rev-list", "--count", "v1.0..HEAD"]), "2");
+    assert_eq!(git(d, &["rev-list", "--count", "v1.0..HEAD"]), "2");
 }

@@ -4,6 +4,7 @@
 
 use stablepick_repo::apply::{Applies, check_commit};
 use stablepick_repo::{Git, Oid};
+use stablepick_testkit::lines;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -70,10 +71,6 @@ impl Repo {
             .unwrap();
         child.wait().unwrap().success()
     }
-}
-
-fn lines(n: usize) -> String {
-    (1..=n).map(|i| format!("line {i}\n")).collect()
 }
 
 /// Builds base → upstream change on main, base → stable change on stable,

@@ -4,29 +4,8 @@
 use stablepick_repo::apply::{Applies, check_commit};
 use stablepick_repo::prereq::prerequisites;
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
+use stablepick_testkit::{commit, git, lines};
 use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn commit(dir: &Path, msg: &str) -> Oid {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", msg]);
-    Oid::from_str(&git(dir, &["rev-parse", "HEAD"])).unwrap()
-}
 
 #[test]
 fn fix_needs_the_feature_it_fixes() {
@@ -63,10 +42,8 @@ fn fix_needs_the_feature_it_fixes() {
 }
 
 fn setup(d: &Path) -> String {
-    git(d, &["init", "-q", "-b", "main"]);
-    git(d, &["config", "user.name", "T"]);
-    git(d, &["config", "user.email", "t@example.com"]);
-    (1..=40).map(|i| format!("line {i}\n")).collect()
+    stablepick_testkit::init(d, "T", "t@example.com");
+    lines(40)
 }
 
 /// A repository whose first commit holds `files` (40 numbered lines each),

@@ -1,0 +1,51 @@
+//! Helpers for tests that build their own repositories with the git
+//! command line: run git, commit the work tree, texts of numbered lines.
+
+use git2::Oid;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs git in `dir`: whether it succeeded, and its stdout then stderr.
+pub fn git_try(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run git");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Runs git in `dir`, which must succeed; its output, trimmed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let (ok, out) = git_try(dir, args);
+    assert!(ok, "git {args:?}: {out}");
+    out.trim().to_string()
+}
+
+/// A new repository in `dir` with `main` checked out and commits made as
+/// `name <email>` (a test machine may have no git identity).
+pub fn init(dir: &Path, name: &str, email: &str) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["config", "user.name", name]);
+    git(dir, &["config", "user.email", email]);
+}
+
+/// Commits everything in the work tree with message `msg`.
+pub fn commit(dir: &Path, msg: &str) -> Oid {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", msg]);
+    Oid::from_str(&git(dir, &["rev-parse", "HEAD"])).expect("a commit id")
+}
+
+/// `line 1\n` … `line n\n`.
+pub fn lines(n: usize) -> String {
+    (1..=n).map(|i| format!("line {i}\n")).collect()
+}
