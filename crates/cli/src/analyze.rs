@@ -57,6 +57,20 @@ impl RepoArgs {
             b.finish_and_clear();
         }
         let index = index?;
+        let inactive = &index.stats.inactive_branches;
+        if !inactive.is_empty() {
+            let shown: Vec<&str> = inactive.iter().take(8).map(String::as_str).collect();
+            eprintln!(
+                "stablepick: left out {} stable branch(es) with no commit in the two years before the newest stable commit: {}{} (name them with --stable to include them)",
+                inactive.len(),
+                shown.join(", "),
+                if inactive.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            );
+        }
         Ok((git, index))
     }
 }

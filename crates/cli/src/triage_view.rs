@@ -62,6 +62,13 @@ pub fn table(rows: &[&Value]) -> String {
         }
     }
     let mut out = String::new();
+    if names.is_empty() {
+        let _ = writeln!(
+            out,
+            "no stable branch to decide for: name them with --stable BRANCH=BASE ({} commit(s) read)",
+            rows.len()
+        );
+    }
     for name in &names {
         let mut entries: Vec<(Group, f64, &Value, &Value)> = Vec::new();
         for r in rows {
@@ -146,5 +153,12 @@ mod tests {
         assert!(t.contains("[applies: conflict; 1 prerequisite(s), then adapt by hand]"));
         assert!(t.contains(&format!("[as {}]", "f".repeat(12))));
         assert!(t.contains("-- bug not present (1)"));
+    }
+
+    #[test]
+    fn no_branches_is_said() {
+        let row = json!({"commit": "a".repeat(40), "subject": "fix a", "branches": []});
+        let t = table(&[&row]);
+        assert!(t.starts_with("no stable branch to decide for"), "{t}");
     }
 }

@@ -162,8 +162,7 @@ fn branch(
         ));
     } else {
         for &cand in b.unmarked_with_subject(&ev.commit.subject) {
-            let (up, st) = (ctx.git.patch_id(oid)?, ctx.git.patch_id(cand)?);
-            if up.is_some() && up == st {
+            if ctx.git.same_patch(oid, cand)? {
                 facts.backported_as = Some(cand);
                 facts.backported_via = Some(BackportVia::PatchId);
                 recs.push(Record::new(

@@ -9,7 +9,15 @@ use std::path::{Path, PathBuf};
 pub struct Git {
     repo: Repository,
     path: PathBuf,
+    /// Patch-ids already computed: a commit's is asked for once per stable
+    /// branch, and a stable commit's for every mainline commit with its
+    /// subject (translation and release commits share one subject across
+    /// dozens of commits, and their diffs are the largest).
+    patch_ids: std::cell::RefCell<std::collections::HashMap<Oid, Option<Oid>>>,
 }
+
+/// Patch-ids kept per [`Git`], at most; the memo starts over when full.
+const PATCH_ID_MEMO: usize = 65_536;
 
 /// The facts of one commit that every phase reads.
 #[derive(Debug, Clone)]
@@ -68,6 +76,7 @@ impl Git {
         Ok(Git {
             repo,
             path: path.to_path_buf(),
+            patch_ids: Default::default(),
         })
     }
 
@@ -304,9 +313,52 @@ impl Git {
         Ok(false)
     }
 
+    /// Whether commits `a` and `b` make the same change: equal patch-ids.
+    /// Commits that change different files (mode-only changes aside) cannot
+    /// have equal patch-ids, and commits that turn the same blobs into the
+    /// same blobs must: both are told from the trees alone, so only the
+    /// rest have their diffs computed.
+    pub fn same_patch(&self, a: Oid, b: Oid) -> Result<bool> {
+        // (path, blob before, blob after) of each file whose content changed.
+        type ContentChange = (String, Option<Oid>, Option<Oid>);
+        let changes = |oid: Oid| -> Result<Vec<ContentChange>> {
+            let c = self.repo.find_commit(oid)?;
+            let parent = c.parent(0).ok().map(|p| p.tree_id());
+            let mut v: Vec<_> = crate::touched::tree_diff(&self.repo, parent, Some(c.tree_id()))?
+                .into_iter()
+                .filter(|t| t.old.map(|o| o.0) != t.new.map(|n| n.0))
+                .map(|t| (t.path, t.old.map(|o| o.0), t.new.map(|n| n.0)))
+                .collect();
+            v.sort();
+            Ok(v)
+        };
+        let (ca, cb) = (changes(a)?, changes(b)?);
+        if ca.is_empty() || !ca.iter().map(|c| &c.0).eq(cb.iter().map(|c| &c.0)) {
+            return Ok(false);
+        }
+        if ca == cb {
+            return Ok(true);
+        }
+        let pa = self.patch_id(a)?;
+        Ok(pa.is_some() && pa == self.patch_id(b)?)
+    }
+
     /// `git patch-id --stable` of a commit's diff to its first parent, or
     /// `None` for an empty diff.
     pub fn patch_id(&self, oid: Oid) -> Result<Option<Oid>> {
+        if let Some(p) = self.patch_ids.borrow().get(&oid) {
+            return Ok(*p);
+        }
+        let p = self.compute_patch_id(oid)?;
+        let mut memo = self.patch_ids.borrow_mut();
+        if memo.len() >= PATCH_ID_MEMO {
+            memo.clear();
+        }
+        memo.insert(oid, p);
+        Ok(p)
+    }
+
+    fn compute_patch_id(&self, oid: Oid) -> Result<Option<Oid>> {
         let c = self.repo.find_commit(oid)?;
         let tree = c.tree()?;
         let parent_tree = match c.parent(0) {

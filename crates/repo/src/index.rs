@@ -172,6 +172,9 @@ pub struct BuildStats {
     pub millis: u128,
     pub commits_read: usize,
     pub cache_path: Option<PathBuf>,
+    /// Branches named like stable branches but left out as no longer
+    /// maintained (see [`stable::detect`]); only when none were named.
+    pub inactive_branches: Vec<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -253,13 +256,16 @@ impl RepoIndex {
     pub fn open(git: &Git, opts: &IndexOptions) -> Result<RepoIndex> {
         let start = Instant::now();
         let (mainline_ref, mainline_tip) = find_mainline(git, opts.mainline.as_deref())?;
-        let branches = if opts.stable.is_empty() {
-            stable::detect(git)?
+        let (branches, inactive_branches) = if opts.stable.is_empty() {
+            let d = stable::detect(git)?;
+            (d.active, d.inactive)
         } else {
-            opts.stable
+            let named = opts
+                .stable
                 .iter()
                 .map(|s| stable::resolve(git, s))
-                .collect::<Result<Vec<_>>>()?
+                .collect::<Result<Vec<_>>>()?;
+            (named, Vec::new())
         };
         let mut releases = release_tags(git)?;
         let fingerprint = fingerprint(&mainline_ref, mainline_tip, &releases, &branches);
@@ -275,6 +281,7 @@ impl RepoIndex {
                 millis: start.elapsed().as_millis(),
                 commits_read: 0,
                 cache_path: Some(cache_path),
+                inactive_branches,
             };
             return Ok(idx);
         }
@@ -300,6 +307,7 @@ impl RepoIndex {
             millis: start.elapsed().as_millis(),
             commits_read,
             cache_path: (!opts.no_cache).then_some(cache_path),
+            inactive_branches,
         };
         Ok(idx)
     }

@@ -57,7 +57,8 @@ pub fn release_version(tag: &str) -> Option<ReleaseVersion> {
 
 /// The version a stable branch name implies, and the base tag name it
 /// conventionally forks from: `linux-6.1.y` → `v6.1`, `23.11` → `v23.11`,
-/// `release/2.39/master` → `glibc-2.39`, `v255-stable` → `v255`.
+/// `release/2.39/master` → `glibc-2.39`, `v255-stable` → `v255`,
+/// `stable/v2.40` and `stable-9.0` → `v2.40`, `v9.0`.
 pub fn stable_branch_base(branch: &str) -> Option<(ReleaseVersion, String)> {
     let short = branch
         .strip_prefix("refs/heads/")
@@ -91,6 +92,14 @@ pub fn stable_branch_base(branch: &str) -> Option<(ReleaseVersion, String)> {
     {
         let n = numbers(v)?;
         return (n.len() == 1).then(|| (ReleaseVersion(n), format!("v{v}")));
+    }
+    // util-linux `stable/v2.40`, QEMU `stable-9.0`: base tag `vX.Y`.
+    if let Some(v) = short
+        .strip_prefix("stable/v")
+        .or_else(|| short.strip_prefix("stable-"))
+    {
+        let n = numbers(v)?;
+        return (n.len() == 2).then(|| (ReleaseVersion(n), format!("v{v}")));
     }
     // DPDK: exactly YY.MM (two-digit year, two-digit month).
     let n = numbers(short)?;
@@ -140,7 +149,14 @@ mod tests {
         assert_eq!(base("refs/remotes/origin/22.11").as_deref(), Some("v22.11"));
         assert_eq!(base("release/2.39/master").as_deref(), Some("glibc-2.39"));
         assert_eq!(base("v255-stable").as_deref(), Some("v255"));
+        assert_eq!(base("stable/v2.40").as_deref(), Some("v2.40"));
+        assert_eq!(
+            base("refs/remotes/origin/stable-9.0").as_deref(),
+            Some("v9.0")
+        );
         for b in [
+            "stable/v2",
+            "stable-next",
             "main",
             "23.11-staging",
             "next-net",

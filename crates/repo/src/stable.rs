@@ -89,9 +89,43 @@ pub fn resolve(git: &Git, spec: &StableSpec) -> Result<BranchRef> {
     })
 }
 
+/// The stable branches found by name.
+#[derive(Debug, Clone, Default)]
+pub struct Detected {
+    /// Oldest version first.
+    pub active: Vec<BranchRef>,
+    /// Names of branches left out as no longer maintained: their newest
+    /// commit is more than [`INACTIVE_AFTER_DAYS`] older than the newest
+    /// commit of any stable branch (end-of-life branches of a project that
+    /// keeps them all, like util-linux's `stable/v2.20`).
+    pub inactive: Vec<String>,
+}
+
+/// See [`Detected::inactive`]: two years.
+pub const INACTIVE_AFTER_DAYS: i64 = 730;
+
 /// Every branch whose name follows a stable convention and whose base tag
-/// exists; local branches win over remote-tracking ones of the same name.
-pub fn detect(git: &Git) -> Result<Vec<BranchRef>> {
+/// exists, less those no longer maintained; local branches win over
+/// remote-tracking ones of the same name.
+pub fn detect(git: &Git) -> Result<Detected> {
+    let found = detect_all(git)?;
+    let times: Vec<i64> = found
+        .iter()
+        .map(|b| git.commit_info(b.tip()).map(|c| c.commit_time).unwrap_or(0))
+        .collect();
+    let newest = times.iter().copied().max().unwrap_or(0);
+    let mut d = Detected::default();
+    for (b, t) in found.into_iter().zip(times) {
+        if t >= newest - INACTIVE_AFTER_DAYS * 86_400 {
+            d.active.push(b);
+        } else {
+            d.inactive.push(b.name);
+        }
+    }
+    Ok(d)
+}
+
+fn detect_all(git: &Git) -> Result<Vec<BranchRef>> {
     let mut found: Vec<BranchRef> = Vec::new();
     let mut refs = git.branch_refs()?;
     // Local branches first so they win.
