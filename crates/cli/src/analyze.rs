@@ -162,7 +162,11 @@ fn render(
     }
     Ok(match opts.format {
         Format::Md => stablepick_report::markdown(&ev, &decision),
-        Format::Mbox => stablepick_report::mbox(&[(&ev, &decision)], opts.signoff.as_deref()),
+        Format::Mbox => crate::dependencies::mbox_with_prerequisites(
+            &ctx,
+            &[(&ev, &decision)],
+            opts.signoff.as_deref(),
+        )?,
         Format::Json => {
             let mut s =
                 serde_json::to_string_pretty(&stablepick_report::Report::new(&ev, &decision))?;
@@ -173,7 +177,7 @@ fn render(
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn print_out(text: &str) -> Result<()> {
+pub fn print_out(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -30,6 +30,9 @@ pub enum TriageFormat {
     Jsonl,
     Md,
     Table,
+    /// One mail per YES (commit, branch), a series per branch with
+    /// prerequisites first.
+    Mbox,
 }
 
 #[derive(Args)]
@@ -58,6 +61,11 @@ pub struct TriageArgs {
     /// Analyse every commit again instead of reusing cached rows.
     #[arg(long)]
     pub no_cache: bool,
+    /// `--format mbox`: the maintainer's `Signed-off-by:` (default: `[mbox]
+    /// signoff` in `stablepick.toml` of the repository or the current
+    /// directory).
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub signoff: Option<String>,
 }
 
 #[derive(Args)]
@@ -444,6 +452,8 @@ fn print_rows(rows: &[Row], format: TriageFormat) -> Result<()> {
                 s.push_str("\n---\n\n");
                 s
             }
+            // Mails are a whole series per branch: see `print_mbox`.
+            TriageFormat::Mbox => continue,
             TriageFormat::Table => {
                 let per: Vec<&str> = r
                     .decision
@@ -494,7 +504,8 @@ pub fn triage(a: TriageArgs) -> Result<()> {
         let _ = MAIL_DB.set(db.clone());
     }
     let oids = range_commits(&git, &a.range)?;
-    let wants_md = a.format == TriageFormat::Md || a.out.is_some();
+    // Markdown and mails need every row's evidence, which cached rows lack.
+    let wants_md = matches!(a.format, TriageFormat::Md | TriageFormat::Mbox) || a.out.is_some();
     let cache = (!a.no_cache && !wants_md).then(|| {
         TriageCache::open(
             &git,
@@ -517,6 +528,11 @@ pub fn triage(a: TriageArgs) -> Result<()> {
         }
     }
     let triaged = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
+    if a.format == TriageFormat::Mbox {
+        let printed = print_mbox(&a, &git, &index, &triaged.rows);
+        let failures = triaged.report_failures();
+        return printed.and(failures);
+    }
     let printed = print_triage(
         &a,
         &oids,
@@ -528,6 +544,24 @@ pub fn triage(a: TriageArgs) -> Result<()> {
     );
     let failures = triaged.report_failures();
     printed.and(failures)
+}
+
+/// The mails of every YES (commit, branch), prerequisites included.
+fn print_mbox(a: &TriageArgs, git: &Git, index: &RepoIndex, rows: &[Row]) -> Result<()> {
+    let signoff = a.signoff.clone().or_else(|| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        stablepick_report::mbox::signoff_from_config(&a.repo.repo, &cwd)
+    });
+    let mut ctx = Context::new(git, index);
+    ctx.file_history = false;
+    let items: Vec<(&Evidence, &Decision)> = rows.iter().map(|r| (&r.ev, &r.decision)).collect();
+    let mbox = crate::dependencies::mbox_with_prerequisites(&ctx, &items, signoff.as_deref())?;
+    let yes = rows
+        .iter()
+        .filter(|r| r.decision.verdict == Some(Verdict::Yes))
+        .count();
+    eprintln!("stablepick: {} commits, {yes} with a YES", rows.len());
+    crate::analyze::print_out(&mbox)
 }
 
 /// Writes the rows (fresh and cached) in the asked format.
@@ -598,7 +632,7 @@ fn print_triage(
                 })
                 .collect::<Result<_>>()?;
             let refs: Vec<&serde_json::Value> = slim.iter().collect();
-            print_out(&crate::triage_view::table(&refs))
+            crate::analyze::print_out(&crate::triage_view::table(&refs))
         }
         _ => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -623,14 +657,6 @@ fn print_triage(
 struct CachedRow {
     line: String,
     yes: Vec<String>,
-}
-
-fn print_out(s: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
 }
 
 /// Finished triage rows on disk, one file per (branches, releases, model,

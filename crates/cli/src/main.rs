@@ -3,6 +3,7 @@
 mod analyze;
 mod cmd_mail;
 mod cmd_triage;
+mod dependencies;
 mod progress;
 mod triage_view;
 

@@ -216,3 +216,68 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     assert!(am_ok, "{out}");
     assert_eq!(git(d, &["rev-list", "--count", "v1.0..HEAD"]), "2");
 }
+
+/// `analyze` and `triage --format mbox` on a fix nominated for stable whose
+/// context an untagged upstream commit changed: the series carries that
+/// commit first, marked `Stable-dep-of:`, and goes through `git am`.
+#[test]
+fn the_mbox_carries_the_prerequisite_first() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "Up Stream", "up@example.com");
+    let base = lines(60);
+    std::fs::write(d.join("f.c"), &base).unwrap();
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    let text = base.replace("line 19\n", "nineteen\n");
+    std::fs::write(d.join("f.c"), &text).unwrap();
+    let needed = commit(d, "f: rewrite line 19");
+    std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
+    let fix = commit(
+        d,
+        "f: fix line 20\n\nThe value was wrong.\n\nCc: stable@vger.kernel.org\nSigned-off-by: Up Stream <up@example.com>",
+    );
+    git(d, &["tag", "v2.0"]);
+
+    let run = |args: &[&str]| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))
+            .args(args)
+            .args(["--repo", d.to_str().unwrap(), "--stable", "1.0=v1.0"])
+            .args(["--format", "mbox", "--signoff", "K <k@example.com>"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let fix_s = fix.to_string();
+    for mbox in [run(&["analyze", &fix_s]), run(&["triage", "v1.0..v2.0"])] {
+        let first = mbox
+            .find("Subject: [PATCH AUTOSEL 1.0 1/2] f: rewrite line 19")
+            .unwrap_or_else(|| panic!("{mbox}"));
+        let second = mbox
+            .find("Subject: [PATCH AUTOSEL 1.0 2/2] f: fix line 20")
+            .unwrap_or_else(|| panic!("{mbox}"));
+        assert!(first < second);
+        assert!(
+            mbox[first..second].contains(&format!(
+                "Stable-dep-of: {} (\"f: fix line 20\")",
+                &fix_s[..12]
+            )),
+            "{mbox}"
+        );
+        assert!(mbox.contains(&format!("[ Upstream commit {needed} ]")));
+        let file = d.join("series.mbox");
+        std::fs::write(&file, &mbox).unwrap();
+        git(d, &["checkout", "-q", "1.0"]);
+        let (am_ok, out) = git_try(d, &["am", "-q", file.to_str().unwrap()]);
+        assert!(am_ok, "{out}");
+        assert_eq!(git(d, &["rev-list", "--count", "v1.0..HEAD"]), "2");
+        git(d, &["reset", "-q", "--hard", "v1.0"]);
+        git(d, &["checkout", "-q", "main"]);
+    }
+}

@@ -5,7 +5,8 @@
 //! 2/3]` when a branch gets several, in the order given, prerequisites
 //! moved before the commits that need them), the original author in
 //! `From:`, a body that opens with `[ Upstream commit <sha> ]`, the
-//! original message, the maintainer's `Signed-off-by:`, then `---`, the
+//! original message, `Stable-dep-of: <sha> ("subject")` for each commit of
+//! the series that needs it first, the maintainer's `Signed-off-by:`, then `---`, the
 //! report indented by four spaces (so `git am` takes none of it for the
 //! patch), the diffstat and the diff.
 
@@ -50,7 +51,18 @@ pub fn mbox(items: &[(&Evidence, &Decision)], signoff: Option<&str>) -> String {
             } else {
                 String::new()
             };
-            out.push_str(&mail(ev, d, &branch, &counter, signoff));
+            // The commits of this series that need this one first.
+            let dep_of: Vec<&Evidence> = list
+                .iter()
+                .map(|&j| items[j].0)
+                .filter(|other| {
+                    other
+                        .branches
+                        .iter()
+                        .any(|f| f.name == branch && f.prerequisites.contains(&ev.commit.oid))
+                })
+                .collect();
+            out.push_str(&mail(ev, d, &branch, &counter, &dep_of, signoff));
         }
     }
     out
@@ -91,7 +103,14 @@ fn prerequisites_first(
     out
 }
 
-fn mail(ev: &Evidence, d: &Decision, branch: &str, counter: &str, signoff: Option<&str>) -> String {
+fn mail(
+    ev: &Evidence,
+    d: &Decision,
+    branch: &str,
+    counter: &str,
+    dep_of: &[&Evidence],
+    signoff: Option<&str>,
+) -> String {
     let c = &ev.commit;
     let mut m = String::new();
     let _ = writeln!(m, "From {} Mon Sep 17 00:00:00 2001", c.oid);
@@ -114,6 +133,14 @@ fn mail(ev: &Evidence, d: &Decision, branch: &str, counter: &str, signoff: Optio
     let body = body.trim_start_matches('\n');
     if !body.is_empty() {
         let _ = writeln!(m, "{body}");
+    }
+    for other in dep_of {
+        let _ = writeln!(
+            m,
+            "Stable-dep-of: {} (\"{}\")",
+            &other.commit.oid.to_string()[..12],
+            other.commit.subject
+        );
     }
     if let Some(s) = signoff {
         let line = format!("Signed-off-by: {s}");
