@@ -113,7 +113,7 @@ pub struct EvalArgs {
 }
 
 /// Non-merge commits of `range`, oldest first.
-fn range_commits(git: &Git, range: &str) -> Result<Vec<Oid>> {
+pub(crate) fn range_commits(git: &Git, range: &str) -> Result<Vec<Oid>> {
     let repo = git.repo();
     let mut walk = repo.revwalk()?;
     if range.contains("..") {

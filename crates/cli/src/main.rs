@@ -1,6 +1,7 @@
 //! The `stablepick` command line.
 
 mod analyze;
+mod cmd_applies;
 mod cmd_mail;
 mod cmd_triage;
 mod dependencies;
@@ -32,6 +33,9 @@ enum Command {
     Demo(analyze::DemoArgs),
     /// Decide every commit of a range for every stable branch.
     Triage(cmd_triage::TriageArgs),
+    /// Check whether every commit of a range applies to every stable
+    /// branch (the Phase 6 apply check alone).
+    Applies(cmd_applies::AppliesArgs),
     /// Learn a backport model from stable branches' past decisions.
     Train(cmd_triage::TrainArgs),
     /// Time-split evaluation of train + triage against a real branch.
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => analyze::demo(a),
         Command::Mail { cmd } => cmd_mail::run(cmd),
         Command::Triage(a) => cmd_triage::triage(a),
+        Command::Applies(a) => cmd_applies::run(a),
         Command::Train(a) => cmd_triage::train(a),
         Command::Eval(a) => cmd_triage::eval(a),
     };
