@@ -10,16 +10,19 @@ branch lacks is checked), then, for PAIRS of those pairs spread evenly over
 the range, `git show --binary SHA | git apply --check --cached` against a
 temporary index of the branch tip (read once per branch). Prints agreement
 (applies = clean or offset; git never fuzzes) and the time per pair of each
-side, measured in the same run.
+side, measured in the same run. With JOBS=1 in the environment stablepick
+runs on one thread.
 """
 import json, os, subprocess, sys, tempfile, time
 
 BIN, REPO, RANGE, PAIRS, *SPECS = sys.argv[1:]
 PAIRS = int(PAIRS)
 stable = sum((['--stable', s] for s in SPECS), [])
+# JOBS=1 in the environment: stablepick on one thread.
+jobs = ['--jobs', os.environ['JOBS']] if os.environ.get('JOBS') else []
 
 t = time.monotonic()
-out = subprocess.run([BIN, 'applies', '--repo', REPO, *stable, RANGE, '--format', 'jsonl'],
+out = subprocess.run([BIN, 'applies', '--repo', REPO, *stable, *jobs, RANGE, '--format', 'jsonl'],
                      capture_output=True, text=True, check=True).stdout
 ours_time = time.monotonic() - t
 pairs = []
@@ -38,7 +41,11 @@ index_of = {}
 for spec in SPECS:
     branch = spec.split('=', 1)[0]
     f = os.path.join(tmp, 'index-' + branch.replace('/', '_'))
-    subprocess.run(['git', '-C', REPO, 'read-tree', branch], env={**os.environ, 'GIT_INDEX_FILE': f}, check=True)
+    # A local branch, or the remote-tracking one a clone has.
+    ref = next(r for r in (branch, 'origin/' + branch)
+               if subprocess.run(['git', '-C', REPO, 'rev-parse', '-q', '--verify', r + '^{commit}'],
+                                 capture_output=True).returncode == 0)
+    subprocess.run(['git', '-C', REPO, 'read-tree', ref], env={**os.environ, 'GIT_INDEX_FILE': f}, check=True)
     index_of[branch] = f
 
 agree, git_time = 0, 0.0
