@@ -4,7 +4,7 @@
 
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::apply::Applies;
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
+use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
 use stablepick_testkit::{commit, git, git_try, lines};
 use stablepick_verdict::{BranchDecision, Decision, Verdict};
 use std::process::Command;
@@ -121,14 +121,11 @@ fn conflict_mail_is_refused() {
     assert!(!am);
 }
 
-/// A fix whose context an earlier upstream commit changed, and a change and
-/// its revert that blame names too. Phase 6 names the one commit needed and
-/// says the patch applies after it; its replay command, run with git, agrees;
-/// and the two mails, prerequisite first, go through `git am`.
-#[test]
-fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
-    let t = tempfile::tempdir().unwrap();
-    let d = t.path();
+/// `v1.0` (60 numbered lines in `f.c`) with the branch `1.0` at it; then
+/// upstream `f: rewrite line 19`, with `revert` a change of line 22 and its
+/// revert, and a fix of line 20 with message `fix_message`, tagged `v2.0`.
+/// Returns (the rewrite, the fix).
+fn fix_after_a_rewrite(d: &std::path::Path, revert: bool, fix_message: &str) -> (Oid, Oid) {
     stablepick_testkit::init(d, "Up Stream", "up@example.com");
     let base = lines(60);
     std::fs::write(d.join("f.c"), &base).unwrap();
@@ -138,13 +135,27 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     let text = base.replace("line 19\n", "nineteen\n");
     std::fs::write(d.join("f.c"), &text).unwrap();
     let needed = commit(d, "f: rewrite line 19");
-    std::fs::write(d.join("f.c"), text.replace("line 22\n", "changed\n")).unwrap();
-    commit(d, "f: change line 22");
-    std::fs::write(d.join("f.c"), &text).unwrap();
-    commit(d, "Revert \"f: change line 22\"");
+    if revert {
+        std::fs::write(d.join("f.c"), text.replace("line 22\n", "changed\n")).unwrap();
+        commit(d, "f: change line 22");
+        std::fs::write(d.join("f.c"), &text).unwrap();
+        commit(d, "Revert \"f: change line 22\"");
+    }
     std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
-    let fix = commit(d, "f: fix line 20");
+    let fix = commit(d, fix_message);
     git(d, &["tag", "v2.0"]);
+    (needed, fix)
+}
+
+/// A fix whose context an earlier upstream commit changed, and a change and
+/// its revert that blame names too. Phase 6 names the one commit needed and
+/// says the patch applies after it; its replay command, run with git, agrees;
+/// and the two mails, prerequisite first, go through `git am`.
+#[test]
+fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let (needed, fix) = fix_after_a_rewrite(d, true, "f: fix line 20");
 
     let g = Git::open(d).unwrap();
     let index = RepoIndex::open(
@@ -224,21 +235,11 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
 fn the_mbox_carries_the_prerequisite_first() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "Up Stream", "up@example.com");
-    let base = lines(60);
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    commit(d, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
-    let text = base.replace("line 19\n", "nineteen\n");
-    std::fs::write(d.join("f.c"), &text).unwrap();
-    let needed = commit(d, "f: rewrite line 19");
-    std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
-    let fix = commit(
+    let (needed, fix) = fix_after_a_rewrite(
         d,
+        false,
         "f: fix line 20\n\nThe value was wrong.\n\nCc: stable@vger.kernel.org\nSigned-off-by: Up Stream <up@example.com>",
     );
-    git(d, &["tag", "v2.0"]);
 
     let run = |args: &[&str]| -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))

@@ -24,7 +24,7 @@ use stablepick_repo::apply::{Applies, CommitPatch};
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -36,11 +36,9 @@ fn main() {
 
 type BoxErr = Box<dyn std::error::Error>;
 
-fn git_cmd(repo: &Path) -> Command {
-    let mut c = Command::new("git");
-    c.arg("-C").arg(repo);
-    c
-}
+#[path = "common/git_apply.rs"]
+mod git_apply;
+use git_apply::git_cmd;
 
 fn run() -> Result<(), BoxErr> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -501,35 +499,8 @@ fn prereq_study(git: &Git, index: &RepoIndex, repo: &Path, scratch: &Path) -> Re
             if pres.iter().any(|p| !b.backported_as(*p).is_empty()) {
                 in_branch_later += 1;
             }
-            let idx = scratch.join("study-index");
-            let _ = std::fs::remove_file(&idx);
-            git_cmd(repo)
-                .env("GIT_INDEX_FILE", &idx)
-                .args(["read-tree", &parent.to_string()])
-                .status()?;
-            let apply = |oid: Oid, check: bool| -> Result<bool, BoxErr> {
-                let patch = git_cmd(repo)
-                    .args(["show", "--binary", "--format=", &oid.to_string()])
-                    .output()?
-                    .stdout;
-                let f = scratch.join("study.patch");
-                std::fs::write(&f, patch)?;
-                let mut c = git_cmd(repo);
-                c.env("GIT_INDEX_FILE", &idx).args(["apply", "--cached"]);
-                if check {
-                    c.arg("--check");
-                }
-                Ok(c.arg(&f)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()?
-                    .success())
-            };
-            for p in &pres {
-                // A prerequisite that does not apply itself is left out.
-                let _ = apply(*p, false)?;
-            }
-            let ok = apply(up, true)?;
+            // A prerequisite that does not apply itself is left out.
+            let ok = git_apply::applies_after(repo, scratch, parent, &pres, up)?;
             if ok {
                 fixed += 1;
             }

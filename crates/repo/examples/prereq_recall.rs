@@ -30,66 +30,20 @@
 use stablepick_repo::apply::CommitPatch;
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec, prereq};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 type BoxErr = Box<dyn std::error::Error>;
+
+#[path = "common/git_apply.rs"]
+mod git_apply;
+use git_apply::applies_after;
 
 fn main() {
     if let Err(e) = run() {
         eprintln!("prereq_recall: {e}");
         std::process::exit(1);
     }
-}
-
-fn git_cmd(repo: &Path) -> Command {
-    let mut c = Command::new("git");
-    c.arg("-C").arg(repo);
-    c
-}
-
-/// Applies commits in order to a temporary index of `base`, skipping those
-/// that do not apply, then asks whether `last` applies.
-fn applies_after(
-    repo: &Path,
-    scratch: &Path,
-    base: Oid,
-    first: &[Oid],
-    last: Oid,
-) -> Result<bool, BoxErr> {
-    let idx = scratch.join("index");
-    let _ = std::fs::remove_file(&idx);
-    if !git_cmd(repo)
-        .env("GIT_INDEX_FILE", &idx)
-        .args(["read-tree", &base.to_string()])
-        .status()?
-        .success()
-    {
-        return Err(format!("git read-tree {base} failed").into());
-    }
-    let apply = |oid: Oid, check: bool| -> Result<bool, BoxErr> {
-        let patch = git_cmd(repo)
-            .args(["show", "--binary", "--format=", &oid.to_string()])
-            .output()?
-            .stdout;
-        let f = scratch.join("patch");
-        std::fs::write(&f, patch)?;
-        let mut c = git_cmd(repo);
-        c.env("GIT_INDEX_FILE", &idx).args(["apply", "--cached"]);
-        if check {
-            c.arg("--check");
-        }
-        Ok(c.arg(&f)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()?
-            .success())
-    };
-    for &p in first {
-        apply(p, false)?;
-    }
-    apply(last, true)
 }
 
 fn run() -> Result<(), BoxErr> {

@@ -292,19 +292,8 @@ fn commits_the_fix_does_not_need_are_dropped() {
     std::fs::write(d.join("f.c"), text.replace("line 20\n", "twenty fixed\n")).unwrap();
     let fix = commit(d, "f: fix line 20");
 
-    let (g, index) = open(d);
-    let branch = index.branch("1.0").unwrap();
-    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
-    assert_eq!(report.applies, Applies::Conflict);
-    let found = stablepick_repo::prereq::find_closure(
-        &g,
-        &index,
-        fix,
-        branch,
-        &report,
-        &stablepick_repo::prereq::Limits::default(),
-    )
-    .unwrap();
+    let (applies, found) = check_and_search(d, fix);
+    assert_eq!(applies, Applies::Conflict);
     assert_eq!(found.commits(), vec![needed]);
     assert_eq!(found.sufficient, Some(true));
     assert_eq!(found.failing_after, 0);
@@ -317,7 +306,26 @@ fn commits_the_fix_does_not_need_are_dropped() {
     git(d, &["checkout", "-q", "1.0"]);
     git(d, &["cherry-pick", &needed.to_string()]);
     let tip = Oid::from_str(&git(d, &["rev-parse", "HEAD"])).unwrap();
+    let g = Git::open(d).unwrap();
     assert!(check_commit(&g, fix, tip).unwrap().applies.git_applies());
+}
+
+/// The fix checked against the branch `1.0`, and its prerequisites with
+/// the default limits.
+fn check_and_search(d: &Path, fix: Oid) -> (Applies, stablepick_repo::prereq::Found) {
+    let (g, index) = open(d);
+    let branch = index.branch("1.0").unwrap();
+    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
+    let found = stablepick_repo::prereq::find_closure(
+        &g,
+        &index,
+        fix,
+        branch,
+        &report,
+        &stablepick_repo::prereq::Limits::default(),
+    )
+    .unwrap();
+    (report.applies, found)
 }
 
 /// A context line the branch changed on its own: no upstream commit makes
@@ -338,18 +346,7 @@ fn a_fix_that_needs_adapting_is_said_to_still_fail() {
     commit(d, "f: a change of the branch's own");
     git(d, &["checkout", "-q", "main"]);
 
-    let (g, index) = open(d);
-    let branch = index.branch("1.0").unwrap();
-    let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
-    let found = stablepick_repo::prereq::find_closure(
-        &g,
-        &index,
-        fix,
-        branch,
-        &report,
-        &stablepick_repo::prereq::Limits::default(),
-    )
-    .unwrap();
+    let (_, found) = check_and_search(d, fix);
     assert_eq!(found.commits(), vec![needed]);
     assert_eq!(found.sufficient, Some(false));
     assert_eq!(found.failing_after, 1);
