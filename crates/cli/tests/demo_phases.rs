@@ -220,19 +220,7 @@ fn backport_lines_and_patch_id_fallback() {
     let b = branch(&j, "linux-6.1.y");
     assert_eq!(b["backported_as"], Value::from(sha("bp61_silent_fix")));
     assert_eq!(b["backported_via"], "patch-id");
-    let pid = |s: &str| {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(format!("git show {s} | git patch-id --stable"))
-            .current_dir(&demo().demo.path)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_string()
-    };
+    let pid = |s: &str| stablepick_testkit::cli_patch_id(&demo().demo.path, s);
     assert_eq!(pid(&sha("silent_fix")), pid(&sha("bp61_silent_fix")));
     // Same subject, adapted diff: not claimed as backported, but reported.
     let j = analyze(&sha("adapted_fix"));

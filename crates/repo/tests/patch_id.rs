@@ -3,23 +3,7 @@
 //! or different files.
 
 use stablepick_repo::{Git, Oid};
-use stablepick_testkit::{commit, git, lines};
-use std::path::Path;
-use std::process::Command;
-
-fn cli_patch_id(dir: &Path, c: Oid) -> String {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("git show {c} | git patch-id --stable"))
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_string()
-}
+use stablepick_testkit::{cli_patch_id, commit, git, lines};
 
 #[test]
 fn same_patch_agrees_with_git_patch_id() {
@@ -62,7 +46,7 @@ fn same_patch_agrees_with_git_patch_id() {
     ] {
         assert_eq!(g.same_patch(upstream, c).unwrap(), same, "{c}");
         assert_eq!(
-            cli_patch_id(d, upstream) == cli_patch_id(d, c),
+            cli_patch_id(d, &upstream.to_string()) == cli_patch_id(d, &c.to_string()),
             same,
             "git agrees for {c}"
         );

@@ -49,3 +49,19 @@ pub fn commit(dir: &Path, msg: &str) -> Oid {
 pub fn lines(n: usize) -> String {
     (1..=n).map(|i| format!("line {i}\n")).collect()
 }
+
+/// `git show <rev> | git patch-id --stable` in `dir`: the patch-id, or ""
+/// for a commit without a diff.
+pub fn cli_patch_id(dir: &Path, rev: &str) -> String {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("git show {rev} | git patch-id --stable"))
+        .current_dir(dir)
+        .output()
+        .expect("run git patch-id");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
