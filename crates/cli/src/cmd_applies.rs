@@ -109,6 +109,11 @@ pub fn run(a: AppliesArgs) -> Result<()> {
             .build_global();
     }
     let (git, index) = a.repo.open()?;
+    if index.branches().is_empty() {
+        anyhow::bail!(
+            "no stable branch to check against: none was found by name; name them with --stable BRANCH=BASE"
+        );
+    }
     let oids = crate::cmd_triage::range_commits(&git, &a.range)?;
     let rows = par_map_git(git.git_dir(), &oids, |g, &oid| check_commit(g, &index, oid))?;
     let mut text = String::new();

@@ -201,6 +201,9 @@ fn works_without_tags_or_branches_and_says_so() {
     for r in j["records"].as_array().unwrap() {
         assert!(!r["verified_by"].as_str().unwrap().is_empty(), "{r}");
     }
+    // Checking whether commits apply needs a branch to apply them to.
+    let o = stablepick(&["applies", "--repo", tmp.path().to_str().unwrap(), "HEAD"]);
+    assert_clean_failure(&o, "no stable branch to check against");
 }
 
 /// Removes a loose object from the repository's object store, as a partial
