@@ -9,6 +9,21 @@ use stablepick_testkit::{commit, git, git_try, lines};
 use stablepick_verdict::{BranchDecision, Decision, Verdict};
 use std::process::Command;
 
+/// The repository in `d` and its index with the stable branch `1.0`.
+fn open_index(d: &std::path::Path) -> (Git, RepoIndex) {
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (g, index)
+}
+
 /// base → stable branch changed by `stable_edit`; main gets `upstream_edit`.
 /// Returns (applies, git am succeeded).
 fn run(
@@ -33,16 +48,7 @@ fn run(
     );
     git(d, &["tag", "v2.0"]);
 
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (g, index) = open_index(d);
     let ev = collect(&Context::new(&g, &index), up).unwrap();
     let applies = ev.branches[0].applies.expect("checked");
     let d_ = Decision {
@@ -157,16 +163,7 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     let d = t.path();
     let (needed, fix) = fix_after_a_rewrite(d, true, "f: fix line 20");
 
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (g, index) = open_index(d);
     let ctx = Context::new(&g, &index);
     let mut ev = collect(&ctx, fix).unwrap();
     assert_eq!(ev.branches[0].applies, Some(Applies::Conflict));
