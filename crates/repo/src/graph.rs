@@ -109,6 +109,14 @@ impl CommitGraph {
             .filter(|&p| p != NONE)
     }
 
+    /// Does the commit at `pos` have more than one parent?
+    pub fn is_merge(&self, pos: u32) -> bool {
+        let start = self.other_parents.partition_point(|&(x, _)| x < pos);
+        self.other_parents
+            .get(start)
+            .is_some_and(|&(x, _)| x == pos)
+    }
+
     /// A lazily grown set of the ancestors of `tip` (itself included).
     pub fn ancestors(&self, tip: u32) -> Ancestors<'_> {
         let mut heap = BinaryHeap::new();

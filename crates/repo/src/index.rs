@@ -212,6 +212,10 @@ pub struct RepoIndex {
     reverted_by: HashMap<Oid, Vec<Oid>>,
     /// Author id → positions in `stored.mainline`, newest first.
     by_author: HashMap<u32, Vec<u32>>,
+    /// Series root per mainline position ([`crate::series`]).
+    series_root: Vec<u32>,
+    /// Series root → its positions, oldest first, for series of two or more.
+    series_members: HashMap<u32, Vec<u32>>,
     pub stats: BuildStats,
 }
 
@@ -353,8 +357,34 @@ impl RepoIndex {
         for list in by_author.values_mut() {
             list.sort_by_key(|&i| std::cmp::Reverse(stored.mainline_meta[i as usize].1));
         }
+        let inputs: Vec<crate::series::SeriesInput> = stored
+            .mainline_meta
+            .iter()
+            .enumerate()
+            .map(|(i, &(author, time))| crate::series::SeriesInput {
+                first_parent: stored.graph.first_parent(i as u32),
+                is_merge: stored.graph.is_merge(i as u32),
+                author,
+                time,
+            })
+            .collect();
+        let series_root = crate::series::series_roots(&inputs);
+        let mut series_members: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, &r) in series_root.iter().enumerate() {
+            if r as usize != i {
+                series_members
+                    .entry(r)
+                    .or_insert_with(|| vec![r])
+                    .push(i as u32);
+            }
+        }
+        for list in series_members.values_mut() {
+            list.sort_by_key(|&i| (stored.mainline_meta[i as usize].1, i));
+        }
         RepoIndex {
             by_author,
+            series_root,
+            series_members,
             stored,
             pos_of,
             release_by_tag,
@@ -520,6 +550,37 @@ impl RepoIndex {
 
     pub fn commit_count(&self) -> usize {
         self.sorted.len()
+    }
+
+    /// The other commits of `oid`'s series ([`crate::series`]), the `max`
+    /// nearest to it in commit time, oldest first; empty for a commit
+    /// alone or not on the mainline.
+    pub fn series_of(&self, oid: Oid, max: usize) -> Vec<Oid> {
+        let Some(&p) = self.pos_of.get(&oid) else {
+            return Vec::new();
+        };
+        let Some(members) = self
+            .series_root
+            .get(p as usize)
+            .and_then(|r| self.series_members.get(r))
+        else {
+            return Vec::new();
+        };
+        let time = |i: u32| self.stored.mainline_meta[i as usize].1;
+        let mut near: Vec<u32> = members.iter().copied().filter(|&m| m != p).collect();
+        near.sort_by_key(|&m| ((time(m) - time(p)).abs(), m));
+        near.truncate(max);
+        near.sort_by_key(|&m| (time(m), m));
+        near.into_iter()
+            .filter_map(|m| self.mainline_oid(m))
+            .collect()
+    }
+
+    /// The series a mainline commit belongs to, named by its oldest commit
+    /// (the commit itself when it stands alone).
+    pub fn series_id(&self, oid: Oid) -> Option<Oid> {
+        let &p = self.pos_of.get(&oid)?;
+        self.mainline_oid(*self.series_root.get(p as usize)?)
     }
 
     /// Mainline commits by `email` (case-insensitive), newest first, with

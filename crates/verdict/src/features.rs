@@ -604,13 +604,16 @@ pub fn branch_vector(
     v: &BranchView,
     bf: &BranchFeatureFacts,
 ) -> SparseVec {
-    let mut pairs: Vec<(u32, f32)> = named_features(index, c, v, bf)
-        .iter()
-        .map(|(name, val)| (hash(name), *val))
-        .collect();
-    let n = c.text.len().max(1) as f32;
+    vector_of(&named_features(index, c, v, bf), &c.text)
+}
+
+/// The sparse vector of named features and hashed text tokens (the text
+/// scaled to unit norm, so a long message does not outweigh the facts).
+pub fn vector_of(named: &[(String, f32)], text: &[u32]) -> SparseVec {
+    let mut pairs: Vec<(u32, f32)> = named.iter().map(|(name, val)| (hash(name), *val)).collect();
+    let n = text.len().max(1) as f32;
     let w = 1.0 / n.sqrt();
-    pairs.extend(c.text.iter().map(|&t| (t, w)));
+    pairs.extend(text.iter().map(|&t| (t, w)));
     SparseVec::from_pairs(pairs)
 }
 

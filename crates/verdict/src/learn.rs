@@ -43,6 +43,10 @@ pub struct Labelled {
     pub backported: bool,
     pub hard_no: bool,
     pub x: SparseVec,
+    /// The named (not text) features behind `x`, for studies of the labels.
+    pub named: Vec<(String, f32)>,
+    /// The commit's hashed text tokens.
+    pub text: Vec<u32>,
 }
 
 /// Maps `f` over `items` in parallel with one [`Git`] per worker thread
@@ -123,7 +127,19 @@ pub fn mine(
         }
     }
     let items: Vec<(Oid, Vec<usize>)> = order.iter().map(|o| (*o, wanted[o].clone())).collect();
-    type Row = (CommitFacts, Vec<(usize, features::BranchFeatureFacts)>);
+    /// How a branch's decision on a commit is read: a backport line, or
+    /// else branch commits without one that carry the commit's subject
+    /// (and whether one of them is the same patch).
+    #[derive(Clone, Copy)]
+    struct Taken {
+        line: bool,
+        same_subject: bool,
+        same_patch: bool,
+    }
+    type Row = (
+        CommitFacts,
+        Vec<(usize, features::BranchFeatureFacts, Taken)>,
+    );
     let rows: Vec<Option<Row>> = par_map_git(git.git_dir(), &items, |g, (oid, bis)| {
         let facts = CommitFacts::extract(g, index, *oid).ok()?;
         // Learning looks at the base: the tip already holds the backport.
@@ -143,20 +159,65 @@ pub fn mine(
                 };
                 let mut bf = features::branch_facts(g, index, &facts, &view);
                 bf.applies = applies;
-                (bi, bf)
+                let line = !b.backported_as(*oid).is_empty();
+                let unmarked = if line {
+                    &[][..]
+                } else {
+                    b.unmarked_with_subject(&facts.subject)
+                };
+                let taken = Taken {
+                    line,
+                    same_subject: !unmarked.is_empty(),
+                    same_patch: unmarked
+                        .iter()
+                        .any(|&s| g.same_patch(*oid, s).unwrap_or(false)),
+                };
+                (bi, bf, taken)
             })
             .collect();
         Some((facts, per))
     })?;
     let rows: Vec<Row> = rows.into_iter().flatten().collect();
+    // Many projects' maintainers cherry-pick without `-x`: a branch commit
+    // with the commit's subject and no backport line is the commit taken,
+    // unless several mainline commits of the window share that subject
+    // (`Update translations`); then only the same patch counts.
+    let mut subjects: std::collections::HashMap<(usize, String), usize> = Default::default();
+    for (facts, per) in &rows {
+        for (bi, _, _) in per {
+            *subjects
+                .entry((
+                    *bi,
+                    stablepick_repo::message::normalize_subject(&facts.subject),
+                ))
+                .or_default() += 1;
+        }
+    }
+    type LabelledRow = (
+        CommitFacts,
+        Vec<(usize, features::BranchFeatureFacts, bool)>,
+    );
+    let rows: Vec<LabelledRow> = rows
+        .into_iter()
+        .map(|(facts, per)| {
+            let subject = stablepick_repo::message::normalize_subject(&facts.subject);
+            let per = per
+                .into_iter()
+                .map(|(bi, bf, t)| {
+                    let unique = subjects.get(&(bi, subject.clone())) == Some(&1);
+                    (bi, bf, t.line || t.same_patch || (t.same_subject && unique))
+                })
+                .collect();
+            (facts, per)
+        })
+        .collect();
     let past: Vec<PastDecision> = rows
         .iter()
         .map(|(facts, per)| {
             let names = |only_taken: bool| -> Vec<String> {
                 per.iter()
-                    .map(|(bi, _)| &index.branches()[*bi])
-                    .filter(|b| !only_taken || !b.backported_as(facts.oid).is_empty())
-                    .map(|b| b.branch.name.clone())
+                    .filter(|(_, _, taken)| !only_taken || *taken)
+                    .map(|(bi, _, _)| index.branches()[*bi].branch.name.clone())
                     .collect()
             };
             PastDecision {
@@ -176,19 +237,22 @@ pub fn mine(
             let near = hood.nearest(&facts.text, KNN, &facts.oid.to_string());
             facts.base.extend(neighbour_features(&near));
             per.into_iter()
-                .map(|(bi, bf)| {
+                .map(|(bi, bf, taken)| {
                     let b = &index.branches()[bi];
                     let view = BranchView {
                         stable: b,
                         tree: b.branch.base_commit(),
                     };
+                    let named = features::named_features(index, &facts, &view, &bf);
                     Labelled {
                         oid: facts.oid,
                         commit_time: facts.commit_time,
                         branch: b.branch.name.clone(),
-                        backported: !b.backported_as(facts.oid).is_empty(),
+                        backported: taken,
                         hard_no: hard_no(index, &facts, &bf),
-                        x: features::branch_vector(index, &facts, &view, &bf),
+                        x: features::vector_of(&named, &facts.text),
+                        named,
+                        text: facts.text.clone(),
                     }
                 })
                 .collect::<Vec<_>>()

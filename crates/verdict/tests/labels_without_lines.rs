@@ -1,0 +1,52 @@
+//! Label mining on a branch whose maintainers cherry-pick without `-x`: a
+//! branch commit with a mainline commit's subject is that commit taken,
+//! unless several window commits share the subject, where only the same
+//! patch counts.
+
+mod common;
+
+use common::{DAY, Repo};
+use stablepick_verdict::learn::{MineOptions, mine};
+
+#[test]
+fn a_commit_taken_without_a_backport_line_is_a_positive() {
+    let mut r = Repo::new();
+    r.commit(
+        "base",
+        &[("a.c", "a\n"), ("b.c", "b\n"), ("po/x.po", "0\n")],
+    );
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    let picked = r.commit("lib: fix overflow in parse", &[("a.c", "a fixed\n")]);
+    let left = r.commit("lib: rework the reader", &[("b.c", "b new\n")]);
+    let po_taken = r.commit("po: merge changes", &[("po/x.po", "1\n")]);
+    let po_other = r.commit("po: merge changes", &[("po/x.po", "2\n")]);
+    r.git(&["checkout", "-q", "-b", "1.0", "v1.0"]);
+    r.clock += 40 * DAY;
+    // `git cherry-pick` without -x: same subject, same patch, no line.
+    r.git(&["cherry-pick", &picked]);
+    r.git(&["cherry-pick", &po_taken]);
+    r.git(&["checkout", "-q", "main"]);
+
+    let (git, index) = common::open_index(&r);
+    let (labelled, past) = mine(&git, &index, &MineOptions::default()).unwrap();
+    let label = |sha: &str| {
+        labelled
+            .iter()
+            .find(|l| l.oid.to_string() == sha)
+            .map(|l| l.backported)
+            .unwrap()
+    };
+    assert!(label(&picked), "same subject, no backport line: taken");
+    assert!(!label(&left), "not on the branch: not taken");
+    assert!(label(&po_taken), "a shared subject, the same patch: taken");
+    assert!(
+        !label(&po_other),
+        "a shared subject, another patch: not taken"
+    );
+    let taken: Vec<&str> = past
+        .iter()
+        .filter(|p| !p.backported.is_empty())
+        .map(|p| p.sha.as_str())
+        .collect();
+    assert_eq!(taken.len(), 2, "the past decisions agree: {taken:?}");
+}
