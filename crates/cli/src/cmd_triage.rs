@@ -20,7 +20,7 @@ use stablepick_verdict::features::{
 };
 use stablepick_verdict::learn::{KNN, MineOptions, par_map_git};
 use stablepick_verdict::model::{Model, TrainOptions};
-use stablepick_verdict::{Decision, Verdict, combine, impact, similar};
+use stablepick_verdict::{Decision, Verdict, combine, impact, series, similar};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -173,14 +173,83 @@ fn worker_mail_store() -> Result<Option<std::rc::Rc<stablepick_mail::MailStore>>
     })
 }
 
+/// What scoring with a model needs, shared by the rows of one run.
+struct Scoring<'a> {
+    model: &'a Model,
+    hood: similar::Neighbourhood<'a>,
+    /// Probabilities per branch of commits scored as another commit's
+    /// series member, so a series is scored once per run.
+    members: std::sync::Mutex<std::collections::HashMap<Oid, Vec<(String, f64)>>>,
+}
+
+impl<'a> Scoring<'a> {
+    fn new(model: &'a Model) -> Self {
+        Scoring {
+            model,
+            hood: similar::Neighbourhood::new(&model.past),
+            members: Default::default(),
+        }
+    }
+
+    /// The model's probability for each branch of `facts` (neighbour
+    /// features added here), with `applies` per branch in index order.
+    fn probabilities(
+        &self,
+        git: &Git,
+        index: &RepoIndex,
+        facts: &CommitFacts,
+        applies: &[Option<stablepick_repo::apply::Applies>],
+        arriving: &[(String, Oid)],
+    ) -> Vec<(String, f64)> {
+        index
+            .branches()
+            .iter()
+            .zip(applies)
+            .map(|(b, &applies)| {
+                let view = BranchView {
+                    stable: b,
+                    tree: b.branch.tip(),
+                };
+                let mut bf = branch_facts(git, index, facts, &view);
+                bf.applies = applies;
+                if arriving.iter().any(|(n, _)| *n == b.branch.name) {
+                    bf.bug_present = Some(true);
+                }
+                let x = branch_vector(index, facts, &view, &bf);
+                (b.branch.name.clone(), self.model.probability(&x))
+            })
+            .collect()
+    }
+
+    /// Probabilities of another commit of a series, as training saw its
+    /// commits: from the light facts and the apply check at each tip.
+    fn member(&self, git: &Git, index: &RepoIndex, oid: Oid) -> Vec<(String, f64)> {
+        if let Some(p) = self.members.lock().ok().and_then(|m| m.get(&oid).cloned()) {
+            return p;
+        }
+        let Ok(mut facts) = CommitFacts::extract(git, index, oid) else {
+            // An unreadable member is left out of the mean.
+            return Vec::new();
+        };
+        let near = self.hood.nearest(&facts.text, KNN, &oid.to_string());
+        facts.base.extend(similar::neighbour_features(&near));
+        let tips: Vec<Oid> = index.branches().iter().map(|b| b.branch.tip()).collect();
+        let applies = stablepick_verdict::features::applies_to(git, oid, &tips);
+        let p = self.probabilities(git, index, &facts, &applies, &[]);
+        if let Ok(mut m) = self.members.lock() {
+            m.insert(oid, p.clone());
+        }
+        p
+    }
+}
+
 fn decide_one(
     git: &Git,
     index: &RepoIndex,
-    model: Option<&Model>,
+    scoring: Option<&Scoring>,
     k: usize,
     oid: Oid,
     pending: &Pending,
-    hood: Option<&similar::Neighbourhood>,
 ) -> Result<Row> {
     let mut ctx = Context::new(git, index);
     ctx.file_history = false;
@@ -216,45 +285,75 @@ fn decide_one(
     ev.records.extend(impact::records(&ev));
     ev.records.sort_by_key(|r| r.phase);
     let rules = stablepick_verdict::decide(&ev);
-    let Some(model) = model else {
+    let Some(scoring) = scoring else {
         return Ok(Row {
             ev,
             decision: rules,
         });
     };
+    let model = scoring.model;
     let diff = light_diff(git, oid)?;
     let mut facts = CommitFacts::from_parts(index, &ev.commit, &ev.message, &diff);
     let sha = oid.to_string();
-    let near = match hood {
-        Some(h) => h.nearest(&facts.text, KNN.max(k), &sha),
-        None => Vec::new(),
-    };
+    let near = scoring.hood.nearest(&facts.text, KNN.max(k), &sha);
     facts
         .base
         .extend(similar::neighbour_features(&near[..near.len().min(KNN)]));
-    let probs: Vec<(String, f64)> = index
+    // Phase 6 checked the patch against the tip already.
+    let applies: Vec<_> = index
         .branches()
         .iter()
         .map(|b| {
-            let view = BranchView {
-                stable: b,
-                tree: b.branch.tip(),
-            };
-            let mut bf = branch_facts(git, index, &facts, &view);
-            // Phase 6 checked the patch against the tip already.
-            bf.applies = ev
-                .branches
+            ev.branches
                 .iter()
                 .find(|f| f.name == b.branch.name)
-                .and_then(|f| f.applies);
-            if arriving.iter().any(|(n, _)| *n == b.branch.name) {
-                bf.bug_present = Some(true);
-            }
-            let x = branch_vector(index, &facts, &view, &bf);
-            (b.branch.name.clone(), model.probability(&x))
+                .and_then(|f| f.applies)
         })
         .collect();
+    let mut probs = scoring.probabilities(git, index, &facts, &applies, &arriving);
+    let mut series_records = Vec::new();
+    let members = if model.series_weight < 1.0 {
+        index.series_of(oid, series::SERIES_MAX)
+    } else {
+        Vec::new()
+    };
+    if !members.is_empty() {
+        let scored: Vec<Vec<(String, f64)>> = members
+            .iter()
+            .map(|&m| scoring.member(git, index, m))
+            .collect();
+        let mut listed: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+        listed.push(sha.clone());
+        let command = format!(
+            "git log --no-walk --date-order --format='%h %ae %ci %s' {}",
+            listed.join(" ")
+        );
+        for (branch, p) in &mut probs {
+            let others: Vec<f64> = scored
+                .iter()
+                .filter_map(|s| s.iter().find(|x| x.0 == *branch).map(|x| x.1))
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            let own = *p;
+            *p = series::smoothed(own, &others, model.series_weight);
+            series_records.push(stablepick_evidence::Record::new(
+                9,
+                format!(
+                    "[{branch}] series: {} other commit(s) by the same author committed with this one; their mean probability {:.3}; the decision uses {:.2} × own {own:.3} + {:.2} × the series' mean = {:.3}",
+                    others.len(),
+                    others.iter().sum::<f64>() / others.len() as f64,
+                    model.series_weight,
+                    1.0 - model.series_weight,
+                    *p
+                ),
+                command.clone(),
+            ));
+        }
+    }
     let mut decision = combine::with_model(&ev, rules, model, &probs);
+    decision.records.extend(series_records);
     decision
         .records
         .extend(similar::records(&sha, &near[..near.len().min(k)]));
@@ -313,15 +412,15 @@ fn run_triage(
     oids: &[Oid],
     taken_elsewhere: &Pending,
 ) -> Result<Triaged> {
-    let hood = model.map(|m| similar::Neighbourhood::new(&m.past));
-    let hood = hood.as_ref();
+    let scoring = model.map(Scoring::new);
+    let scoring = scoring.as_ref();
     let bar = crate::progress::bar();
     if let Some(b) = &bar {
         b.set_message("triage");
         b.set_length(oids.len() as u64);
     }
     let rows_in = par_map_git(git.git_dir(), oids, |g, &oid| {
-        let row = decide_one(g, index, model, k, oid, taken_elsewhere, hood);
+        let row = decide_one(g, index, scoring, k, oid, taken_elsewhere);
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -365,7 +464,7 @@ fn run_triage(
             break;
         }
         let again = par_map_git(git.git_dir(), &redo, |g, &i| {
-            decide_one(g, index, model, k, rows[i].ev.commit.oid, &yes, hood)
+            decide_one(g, index, scoring, k, rows[i].ev.commit.oid, &yes)
         })?;
         for (i, r) in redo.into_iter().zip(again) {
             match r {

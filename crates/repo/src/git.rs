@@ -31,6 +31,7 @@ pub struct CommitInfo {
     pub author_name: String,
     pub author_email: String,
     pub author_time: i64,
+    pub committer_email: String,
     pub commit_time: i64,
     pub parents: Vec<Oid>,
 }
@@ -204,6 +205,7 @@ impl Git {
             author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
             author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
             author_time: author.when().seconds(),
+            committer_email: String::from_utf8_lossy(c.committer().email_bytes()).into_owned(),
             commit_time: c.time().seconds(),
             parents: c.parent_ids().collect(),
         })

@@ -384,6 +384,14 @@ impl CommitFacts {
             on("report:cve".into());
         }
 
+        // Who wrote and who committed it: in many projects a few people
+        // write most of what gets backported, or pick it up and commit it.
+        on(format!("author:{}", info.author_email.to_ascii_lowercase()));
+        on(format!(
+            "committer:{}",
+            info.committer_email.to_ascii_lowercase()
+        ));
+
         // Phase 3: history.
         let followups = index.fixed_by(oid).len();
         on(format!("followups:{}", bucket(followups).min(2)));

@@ -18,6 +18,13 @@ use crate::similar::{Neighbourhood, PastDecision, neighbour_features};
 
 /// Neighbours behind the similarity features.
 pub const KNN: usize = 10;
+
+/// In training, a commit's neighbours are past decisions made at least this
+/// long before or after it. A triaged commit's neighbours all come from
+/// earlier release cycles; neighbours from its own weeks (its series, its
+/// follow-ups, the same fix made twice) would teach the model to trust the
+/// neighbours far more than they deserve on new commits.
+pub const KNN_GAP_SECS: i64 = 30 * 86_400;
 use rayon::prelude::*;
 use stablepick_repo::{Git, Oid, RepoIndex, StableIndex};
 use std::path::Path;
@@ -40,6 +47,8 @@ pub struct Labelled {
     /// Commit time of `oid`, for folds that keep time together.
     pub commit_time: i64,
     pub branch: String,
+    /// The commit's series ([`RepoIndex::series_id`]) and the branch, as one key.
+    pub series: u64,
     pub backported: bool,
     pub hard_no: bool,
     pub x: SparseVec,
@@ -65,6 +74,17 @@ where
             |git, item| f(git, item),
         )
         .collect())
+}
+
+/// The key that groups a commit's series on one branch.
+pub fn series_key(index: &RepoIndex, oid: Oid, branch: &str) -> u64 {
+    let id = index.series_id(oid).unwrap_or(oid);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.as_bytes().iter().chain(branch.as_bytes()) {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// The window of `b`: commits the branch had time to decide on.
@@ -226,6 +246,7 @@ pub fn mine(
                 considered: names(false),
                 backported: names(true),
                 text: facts.text.clone(),
+                time: facts.commit_time,
             }
         })
         .collect();
@@ -233,8 +254,11 @@ pub fn mine(
     let all: Vec<Labelled> = rows
         .into_par_iter()
         .flat_map_iter(|(mut facts, per)| {
-            // The commit's own decision is left out of its neighbours.
-            let near = hood.nearest(&facts.text, KNN, &facts.oid.to_string());
+            // The commit's own decision, and those made around it, are
+            // left out of its neighbours.
+            let near = hood.nearest_where(&facts.text, KNN, |p| {
+                (p.time - facts.commit_time).abs() >= KNN_GAP_SECS
+            });
             facts.base.extend(neighbour_features(&near));
             per.into_iter()
                 .map(|(bi, bf, taken)| {
@@ -248,6 +272,7 @@ pub fn mine(
                         oid: facts.oid,
                         commit_time: facts.commit_time,
                         branch: b.branch.name.clone(),
+                        series: series_key(index, facts.oid, &b.branch.name),
                         backported: taken,
                         hard_no: hard_no(index, &facts, &bf),
                         x: features::vector_of(&named, &facts.text),
@@ -300,6 +325,7 @@ pub fn train(
         .zip(folds)
         .map(|(l, group)| Example {
             group,
+            series: l.series,
             x: l.x,
             y: l.backported,
             hard_no: l.hard_no,

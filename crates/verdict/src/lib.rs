@@ -18,6 +18,7 @@
 //! ```
 
 pub mod rules;
+pub mod series;
 
 pub use rules::decide;
 

@@ -27,6 +27,9 @@ pub struct Example {
     /// The fold: examples with the same group share one (every example of
     /// a commit has its group).
     pub group: u64,
+    /// The commit's series and the branch together ([`crate::series`]):
+    /// examples with the same key are smoothed towards their mean.
+    pub series: u64,
 }
 
 /// Training knobs.
@@ -78,8 +81,16 @@ pub struct Model {
     pub trained_on: Vec<String>,
     /// Past decisions for the nearest-neighbour evidence.
     pub past: Vec<PastDecision>,
+    /// Weight of a commit's own probability against its series' mean
+    /// ([`crate::series::smoothed`]); 1 when smoothing did not help.
+    #[serde(default = "no_smoothing")]
+    pub series_weight: f64,
     #[serde(skip)]
     dense: Vec<f32>,
+}
+
+fn no_smoothing() -> f64 {
+    1.0
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -285,12 +296,24 @@ impl Model {
             .map(|(&m, e)| (m, e.y))
             .collect();
         let (a, b) = platt(&scores);
-        let scored: Vec<(f64, bool, bool)> = margins
+        let probs: Vec<f64> = margins.iter().map(|&m| sigmoid(a * m + b)).collect();
+        let series: Vec<u64> = examples.iter().map(|e| e.series).collect();
+        // The series weight is chosen with the threshold, on the same
+        // out-of-fold scores; a weight wins only by doing strictly better.
+        let (series_weight, threshold, (p, r, f)) = crate::series::SERIES_WEIGHTS
             .iter()
-            .zip(examples)
-            .map(|(&m, e)| (sigmoid(a * m + b), e.hard_no, e.y))
-            .collect();
-        let (threshold, (p, r, f)) = best_threshold(&scored);
+            .map(|&w| {
+                let smooth = crate::series::smooth_groups(&probs, &series, w);
+                let scored: Vec<(f64, bool, bool)> = smooth
+                    .iter()
+                    .zip(examples)
+                    .map(|(&p, e)| (p, e.hard_no, e.y))
+                    .collect();
+                let (t, prf) = best_threshold(&scored);
+                (w, t, prf)
+            })
+            .reduce(|a, b| if b.2.2 > a.2.2 { b } else { a })
+            .expect("weights to try");
         let all: Vec<&Example> = examples.iter().collect();
         let w = fit(&all, o);
         let weights = w
@@ -316,6 +339,7 @@ impl Model {
             },
             trained_on: Vec::new(),
             past: Vec::new(),
+            series_weight,
             dense: w,
         }
     }

@@ -19,6 +19,10 @@ pub struct PastDecision {
     pub backported: Vec<String>,
     /// Sorted hashed text tokens.
     pub text: Vec<u32>,
+    /// Commit time (seconds), so training can leave out decisions made
+    /// too close to the commit it describes.
+    #[serde(default)]
+    pub time: i64,
 }
 
 /// A neighbour and its similarity.
@@ -79,6 +83,16 @@ impl<'a> Neighbourhood<'a> {
     /// The `k` most similar past decisions, most similar first; `skip`
     /// names a sha to leave out (the commit itself).
     pub fn nearest(&self, text: &[u32], k: usize, skip: &str) -> Vec<Neighbour<'a>> {
+        self.nearest_where(text, k, |p| p.sha != skip)
+    }
+
+    /// The `k` most similar past decisions that `keep` accepts.
+    pub fn nearest_where(
+        &self,
+        text: &[u32],
+        k: usize,
+        keep: impl Fn(&PastDecision) -> bool,
+    ) -> Vec<Neighbour<'a>> {
         // Shared rare tokens per past commit, counted through the postings;
         // the cosine's numerator counts those (common tokens add little and
         // would make every query touch every commit).
@@ -97,7 +111,7 @@ impl<'a> Neighbourhood<'a> {
         let mut all: Vec<Neighbour> = touched
             .into_iter()
             .map(|i| (&self.past[i as usize], count[i as usize]))
-            .filter(|(p, _)| p.sha != skip)
+            .filter(|(p, _)| keep(p))
             .map(|(p, n)| Neighbour {
                 past: p,
                 similarity: n as f64 / ((p.text.len() * text.len()) as f64).sqrt(),
@@ -236,12 +250,33 @@ mod tests {
                 considered: vec!["1.0".into()],
                 backported: if i == 0 { vec!["1.0".into()] } else { vec![] },
                 text: vec![1, 2, i],
+                time: 0,
             })
             .collect();
         let near = nearest(&past, &[1, 2], 3, "");
         let recs = records("abc", &near);
         assert_eq!(parse_nearest(&recs[0].text), Some((1, 3)));
         assert_eq!(parse_nearest("similar (0.5): x"), None);
+    }
+
+    #[test]
+    fn neighbours_can_be_restricted_to_other_times() {
+        let past: Vec<PastDecision> = (0..4)
+            .map(|i| PastDecision {
+                sha: format!("{i:040}"),
+                subject: format!("s{i}"),
+                considered: vec!["1.0".into()],
+                backported: vec![],
+                text: vec![1, 2, 10 + i as u32],
+                time: i64::from(i) * 100,
+            })
+            .collect();
+        let hood = Neighbourhood::new(&past);
+        let all = hood.nearest(&[1, 2], 4, &past[0].sha);
+        assert_eq!(all.len(), 3, "only the named commit is left out");
+        let far = hood.nearest_where(&[1, 2], 4, |p| (p.time - 100).abs() >= 200);
+        let shas: Vec<&str> = far.iter().map(|n| n.past.sha.as_str()).collect();
+        assert_eq!(shas, vec![past[3].sha.as_str()]);
     }
 
     #[test]

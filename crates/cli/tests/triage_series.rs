@@ -1,0 +1,149 @@
+//! `triage --model` scores a commit together with its series (the other
+//! commits its author committed with it): a Phase 9 record names the mean
+//! and the weight, and its command lists those commits with git. A model
+//! whose series weight is 1 scores each commit alone.
+
+use stablepick_testkit::{commit, git, lines};
+use std::path::Path;
+use std::process::Command;
+
+fn run(d: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))
+        .args(args)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn series_records(rows: &str) -> Vec<(String, String)> {
+    rows.lines()
+        .flat_map(|l| {
+            let j: serde_json::Value = serde_json::from_str(l).unwrap();
+            j["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["text"].as_str().unwrap().starts_with("[1.0] series: "))
+                .map(|r| {
+                    (
+                        r["text"].as_str().unwrap().to_string(),
+                        r["verified_by"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_commit_is_scored_with_its_series() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for i in 0..8 {
+        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
+    }
+    commit(d, "base");
+    git(d, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    let mut fixes = Vec::new();
+    for i in 0..8 {
+        std::fs::write(
+            d.join(format!("f{i}.c")),
+            lines(20).replace("line 5\n", "five\n"),
+        )
+        .unwrap();
+        fixes.push(commit(d, &format!("f{i}: fix a crash on a null pointer")));
+    }
+    git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+    for f in fixes.iter().step_by(2) {
+        git(d, &["cherry-pick", "-x", &f.to_string()]);
+    }
+    git(d, &["checkout", "-q", "main"]);
+    let model = d.join("m.json");
+    let m = model.to_str().unwrap();
+    run(
+        d,
+        &[
+            "train",
+            "--repo",
+            ".",
+            "--stable",
+            "1.0=v1.0",
+            "--min-age-days",
+            "0",
+            "--out",
+            m,
+        ],
+    );
+    let set_weight = |w: f64| {
+        let mut j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        j["series_weight"] = serde_json::json!(w);
+        std::fs::write(&model, j.to_string()).unwrap();
+    };
+    // Two more commits of the same series (the base, the eight fixes and
+    // these: one author, all within the hour), after the branch's decisions.
+    for i in 0..2 {
+        std::fs::write(
+            d.join(format!("f{i}.c")),
+            lines(20).replace("line 9\n", "nine\n"),
+        )
+        .unwrap();
+        commit(d, &format!("f{i}: fix a leak"));
+    }
+    let triage = || {
+        run(
+            d,
+            &[
+                "triage",
+                "--repo",
+                ".",
+                "--stable",
+                "1.0=v1.0",
+                "--model",
+                m,
+                "--no-cache",
+                "--format",
+                "jsonl",
+                "HEAD~2..HEAD",
+            ],
+        )
+    };
+
+    set_weight(0.5);
+    let records = series_records(&triage());
+    assert_eq!(
+        records.len(),
+        2,
+        "one series record per commit: {records:?}"
+    );
+    for (text, cmd) in &records {
+        assert!(text.contains("10 other commit(s)"), "{text}");
+        assert!(text.contains("0.50 × own"), "{text}");
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd}");
+        let listed = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(listed.lines().count(), 11, "{listed}");
+        assert!(
+            listed.lines().all(|l| l.contains("t@example.com")),
+            "{listed}"
+        );
+    }
+
+    set_weight(1.0);
+    assert!(
+        series_records(&triage()).is_empty(),
+        "weight 1: each commit alone"
+    );
+}
