@@ -673,6 +673,8 @@ fn release_tags(git: &Git) -> Result<Vec<Release>> {
             })
         })
         .collect();
+    let versions: std::collections::HashSet<_> = rels.iter().map(|r| r.version.clone()).collect();
+    rels.retain(|r| !crate::release::is_point_release(&r.version, &versions));
     rels.sort_by(|a, b| {
         a.version
             .cmp(&b.version)

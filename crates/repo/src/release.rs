@@ -55,6 +55,17 @@ pub fn release_version(tag: &str) -> Option<ReleaseVersion> {
     }
 }
 
+/// Is `v` a point release of another release in `known`? systemd tags its
+/// releases `v255` and the stable updates of each `v255.1`, `v255.2`: a
+/// version whose leading numbers are themselves a release is an update of
+/// that release, not the next one.
+pub fn is_point_release(
+    v: &ReleaseVersion,
+    known: &std::collections::HashSet<ReleaseVersion>,
+) -> bool {
+    (1..v.0.len()).any(|k| known.contains(&ReleaseVersion(v.0[..k].to_vec())))
+}
+
 /// The version a stable branch name implies, and the base tag name it
 /// conventionally forks from: `linux-6.1.y` → `v6.1`, `23.11` → `v23.11`,
 /// `release/2.39/master` → `glibc-2.39`, `v255-stable` → `v255`,
@@ -135,6 +146,21 @@ mod tests {
         }
         assert_eq!(release_version("v2.2.0"), Some(ReleaseVersion(vec![2, 2])));
         assert!(release_version("v6.9").unwrap() < release_version("v6.10").unwrap());
+    }
+
+    #[test]
+    fn point_releases_of_single_number_versions() {
+        let known: std::collections::HashSet<ReleaseVersion> = ["v254", "v255", "v255.1", "v6.1"]
+            .iter()
+            .filter_map(|t| release_version(t))
+            .collect();
+        let v = |t: &str| release_version(t).unwrap();
+        assert!(is_point_release(&v("v255.1"), &known));
+        assert!(is_point_release(&v("v254.12"), &known));
+        assert!(!is_point_release(&v("v255"), &known));
+        // Linux and DPDK have no one-number tags: v6.2 is the next release.
+        assert!(!is_point_release(&v("v6.2"), &known));
+        assert!(!is_point_release(&v("v23.11"), &known));
     }
 
     #[test]
