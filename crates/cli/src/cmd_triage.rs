@@ -1053,11 +1053,30 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     )?;
     let oids = range_commits(&git, &format!("{lo}..{hi}"))?;
     let triaged = run_triage(&git, &index, Some(&model), 0, &oids, &Pending::new())?;
-    // A commit that cannot be read cannot be scored: the figures say so.
-    triaged.report_failures()?;
+    // A commit that cannot be read cannot be scored: it is named, counts as
+    // NO, and the exit status says the figures are incomplete.
+    let failures = triaged.report_failures();
+    // The truth is read the way training reads a branch's decisions: a
+    // backport line, or a branch commit with the same subject.
+    let subject_of = |o: Oid| src.commit_info(o).map(|i| i.subject).unwrap_or_default();
+    let subjects: Vec<String> = oids.iter().map(|&o| subject_of(o)).collect();
+    let mut subject_count: std::collections::HashMap<String, usize> = Default::default();
+    for s in &subjects {
+        *subject_count
+            .entry(stablepick_repo::message::normalize_subject(s))
+            .or_default() += 1;
+    }
+    let truth = |o: Oid, subject: &str| {
+        let unique =
+            subject_count.get(&stablepick_repo::message::normalize_subject(subject)) == Some(&1);
+        stablepick_verdict::learn::Taken::read(&src, truth_branch, o, subject).taken(unique)
+    };
     let rows = triaged.rows;
-    // (score, decided by a hard rule, verdict, truth)
+    // (score, decided by a hard rule or not scored, verdict, truth)
     let mut scored = Vec::new();
+    for (o, _) in &triaged.failed {
+        scored.push((0.0, true, false, truth(*o, &subject_of(*o))));
+    }
     for r in &rows {
         let Some(b) = r
             .decision
@@ -1069,7 +1088,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         };
         let facts = r.ev.branches.iter().find(|f| f.name == target.branch);
         let hard = facts.is_some_and(|f| combine::hard_rule(&r.ev, f).is_some());
-        let truth = !truth_branch.backported_as(r.ev.commit.oid).is_empty();
+        let truth = truth(r.ev.commit.oid, &r.ev.commit.subject);
         scored.push((b.score, hard, b.verdict == Some(Verdict::Yes), truth));
     }
     let (p, rc, f) = stablepick_verdict::model::prf(scored.iter().map(|s| (s.2, s.3)));
@@ -1096,7 +1115,13 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         std::fs::write(path, svg(&curve, (p, rc)))?;
         println!("wrote {}", path.display());
     }
-    Ok(())
+    if !triaged.failed.is_empty() {
+        println!(
+            "{} commit(s) could not be analysed (named on stderr); they count as NO",
+            triaged.failed.len()
+        );
+    }
+    failures
 }
 
 /// (threshold, precision, recall, F1) as the threshold sweeps the scores of

@@ -303,3 +303,74 @@ fn a_commit_that_cannot_be_read_is_named_and_the_rest_triaged() {
     assert!(err.contains("1 could not be analysed"), "{err}");
     assert!(rows.iter().all(|r| r["commit"] != bad.as_str()));
 }
+
+#[test]
+fn both_sides_of_a_change_missing_leave_only_the_apply_question_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    small_repo(d);
+    for n in [7, 8] {
+        std::fs::write(
+            d.join("a.c"),
+            format!("int f0(void)\n{{\n\treturn {n};\n}}\n"),
+        )
+        .unwrap();
+        git(d, &["commit", "-q", "-am", &format!("core: return {n}")]);
+    }
+    drop_object(d, "HEAD~1:a.c");
+    drop_object(d, "HEAD:a.c");
+    let repo = d.to_str().unwrap();
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        repo,
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "HEAD",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        j["branches"][0]["applies"].is_null(),
+        "{}",
+        j["branches"][0]
+    );
+    let unknown: Vec<&serde_json::Value> = j["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["text"]
+                .as_str()
+                .unwrap()
+                .contains("whether the patch applies to the branch tip (linux-1.0.y) is unknown")
+        })
+        .collect();
+    assert_eq!(unknown.len(), 1, "{}", j["records"]);
+    // The record's command finds the missing objects.
+    let cmd = unknown[0]["verified_by"].as_str().unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("missing"),
+        "{cmd}"
+    );
+    let o = stablepick(&[
+        "triage",
+        "--repo",
+        repo,
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "--format",
+        "jsonl",
+        "v1.0..HEAD",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4);
+}

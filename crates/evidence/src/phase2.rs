@@ -132,9 +132,7 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
                 unreadable.len(),
                 capped_list(&unreadable)
             ),
-            format!(
-                "git show --raw --no-abbrev --format= {sha} | awk '{{print $3; print $4}}' | grep -v '^0*$' | git cat-file --batch-check | grep missing"
-            ),
+            crate::record::missing_blobs_command(&sha),
         ));
     }
     if d.files.is_empty() {

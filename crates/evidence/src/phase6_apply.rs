@@ -24,7 +24,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         .filter(|f| !f.in_base && f.backported_as.is_none())
         .filter_map(|f| ctx.index.branch(&f.name).map(|b| b.branch.tip()))
         .collect();
-    let mut patch: Option<CommitPatch> = None;
+    let patch = (!targets.is_empty()).then(|| CommitPatch::for_targets(ctx.git, oid, &targets));
     let mut records = Vec::new();
     for facts in &mut ev.branches {
         if facts.in_base || facts.backported_as.is_some() {
@@ -33,14 +33,31 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         let Some(b) = ctx.index.branch(&facts.name) else {
             continue;
         };
-        let p = match &patch {
-            Some(p) => p,
-            None => patch.insert(CommitPatch::for_targets(ctx.git, oid, &targets)?),
-        };
-        let report = p.check(ctx.git, b.branch.tip())?;
-        facts.applies = Some(report.applies);
         let name = &facts.name;
         let r = b.branch.display_ref();
+        let checked = match &patch {
+            Some(Ok(p)) => p.check(ctx.git, b.branch.tip()).map_err(|e| e.to_string()),
+            Some(Err(e)) => Err(e.to_string()),
+            None => continue,
+        };
+        // A blob missing from the store (a partial or damaged clone) leaves
+        // the question open for this commit; the rest of its report stands.
+        let report = match checked {
+            Ok(report) => report,
+            Err(e) => {
+                records.push(Record::new(
+                    P,
+                    format!("[{name}] whether the patch applies to the branch tip ({r}) is unknown: {e}"),
+                    format!(
+                        "{}; git ls-tree -r {} | awk '{{print $3}}' | git cat-file --batch-check | grep missing",
+                        crate::record::missing_blobs_command(&sha),
+                        sh(r)
+                    ),
+                ));
+                continue;
+            }
+        };
+        facts.applies = Some(report.applies);
         let wt = sh(&worktree(name));
         let git_check = format!(
             "git worktree add --detach {wt} {} && git show --binary --format= {sha} | git -C {wt} apply --check",

@@ -43,6 +43,14 @@ pub fn grep_literal(s: &str) -> String {
     out
 }
 
+/// The command that lists the blobs of `sha`'s diff missing from the object
+/// store (a partial or damaged clone).
+pub(crate) fn missing_blobs_command(sha: &str) -> String {
+    format!(
+        "git show --raw --no-abbrev --format= {sha} | awk '{{print $3; print $4}}' | grep -v '^0*$' | git cat-file --batch-check | grep missing"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 //!
 //! The window of a branch: the non-merge commits of `base..mainline` whose
 //! commit time is at least [`MineOptions::min_age_days`] before the commit
-//! time of the branch's tip. Those the branch names in a backport line are
+//! time of the branch's tip. Those the branch took ([`Taken`]) are
 //! positives; the others are negatives — the branch had time to take them
 //! and did not. Newer commits teach nothing (the branch, seen at that point,
 //! may simply not have got to them yet), so they are left out.
@@ -127,6 +127,43 @@ pub fn hard_no(index: &RepoIndex, c: &CommitFacts, bf: &features::BranchFeatureF
     c.noautosel || !index.reverted_by(c.oid).is_empty() || bf.bug_present == Some(false)
 }
 
+/// How a branch's decision on a mainline commit is read: a backport line,
+/// or else branch commits without one that carry the commit's subject (and
+/// whether one of them is the same patch).
+#[derive(Debug, Clone, Copy)]
+pub struct Taken {
+    pub line: bool,
+    pub same_subject: bool,
+    pub same_patch: bool,
+}
+
+impl Taken {
+    pub fn read(git: &Git, b: &StableIndex, oid: Oid, subject: &str) -> Taken {
+        let line = !b.backported_as(oid).is_empty();
+        let unmarked = if line {
+            &[][..]
+        } else {
+            b.unmarked_with_subject(subject)
+        };
+        Taken {
+            line,
+            same_subject: !unmarked.is_empty(),
+            same_patch: unmarked
+                .iter()
+                .any(|&s| git.same_patch(oid, s).unwrap_or(false)),
+        }
+    }
+
+    /// Many projects' maintainers cherry-pick without `-x`: a branch commit
+    /// with the commit's subject and no backport line is the commit taken,
+    /// unless several mainline commits of the window share that subject
+    /// (`Update translations`, `subject_unique` false); then only the same
+    /// patch counts.
+    pub fn taken(&self, subject_unique: bool) -> bool {
+        self.line || self.same_patch || (self.same_subject && subject_unique)
+    }
+}
+
 /// Mines labelled examples (and the past decisions for neighbours) from
 /// every stable branch of the index.
 pub fn mine(
@@ -147,15 +184,6 @@ pub fn mine(
         }
     }
     let items: Vec<(Oid, Vec<usize>)> = order.iter().map(|o| (*o, wanted[o].clone())).collect();
-    /// How a branch's decision on a commit is read: a backport line, or
-    /// else branch commits without one that carry the commit's subject
-    /// (and whether one of them is the same patch).
-    #[derive(Clone, Copy)]
-    struct Taken {
-        line: bool,
-        same_subject: bool,
-        same_patch: bool,
-    }
     type Row = (
         CommitFacts,
         Vec<(usize, features::BranchFeatureFacts, Taken)>,
@@ -179,29 +207,12 @@ pub fn mine(
                 };
                 let mut bf = features::branch_facts(g, index, &facts, &view);
                 bf.applies = applies;
-                let line = !b.backported_as(*oid).is_empty();
-                let unmarked = if line {
-                    &[][..]
-                } else {
-                    b.unmarked_with_subject(&facts.subject)
-                };
-                let taken = Taken {
-                    line,
-                    same_subject: !unmarked.is_empty(),
-                    same_patch: unmarked
-                        .iter()
-                        .any(|&s| g.same_patch(*oid, s).unwrap_or(false)),
-                };
-                (bi, bf, taken)
+                (bi, bf, Taken::read(g, b, *oid, &facts.subject))
             })
             .collect();
         Some((facts, per))
     })?;
     let rows: Vec<Row> = rows.into_iter().flatten().collect();
-    // Many projects' maintainers cherry-pick without `-x`: a branch commit
-    // with the commit's subject and no backport line is the commit taken,
-    // unless several mainline commits of the window share that subject
-    // (`Update translations`); then only the same patch counts.
     let mut subjects: std::collections::HashMap<(usize, String), usize> = Default::default();
     for (facts, per) in &rows {
         for (bi, _, _) in per {
@@ -225,7 +236,7 @@ pub fn mine(
                 .into_iter()
                 .map(|(bi, bf, t)| {
                     let unique = subjects.get(&(bi, subject.clone())) == Some(&1);
-                    (bi, bf, t.line || t.same_patch || (t.same_subject && unique))
+                    (bi, bf, t.taken(unique))
                 })
                 .collect();
             (facts, per)
