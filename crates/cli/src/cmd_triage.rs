@@ -1069,13 +1069,18 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     let truth = |o: Oid, subject: &str| {
         let unique =
             subject_count.get(&stablepick_repo::message::normalize_subject(subject)) == Some(&1);
-        stablepick_verdict::learn::Taken::read(&src, truth_branch, o, subject).taken(unique)
+        let t = stablepick_verdict::learn::Taken::read(&src, truth_branch, o, subject);
+        (t.taken(unique), t.line)
     };
     let rows = triaged.rows;
     // (score, decided by a hard rule or not scored, verdict, truth)
     let mut scored = Vec::new();
+    // Per row of `scored`: taken by a backport line (what plain-git scorers count).
+    let mut by_line = Vec::new();
     for (o, _) in &triaged.failed {
-        scored.push((0.0, true, false, truth(*o, &subject_of(*o))));
+        let (taken, line) = truth(*o, &subject_of(*o));
+        scored.push((0.0, true, false, taken));
+        by_line.push(line);
     }
     for r in &rows {
         let Some(b) = r
@@ -1088,8 +1093,9 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         };
         let facts = r.ev.branches.iter().find(|f| f.name == target.branch);
         let hard = facts.is_some_and(|f| combine::hard_rule(&r.ev, f).is_some());
-        let truth = truth(r.ev.commit.oid, &r.ev.commit.subject);
-        scored.push((b.score, hard, b.verdict == Some(Verdict::Yes), truth));
+        let (taken, line) = truth(r.ev.commit.oid, &r.ev.commit.subject);
+        scored.push((b.score, hard, b.verdict == Some(Verdict::Yes), taken));
+        by_line.push(line);
     }
     let (p, rc, f) = stablepick_verdict::model::prf(scored.iter().map(|s| (s.2, s.3)));
     let positives = scored.iter().filter(|s| s.3).count();
@@ -1106,6 +1112,15 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         "threshold {:.3}: precision {p:.3} recall {rc:.3} F1 {f:.3}",
         model.threshold
     );
+    let lines = by_line.iter().filter(|&&l| l).count();
+    if lines != positives {
+        let (lp, lr, lf) = stablepick_verdict::model::prf(
+            scored.iter().zip(&by_line).map(|(s, &line)| (s.2, line)),
+        );
+        println!(
+            "{lines} of the {positives} backported are named by a backport line, the others by a branch commit with the same subject; against the lines alone: precision {lp:.3} recall {lr:.3} F1 {lf:.3}"
+        );
+    }
     let curve = pr_curve(&scored);
     println!("precision/recall curve (threshold precision recall F1):");
     for (t, p, r, f) in curve.iter().step_by((curve.len() / 20).max(1)) {

@@ -100,6 +100,10 @@ fn eval_reads_unmarked_backports_and_counts_unreadable_commits_as_no() {
     );
     assert!(stdout.contains("threshold "), "{stdout}");
     assert!(
+        stdout.contains("1 of the 2 backported are named by a backport line"),
+        "{stdout}"
+    );
+    assert!(
         stdout.contains("1 commit(s) could not be analysed (named on stderr); they count as NO"),
         "{stdout}"
     );
