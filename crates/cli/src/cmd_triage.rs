@@ -1058,19 +1058,18 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     let failures = triaged.report_failures();
     // The truth is read the way training reads a branch's decisions: a
     // backport line, or a branch commit with the same subject.
-    let subject_of = |o: Oid| src.commit_info(o).map(|i| i.subject).unwrap_or_default();
-    let subjects: Vec<String> = oids.iter().map(|&o| subject_of(o)).collect();
-    let mut subject_count: std::collections::HashMap<String, usize> = Default::default();
-    for s in &subjects {
-        *subject_count
-            .entry(stablepick_repo::message::normalize_subject(s))
-            .or_default() += 1;
+    let subjects: std::collections::HashMap<Oid, String> = oids
+        .iter()
+        .map(|&o| (o, src.commit_info(o).map(|i| i.subject).unwrap_or_default()))
+        .collect();
+    let mut counts = stablepick_verdict::learn::SubjectCounts::default();
+    for s in subjects.values() {
+        counts.add(s);
     }
-    let truth = |o: Oid, subject: &str| {
-        let unique =
-            subject_count.get(&stablepick_repo::message::normalize_subject(subject)) == Some(&1);
+    let truth = |o: Oid| {
+        let subject = subjects.get(&o).map(String::as_str).unwrap_or_default();
         let t = stablepick_verdict::learn::Taken::read(&src, truth_branch, o, subject);
-        (t.taken(unique), t.line)
+        (t.taken(counts.unique(subject)), t.line)
     };
     let rows = triaged.rows;
     // (score, decided by a hard rule or not scored, verdict, truth)
@@ -1078,7 +1077,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     // Per row of `scored`: taken by a backport line (what plain-git scorers count).
     let mut by_line = Vec::new();
     for (o, _) in &triaged.failed {
-        let (taken, line) = truth(*o, &subject_of(*o));
+        let (taken, line) = truth(*o);
         scored.push((0.0, true, false, taken));
         by_line.push(line);
     }
@@ -1093,7 +1092,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         };
         let facts = r.ev.branches.iter().find(|f| f.name == target.branch);
         let hard = facts.is_some_and(|f| combine::hard_rule(&r.ev, f).is_some());
-        let (taken, line) = truth(r.ev.commit.oid, &r.ev.commit.subject);
+        let (taken, line) = truth(r.ev.commit.oid);
         scored.push((b.score, hard, b.verdict == Some(Verdict::Yes), taken));
         by_line.push(line);
     }

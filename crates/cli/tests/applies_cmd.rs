@@ -65,13 +65,7 @@ fn applies_agrees_with_its_git_commands() {
     assert!(branch(taken)["backported_as"].is_string());
     for (c, applies) in [(clean, true), (conflict, false)] {
         let cmd = branch(c)["verified_by"].as_str().unwrap().to_string();
-        let ok = Command::new("sh")
-            .arg("-c")
-            .arg(&cmd)
-            .current_dir(d)
-            .status()
-            .unwrap()
-            .success();
+        let ok = stablepick_testkit::sh(d, &cmd).status.success();
         assert_eq!(ok, applies, "{cmd}");
     }
 }

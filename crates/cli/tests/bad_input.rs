@@ -351,12 +351,7 @@ fn both_sides_of_a_change_missing_leave_only_the_apply_question_open() {
     assert_eq!(unknown.len(), 1, "{}", j["records"]);
     // The record's command finds the missing objects.
     let cmd = unknown[0]["verified_by"].as_str().unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .current_dir(d)
-        .output()
-        .unwrap();
+    let out = stablepick_testkit::sh(d, cmd);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("missing"),
         "{cmd}"

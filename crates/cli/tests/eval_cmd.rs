@@ -3,27 +3,9 @@
 //! that cannot be read counts as NO, is named, and fails the exit status
 //! while the figures are still printed.
 
+use stablepick_testkit::git_on_day;
 use std::path::Path;
 use std::process::Command;
-
-/// Runs git in `dir` with author and committer dates `day` days after 2020-01-01.
-fn git_on_day(dir: &Path, day: i64, args: &[&str]) -> String {
-    let date = format!("@{} +0000", 1_577_836_800 + day * 86_400);
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 /// Changes `file` and commits it on `day`; returns the commit id.
 fn change(dir: &Path, day: i64, file: &str, text: &str, msg: &str) -> String {

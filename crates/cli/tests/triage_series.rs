@@ -126,12 +126,7 @@ fn a_commit_is_scored_with_its_series() {
     for (text, cmd) in &records {
         assert!(text.contains("10 other commit(s)"), "{text}");
         assert!(text.contains("0.50 × own"), "{text}");
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .current_dir(d)
-            .output()
-            .unwrap();
+        let out = stablepick_testkit::sh(d, cmd);
         assert!(out.status.success(), "{cmd}");
         let listed = String::from_utf8_lossy(&out.stdout);
         assert_eq!(listed.lines().count(), 11, "{listed}");

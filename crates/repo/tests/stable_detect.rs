@@ -4,24 +4,13 @@
 
 use stablepick_repo::Git;
 use stablepick_repo::stable::detect;
-use stablepick_testkit::git;
+use stablepick_testkit::{git, git_on_day};
 use std::path::Path;
-use std::process::Command;
 
 /// Commits everything with author and committer dates `days` after 2020-01-01.
 fn commit_on_day(dir: &Path, msg: &str, days: i64) {
     git(dir, &["add", "-A"]);
-    let date = format!("@{} +0000", 1_577_836_800 + days * 86_400);
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["commit", "-q", "-m", msg])
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
+    git_on_day(dir, days, &["commit", "-q", "-m", msg]);
 }
 
 #[test]

@@ -45,6 +45,36 @@ pub fn commit(dir: &Path, msg: &str) -> Oid {
     Oid::from_str(&git(dir, &["rev-parse", "HEAD"])).expect("a commit id")
 }
 
+/// Runs git in `dir`, which must succeed, with author and committer dates
+/// `day` days after 2020-01-01; its output, trimmed.
+pub fn git_on_day(dir: &Path, day: i64, args: &[&str]) -> String {
+    let date = format!("@{} +0000", 1_577_836_800 + day * 86_400);
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Runs `cmd` with `sh -c` in `dir` (a record's `verified_by`, say).
+pub fn sh(dir: &Path, cmd: &str) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(dir)
+        .output()
+        .expect("run sh")
+}
+
 /// `line 1\n` … `line n\n`.
 pub fn lines(n: usize) -> String {
     (1..=n).map(|i| format!("line {i}\n")).collect()

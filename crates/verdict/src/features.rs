@@ -81,13 +81,20 @@ pub const FEATURE_WORDS: &[&str] = &[
     "performance",
 ];
 
-/// FNV-1a: stable across runs and platforms (the std hasher is not).
-pub fn hash(s: &str) -> u32 {
+/// 64-bit FNV-1a of `bytes`: stable across runs and platforms (the std
+/// hasher is not).
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    for b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    h
+}
+
+/// The feature index of `s`: [`fnv1a`] folded into the hashed space.
+pub fn hash(s: &str) -> u32 {
+    let h = fnv1a(s.bytes());
     ((h >> 32) ^ h) as u32 & DIM_MASK
 }
 

@@ -79,12 +79,7 @@ where
 /// The key that groups a commit's series on one branch.
 pub fn series_key(index: &RepoIndex, oid: Oid, branch: &str) -> u64 {
     let id = index.series_id(oid).unwrap_or(oid);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.as_bytes().iter().chain(branch.as_bytes()) {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    features::fnv1a(id.as_bytes().iter().chain(branch.as_bytes()).copied())
 }
 
 /// The window of `b`: commits the branch had time to decide on.
@@ -164,6 +159,27 @@ impl Taken {
     }
 }
 
+/// How many commits of a window carry each subject (normalized), for
+/// [`Taken::taken`].
+#[derive(Debug, Default)]
+pub struct SubjectCounts(std::collections::HashMap<String, usize>);
+
+impl SubjectCounts {
+    pub fn add(&mut self, subject: &str) {
+        *self
+            .0
+            .entry(stablepick_repo::message::normalize_subject(subject))
+            .or_default() += 1;
+    }
+
+    /// Does exactly one commit of the window carry `subject`?
+    pub fn unique(&self, subject: &str) -> bool {
+        self.0
+            .get(&stablepick_repo::message::normalize_subject(subject))
+            == Some(&1)
+    }
+}
+
 /// Mines labelled examples (and the past decisions for neighbours) from
 /// every stable branch of the index.
 pub fn mine(
@@ -213,15 +229,11 @@ pub fn mine(
         Some((facts, per))
     })?;
     let rows: Vec<Row> = rows.into_iter().flatten().collect();
-    let mut subjects: std::collections::HashMap<(usize, String), usize> = Default::default();
+    // Per branch: its window's subjects.
+    let mut subjects: std::collections::HashMap<usize, SubjectCounts> = Default::default();
     for (facts, per) in &rows {
         for (bi, _, _) in per {
-            *subjects
-                .entry((
-                    *bi,
-                    stablepick_repo::message::normalize_subject(&facts.subject),
-                ))
-                .or_default() += 1;
+            subjects.entry(*bi).or_default().add(&facts.subject);
         }
     }
     type LabelledRow = (
@@ -231,11 +243,10 @@ pub fn mine(
     let rows: Vec<LabelledRow> = rows
         .into_iter()
         .map(|(facts, per)| {
-            let subject = stablepick_repo::message::normalize_subject(&facts.subject);
             let per = per
                 .into_iter()
                 .map(|(bi, bf, t)| {
-                    let unique = subjects.get(&(bi, subject.clone())) == Some(&1);
+                    let unique = subjects.get(&bi).is_some_and(|s| s.unique(&facts.subject));
                     (bi, bf, t.taken(unique))
                 })
                 .collect();
