@@ -112,26 +112,28 @@ pub struct EvalArgs {
     pub workdir: Option<PathBuf>,
 }
 
-/// Non-merge commits of `range`, oldest first.
+/// Non-merge commits of `range`, oldest first; one revision (no `..`) is
+/// that commit alone.
 pub(crate) fn range_commits(git: &Git, range: &str) -> Result<Vec<Oid>> {
     let repo = git.repo();
-    let mut walk = repo.revwalk()?;
-    if range.contains("..") {
-        walk.push_range(range)
-            .with_context(|| format!("reading range {range}"))?;
-    } else {
-        walk.push(git.resolve_commit(range)?)?;
-        walk.simplify_first_parent()?;
+    if !range.contains("..") {
+        let oid = git.resolve_commit(range)?;
+        if repo.find_commit(oid)?.parent_count() > 1 {
+            bail!(
+                "{range} is a merge commit; give the commits it merges as a range (`{range}^..{range}`)"
+            );
+        }
+        return Ok(vec![oid]);
     }
+    let mut walk = repo.revwalk()?;
+    walk.push_range(range)
+        .with_context(|| format!("reading range {range}"))?;
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
     let mut out = Vec::new();
     for o in walk {
         let o = o?;
         if repo.find_commit(o)?.parent_count() <= 1 {
             out.push(o);
-            if !range.contains("..") {
-                break;
-            }
         }
     }
     Ok(out)

@@ -68,4 +68,30 @@ fn applies_agrees_with_its_git_commands() {
         let ok = stablepick_testkit::sh(d, &cmd).status.success();
         assert_eq!(ok, applies, "{cmd}");
     }
+
+    // One revision is that commit alone, not the history behind it.
+    let one = Command::new(env!("CARGO_BIN_EXE_stablepick"))
+        .args([
+            "applies",
+            "--repo",
+            d.to_str().unwrap(),
+            "--stable",
+            "1.0=v1.0",
+        ])
+        .arg(conflict.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let one = String::from_utf8(one.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = one
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{one}");
+    assert_eq!(rows[0]["commit"], conflict.to_string().as_str());
+    assert_eq!(rows[0]["branches"][0]["applies"], "conflict");
 }
