@@ -778,6 +778,13 @@ impl TriageCache {
         use std::hash::{DefaultHasher, Hash, Hasher};
         let mut h = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut h);
+        // Another build of the tool may extract or weigh evidence
+        // differently under the same version number: its rows are its own.
+        std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| (m.len(), m.modified().ok()))
+            .ok()
+            .hash(&mut h);
         stablepick_repo::index::INDEX_FORMAT.hash(&mut h);
         // Rows written by an older report layout lack its newer fields.
         stablepick_report::REPORT_FORMAT.hash(&mut h);

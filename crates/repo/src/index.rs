@@ -12,7 +12,7 @@ use crate::error::{RepoError, Result};
 use crate::git::Git;
 use crate::graph::CommitGraph;
 use crate::message;
-use crate::release::{ReleaseVersion, release_version};
+use crate::release::{ReleaseVersion, TagStyle, release_version_in};
 use crate::stable::{self, BranchRef, StableSpec, to_bytes};
 use crate::touched::{self, PathChanges};
 use git2::{Oid, Repository};
@@ -271,7 +271,7 @@ impl RepoIndex {
                 .collect::<Result<Vec<_>>>()?;
             (named, Vec::new())
         };
-        let mut releases = release_tags(git)?;
+        let mut releases = release_tags(git, &branches)?;
         let fingerprint = fingerprint(&mainline_ref, mainline_tip, &releases, &branches);
         let cache_path = cache_path(git, &mainline_ref, &branches);
 
@@ -418,6 +418,21 @@ impl RepoIndex {
 
     pub fn release_index(&self, tag: &str) -> Option<usize> {
         self.release_by_tag.get(tag).map(|&i| i as usize)
+    }
+
+    /// The release position a branch's base stands for: the base tag's own
+    /// when it is a release; else, for a base on mainline between two
+    /// releases (util-linux `v2.41-start`), the release before the first
+    /// one that contains it, so a commit after the base that first ships in
+    /// the next release is one release after the base, as for a release base.
+    pub fn base_release_index(&self, b: &StableIndex) -> Option<usize> {
+        if let Some(i) = self.release_index(&b.branch.base) {
+            return Some(i);
+        }
+        match self.release_at(b.branch.base_commit())? {
+            UNRELEASED => self.stored.releases.len().checked_sub(1),
+            r => (r as usize).checked_sub(1),
+        }
     }
 
     /// Is `oid` on mainline (in a release or after the last one)?
@@ -659,13 +674,20 @@ fn resolve_in(sorted: &[[u8; 20]], prefix: &str) -> Resolved {
     }
 }
 
-/// Release tags sorted oldest first; one tag per version.
-fn release_tags(git: &Git) -> Result<Vec<Release>> {
+/// Release tags sorted oldest first; one tag per version. Besides the known
+/// forms, tags in the style of a branch's base tag count ([`TagStyle`]):
+/// `--stable nm-1-46=1.46.0` makes `1.44.0` a release too.
+fn release_tags(git: &Git, branches: &[BranchRef]) -> Result<Vec<Release>> {
+    let mut styles: Vec<TagStyle> = branches
+        .iter()
+        .filter_map(|b| TagStyle::learn(&b.base))
+        .collect();
+    styles.dedup();
     let mut rels: Vec<Release> = git
         .tags()?
         .into_iter()
         .filter_map(|(name, commit)| {
-            release_version(&name).map(|version| Release {
+            release_version_in(&name, &styles).map(|version| Release {
                 tag: name,
                 commit: to_bytes(commit),
                 version,

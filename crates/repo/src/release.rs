@@ -55,6 +55,77 @@ pub fn release_version(tag: &str) -> Option<ReleaseVersion> {
     }
 }
 
+/// The shape of a project's release tags, learned from a base tag that
+/// none of the known forms reads: NetworkManager `1.46.0`, Mesa
+/// `mesa-24.0.0`, curl `curl-8_5_0`. A tag is a release of that style when
+/// it has the same prefix, separator and number count, and, where the base
+/// ends in `.0`, ends in `.0` too (`1.46.2` is a point release).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TagStyle {
+    prefix: String,
+    sep: char,
+    parts: usize,
+    zero_last: bool,
+}
+
+impl TagStyle {
+    /// The style of `base`, or `None` when it has no plain version (a
+    /// suffix such as `-start` or `-rc1`, or a three-number version not
+    /// ending in 0) or when the known forms already read it.
+    pub fn learn(base: &str) -> Option<TagStyle> {
+        if release_version(base).is_some() {
+            return None;
+        }
+        let start = base.find(|c: char| c.is_ascii_digit())?;
+        let (prefix, core) = base.split_at(start);
+        let sep = core.chars().find(|c| !c.is_ascii_digit())?;
+        if !matches!(sep, '.' | '_' | '-') {
+            return None;
+        }
+        let n = split_numbers(core, sep)?;
+        let zero_last = n.len() == 3 && n[2] == 0;
+        if !(n.len() == 2 || zero_last) {
+            return None;
+        }
+        Some(TagStyle {
+            prefix: prefix.to_string(),
+            sep,
+            parts: n.len(),
+            zero_last,
+        })
+    }
+
+    /// The release version of `tag` in this style (`1.46.0` → 1.46).
+    pub fn version(&self, tag: &str) -> Option<ReleaseVersion> {
+        let core = tag.strip_prefix(self.prefix.as_str())?;
+        if !core.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let n = split_numbers(core, self.sep)?;
+        if n.len() != self.parts || (self.zero_last && n[2] != 0) {
+            return None;
+        }
+        Some(ReleaseVersion(n[..2].to_vec()))
+    }
+}
+
+fn split_numbers(core: &str, sep: char) -> Option<Vec<u32>> {
+    core.split(sep)
+        .map(|p| {
+            if p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                p.parse().ok()
+            }
+        })
+        .collect()
+}
+
+/// The version of `tag` in the known forms or in one of `styles`.
+pub fn release_version_in(tag: &str, styles: &[TagStyle]) -> Option<ReleaseVersion> {
+    release_version(tag).or_else(|| styles.iter().find_map(|s| s.version(tag)))
+}
+
 /// Is `v` a point release of another release in `known`? systemd tags its
 /// releases `v255` and the stable updates of each `v255.1`, `v255.2`: a
 /// version whose leading numbers are themselves a release is an update of
@@ -146,6 +217,46 @@ mod tests {
         }
         assert_eq!(release_version("v2.2.0"), Some(ReleaseVersion(vec![2, 2])));
         assert!(release_version("v6.9").unwrap() < release_version("v6.10").unwrap());
+    }
+
+    #[test]
+    fn styles_learned_from_a_base_tag() {
+        let nm = TagStyle::learn("1.46.0").expect("a style");
+        assert_eq!(nm.version("1.44.0"), Some(ReleaseVersion(vec![1, 44])));
+        for t in ["1.44.2", "1.45.90", "1.44", "v1.44.0", "1.44.0-rc1", "x"] {
+            assert_eq!(nm.version(t), None, "{t}");
+        }
+        let curl = TagStyle::learn("curl-8_5_0").expect("a style");
+        assert_eq!(curl.version("curl-8_4_0"), Some(ReleaseVersion(vec![8, 4])));
+        assert_eq!(curl.version("curl-8_4_1"), None);
+        assert_eq!(curl.version("mesa-8_4_0"), None);
+        let mesa = TagStyle::learn("mesa-24.0.0").expect("a style");
+        assert_eq!(
+            mesa.version("mesa-23.3.0"),
+            Some(ReleaseVersion(vec![23, 3]))
+        );
+        let two = TagStyle::learn("2.40").expect("a style");
+        assert_eq!(two.version("2.39"), Some(ReleaseVersion(vec![2, 39])));
+        // Known forms, suffixes and point releases teach no style.
+        for t in [
+            "v6.1",
+            "glibc-2.39",
+            "v2.41-start",
+            "1.46.2",
+            "v23.11-rc1",
+            "nodigits",
+            "1..2",
+        ] {
+            assert_eq!(TagStyle::learn(t), None, "{t}");
+        }
+        assert_eq!(
+            release_version_in("1.42.0", &[nm]),
+            Some(ReleaseVersion(vec![1, 42]))
+        );
+        assert_eq!(
+            release_version_in("v6.1", &[]),
+            Some(ReleaseVersion(vec![6, 1]))
+        );
     }
 
     #[test]

@@ -39,3 +39,70 @@ fn stable_updates_of_one_number_releases_are_not_releases() {
         Some("v254")
     );
 }
+
+fn open(d: &std::path::Path, stable: &str) -> (Git, RepoIndex) {
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            mainline: Some("main".into()),
+            stable: vec![stable.parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (g, index)
+}
+
+/// NetworkManager tags `1.44.0`, `1.46.0` and branches `nm-1-46`: no known
+/// form, so the base tag named on the command line teaches the style, and
+/// point releases and development snapshots of that style stay out.
+#[test]
+fn a_base_tag_teaches_the_release_style() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for (i, tag) in ["1.44.0", "1.45.90", "1.46.0"].iter().enumerate() {
+        std::fs::write(d.join("f"), format!("{i}\n")).unwrap();
+        commit(d, &format!("work {i}"));
+        git(d, &["tag", tag]);
+    }
+    git(d, &["checkout", "-q", "-b", "nm-1-46"]);
+    std::fs::write(d.join("g"), "fix\n").unwrap();
+    commit(d, "a stable fix");
+    git(d, &["tag", "1.46.2"]);
+    git(d, &["checkout", "-q", "main"]);
+    std::fs::write(d.join("f"), "after\n").unwrap();
+    let after = commit(d, "after 1.46");
+
+    let (_, index) = open(d, "nm-1-46=1.46.0");
+    let tags: Vec<&str> = index.releases().iter().map(|r| r.tag.as_str()).collect();
+    assert_eq!(tags, vec!["1.44.0", "1.46.0"]);
+    let b = &index.branches()[0];
+    assert_eq!(index.base_release_index(b), Some(1));
+    assert!(index.first_release(after).is_none(), "not released yet");
+}
+
+/// util-linux forks `stable/v2.40` at `v2.41-start`, a tag between two
+/// releases: the base stands for the release before the first one that
+/// contains it.
+#[test]
+fn a_base_between_releases_stands_for_the_release_before() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for (i, tag) in ["v2.39", "v2.40", "v2.41-start", "v2.41"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(d.join("f"), format!("{i}\n")).unwrap();
+        commit(d, &format!("work {i}"));
+        git(d, &["tag", tag]);
+    }
+    git(d, &["branch", "stable/v2.40", "v2.41-start"]);
+    let (_, index) = open(d, "stable/v2.40=v2.41-start");
+    let b = &index.branches()[0];
+    assert_eq!(index.release_index("v2.41-start"), None);
+    assert_eq!(index.base_release_index(b), index.release_index("v2.40"));
+}

@@ -680,7 +680,7 @@ pub fn named_features(
         on(format!("base_age:{bucket}"));
     }
     // How far after the base the fix target and the commit itself landed.
-    let base_idx = index.release_index(&v.stable.branch.base);
+    let base_idx = index.base_release_index(v.stable);
     if let Some(b) = base_idx {
         // Unreleased commits count as the release after the newest one.
         let own = index
