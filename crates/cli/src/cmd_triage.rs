@@ -200,20 +200,20 @@ impl<'a> Scoring<'a> {
         git: &Git,
         index: &RepoIndex,
         facts: &CommitFacts,
-        applies: &[Option<stablepick_repo::apply::Applies>],
+        applies: &[stablepick_verdict::features::ApplyFacts],
         arriving: &[(String, Oid)],
     ) -> Vec<(String, f64)> {
         index
             .branches()
             .iter()
             .zip(applies)
-            .map(|(b, &applies)| {
+            .map(|(b, &apply)| {
                 let view = BranchView {
                     stable: b,
                     tree: b.branch.tip(),
                 };
                 let mut bf = branch_facts(git, index, facts, &view);
-                bf.applies = applies;
+                bf.set_apply(apply);
                 if arriving.iter().any(|(n, _)| *n == b.branch.name) {
                     bf.bug_present = Some(true);
                 }
@@ -236,7 +236,10 @@ impl<'a> Scoring<'a> {
         let near = self.hood.nearest(&facts.text, KNN, &oid.to_string());
         facts.base.extend(similar::neighbour_features(&near));
         let tips: Vec<Oid> = index.branches().iter().map(|b| b.branch.tip()).collect();
-        let applies = stablepick_verdict::features::applies_to(git, oid, &tips);
+        let applies: Vec<_> = stablepick_verdict::features::applies_to(git, oid, &tips)
+            .iter()
+            .map(|r| stablepick_verdict::features::apply_facts(r.as_ref()))
+            .collect();
         let p = self.probabilities(git, index, &facts, &applies, &[]);
         if let Ok(mut m) = self.members.lock() {
             m.insert(oid, p.clone());
@@ -306,10 +309,14 @@ fn decide_one(
         .branches()
         .iter()
         .map(|b| {
-            ev.branches
-                .iter()
-                .find(|f| f.name == b.branch.name)
-                .and_then(|f| f.applies)
+            let Some(f) = ev.branches.iter().find(|f| f.name == b.branch.name) else {
+                return (None, None);
+            };
+            // Phase 6 keeps the report of a patch that does not apply.
+            match &f.apply_report {
+                Some(r) => stablepick_verdict::features::apply_facts(Some(r)),
+                None => (f.applies, None),
+            }
         })
         .collect();
     let mut probs = scoring.probabilities(git, index, &facts, &applies, &arriving);

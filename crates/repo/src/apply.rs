@@ -151,6 +151,31 @@ impl ApplyReport {
         self.files.iter().filter(|f| f.outcome == Applies::Conflict)
     }
 
+    /// The share of the patch that fails: failing hunks over all hunks, a
+    /// conflicting file without hunks (missing, binary) counting as one of
+    /// each. 0 for a patch that applies.
+    pub fn conflict_share(&self) -> f32 {
+        let (mut bad, mut all) = (0usize, 0usize);
+        for f in &self.files {
+            if f.hunks.is_empty() {
+                all += 1;
+                bad += usize::from(f.outcome == Applies::Conflict);
+            } else {
+                all += f.hunks.len();
+                bad += f
+                    .hunks
+                    .iter()
+                    .filter(|h| h.outcome == Applies::Conflict)
+                    .count();
+            }
+        }
+        if all == 0 {
+            0.0
+        } else {
+            bad as f32 / all as f32
+        }
+    }
+
     /// One line for a report: `conflict: 2 of 5 hunks in drivers/x.c fail;
     /// lib/y.h missing at the target`.
     pub fn summary(&self) -> String {

@@ -154,6 +154,7 @@ fn conflict() {
     );
     assert_eq!((a, ok), (Applies::Conflict, false));
     assert!(rep.summary().contains("f.c"), "{}", rep.summary());
+    assert_eq!(rep.conflict_share(), 1.0);
 }
 
 #[test]
@@ -305,6 +306,8 @@ fn many_files_worst_wins() {
     assert_eq!((a, ok), (Applies::Conflict, false));
     assert_eq!(rep.files[0].outcome, Applies::Clean);
     assert_eq!(rep.files[1].outcome, Applies::Conflict);
+    // One hunk of two fails.
+    assert_eq!(rep.conflict_share(), 0.5);
 }
 
 /// A patch read for some targets (blobs skipped where they all have the

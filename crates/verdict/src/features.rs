@@ -544,6 +544,11 @@ pub struct BranchFeatureFacts {
     /// touched code, line by line, what the branch has? `None` when the
     /// check could not run.
     pub applies: Option<stablepick_repo::apply::Applies>,
+    /// For a patch that conflicts: the share of its hunks that fail
+    /// ([`stablepick_repo::apply::ApplyReport::conflict_share`]). One
+    /// stale hunk of ten is a small adaptation; every hunk failing means
+    /// the code is not what the patch was written for.
+    pub conflict_share: Option<f32>,
     /// Days from the branch's base to the commit: a fix landing in the
     /// weeks after a release is often a fix of that release.
     pub days_after_base: Option<i64>,
@@ -573,6 +578,7 @@ pub fn branch_facts(
         files_total: c.touched.len(),
         files_present,
         applies: None,
+        conflict_share: None,
         days_after_base: base_time(git, index, v.stable)
             .map(|t| (c.commit_time - t).div_euclid(86_400)),
         mentioned_present: (!c.mentioned.is_empty()).then(|| {
@@ -602,13 +608,32 @@ pub fn applies_to(
     git: &Git,
     c: Oid,
     trees: &[Oid],
-) -> Vec<Option<stablepick_repo::apply::Applies>> {
+) -> Vec<Option<stablepick_repo::apply::ApplyReport>> {
     match stablepick_repo::apply::CommitPatch::for_targets(git, c, trees) {
-        Ok(p) => trees
-            .iter()
-            .map(|&t| p.check(git, t).ok().map(|r| r.applies))
-            .collect(),
+        Ok(p) => trees.iter().map(|&t| p.check(git, t).ok()).collect(),
         Err(_) => vec![None; trees.len()],
+    }
+}
+
+/// What the model reads of an apply check: the outcome, and the share of
+/// hunks that fail when it conflicts.
+pub type ApplyFacts = (Option<stablepick_repo::apply::Applies>, Option<f32>);
+
+/// [`ApplyFacts`] of a check (`None`: not checked).
+pub fn apply_facts(report: Option<&stablepick_repo::apply::ApplyReport>) -> ApplyFacts {
+    (
+        report.map(|r| r.applies),
+        report
+            .filter(|r| r.applies == stablepick_repo::apply::Applies::Conflict)
+            .map(|r| r.conflict_share()),
+    )
+}
+
+impl BranchFeatureFacts {
+    /// Takes the apply check's answer.
+    pub fn set_apply(&mut self, (applies, share): ApplyFacts) {
+        self.applies = applies;
+        self.conflict_share = share;
     }
 }
 
@@ -667,6 +692,15 @@ pub fn named_features(
         "applies:{}",
         bf.applies.map(|a| a.as_str()).unwrap_or("unknown")
     ));
+    if let Some(share) = bf.conflict_share {
+        let bucket = match share {
+            x if x <= 0.25 => "quarter",
+            x if x <= 0.5 => "half",
+            x if x < 1.0 => "most",
+            _ => "all",
+        };
+        on(format!("conflict_share:{bucket}"));
+    }
     on(format!(
         "mentions:{}",
         match bf.mentioned_present {

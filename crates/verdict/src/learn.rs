@@ -222,7 +222,7 @@ pub fn mine(
                     tree: b.branch.base_commit(),
                 };
                 let mut bf = features::branch_facts(g, index, &facts, &view);
-                bf.applies = applies;
+                bf.set_apply(features::apply_facts(applies.as_ref()));
                 (bi, bf, Taken::read(g, b, *oid, &facts.subject))
             })
             .collect();

@@ -6,7 +6,7 @@ mod common;
 use common::{Repo, c_file};
 use stablepick_repo::apply::Applies;
 use stablepick_verdict::features::{
-    BranchFeatureFacts, BranchView, CommitFacts, applies_to, branch_facts,
+    BranchFeatureFacts, BranchView, CommitFacts, applies_to, apply_facts, branch_facts,
 };
 
 #[test]
@@ -32,11 +32,17 @@ fn applies_is_read_per_branch_and_named() {
     let tip = b.branch.tip();
     let conflict = git.resolve_commit(&on_new_code).unwrap();
     let clean = git.resolve_commit(&elsewhere).unwrap();
+    let conflict_check = applies_to(&git, conflict, &[tip]);
     assert_eq!(
-        applies_to(&git, conflict, &[tip]),
-        vec![Some(Applies::Conflict)]
+        apply_facts(conflict_check[0].as_ref()),
+        (Some(Applies::Conflict), Some(1.0)),
+        "the one hunk fails"
     );
-    assert_eq!(applies_to(&git, clean, &[tip]), vec![Some(Applies::Clean)]);
+    let clean_check = applies_to(&git, clean, &[tip]);
+    assert_eq!(
+        apply_facts(clean_check[0].as_ref()),
+        (Some(Applies::Clean), None)
+    );
 
     let view = BranchView {
         stable: b,
@@ -61,9 +67,10 @@ fn applies_is_read_per_branch_and_named() {
         late_names.contains(&"base_age:5".to_string()),
         "{late_names:?}"
     );
-    bf.applies = Some(Applies::Conflict);
+    bf.set_apply(apply_facts(conflict_check[0].as_ref()));
     let n = names(&bf);
     assert!(n.contains(&"applies:conflict".to_string()), "{n:?}");
+    assert!(n.contains(&"conflict_share:all".to_string()), "{n:?}");
     assert!(
         n.contains(&"nom:false|applies:conflict".to_string()),
         "{n:?}"
