@@ -259,6 +259,21 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Tag names are outside data: any string is read without a panic,
+        /// and a learned style reads its own base tag back.
+        #[test]
+        fn any_tag_name_is_read_without_panic(tag in "\\PC{0,24}", other in "[a-z_.-]{0,4}[0-9._-]{0,12}") {
+            let _ = release_version(&tag);
+            let _ = stable_branch_base(&tag);
+            if let Some(style) = TagStyle::learn(&tag) {
+                proptest::prop_assert!(style.version(&tag).is_some(), "{tag}");
+                let _ = style.version(&other);
+            }
+            let _ = TagStyle::learn(&other).map(|s| s.version(&tag));
+        }
+    }
+
     #[test]
     fn point_releases_of_single_number_versions() {
         let known: std::collections::HashSet<ReleaseVersion> = ["v254", "v255", "v255.1", "v6.1"]
