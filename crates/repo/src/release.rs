@@ -19,18 +19,7 @@ impl std::fmt::Display for ReleaseVersion {
 }
 
 fn numbers(s: &str) -> Option<Vec<u32>> {
-    if s.is_empty() {
-        return None;
-    }
-    s.split('.')
-        .map(|p| {
-            if p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                None
-            } else {
-                p.parse().ok()
-            }
-        })
-        .collect()
+    split_numbers(s, '.')
 }
 
 /// Returns the version of a major-release tag, or `None` for anything else
@@ -109,6 +98,8 @@ impl TagStyle {
     }
 }
 
+/// The numbers of `core` separated by `sep`; `None` for an empty part,
+/// anything but digits, or a part over six digits.
 fn split_numbers(core: &str, sep: char) -> Option<Vec<u32>> {
     core.split(sep)
         .map(|p| {

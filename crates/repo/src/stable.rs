@@ -3,7 +3,7 @@
 
 use crate::error::{RepoError, Result};
 use crate::git::Git;
-use crate::release::{ReleaseVersion, TagStyle, release_version, stable_branch_base};
+use crate::release::{ReleaseVersion, TagStyle, release_version_in, stable_branch_base};
 use git2::Oid;
 
 /// A `--stable` argument before it is checked against the repository.
@@ -78,8 +78,7 @@ pub fn resolve(git: &Git, spec: &StableSpec) -> Result<BranchRef> {
             branch: spec.branch.clone(),
             base: base.clone(),
         })?;
-    let version = release_version(&base)
-        .or_else(|| TagStyle::learn(&base).and_then(|s| s.version(&base)))
+    let version = release_version_in(&base, TagStyle::learn(&base).as_slice())
         .or_else(|| stable_branch_base(&spec.branch).map(|v| v.0));
     Ok(BranchRef {
         name: spec.branch.clone(),

@@ -21,17 +21,7 @@ fn stable_updates_of_one_number_releases_are_not_releases() {
     commit(d, "second");
     git(d, &["tag", "v255"]);
 
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            mainline: Some("main".into()),
-            stable: vec!["v254-stable=v254".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (_, index) = open(d, "v254-stable=v254");
     let tags: Vec<&str> = index.releases().iter().map(|r| r.tag.as_str()).collect();
     assert_eq!(tags, vec!["v254", "v255"]);
     assert_eq!(
