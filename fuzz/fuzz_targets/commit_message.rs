@@ -1,5 +1,5 @@
-//! Commit messages, `Fixes:` values, stable Cc hints, subjects and C sources
-//! for the function scanner: none of them may panic on any bytes.
+//! Commit messages, `Fixes:` values, stable Cc hints, subjects, tag and
+//! branch names and C sources for the function scanner: none of them may panic on any bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = message::parse_stable_cc(line);
         let _ = release::release_version(line);
         let _ = release::stable_branch_base(line);
+        if let Some(g) = release::guess_branch_version(line) {
+            let _ = release::named_release_tag(&g.version, text.lines());
+        }
+        let _ = release::TagStyle::learn(line).map(|s| s.version(line));
     }
     let _ = cfunc::enclosing_functions(&text, &[1, 10, 100]);
 });

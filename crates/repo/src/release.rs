@@ -128,22 +128,23 @@ pub fn is_point_release(
     (1..v.0.len()).any(|k| known.contains(&ReleaseVersion(v.0[..k].to_vec())))
 }
 
+/// A branch's name without `refs/heads/` or `refs/remotes/<remote>/`.
+fn short_branch_name(branch: &str) -> &str {
+    if let Some(s) = branch.strip_prefix("refs/heads/") {
+        return s;
+    }
+    match branch.strip_prefix("refs/remotes/") {
+        Some(s) => s.split_once('/').map(|(_, b)| b).unwrap_or(s),
+        None => branch,
+    }
+}
+
 /// The version a stable branch name implies, and the base tag name it
 /// conventionally forks from: `linux-6.1.y` → `v6.1`, `23.11` → `v23.11`,
 /// `release/2.39/master` → `glibc-2.39`, `v255-stable` → `v255`,
 /// `stable/v2.40` and `stable-9.0` → `v2.40`, `v9.0`.
 pub fn stable_branch_base(branch: &str) -> Option<(ReleaseVersion, String)> {
-    let short = branch
-        .strip_prefix("refs/heads/")
-        .or_else(|| branch.strip_prefix("refs/remotes/"))
-        .map(|s| {
-            if branch.starts_with("refs/remotes/") {
-                s.split_once('/').map(|(_, b)| b).unwrap_or(s)
-            } else {
-                s
-            }
-        })
-        .unwrap_or(branch);
+    let short = short_branch_name(branch);
     if let Some(v) = short
         .strip_prefix("linux-")
         .and_then(|s| s.strip_suffix(".y"))
@@ -180,6 +181,120 @@ pub fn stable_branch_base(branch: &str) -> Option<(ReleaseVersion, String)> {
         return Some((ReleaseVersion(n), format!("v{short}")));
     }
     None
+}
+
+/// Words a maintenance branch name may carry around its version
+/// (`release-1.2`, `1.2-stable`, `v1.2.x`); any other word before the
+/// version is taken for the project's name (`nm-1-46`, `openssl-3.0`).
+const BRANCH_WORDS: &[&str] = &["stable", "release", "releases", "branch", "maint", "rel"];
+
+/// What a branch name in no known convention suggests
+/// ([`guess_branch_version`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchGuess {
+    pub version: ReleaseVersion,
+    /// Base tag spellings to try, most likely first.
+    pub tags: Vec<String>,
+    /// The name is the bare version (`24.0`, `release/24.0`): any
+    /// project's release tag of that version may be the base
+    /// ([`named_release_tag`]).
+    pub bare: bool,
+}
+
+/// For a branch name no known convention reads ([`stable_branch_base`]):
+/// the version it names and the base tags to try. The name is
+/// `[word-]X<sep>Y[suffix]`, with `sep` one of `.`, `-`, `_`, the suffix
+/// empty, `.x`, `.y`, `-stable` or `-branch`, and `word` a maintenance word
+/// or the project's name; it may sit under a maintenance word
+/// (`release/1.2`) but under nothing else (`someone/tile-2.15` is somebody's
+/// work). NetworkManager `nm-1-46` → 1.46, tried as `v1.46`, `1.46`,
+/// `v1.46.0`, `1.46.0`, `nm-1.46`, `nm-1.46.0`. A guess only counts when one
+/// of the tags exists.
+pub fn guess_branch_version(branch: &str) -> Option<BranchGuess> {
+    let branch = short_branch_name(branch);
+    let (dir, short) = match branch.rsplit_once('/') {
+        Some((d, s)) => (Some(d), s),
+        None => (None, branch),
+    };
+    if dir.is_some_and(|d| !BRANCH_WORDS.contains(&d.to_ascii_lowercase().as_str())) {
+        return None;
+    }
+    let short = [".x", ".y", "-stable", "-branch"]
+        .iter()
+        .find_map(|s| short.strip_suffix(s))
+        .unwrap_or(short);
+    let start = short.find(|c: char| c.is_ascii_digit())?;
+    let (prefix, core) = short.split_at(start);
+    if !prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'-' | b'_'))
+    {
+        return None;
+    }
+    // A `v` right before the version belongs to it (`stable-v1.2`), not
+    // to the word (`dev-1.2`).
+    let word = match prefix.strip_suffix('v') {
+        Some(w) if w.is_empty() || w.ends_with(['-', '_']) => w,
+        _ => prefix,
+    };
+    let word = word.trim_end_matches(['-', '_']).to_ascii_lowercase();
+    let sep = core.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, '.' | '-' | '_') {
+        return None;
+    }
+    let n = split_numbers(core, sep)?;
+    if n.len() != 2 {
+        return None;
+    }
+    let v = format!("{}.{}", n[0], n[1]);
+    let mut tags = vec![
+        format!("v{v}"),
+        v.clone(),
+        format!("v{v}.0"),
+        format!("{v}.0"),
+    ];
+    let bare = word.is_empty() || BRANCH_WORDS.contains(&word.as_str());
+    if !bare {
+        tags.push(format!("{word}-{v}"));
+        tags.push(format!("{word}-{v}.0"));
+    }
+    Some(BranchGuess {
+        version: ReleaseVersion(n),
+        tags,
+        bare,
+    })
+}
+
+/// Among `tags`, a release of version `v` named `<project>-X.Y.0` or
+/// `<project>-X.Y` (Mesa `mesa-24.0.0` for branch `24.0`), the `.0` form
+/// first; ties by name, so the answer does not depend on the order given.
+pub fn named_release_tag<'a>(
+    v: &ReleaseVersion,
+    tags: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let [a, b] = v.0.as_slice() else {
+        return None;
+    };
+    let (full, short) = (format!("-{a}.{b}.0"), format!("-{a}.{b}"));
+    let project = |t: &str, suffix: &str| {
+        t.strip_suffix(suffix).is_some_and(|p| {
+            !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        })
+    };
+    let mut best: Option<(bool, &str)> = None;
+    for t in tags {
+        let rank = if project(t, &full) {
+            false
+        } else if project(t, &short) {
+            true
+        } else {
+            continue;
+        };
+        if best.is_none_or(|b| (rank, t) < b) {
+            best = Some((rank, t));
+        }
+    }
+    best.map(|b| b.1)
 }
 
 #[cfg(test)]
@@ -263,6 +378,19 @@ mod tests {
             }
             let _ = TagStyle::learn(&other).map(|s| s.version(&tag));
         }
+
+        /// Branch names are outside data too: a guess never panics, and the
+        /// version it reads is among the tags it proposes.
+        #[test]
+        fn any_branch_name_is_guessed_without_panic(branch in "\\PC{0,24}", name in "(refs/heads/)?[a-z/_-]{0,8}v?[0-9]{1,3}[._-][0-9]{1,3}(\\.x|-stable)?") {
+            for b in [&branch, &name] {
+                if let Some(g) = guess_branch_version(b) {
+                    let v = g.version.to_string();
+                    proptest::prop_assert!(g.tags.iter().any(|t| t.ends_with(&v) || t.ends_with(&format!("{v}.0"))), "{b}: {g:?}");
+                    let _ = named_release_tag(&g.version, g.tags.iter().map(String::as_str));
+                }
+            }
+        }
     }
 
     #[test]
@@ -309,5 +437,67 @@ mod tests {
         ] {
             assert_eq!(base(b), None, "{b}");
         }
+    }
+
+    #[test]
+    fn branch_versions_guessed_from_other_conventions() {
+        let guess = |b: &str| guess_branch_version(b).map(|g| (g.version, g.tags, g.bare));
+        let (v, tags, bare) = guess("nm-1-46").expect("NetworkManager");
+        assert_eq!(v, ReleaseVersion(vec![1, 46]));
+        assert_eq!(tags[..4], ["v1.46", "1.46", "v1.46.0", "1.46.0"]);
+        assert!(tags.contains(&"nm-1.46.0".to_string()), "{tags:?}");
+        assert!(!bare);
+        assert!(guess("24.0").unwrap().2 && guess("release/24.0").unwrap().2);
+        for (b, want) in [
+            ("refs/remotes/origin/nm-1-46", vec![1, 46]),
+            ("openssl-3.0", vec![3, 0]),
+            ("v1.2.x", vec![1, 2]),
+            ("release-4.2", vec![4, 2]),
+            ("4.2-stable", vec![4, 2]),
+            ("release/17.x", vec![17]),
+            ("stable/1.2.x", vec![1, 2]),
+            ("cmetcalf/tile-2.15", vec![]),
+            ("cvs/fedora-2_3-branch", vec![]),
+            ("stable-v1_8", vec![1, 8]),
+            ("24.0", vec![24, 0]),
+        ] {
+            match guess(b) {
+                Some((v, _, _)) => assert_eq!(v.0, want, "{b}"),
+                None => assert!(want.len() != 2, "{b}: no guess"),
+            }
+        }
+        let (_, tags, _) = guess("release-4.2").unwrap();
+        assert!(!tags.iter().any(|t| t.starts_with("release")), "{tags:?}");
+        let (_, tags, _) = guess("dev-1.2").unwrap();
+        assert!(tags.contains(&"dev-1.2.0".to_string()), "{tags:?}");
+        for b in [
+            "main",
+            "1.2.3",
+            "23.11-staging",
+            "linux-next",
+            "fix/a.b",
+            "1..2",
+        ] {
+            assert_eq!(guess(b), None, "{b}");
+        }
+    }
+
+    #[test]
+    fn project_release_tag_found_among_tags() {
+        let v = ReleaseVersion(vec![24, 0]);
+        let tags = [
+            "mesa-24.0-rc1",
+            "mesa-24.0",
+            "mesa-24.0.0",
+            "mesa-24.0.1",
+            "24.0.0.x",
+        ];
+        assert_eq!(named_release_tag(&v, tags), Some("mesa-24.0.0"));
+        assert_eq!(named_release_tag(&v, ["mesa-24.0"]), Some("mesa-24.0"));
+        assert_eq!(named_release_tag(&v, ["mesa-24.0.1", "-24.0.0"]), None);
+        assert_eq!(
+            named_release_tag(&ReleaseVersion(vec![24]), ["x-24.0"]),
+            None
+        );
     }
 }

@@ -3,7 +3,10 @@
 
 use crate::error::{RepoError, Result};
 use crate::git::Git;
-use crate::release::{ReleaseVersion, TagStyle, release_version_in, stable_branch_base};
+use crate::release::{
+    ReleaseVersion, TagStyle, guess_branch_version, named_release_tag, release_version_in,
+    stable_branch_base,
+};
 use git2::Oid;
 
 /// A `--stable` argument before it is checked against the repository.
@@ -60,17 +63,59 @@ impl BranchRef {
     }
 }
 
+/// The tag names of a repository, read once for the guesses of
+/// [`default_base`].
+pub struct TagNames(std::collections::HashSet<String>);
+
+impl TagNames {
+    pub fn read(git: &Git) -> Result<TagNames> {
+        Ok(TagNames(git.tags()?.into_iter().map(|t| t.0).collect()))
+    }
+}
+
+/// The base tag of a branch named without one: the known conventions
+/// ([`stable_branch_base`]) first; else the version the name suggests
+/// ([`guess_branch_version`]) under a tag that exists — one of the usual
+/// spellings, or for a bare version `<project>-X.Y.0`
+/// ([`named_release_tag`]). A known
+/// convention's base is returned even when its tag is missing, so the error
+/// names the tag looked for.
+pub fn default_base(branch: &str, tags: &TagNames) -> Option<String> {
+    let known = stable_branch_base(branch).map(|(_, t)| t);
+    if let Some(t) = &known
+        && tags.0.contains(t)
+    {
+        return known;
+    }
+    let guessed = guess_branch_version(branch).and_then(|g| {
+        let spelled = g.tags.into_iter().find(|t| tags.0.contains(t));
+        spelled.or_else(|| {
+            g.bare
+                .then(|| named_release_tag(&g.version, tags.0.iter().map(String::as_str)))
+                .flatten()
+                .map(str::to_string)
+        })
+    });
+    guessed.or(known)
+}
+
 /// Resolves one spec against the repository.
 pub fn resolve(git: &Git, spec: &StableSpec) -> Result<BranchRef> {
-    let (refname, tip) = git.find_branch(&spec.branch)?;
+    // A misspelt branch is named as such, before any look for its base.
+    git.find_branch(&spec.branch)?;
     let base = match &spec.base {
         Some(b) => b.clone(),
-        None => stable_branch_base(&spec.branch)
-            .map(|(_, t)| t)
-            .ok_or_else(|| RepoError::UnknownBase {
+        None => default_base(&spec.branch, &TagNames::read(git)?).ok_or_else(|| {
+            RepoError::UnknownBase {
                 branch: spec.branch.clone(),
-            })?,
+            }
+        })?,
     };
+    resolve_with_base(git, spec, base)
+}
+
+fn resolve_with_base(git: &Git, spec: &StableSpec, base: String) -> Result<BranchRef> {
+    let (refname, tip) = git.find_branch(&spec.branch)?;
     let base_commit = git
         .tag_commit(&base)
         .or_else(|| git.resolve_commit(&base).ok())
@@ -127,6 +172,7 @@ pub fn detect(git: &Git) -> Result<Detected> {
 }
 
 fn detect_all(git: &Git) -> Result<Vec<BranchRef>> {
+    let tags = TagNames::read(git)?;
     let mut found: Vec<BranchRef> = Vec::new();
     let mut refs = git.branch_refs()?;
     // Local branches first so they win.
@@ -144,7 +190,7 @@ fn detect_all(git: &Git) -> Result<Vec<BranchRef>> {
         if found.iter().any(|b| b.name == short) {
             continue;
         }
-        let Some((_, base)) = stable_branch_base(&short) else {
+        let Some(base) = default_base(&short, &tags) else {
             continue;
         };
         if git.tag_commit(&base).is_none() {
@@ -154,7 +200,7 @@ fn detect_all(git: &Git) -> Result<Vec<BranchRef>> {
             branch: short,
             base: None,
         };
-        if let Ok(b) = resolve(git, &spec) {
+        if let Ok(b) = resolve_with_base(git, &spec, base) {
             found.push(b);
         }
     }

@@ -3,7 +3,7 @@
 //! stable commit) left out and named.
 
 use stablepick_repo::Git;
-use stablepick_repo::stable::detect;
+use stablepick_repo::stable::{StableSpec, detect, resolve};
 use stablepick_testkit::{git, git_on_day};
 use std::path::Path;
 
@@ -38,4 +38,50 @@ fn end_of_life_branches_are_left_out_and_named() {
     assert_eq!(active, vec!["stable-2.40"]);
     assert_eq!(found.active[0].base, "v2.40");
     assert_eq!(found.inactive, vec!["stable/v2.30".to_string()]);
+}
+
+#[test]
+fn branches_named_in_other_conventions_are_found_by_their_release_tag() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    commit_on_day(d, "base", 0);
+    // NetworkManager: branch nm-1-46 from tag 1.46.0; Mesa: branch 24.0
+    // from tag mesa-24.0.0; a topic branch with numbers but no such tag.
+    git(d, &["tag", "1.46.0"]);
+    git(d, &["tag", "mesa-24.0.0"]);
+    for b in ["nm-1-46", "24.0", "topic-3-1"] {
+        git(d, &["branch", b]);
+    }
+    std::fs::write(d.join("f"), "2\n").unwrap();
+    commit_on_day(d, "next", 10);
+
+    let g = Git::open(d).unwrap();
+    let found = detect(&g).unwrap();
+    let got: Vec<(&str, &str)> = found
+        .active
+        .iter()
+        .map(|b| (b.name.as_str(), b.base.as_str()))
+        .collect();
+    assert_eq!(got, vec![("nm-1-46", "1.46.0"), ("24.0", "mesa-24.0.0")]);
+    assert_eq!(
+        found.active[0]
+            .version
+            .as_ref()
+            .map(|v| v.to_string())
+            .as_deref(),
+        Some("1.46")
+    );
+
+    // Named without a base, the same guess applies.
+    let spec: StableSpec = "nm-1-46".parse().unwrap();
+    assert_eq!(resolve(&g, &spec).unwrap().base, "1.46.0");
+    // A branch that does not exist is reported as such, not as a missing base.
+    let spec: StableSpec = "nm-1-99".parse().unwrap();
+    let err = resolve(&g, &spec).unwrap_err().to_string();
+    assert!(err.contains("nm-1-99"), "{err}");
+    let spec: StableSpec = "topic-3-1".parse().unwrap();
+    let err = resolve(&g, &spec).unwrap_err().to_string();
+    assert!(err.contains("base"), "{err}");
 }
