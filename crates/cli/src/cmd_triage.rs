@@ -42,7 +42,8 @@ pub struct TriageArgs {
     /// A model made by `stablepick train`; without it, the stable rules alone.
     #[arg(long, value_name = "MODEL")]
     pub model: Option<PathBuf>,
-    /// A mail store (Phase 4); accepted, not yet read by triage.
+    /// A mail store (`stablepick mail import`): Phase 4 reads each commit's
+    /// thread, and a reply nominating or refusing it for stable decides.
     #[arg(long, value_name = "DB")]
     pub mail: Option<PathBuf>,
     /// How many nearest past decisions to show per commit (with --model).

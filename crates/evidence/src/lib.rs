@@ -162,6 +162,29 @@ pub struct Evidence {
     pub records: Vec<Record>,
     /// Phases with nothing to say yet, and why.
     pub not_analysed: Vec<(u8, String)>,
+    /// Phase 4: what replies on the list said about stable, in so many
+    /// words (empty without a mail archive).
+    pub thread: Vec<ThreadStatement>,
+}
+
+/// What a reply on the list says about taking the change to stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadStatementKind {
+    /// "This should go to stable", a `Cc: stable` asked for.
+    Nomination,
+    /// "Not for stable", "no need to backport".
+    Refusal,
+    /// An objection to the change itself (NAK, "this is wrong").
+    Objection,
+}
+
+/// One reply's statement, as its Phase 4 record shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadStatement {
+    pub kind: ThreadStatementKind,
+    /// The Phase 4 record's text (who said what, in which reply).
+    pub text: String,
+    pub verified_by: String,
 }
 
 impl Evidence {
@@ -194,6 +217,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         reach: Vec::new(),
         records: Vec::new(),
         not_analysed: Vec::new(),
+        thread: Vec::new(),
     };
     let trace = std::env::var_os("STABLEPICK_TRACE").is_some();
     let mut t = std::time::Instant::now();

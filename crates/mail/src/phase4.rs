@@ -14,6 +14,9 @@ use crate::trailers::own_trailers;
 pub struct Finding {
     pub text: String,
     pub verified_by: String,
+    /// What a reply says, when the finding is a reply's statement (a
+    /// stable nomination or refusal, an objection, a review trailer).
+    pub signal: Option<SignalKind>,
 }
 
 /// Quotes a word for a POSIX shell.
@@ -33,6 +36,7 @@ pub fn phase4(store: &MailStore, commit: &CommitForMail) -> Vec<Finding> {
                 sh_quote(&subject_key(&commit.subject)),
                 sh_quote(&store.path().display().to_string())
             ),
+            signal: None,
         }],
     }
 }
@@ -66,6 +70,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
                     subject_words(&commit.subject)
                 ))
             ),
+            signal: None,
         });
         return Ok(out);
     };
@@ -77,6 +82,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
             link.message_id
         ),
         verified_by: thread_cmd(&link.message_id),
+        signal: None,
     });
     let Some((mb, idx)) = store.mailbox_for(&link.message_id)? else {
         return Ok(out);
@@ -88,6 +94,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
                 link.message_id
             ),
             verified_by: thread_cmd(&link.message_id),
+            signal: None,
         });
         return Ok(out);
     };
@@ -125,6 +132,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
             found_series.patches.len()
         ),
         verified_by: series_cmd(&anchor),
+        signal: None,
     });
     // Companion patches and their Fixes tags.
     for &p in &found_series.patches {
@@ -151,6 +159,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
                 fx
             ),
             verified_by: series_cmd(&mb.messages[p].message_id),
+            signal: None,
         });
     }
     // Revisions.
@@ -165,6 +174,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
                 newest.revision, nid, found_series.revision, rev_list.join(", ")
             ),
             verified_by: series_cmd(&nid),
+            signal: None,
         });
     } else {
         out.push(Finding {
@@ -178,6 +188,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
                 }
             ),
             verified_by: series_cmd(&anchor),
+            signal: None,
         });
     }
     // Reviews, nominations, objections in replies to this patch or cover.
@@ -205,10 +216,15 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
                 "Objection by {} in reply <{}> to {on}: \"{}\".",
                 sig.reply_author, sig.reply_id, sig.line
             ),
+            SignalKind::StableRefusal => format!(
+                "Stable refusal by {} in reply <{}> to {on}: \"{}\".",
+                sig.reply_author, sig.reply_id, sig.line
+            ),
         };
         out.push(Finding {
             text,
             verified_by: thread_cmd(&sig.reply_id),
+            signal: Some(sig.kind),
         });
     }
     // What changed between revisions.
@@ -226,6 +242,7 @@ pub fn try_phase4(store: &MailStore, commit: &CommitForMail) -> Result<Vec<Findi
         out.push(Finding {
             text: format!("Changelog \"{}\": {}", e.heading, lines),
             verified_by: series_cmd(&mb.messages[newest.first_message()].message_id),
+            signal: None,
         });
     }
     Ok(out)

@@ -7,7 +7,9 @@ use crate::parse::Message;
 use crate::patch::{ChangelogEntry, changelog, split_patch};
 use crate::subject::{Subject, parse_subject};
 use crate::thread::{ThreadInput, thread, thread_subject};
-use crate::trailers::{Trailer, followup_trailers, objections, own_trailers, stable_nominations};
+use crate::trailers::{
+    Trailer, followup_trailers, objections, own_trailers, stable_nominations, stable_refusals,
+};
 use std::collections::HashMap;
 
 /// Messages held in memory and threaded: one thread from an mbox file, or
@@ -272,6 +274,9 @@ impl Mailbox {
             for line in stable_nominations(&m.body) {
                 out.push(Signal::new(SignalKind::StableNomination, m, target, line));
             }
+            for line in stable_refusals(&m.body) {
+                out.push(Signal::new(SignalKind::StableRefusal, m, target, line));
+            }
             for line in objections(&m.body) {
                 out.push(Signal::new(SignalKind::Objection, m, target, line));
             }
@@ -358,7 +363,11 @@ impl Series {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignalKind {
     Trailer,
+    /// Asks for the change to go to stable.
     StableNomination,
+    /// Says the change is not for stable.
+    StableRefusal,
+    /// Objects to the change itself (NAK, "this is wrong").
     Objection,
 }
 

@@ -101,11 +101,57 @@ pub fn followup_trailers(body: &str) -> Vec<Trailer> {
     out
 }
 
-/// Lines of a reply asking for the change to go to stable.
+/// Does the (lower-cased) line say the change is not for stable: "not
+/// for stable", "no need to backport", "shouldn't be backported"?
+fn refuses_stable(l: &str) -> bool {
+    const PHRASES: &[&str] = &[
+        "not for stable",
+        "not a stable candidate",
+        "not a candidate for stable",
+        "not stable material",
+        "not -stable material",
+        "no need for stable",
+        "no need to backport",
+        "no need for a backport",
+        "not worth backporting",
+        "don't backport",
+        "do not backport",
+        "don't think this should be backported",
+        "shouldn't be backported",
+        "should not be backported",
+        "shouldn't go to stable",
+        "should not go to stable",
+        "shouldn't go into stable",
+        "should not go into stable",
+        "drop the cc: stable",
+        "drop the stable cc",
+        "remove the cc: stable",
+        "remove the stable cc",
+        "without cc: stable",
+        "no cc: stable",
+        "no cc stable",
+        "stable+noautosel",
+    ];
+    PHRASES.iter().any(|p| l.contains(p))
+}
+
+/// Lines of a reply saying the change is not for stable.
+pub fn stable_refusals(body: &str) -> Vec<String> {
+    unquoted_lines(body)
+        .filter(|line| refuses_stable(&line.to_ascii_lowercase()))
+        .map(|line| line.trim().to_string())
+        .collect()
+}
+
+/// Lines of a reply asking for the change to go to stable (a line that
+/// refuses it, "not for stable", is not one: see [`stable_refusals`]).
 pub fn stable_nominations(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in unquoted_lines(body) {
         let l = line.to_ascii_lowercase();
+        if refuses_stable(&l) {
+            continue;
+        }
         let cc_stable = l.starts_with("cc:") && l.contains("stable");
         let phrases = [
             "should go to stable",
@@ -202,6 +248,28 @@ mod tests {
             vec!["This should go to stable.", "Cc: <stable@vger.kernel.org>"]
         );
         assert!(stable_nominations("> Cc: stable@vger.kernel.org\nThanks\n").is_empty());
+    }
+
+    #[test]
+    fn refusals_are_not_nominations() {
+        let body = "> This should go to stable.\nI don't think so: this is not for stable,\nthe feature is new in 6.8. No need to backport.\nThanks\n";
+        assert!(
+            stable_nominations(body).is_empty(),
+            "{:?}",
+            stable_nominations(body)
+        );
+        assert_eq!(
+            stable_refusals(body),
+            vec![
+                "I don't think so: this is not for stable,",
+                "the feature is new in 6.8. No need to backport."
+            ]
+        );
+        assert!(stable_refusals("> not for stable\nPlease backport.\n").is_empty());
+        assert_eq!(
+            stable_nominations("Please backport.\n"),
+            vec!["Please backport."]
+        );
         let body = "> this is wrong\nNAK.\nNacked-by: X <x@y>\nSnake case is fine\n";
         assert_eq!(objections(body), vec!["NAK.", "Nacked-by: X <x@y>"]);
         assert!(objections("> NAK\nLooks fine to me\n").is_empty());

@@ -4,8 +4,10 @@
 //! Consumes the evidence, the rules' [`Decision`] and the model's calibrated
 //! probability per branch; produces the final [`Decision`]. A hard rule
 //! (already backported or in the base, `stable+noautosel`, reverted upstream,
-//! bug not present in the branch) keeps its NO; otherwise the model says YES
-//! when its probability reaches the model's threshold.
+//! bug not present in the branch) keeps its NO, and a reply on the list
+//! that nominates or refuses the commit for stable keeps its word
+//! ([`crate::rules::thread_statement`]); otherwise the model says YES when
+//! its probability reaches the model's threshold.
 
 use crate::model::Model;
 use crate::{BranchDecision, Decision, Verdict};
@@ -24,7 +26,12 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<&'static str> {
     crate::rules::hard_rule(ev, b).map(|h| h.label)
 }
 
-/// Replaces the rules' verdict by the model's wherever no hard rule fired.
+/// Phase 9 record text after `[branch] ` when the list's explicit word
+/// decides over the model.
+pub const LIST_DECIDES: &str = "a reply on the list speaks to stable, so the rules decide";
+
+/// Replaces the rules' verdict by the model's wherever no hard rule fired
+/// and no reply on the list decided.
 /// `probs` holds (branch, calibrated probability).
 pub fn with_model(
     ev: &Evidence,
@@ -39,7 +46,26 @@ pub fn with_model(
     for bd in rules.branches {
         let facts = ev.branches.iter().find(|b| b.name == bd.branch);
         let p = probs.iter().find(|x| x.0 == bd.branch).map(|x| x.1);
+        let list_decides = crate::rules::thread_statement(ev)
+            .and_then(crate::rules::thread_verdict)
+            .is_some();
         match (facts, p) {
+            (Some(f), Some(p)) if hard_rule(ev, f).is_none() && list_decides => {
+                records.push(Record::new(
+                    9,
+                    format!(
+                        "[{}] {LIST_DECIDES}: {} — {} (the model's probability {p:.3} against its threshold {:.3} is not used)",
+                        bd.branch,
+                        bd.verdict.map(|v| v.as_str()).unwrap_or("nothing"),
+                        bd.reason,
+                        model.threshold
+                    ),
+                    crate::rules::thread_statement(ev)
+                        .map(|s| s.verified_by.clone())
+                        .unwrap_or_default(),
+                ));
+                branches.push(bd);
+            }
             (Some(f), Some(p)) if hard_rule(ev, f).is_none() => {
                 let yes = p >= model.threshold;
                 let triage = format!(

@@ -2,13 +2,19 @@
 //! becomes a Phase 9 record carrying the command that shows its premise.
 
 use crate::{BranchDecision, Decision, Verdict};
-use stablepick_evidence::{BranchFacts, ChangeKind, Evidence, Record};
+use stablepick_evidence::{
+    BranchFacts, ChangeKind, Evidence, Record, ThreadStatement, ThreadStatementKind,
+};
 use stablepick_repo::short;
 
 const P: u8 = 9;
 
 /// Score for a YES carried by an explicit `Cc: stable` nomination.
 const SCORE_CC_STABLE: f64 = 0.95;
+/// Score for a YES carried by a stable nomination in a reply on the list.
+const SCORE_THREAD_NOMINATION: f64 = 0.9;
+/// Score for a NO carried by a reply on the list saying "not for stable".
+const SCORE_THREAD_REFUSAL: f64 = 0.05;
 /// Score for a YES carried by a `Fixes:` target present in the branch.
 const SCORE_FIXES_PRESENT: f64 = 0.8;
 /// Score for a YES carried by a reported or tested real failure in code the
@@ -147,6 +153,37 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
     None
 }
 
+/// The reply on the list that decides, when the commit's own message does
+/// not: a commit without `Cc: stable` that a reply refused for stable ("not
+/// for stable", "no need to backport") or, with no refusal, that a reply
+/// nominated ("this should go to stable"). These are people's explicit
+/// words about this very change, so they decide over the learned model;
+/// the committed `Cc: stable` is the last word and keeps its own rule.
+pub fn thread_statement(ev: &Evidence) -> Option<&ThreadStatement> {
+    if ev.message.cc_stable() {
+        return None;
+    }
+    let of = |k: ThreadStatementKind| ev.thread.iter().find(|s| s.kind == k);
+    of(ThreadStatementKind::Refusal).or_else(|| of(ThreadStatementKind::Nomination))
+}
+
+/// The verdict, score and reason of a deciding [`thread_statement`].
+pub fn thread_verdict(s: &ThreadStatement) -> Option<(Verdict, f64, String)> {
+    match s.kind {
+        ThreadStatementKind::Refusal => Some((
+            Verdict::No,
+            SCORE_THREAD_REFUSAL,
+            format!("a reply on the list says it is not for stable: {}", s.text),
+        )),
+        ThreadStatementKind::Nomination => Some((
+            Verdict::Yes,
+            SCORE_THREAD_NOMINATION,
+            format!("nominated for stable on the list: {}", s.text),
+        )),
+        ThreadStatementKind::Objection => None,
+    }
+}
+
 /// The lowest version the author's `Cc: stable … # X+` hints name.
 pub fn min_hint(ev: &Evidence) -> Option<Vec<u32>> {
     ev.message
@@ -200,6 +237,11 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
                 b.files_present.first().map(|f| f.0.as_str()).unwrap_or("")
             ),
         );
+    }
+    if let Some(st) = thread_statement(ev)
+        && let Some((verdict, score, reason)) = thread_verdict(st)
+    {
+        return (verdict, score, reason, st.verified_by.clone());
     }
     if ev.message.cc_stable() {
         return (

@@ -265,7 +265,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         let c = r.verified_by.clone();
         if t.starts_with("Stable nomination by") || t.contains(" gave \"") {
             l.pro(4, None, t, c);
-        } else if t.starts_with("Objection by") {
+        } else if t.starts_with("Objection by") || t.starts_with("Stable refusal by") {
             l.con(4, None, t, c);
         } else if t.starts_with("No mailing-list thread found")
             || t.starts_with("The mail archive could not be read")
