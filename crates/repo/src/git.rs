@@ -49,6 +49,11 @@ fn bound_libgit2_memory() {
             let _ = git2::opts::set_mwindow_size(PACK_WINDOW);
             let _ = git2::opts::set_mwindow_mapped_limit(MAPPED_PACK_LIMIT);
             let _ = git2::opts::set_cache_max_size(OBJECT_CACHE_LIMIT);
+            // Trees over 4 KiB and every blob are not cached by default;
+            // the phases of one commit read the same trees and blobs
+            // several times (diff, apply checks, prerequisites).
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, CACHED_OBJECT_MAX);
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Blob, CACHED_OBJECT_MAX);
         }
     });
 }
@@ -56,6 +61,8 @@ fn bound_libgit2_memory() {
 const PACK_WINDOW: usize = 32 << 20;
 const MAPPED_PACK_LIMIT: usize = 256 << 20;
 const OBJECT_CACHE_LIMIT: isize = 64 << 20;
+/// Largest tree or blob kept in the object cache.
+const CACHED_OBJECT_MAX: usize = 1 << 20;
 
 impl Git {
     /// Opens `path` (a work tree, a `.git` dir or a bare repository).
