@@ -180,8 +180,9 @@ fn worker_mail_store() -> Result<Option<std::rc::Rc<stablepick_mail::MailStore>>
 struct Scoring<'a> {
     model: &'a Model,
     hood: similar::Neighbourhood<'a>,
-    /// Probabilities per branch of commits scored as another commit's
-    /// series member, so a series is scored once per run.
+    /// Probabilities per branch of the commits of the run as they scored
+    /// themselves, and of other commits scored as a series member: a
+    /// series is scored once per run.
     members: std::sync::Mutex<std::collections::HashMap<Oid, Vec<(String, f64)>>>,
 }
 
@@ -249,14 +250,32 @@ impl<'a> Scoring<'a> {
     }
 }
 
-fn decide_one(
+/// A commit analysed and scored, before its series is read: the model's
+/// probabilities of its own (`None` without a model).
+struct Scored<'h> {
+    ev: Evidence,
+    rules: Decision,
+    model: Option<OwnScores<'h>>,
+}
+
+struct OwnScores<'h> {
+    /// Per branch, with the bugs arriving in this run counted present.
+    probs: Vec<(String, f64)>,
+    /// Per branch, as another commit of its series sees it: nothing
+    /// arriving counted, as [`Scoring::member`] scores.
+    plain: Vec<(String, f64)>,
+    near: Vec<similar::Neighbour<'h>>,
+}
+
+/// Analyses `oid` and scores it with the model, without its series.
+fn score_one<'h>(
     git: &Git,
     index: &RepoIndex,
-    scoring: Option<&Scoring>,
+    scoring: Option<&'h Scoring>,
     k: usize,
     oid: Oid,
     pending: &Pending,
-) -> Result<Row> {
+) -> Result<Scored<'h>> {
     let mut ctx = Context::new(git, index);
     ctx.file_history = false;
     let store = worker_mail_store()?;
@@ -292,16 +311,17 @@ fn decide_one(
     ev.records.sort_by_key(|r| r.phase);
     let rules = stablepick_verdict::decide(&ev);
     let Some(scoring) = scoring else {
-        return Ok(Row {
+        return Ok(Scored {
             ev,
-            decision: rules,
+            rules,
+            model: None,
         });
     };
-    let model = scoring.model;
     let diff = light_diff(git, oid)?;
     let mut facts = CommitFacts::from_parts(index, &ev.commit, &ev.message, &diff);
-    let sha = oid.to_string();
-    let near = scoring.hood.nearest(&facts.text, KNN.max(k), &sha);
+    let near = scoring
+        .hood
+        .nearest(&facts.text, KNN.max(k), &oid.to_string());
     facts
         .base
         .extend(similar::neighbour_features(&near[..near.len().min(KNN)]));
@@ -320,7 +340,45 @@ fn decide_one(
             }
         })
         .collect();
-    let mut probs = scoring.probabilities(git, index, &facts, &applies, &arriving);
+    let probs = scoring.probabilities(git, index, &facts, &applies, &arriving);
+    let plain = if arriving.is_empty() {
+        probs.clone()
+    } else {
+        scoring.probabilities(git, index, &facts, &applies, &[])
+    };
+    Ok(Scored {
+        ev,
+        rules,
+        model: Some(OwnScores { probs, plain, near }),
+    })
+}
+
+/// The series step and the final decision of a scored commit. The other
+/// commits of its series are read as the run's commits scored themselves
+/// ([`Scoring::member`]), or scored there when outside the run.
+fn finish_one(
+    git: &Git,
+    index: &RepoIndex,
+    scoring: Option<&Scoring>,
+    k: usize,
+    scored: Scored,
+) -> Row {
+    let Scored { ev, rules, model } = scored;
+    let (
+        Some(scoring),
+        Some(OwnScores {
+            mut probs, near, ..
+        }),
+    ) = (scoring, model)
+    else {
+        return Row {
+            ev,
+            decision: rules,
+        };
+    };
+    let model = scoring.model;
+    let oid = ev.commit.oid;
+    let sha = oid.to_string();
     let mut series_records = Vec::new();
     let members = if model.series_weight < 1.0 {
         index.series_of(oid, series::SERIES_MAX)
@@ -367,7 +425,56 @@ fn decide_one(
     decision
         .records
         .extend(similar::records(&sha, &near[..near.len().min(k)]));
-    Ok(Row { ev, decision })
+    Row { ev, decision }
+}
+
+/// Scores every commit of `oids`, then decides each with its series read
+/// from the others' own scores: a commit of the run is analysed once, not
+/// once more as another's series member.
+fn decide_all(
+    git: &Git,
+    index: &RepoIndex,
+    scoring: Option<&Scoring>,
+    k: usize,
+    oids: &[Oid],
+    pending: &Pending,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<Result<Row>>> {
+    let scored = par_map_git(git.git_dir(), oids, |g, &oid| {
+        let s = score_one(g, index, scoring, k, oid, pending);
+        if let Some(b) = bar {
+            b.inc(1);
+        }
+        s
+    })?;
+    // Every commit's own score is known before any series is read, so a
+    // series member's score never depends on which worker came first.
+    if let Some(scoring) = scoring
+        && let Ok(mut m) = scoring.members.lock()
+    {
+        for (s, oid) in scored.iter().zip(oids) {
+            if let Ok(Scored {
+                model: Some(own), ..
+            }) = s
+            {
+                m.insert(*oid, own.plain.clone());
+            }
+        }
+    }
+    // Members outside the run are scored on a worker's own repository.
+    let cells: Vec<std::sync::Mutex<Option<Result<Scored>>>> = scored
+        .into_iter()
+        .map(|s| std::sync::Mutex::new(Some(s)))
+        .collect();
+    par_map_git(git.git_dir(), &cells, |g, cell| -> Result<Row> {
+        let s = cell
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a triage worker panicked"))?
+            .take()
+            .expect("each commit is finished once")?;
+        Ok(finish_one(g, index, scoring, k, s))
+    })
+    .map_err(Into::into)
 }
 
 fn yes_per_branch(rows: &[Row]) -> Pending {
@@ -429,13 +536,7 @@ fn run_triage(
         b.set_message("triage");
         b.set_length(oids.len() as u64);
     }
-    let rows_in = par_map_git(git.git_dir(), oids, |g, &oid| {
-        let row = decide_one(g, index, scoring, k, oid, taken_elsewhere);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-        row
-    })?;
+    let rows_in = decide_all(git, index, scoring, k, oids, taken_elsewhere, bar.as_ref())?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -473,9 +574,10 @@ fn run_triage(
         if redo.is_empty() {
             break;
         }
-        let again = par_map_git(git.git_dir(), &redo, |g, &i| {
-            decide_one(g, index, scoring, k, rows[i].ev.commit.oid, &yes)
-        })?;
+        let redo_oids: Vec<Oid> = redo.iter().map(|&i| rows[i].ev.commit.oid).collect();
+        // A commit's own score as a series member counts nothing arriving:
+        // deciding again stores the same.
+        let again = decide_all(git, index, scoring, k, &redo_oids, &yes, None)?;
         for (i, r) in redo.into_iter().zip(again) {
             match r {
                 Ok(r) => rows[i] = r,
