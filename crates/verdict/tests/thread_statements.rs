@@ -5,11 +5,10 @@
 
 mod common;
 
-use common::{Repo, c_file};
+use common::{Repo, c_file, driver_with_bug, threshold_model};
 use stablepick_evidence::{Context, ThreadStatementKind, collect};
 use stablepick_mail::MailStore;
 use stablepick_mail::import::{ImportOptions, import};
-use stablepick_verdict::model::Model;
 use stablepick_verdict::{Verdict, combine, decide, synthesis};
 
 /// One posted patch and one reply to it, as mboxrd.
@@ -52,19 +51,13 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let mut r = Repo::new();
-    r.commit(
-        "drv: add driver",
+    let bug = driver_with_bug(
+        &mut r,
         &[
-            ("drivers/net/a.c", &c_file(4, 0, "\treturn x;")),
             ("drivers/net/c.c", "int c(void) { return 1; }\n"),
             ("drivers/net/d.c", "int d(void) { return 1; }\n"),
         ],
     );
-    let bug = r.commit(
-        "drv: add foo",
-        &[("drivers/net/a.c", &c_file(4, 1, "\treturn x / 0;"))],
-    );
-    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
     let refused = r.commit(
         &format!(
             "drv: fix division in foo\n\nFixes: {} (\"drv: add foo\")\nLink: https://lore.kernel.org/r/p1@example.org\nSigned-off-by: A U Thor <author@example.org>",
@@ -113,20 +106,6 @@ fn fixture() -> Fixture {
         _mail_dir: mail_dir,
         store,
     }
-}
-
-/// A model that only carries a threshold: `with_model` is given the
-/// probabilities, so no weight is read.
-fn threshold_model(t: f64) -> Model {
-    serde_json::from_value(serde_json::json!({
-        "format": stablepick_verdict::model::MODEL_FORMAT,
-        "dim_bits": stablepick_verdict::features::DIM_BITS,
-        "weights": [], "platt_a": 1.0, "platt_b": 0.0, "threshold": t,
-        "options": {"epochs": 1, "l2": 0.0, "learning_rate": 0.1, "folds": 2, "seed": 1},
-        "stats": {"examples": 0, "positives": 0, "oof_precision": 0.0, "oof_recall": 0.0, "oof_f1": 0.0},
-        "trained_on": ["0.9=v0.9"], "past": []
-    }))
-    .unwrap()
 }
 
 #[test]

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{Repo, c_file};
+use common::{Repo, c_file, driver_with_bug, threshold_model};
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::{Git, RepoIndex};
-use stablepick_verdict::model::Model;
 use stablepick_verdict::{Verdict, combine, decide, impact, synthesis};
 
 struct Fixture {
@@ -19,18 +18,10 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let mut r = Repo::new();
-    r.commit(
-        "drv: add driver",
-        &[
-            ("drivers/net/a.c", &c_file(4, 0, "\treturn x;")),
-            ("drivers/net/c.c", "int c(void) { return 1; }\n"),
-        ],
+    let bug = driver_with_bug(
+        &mut r,
+        &[("drivers/net/c.c", "int c(void) { return 1; }\n")],
     );
-    let bug = r.commit(
-        "drv: add foo",
-        &[("drivers/net/a.c", &c_file(4, 1, "\treturn x / 0;"))],
-    );
-    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
     let fix_present = r.commit(
         &format!(
             "drv: fix crash in foo\n\nDivision by zero.\n\nFixes: {} (\"drv: add foo\")\nCc: stable@dpdk.org\n\nSigned-off-by: A U Thor <author@example.org>",
@@ -102,20 +93,6 @@ fn failure_words_are_reported_in_phase_8() {
         "{recs:#?}"
     );
     assert!(recs.iter().any(|r| r.text.contains("one driver")));
-}
-
-/// A model that only carries a threshold: `with_model` is given the
-/// probabilities, so no weight is read.
-fn threshold_model(t: f64) -> Model {
-    serde_json::from_value(serde_json::json!({
-        "format": stablepick_verdict::model::MODEL_FORMAT,
-        "dim_bits": stablepick_verdict::features::DIM_BITS,
-        "weights": [], "platt_a": 1.0, "platt_b": 0.0, "threshold": t,
-        "options": {"epochs": 1, "l2": 0.0, "learning_rate": 0.1, "folds": 2, "seed": 1},
-        "stats": {"examples": 0, "positives": 0, "oof_precision": 0.0, "oof_recall": 0.0, "oof_f1": 0.0},
-        "trained_on": ["0.9=v0.9"], "past": []
-    }))
-    .unwrap()
 }
 
 #[test]

@@ -80,6 +80,36 @@ impl Repo {
     }
 }
 
+/// A driver (`drivers/net/a.c` with four functions, plus `extra` files),
+/// then the bug: `f1` divides by zero. Tags `v1.0` after the bug and
+/// returns the bug's sha.
+pub fn driver_with_bug(r: &mut Repo, extra: &[(&str, &str)]) -> String {
+    let first = c_file(4, 0, "\treturn x;");
+    let mut files = vec![("drivers/net/a.c", first.as_str())];
+    files.extend_from_slice(extra);
+    r.commit("drv: add driver", &files);
+    let bug = r.commit(
+        "drv: add foo",
+        &[("drivers/net/a.c", &c_file(4, 1, "\treturn x / 0;"))],
+    );
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    bug
+}
+
+/// A model that only carries a threshold: `combine::with_model` is given
+/// the probabilities, so no weight is read.
+pub fn threshold_model(t: f64) -> stablepick_verdict::model::Model {
+    serde_json::from_value(serde_json::json!({
+        "format": stablepick_verdict::model::MODEL_FORMAT,
+        "dim_bits": stablepick_verdict::features::DIM_BITS,
+        "weights": [], "platt_a": 1.0, "platt_b": 0.0, "threshold": t,
+        "options": {"epochs": 1, "l2": 0.0, "learning_rate": 0.1, "folds": 2, "seed": 1},
+        "stats": {"examples": 0, "positives": 0, "oof_precision": 0.0, "oof_recall": 0.0, "oof_f1": 0.0},
+        "trained_on": ["0.9=v0.9"], "past": []
+    }))
+    .unwrap()
+}
+
 /// C source with `n` functions, one of which (`f{k}`) has body `body`.
 pub fn c_file(n: usize, k: usize, body: &str) -> String {
     let mut s = String::new();
