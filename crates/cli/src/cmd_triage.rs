@@ -59,7 +59,8 @@ pub struct TriageArgs {
     /// Also write the full Markdown report of every commit into DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Analyse every commit again instead of reusing cached rows.
+    /// Analyse every commit again instead of reusing cached rows (the new
+    /// rows still refresh the cache).
     #[arg(long)]
     pub no_cache: bool,
     /// `--format mbox`: the maintainer's `Signed-off-by:` (default: `[mbox]
@@ -717,7 +718,9 @@ pub fn triage(a: TriageArgs) -> Result<()> {
     let oids = range_commits(&git, &a.range)?;
     // Markdown and mails need every row's evidence, which cached rows lack.
     let wants_md = matches!(a.format, TriageFormat::Md | TriageFormat::Mbox) || a.out.is_some();
-    let cache = (!a.no_cache && !wants_md).then(|| {
+    // `--no-cache` reads no row from the cache but still writes the new
+    // ones, so the next run starts warm.
+    let cache = (!wants_md).then(|| {
         TriageCache::open(
             &git,
             &index,
@@ -726,7 +729,10 @@ pub fn triage(a: TriageArgs) -> Result<()> {
             a.mail.as_deref(),
         )
     });
-    let cached = cache.as_ref().map(|c| c.load(&index)).unwrap_or_default();
+    let cached = match &cache {
+        Some(c) if !a.no_cache => c.load(&index),
+        _ => Default::default(),
+    };
     let fresh: Vec<Oid> = oids
         .iter()
         .copied()

@@ -79,6 +79,33 @@ fn window_rows_table_and_cache() {
         "{err}"
     );
     assert_eq!(again, jsonl);
+    // `--no-cache` analyses everything again and leaves the cache warm,
+    // even with the cache gone.
+    let cache_dir = demo.path.join(".git").join("stablepick");
+    for e in std::fs::read_dir(&cache_dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("triage-")
+        {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let (fresh, err) = triage(
+        &demo.path,
+        &["v6.6..master", "--format", "jsonl", "--no-cache"],
+    );
+    assert!(
+        err.contains(&format!("{n} analysed, 0 from the cache")),
+        "{err}"
+    );
+    assert_eq!(fresh, jsonl);
+    let (_, err) = triage(&demo.path, &["v6.6..master", "--format", "jsonl"]);
+    assert!(
+        err.contains(&format!("0 analysed, {n} from the cache")),
+        "{err}"
+    );
 
     // The grouped table names the groups a maintainer works through.
     let (table, _) = triage(&demo.path, &["v6.6..master", "--format", "table"]);
