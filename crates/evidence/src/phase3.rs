@@ -158,6 +158,28 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         ));
     }
 
+    // The pull request or topic branch it came with: the maintainer of a
+    // project that merges them reads the merge's title and its other
+    // commits, and often takes them together.
+    if let Some((merge, size)) = ctx.index.merged_in(oid) {
+        let m = full(merge);
+        recs.push(Record::new(
+            P,
+            format!(
+                "reached {} through merge {} (\"{}\"), which brought {size} commit(s){}",
+                ctx.index.mainline_display(),
+                short(merge),
+                subject_of(ctx.git, merge),
+                if size > 1 {
+                    format!(" — this one and {} other(s)", size - 1)
+                } else {
+                    String::new()
+                }
+            ),
+            format!("git log --oneline --no-merges {m}^1..{m}^2"),
+        ));
+    }
+
     // The author's earlier commits and recent activity on the touched files.
     let paths: Vec<String> = ev.diff.paths();
     if !ctx.file_history {

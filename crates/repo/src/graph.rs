@@ -117,6 +117,45 @@ impl CommitGraph {
             .is_some_and(|&(x, _)| x == pos)
     }
 
+    /// For every position, the merge on `tip`'s first-parent chain that
+    /// brought it in (`None` for the chain's own commits and for commits
+    /// `tip` does not reach): what a pull request or a merged topic branch
+    /// looks like in the history. Walks the chain oldest first; the commits
+    /// a merge brings are those of its other parents' histories not seen
+    /// yet, since everything below its first parent was brought before.
+    pub fn merged_by(&self, tip: u32) -> Vec<Option<u32>> {
+        let n = self.len();
+        let mut by = vec![None; n];
+        let mut chain = Vec::new();
+        let mut c = tip;
+        while (c as usize) < n && chain.len() <= n {
+            chain.push(c);
+            match self.first_parent(c) {
+                Some(p) => c = p,
+                None => break,
+            }
+        }
+        let mut seen = vec![false; n];
+        for &c in &chain {
+            if let Some(s) = seen.get_mut(c as usize) {
+                *s = true;
+            }
+        }
+        let mut stack = Vec::new();
+        for &m in chain.iter().rev() {
+            stack.extend(self.parents(m).skip(1));
+            while let Some(x) = stack.pop() {
+                match seen.get_mut(x as usize) {
+                    Some(s) if !*s => *s = true,
+                    _ => continue,
+                }
+                by[x as usize] = Some(m);
+                stack.extend(self.parents(x));
+            }
+        }
+        by
+    }
+
     /// A lazily grown set of the ancestors of `tip` (itself included).
     pub fn ancestors(&self, tip: u32) -> Ancestors<'_> {
         let mut heap = BinaryHeap::new();
@@ -182,6 +221,44 @@ mod tests {
         let g = sample();
         let gens: Vec<u32> = (0..6).map(|i| g.generation(i)).collect();
         assert_eq!(gens, vec![1, 2, 3, 2, 4, 1]);
+    }
+
+    #[test]
+    fn commits_are_credited_to_the_merge_that_brought_them() {
+        // main: 0 ← 1 ← 4 (merges topic 2 ← 3, forked at 0) ← 5 ← 7
+        // (merges 6: a topic forked at 1 that pulled the first topic in
+        // itself; 3 was brought by 4 already, so only 6 counts for 7).
+        let g = CommitGraph::new(&[
+            vec![],     // 0
+            vec![0],    // 1
+            vec![0],    // 2
+            vec![2],    // 3
+            vec![1, 3], // 4
+            vec![4],    // 5
+            vec![1, 3], // 6
+            vec![5, 6], // 7
+            vec![],     // 8: not reached
+        ]);
+        let by = g.merged_by(7);
+        assert_eq!(
+            by,
+            vec![
+                None,
+                None,
+                Some(4),
+                Some(4),
+                None,
+                None,
+                Some(7),
+                None,
+                None
+            ]
+        );
+        // From an older tip, the later merge brought nothing yet.
+        assert_eq!(g.merged_by(4)[6], None);
+        assert_eq!(g.merged_by(4)[3], Some(4));
+        // A tip outside the graph credits nothing.
+        assert!(g.merged_by(99).iter().all(Option::is_none));
     }
 
     #[test]

@@ -216,6 +216,11 @@ pub struct RepoIndex {
     series_root: Vec<u32>,
     /// Series root → its positions, oldest first, for series of two or more.
     series_members: HashMap<u32, Vec<u32>>,
+    /// Per mainline position, the first-parent merge that brought it in
+    /// ([`CommitGraph::merged_by`]).
+    merged_by: Vec<Option<u32>>,
+    /// Merge position → the non-merge commits it brought in.
+    merge_size: HashMap<u32, u32>,
     pub stats: BuildStats,
 }
 
@@ -381,7 +386,21 @@ impl RepoIndex {
         for list in series_members.values_mut() {
             list.sort_by_key(|&i| (stored.mainline_meta[i as usize].1, i));
         }
+        let merged_by = match pos_of.get(&oid(&stored.mainline_tip)) {
+            Some(&tip) => stored.graph.merged_by(tip),
+            None => vec![None; stored.mainline.len()],
+        };
+        let mut merge_size: HashMap<u32, u32> = HashMap::new();
+        for (i, m) in merged_by.iter().enumerate() {
+            if let Some(m) = m
+                && !stored.graph.is_merge(i as u32)
+            {
+                *merge_size.entry(*m).or_default() += 1;
+            }
+        }
         RepoIndex {
+            merged_by,
+            merge_size,
             by_author,
             series_root,
             series_members,
@@ -589,6 +608,17 @@ impl RepoIndex {
         near.into_iter()
             .filter_map(|m| self.mainline_oid(m))
             .collect()
+    }
+
+    /// The merge on the mainline's first-parent chain that brought `oid` in
+    /// (a pull request, a merged topic branch) and how many non-merge
+    /// commits it brought, `oid` included; `None` for a commit made on the
+    /// chain itself or not on the mainline.
+    pub fn merged_in(&self, oid: Oid) -> Option<(Oid, usize)> {
+        let &p = self.pos_of.get(&oid)?;
+        let m = (*self.merged_by.get(p as usize)?)?;
+        let size = self.merge_size.get(&m).copied().unwrap_or(0) as usize;
+        Some((self.mainline_oid(m)?, size))
     }
 
     /// The series a mainline commit belongs to, named by its oldest commit

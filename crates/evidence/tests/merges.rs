@@ -1,0 +1,70 @@
+//! The merge that brought a commit to the mainline: a topic branch merged
+//! with `--no-ff` credits its two commits to the merge; a commit made on
+//! the mainline itself has none. Phase 3 states it with the `git log` that
+//! lists the merge's commits.
+
+use stablepick_evidence::{Context, collect};
+use stablepick_repo::{Git, IndexOptions, RepoIndex};
+use stablepick_testkit::{commit, git};
+
+#[test]
+fn commits_of_a_merged_topic_name_their_merge() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    commit(d, "first");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["checkout", "-q", "-b", "topic"]);
+    std::fs::write(d.join("g"), "1\n").unwrap();
+    let a = commit(d, "g: add");
+    std::fs::write(d.join("g"), "2\n").unwrap();
+    let b = commit(d, "g: fix");
+    git(d, &["checkout", "-q", "main"]);
+    std::fs::write(d.join("f"), "2\n").unwrap();
+    let direct = commit(d, "f: fix");
+    git(
+        d,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge branch 'topic'",
+            "topic",
+        ],
+    );
+    let merge = git(d, &["rev-parse", "HEAD"]);
+    std::fs::write(d.join("f"), "3\n").unwrap();
+    commit(d, "f: again");
+
+    git(d, &["branch", "1.0", "v1.0"]);
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for c in [a, b] {
+        let (m, n) = index.merged_in(c).expect("brought by the merge");
+        assert_eq!((m.to_string(), n), (merge.clone(), 2));
+    }
+    assert_eq!(index.merged_in(direct), None);
+
+    let ev = collect(&Context::new(&g, &index), b).unwrap();
+    let r = ev
+        .records_of(3)
+        .find(|r| r.text.starts_with("reached main through merge"))
+        .expect("a Phase 3 record names the merge");
+    assert!(r.text.contains("Merge branch 'topic'"), "{}", r.text);
+    assert!(r.text.contains("brought 2 commit(s)"), "{}", r.text);
+    // Its command lists exactly the commits counted.
+    let listed = stablepick_testkit::sh(d, &r.verified_by);
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 2);
+    let ev = collect(&Context::new(&g, &index), direct).unwrap();
+    assert!(!ev.records_of(3).any(|r| r.text.contains("through merge")));
+}
