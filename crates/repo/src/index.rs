@@ -200,6 +200,14 @@ struct Stored {
     touched: PathChanges,
 }
 
+/// Per mainline position, the first-parent merge that brought it in
+/// ([`CommitGraph::merged_by`]), and per merge the non-merge commits it
+/// brought.
+struct Merges {
+    by: Vec<Option<u32>>,
+    size: HashMap<u32, u32>,
+}
+
 /// The index. Cheap to query; see the module doc for what it holds.
 pub struct RepoIndex {
     stored: Stored,
@@ -216,11 +224,9 @@ pub struct RepoIndex {
     series_root: Vec<u32>,
     /// Series root → its positions, oldest first, for series of two or more.
     series_members: HashMap<u32, Vec<u32>>,
-    /// Per mainline position, the first-parent merge that brought it in
-    /// ([`CommitGraph::merged_by`]).
-    merged_by: Vec<Option<u32>>,
-    /// Merge position → the non-merge commits it brought in.
-    merge_size: HashMap<u32, u32>,
+    /// Which merge brought each commit, worked out on the first
+    /// [`RepoIndex::merged_in`] (most commands never ask).
+    merges: std::sync::OnceLock<Merges>,
     pub stats: BuildStats,
 }
 
@@ -386,21 +392,8 @@ impl RepoIndex {
         for list in series_members.values_mut() {
             list.sort_by_key(|&i| (stored.mainline_meta[i as usize].1, i));
         }
-        let merged_by = match pos_of.get(&oid(&stored.mainline_tip)) {
-            Some(&tip) => stored.graph.merged_by(tip),
-            None => vec![None; stored.mainline.len()],
-        };
-        let mut merge_size: HashMap<u32, u32> = HashMap::new();
-        for (i, m) in merged_by.iter().enumerate() {
-            if let Some(m) = m
-                && !stored.graph.is_merge(i as u32)
-            {
-                *merge_size.entry(*m).or_default() += 1;
-            }
-        }
         RepoIndex {
-            merged_by,
-            merge_size,
+            merges: std::sync::OnceLock::new(),
             by_author,
             series_root,
             series_members,
@@ -616,9 +609,27 @@ impl RepoIndex {
     /// chain itself or not on the mainline.
     pub fn merged_in(&self, oid: Oid) -> Option<(Oid, usize)> {
         let &p = self.pos_of.get(&oid)?;
-        let m = (*self.merged_by.get(p as usize)?)?;
-        let size = self.merge_size.get(&m).copied().unwrap_or(0) as usize;
+        let merges = self.merges.get_or_init(|| self.merges());
+        let m = (*merges.by.get(p as usize)?)?;
+        let size = merges.size.get(&m).copied().unwrap_or(0) as usize;
         Some((self.mainline_oid(m)?, size))
+    }
+
+    fn merges(&self) -> Merges {
+        let graph = &self.stored.graph;
+        let by = match self.pos_of.get(&self.mainline_tip()) {
+            Some(&tip) => graph.merged_by(tip),
+            None => vec![None; self.stored.mainline.len()],
+        };
+        let mut size: HashMap<u32, u32> = HashMap::new();
+        for (i, m) in by.iter().enumerate() {
+            if let Some(m) = m
+                && !graph.is_merge(i as u32)
+            {
+                *size.entry(*m).or_default() += 1;
+            }
+        }
+        Merges { by, size }
     }
 
     /// The series a mainline commit belongs to, named by its oldest commit

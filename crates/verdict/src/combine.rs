@@ -43,14 +43,14 @@ pub fn with_model(
     let mut records: Vec<Record> = Vec::new();
     let mut branches: Vec<BranchDecision> = Vec::new();
     let mut model_decided: Vec<String> = Vec::new();
+    // The same for every branch: the reply, if any, that decides.
+    let list =
+        crate::rules::thread_statement(ev).filter(|s| crate::rules::thread_verdict(s).is_some());
     for bd in rules.branches {
         let facts = ev.branches.iter().find(|b| b.name == bd.branch);
         let p = probs.iter().find(|x| x.0 == bd.branch).map(|x| x.1);
-        let list_decides = crate::rules::thread_statement(ev)
-            .and_then(crate::rules::thread_verdict)
-            .is_some();
-        match (facts, p) {
-            (Some(f), Some(p)) if hard_rule(ev, f).is_none() && list_decides => {
+        match (facts, p, list) {
+            (Some(f), Some(p), Some(said)) if hard_rule(ev, f).is_none() => {
                 records.push(Record::new(
                     9,
                     format!(
@@ -60,13 +60,11 @@ pub fn with_model(
                         bd.reason,
                         model.threshold
                     ),
-                    crate::rules::thread_statement(ev)
-                        .map(|s| s.verified_by.clone())
-                        .unwrap_or_default(),
+                    said.verified_by.clone(),
                 ));
                 branches.push(bd);
             }
-            (Some(f), Some(p)) if hard_rule(ev, f).is_none() => {
+            (Some(f), Some(p), _) if hard_rule(ev, f).is_none() => {
                 let yes = p >= model.threshold;
                 let triage = format!(
                     "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {sha}^..{sha}",
