@@ -170,10 +170,11 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                 ctx.index.mainline_display(),
                 short(merge),
                 subject_of(ctx.git, merge),
-                if size > 1 {
-                    format!(" — this one and {} other(s)", size - 1)
-                } else {
-                    String::new()
+                // The count is of non-merge commits: a merge brought in by
+                // another merge is not among them.
+                match (ev.commit.parents.len() > 1, size) {
+                    (false, n) if n > 1 => format!(" — this one and {} other(s)", n - 1),
+                    _ => String::new(),
                 }
             ),
             format!("git log --oneline --no-merges {m}^1..{m}^2"),

@@ -68,3 +68,57 @@ fn commits_of_a_merged_topic_name_their_merge() {
     let ev = collect(&Context::new(&g, &index), direct).unwrap();
     assert!(!ev.records_of(3).any(|r| r.text.contains("through merge")));
 }
+
+#[test]
+fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    commit(d, "first");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["checkout", "-q", "-b", "topic"]);
+    git(d, &["checkout", "-q", "-b", "sub"]);
+    std::fs::write(d.join("g"), "1\n").unwrap();
+    commit(d, "g: add");
+    git(d, &["checkout", "-q", "topic"]);
+    std::fs::write(d.join("h"), "1\n").unwrap();
+    commit(d, "h: add");
+    git(
+        d,
+        &["merge", "-q", "--no-ff", "-m", "Merge branch 'sub'", "sub"],
+    );
+    let inner = git(d, &["rev-parse", "HEAD"]);
+    git(d, &["checkout", "-q", "main"]);
+    git(
+        d,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge branch 'topic'",
+            "topic",
+        ],
+    );
+    git(d, &["branch", "1.0", "v1.0"]);
+
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let inner = g.resolve_commit(&inner).unwrap();
+    assert_eq!(index.merged_in(inner).map(|m| m.1), Some(2));
+    let ev = collect(&Context::new(&g, &index), inner).unwrap();
+    let r = ev
+        .records_of(3)
+        .find(|r| r.text.contains("through merge"))
+        .expect("a Phase 3 record names the merge");
+    assert!(r.text.ends_with("which brought 2 commit(s)"), "{}", r.text);
+}
