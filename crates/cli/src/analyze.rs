@@ -91,6 +91,15 @@ pub struct AnalyzeArgs {
     /// Phase 4: a mail store made by `stablepick mail import`.
     #[arg(long, value_name = "DB")]
     pub mail: Option<PathBuf>,
+    /// A model made by `stablepick train`: decide as `triage --model` does
+    /// (the rules' hard cases first, then the model's probability, the
+    /// commit's series and its nearest past decisions); without it, the
+    /// stable rules alone.
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// How many nearest past decisions to show (with --model).
+    #[arg(long, default_value_t = 5)]
+    pub neighbours: usize,
     /// `--format mbox`: the maintainer's `Signed-off-by:` (default: `[mbox]
     /// signoff` in stablepick.toml in the repository or the current directory).
     #[arg(long, value_name = "NAME <EMAIL>")]
@@ -121,12 +130,17 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         let cwd = std::env::current_dir().unwrap_or_default();
         stablepick_report::mbox::signoff_from_config(&a.repo.repo, &cwd)
     });
+    let model = match &a.model {
+        Some(p) => Some(crate::scoring::load_model(p)?.1),
+        None => None,
+    };
     let opts = RenderOptions {
         format: a.format,
         code: a.code,
         signoff,
+        neighbours: a.neighbours,
     };
-    let text = render(&git, &index, oid, &opts, mail.as_ref())?;
+    let text = render(&git, &index, oid, &opts, mail.as_ref(), model.as_ref())?;
     print_out(&text)
 }
 
@@ -137,6 +151,8 @@ pub struct RenderOptions {
     pub code: bool,
     /// The `Signed-off-by:` for `--format mbox`.
     pub signoff: Option<String>,
+    /// Nearest past decisions to show (with a model).
+    pub neighbours: usize,
 }
 
 fn render(
@@ -145,13 +161,30 @@ fn render(
     oid: stablepick_repo::Oid,
     opts: &RenderOptions,
     mail: Option<&stablepick_mail::MailStore>,
+    model: Option<&stablepick_verdict::model::Model>,
 ) -> Result<String> {
     let mut ctx = Context::new(git, index);
     ctx.code = opts.code;
     ctx.mail = mail;
     let mut ev = collect(&ctx, oid).with_context(|| format!("analysing {oid}"))?;
     ev.records.extend(stablepick_verdict::impact::records(&ev));
-    let decision = stablepick_verdict::decide(&ev);
+    let rules = stablepick_verdict::decide(&ev);
+    let decision = match model {
+        None => rules,
+        Some(model) => {
+            let scoring = crate::scoring::Scoring::new(model);
+            let k = opts.neighbours;
+            let own = crate::scoring::own_scores(git, index, &scoring, k, &ev, &[])?;
+            let scored = crate::scoring::Scored {
+                ev,
+                rules,
+                model: Some(own),
+            };
+            let row = crate::scoring::finish_one(git, index, Some(&scoring), k, scored);
+            ev = row.ev;
+            row.decision
+        }
+    };
     // Prerequisites only where the branch takes the commit: the history
     // search behind them is the costly part of Phase 6.
     for b in &decision.branches {
@@ -275,7 +308,8 @@ pub fn demo(a: DemoArgs) -> Result<()> {
         format: a.format,
         code: true,
         signoff: Some("Demo Stable Maintainer <stable@example.org>".into()),
+        neighbours: 0,
     };
-    let text = render(&git, &index, demo.oid("vmx_fix"), &opts, Some(&store))?;
+    let text = render(&git, &index, demo.oid("vmx_fix"), &opts, Some(&store), None)?;
     print_out(&text)
 }

@@ -6,6 +6,7 @@ mod cmd_mail;
 mod cmd_triage;
 mod dependencies;
 mod progress;
+mod scoring;
 mod triage_view;
 
 use clap::{Parser, Subcommand};
