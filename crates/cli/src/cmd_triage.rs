@@ -82,7 +82,7 @@ pub struct TrainArgs {
     /// Passes of stochastic gradient descent over the examples.
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
     pub epochs: usize,
-    /// L2 regularisation strength.
+    /// L2 regularisation strength, per epoch: each feature's penalty is spread over the examples that carry it, so rare features are held back as much as common ones.
     #[arg(long, default_value_t = TrainOptions::default().l2)]
     pub l2: f64,
     /// AdaGrad base learning rate.

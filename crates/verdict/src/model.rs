@@ -46,7 +46,7 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             epochs: 12,
-            l2: 1e-6,
+            l2: 1.0,
             learning_rate: 0.2,
             folds: 4,
             seed: 0x5eed_b0a7,
@@ -119,6 +119,14 @@ fn fit(examples: &[&Example], o: &TrainOptions) -> Vec<f32> {
     let dim = 1usize << DIM_BITS;
     let mut w = vec![0f32; dim];
     let mut g2 = vec![0f32; dim];
+    // How many examples carry each feature: the L2 penalty is spread over
+    // a feature's occurrences, so each epoch applies it once in full.
+    let mut count = vec![0u32; dim];
+    for e in examples {
+        for &(i, _) in &e.x.0 {
+            count[i as usize] += 1;
+        }
+    }
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = Rng(o.seed | 1);
     for _ in 0..o.epochs {
@@ -132,7 +140,7 @@ fn fit(examples: &[&Example], o: &TrainOptions) -> Vec<f32> {
             let err = p - if e.y { 1.0 } else { 0.0 };
             for &(i, v) in &e.x.0 {
                 let i = i as usize;
-                let g = err * v as f64 + o.l2 * w[i] as f64;
+                let g = err * v as f64 + o.l2 * w[i] as f64 / count[i].max(1) as f64;
                 g2[i] += (g * g) as f32;
                 w[i] -= (o.learning_rate * g / (g2[i] as f64).sqrt().max(1e-8)) as f32;
             }
