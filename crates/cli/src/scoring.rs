@@ -18,7 +18,8 @@ use std::path::Path;
 /// and the model.
 pub(crate) fn load_model(path: &Path) -> Result<(Vec<u8>, Model)> {
     let bytes = std::fs::read(path).with_context(|| format!("reading model {}", path.display()))?;
-    let model = Model::load(path).with_context(|| format!("reading model {}", path.display()))?;
+    let model =
+        Model::from_slice(&bytes).with_context(|| format!("reading model {}", path.display()))?;
     Ok((bytes, model))
 }
 

@@ -376,8 +376,12 @@ impl Model {
     }
 
     pub fn load(path: &std::path::Path) -> std::io::Result<Model> {
-        let text = std::fs::read_to_string(path)?;
-        let mut m: Model = serde_json::from_str(&text).map_err(std::io::Error::other)?;
+        Model::from_slice(&std::fs::read(path)?)
+    }
+
+    /// A model from the bytes of a saved one (as [`Model::save`] writes).
+    pub fn from_slice(bytes: &[u8]) -> std::io::Result<Model> {
+        let mut m: Model = serde_json::from_slice(bytes).map_err(std::io::Error::other)?;
         if m.format != MODEL_FORMAT || m.dim_bits != DIM_BITS {
             return Err(std::io::Error::other(format!(
                 "model format {} / {} bits; this build reads format {MODEL_FORMAT} / {DIM_BITS} bits: retrain it",
