@@ -15,13 +15,7 @@ fn stablepick(d: &Path, args: &[&str]) -> Output {
 }
 
 fn run(d: &Path, args: &[&str]) -> String {
-    let out = stablepick(d, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    stablepick_testkit::run_ok(env!("CARGO_BIN_EXE_stablepick"), d, args)
 }
 
 /// (verdict, score, reason) per branch of a report or triage row.

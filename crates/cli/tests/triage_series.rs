@@ -5,20 +5,9 @@
 
 use stablepick_testkit::{commit, git, lines};
 use std::path::Path;
-use std::process::Command;
 
 fn run(d: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))
-        .args(args)
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    stablepick_testkit::run_ok(env!("CARGO_BIN_EXE_stablepick"), d, args)
 }
 
 fn series_records(rows: &str) -> Vec<(String, String)> {

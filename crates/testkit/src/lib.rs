@@ -65,6 +65,22 @@ pub fn git_on_day(dir: &Path, day: i64, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// Runs the program `bin` (a test's `env!("CARGO_BIN_EXE_…")`) with `args`
+/// in `dir`, asserts it succeeded and returns its stdout.
+pub fn run_ok(bin: &str, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run the program under test");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Runs `cmd` with `sh -c` in `dir` (a record's `verified_by`, say).
 pub fn sh(dir: &Path, cmd: &str) -> std::process::Output {
     Command::new("sh")
