@@ -7,11 +7,11 @@ use anyhow::{Context as _, Result};
 use stablepick_evidence::Evidence;
 use stablepick_repo::{Git, Oid, RepoIndex};
 use stablepick_verdict::features::{
-    BranchView, CommitFacts, branch_facts, branch_vector, light_diff,
+    BranchView, CommitFacts, base_time, branch_facts, branch_vector, light_diff,
 };
 use stablepick_verdict::learn::KNN;
 use stablepick_verdict::model::Model;
-use stablepick_verdict::{Decision, combine, series, similar};
+use stablepick_verdict::{Decision, combine, lifetime, series, similar};
 use std::path::Path;
 
 /// A model file, read once: its bytes (the triage cache is keyed on them)
@@ -230,10 +230,45 @@ pub(crate) fn finish_one(
             ));
         }
     }
+    let life_records = lower_by_branch_life(git, index, model, ev.commit.commit_time, &mut probs);
     let mut decision = combine::with_model(&ev, rules, model, &probs);
     decision.records.extend(series_records);
+    decision.records.extend(life_records);
     decision
         .records
         .extend(similar::records(&sha, &near[..near.len().min(k)]));
     Row { ev, decision }
+}
+
+/// Lowers each branch's probability by the chance that the branch is still
+/// maintained when the commit landed ([`lifetime`]): the model learned only
+/// from commits its branches were still taking. One record per lowered
+/// branch.
+fn lower_by_branch_life(
+    git: &Git,
+    index: &RepoIndex,
+    model: &Model,
+    commit_time: i64,
+    probs: &mut [(String, f64)],
+) -> Vec<stablepick_evidence::Record> {
+    let mut records = Vec::new();
+    for (branch, p) in probs.iter_mut() {
+        let Some(base) = index.branch(branch).and_then(|b| base_time(git, index, b)) else {
+            continue;
+        };
+        let days = (commit_time - base).div_euclid(86_400);
+        let chance = lifetime::still_maintained(&model.branch_lives, days);
+        if chance < 1.0 {
+            records.push(lifetime::record(
+                &model.branch_lives,
+                branch,
+                days,
+                chance,
+                *p,
+                index.mainline_display(),
+            ));
+            *p *= chance;
+        }
+    }
+    records
 }

@@ -591,7 +591,7 @@ pub fn branch_facts(
 
 /// Commit time of the branch's base, from the index when it is a mainline
 /// commit.
-fn base_time(git: &Git, index: &RepoIndex, b: &StableIndex) -> Option<i64> {
+pub fn base_time(git: &Git, index: &RepoIndex, b: &StableIndex) -> Option<i64> {
     let base = b.branch.base_commit();
     match index.mainline_pos(base) {
         Some(p) => Some(index.commit_time_at(p)),

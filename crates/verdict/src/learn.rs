@@ -378,5 +378,6 @@ pub fn train(
         .map(|b| format!("{}={}", b.branch.name, b.branch.base))
         .collect();
     m.past = past;
+    m.branch_lives = crate::lifetime::observe(git, index)?;
     Ok(m)
 }

@@ -67,6 +67,7 @@ pub mod combine;
 pub mod features;
 pub mod impact;
 pub mod learn;
+pub mod lifetime;
 pub mod model;
 pub mod similar;
 pub mod synthesis;

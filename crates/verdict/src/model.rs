@@ -85,6 +85,10 @@ pub struct Model {
     /// ([`crate::series::smoothed`]); 1 when smoothing did not help.
     #[serde(default = "no_smoothing")]
     pub series_weight: f64,
+    /// How long the training branches kept taking commits
+    /// ([`crate::lifetime`]).
+    #[serde(default)]
+    pub branch_lives: Vec<crate::lifetime::BranchLife>,
     #[serde(skip)]
     dense: Vec<f32>,
 }
@@ -348,6 +352,7 @@ impl Model {
             trained_on: Vec::new(),
             past: Vec::new(),
             series_weight,
+            branch_lives: Vec::new(),
             dense: w,
         }
     }

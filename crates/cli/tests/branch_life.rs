@@ -1,0 +1,162 @@
+//! Branches that stop taking commits: a model trained on a branch that
+//! ended two weeks after its base, and one still maintained, lowers the
+//! probability of a commit landing later than that after the target's
+//! base, and says so in Phase 9 with a command that runs.
+
+use stablepick_testkit::{git_on_day, lines, sh};
+use std::path::Path;
+
+fn run(d: &Path, args: &[&str]) -> String {
+    stablepick_testkit::run_ok(env!("CARGO_BIN_EXE_stablepick"), d, args)
+}
+
+/// Commits the work tree on `day`; returns the sha.
+fn commit_on(d: &Path, day: i64, msg: &str) -> String {
+    git_on_day(d, day, &["add", "-A"]);
+    git_on_day(d, day, &["commit", "-q", "-m", msg]);
+    git_on_day(d, day, &["rev-parse", "HEAD"])
+}
+
+/// A crash fix in its own file `f{i}.c` on `day`.
+fn fix(d: &Path, day: i64, i: usize) -> String {
+    std::fs::write(
+        d.join(format!("f{i}.c")),
+        lines(20).replace("line 5\n", "five\n"),
+    )
+    .unwrap();
+    commit_on(d, day, &format!("f{i}: fix a crash on a null pointer"))
+}
+
+fn feature(d: &Path, day: i64, i: usize) -> String {
+    std::fs::write(d.join(format!("new{i}.c")), lines(5)).unwrap();
+    commit_on(d, day, &format!("new{i}: add a new feature"))
+}
+
+/// Takes `fixes` onto `branch` (which starts at `base`), one a day from `day`.
+fn branch_takes(d: &Path, branch: &str, base: &str, day: i64, fixes: &[String]) {
+    git_on_day(d, day, &["checkout", "-q", "-b", branch, base]);
+    for (n, f) in fixes.iter().enumerate() {
+        git_on_day(d, day + n as i64, &["cherry-pick", "-x", f]);
+    }
+    git_on_day(d, day, &["checkout", "-q", "main"]);
+}
+
+#[test]
+fn a_branch_that_ended_lowers_late_commits() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for i in 0..40 {
+        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
+    }
+    commit_on(d, 0, "base");
+    git_on_day(d, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    // 1.0 takes the fixes of its first days, then ends (span 14 days).
+    let mut first = Vec::new();
+    for i in 0..5 {
+        first.push(fix(d, 1 + i as i64, i));
+        feature(d, 1 + i as i64, i);
+    }
+    branch_takes(d, "1.0", "v1.0", 10, &first);
+    git_on_day(d, 20, &["tag", "-a", "-m", "v2.0", "v2.0"]);
+    // 2.0 takes fixes early and, much later, again: maintained throughout.
+    let (mut early, mut late) = (Vec::new(), Vec::new());
+    for i in 5..10 {
+        early.push(fix(d, 16 + i as i64, i));
+        feature(d, 16 + i as i64, i);
+    }
+    for i in 10..15 {
+        late.push(fix(d, 190 + i as i64, i));
+        feature(d, 190 + i as i64, i);
+    }
+    branch_takes(d, "2.0", "v2.0", 31, &early);
+    git_on_day(d, 300, &["checkout", "-q", "2.0"]);
+    for (n, f) in late.iter().enumerate() {
+        git_on_day(d, 300 + n as i64, &["cherry-pick", "-x", f]);
+    }
+    git_on_day(d, 300, &["checkout", "-q", "main"]);
+    // The target: based on v3.0, a fix 5 days after and one 60 days after.
+    feature(d, 400, 30);
+    git_on_day(d, 400, &["tag", "-a", "-m", "v3.0", "v3.0"]);
+    git_on_day(d, 400, &["branch", "3.0", "v3.0"]);
+    let soon = fix(d, 405, 20);
+    let late_fix = fix(d, 460, 21);
+
+    let models = tempfile::tempdir().unwrap();
+    let model = models.path().join("model.json");
+    let model = model.to_str().unwrap();
+    run(
+        d,
+        &[
+            "train", "--repo", ".", "--stable", "1.0=v1.0", "--stable", "2.0=v2.0", "--out", model,
+        ],
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model).unwrap()).unwrap();
+    let lives = m["branch_lives"].as_array().unwrap();
+    let life = |b: &str| lives.iter().find(|l| l["branch"] == b).unwrap().clone();
+    assert_eq!(life("1.0")["ended"], true, "{lives:?}");
+    assert_eq!(life("1.0")["span_days"], 14, "{lives:?}");
+    assert_eq!(life("2.0")["ended"], false, "{lives:?}");
+
+    let out = run(
+        d,
+        &[
+            "triage",
+            "--repo",
+            ".",
+            "--stable",
+            "3.0=v3.0",
+            "--model",
+            model,
+            "--format",
+            "jsonl",
+            "--no-cache",
+            "v3.0..main",
+        ],
+    );
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let row = |sha: &str| rows.iter().find(|r| r["commit"] == sha).unwrap();
+    let life_records = |sha: &str| -> Vec<(String, String)> {
+        row(sha)["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["text"].as_str().unwrap().contains("branch life"))
+            .map(|r| {
+                (
+                    r["text"].as_str().unwrap().to_string(),
+                    r["verified_by"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert!(life_records(&soon).is_empty(), "5 days after the base");
+    let late_records = life_records(&late_fix);
+    assert_eq!(late_records.len(), 1, "{late_records:?}");
+    let (text, command) = &late_records[0];
+    assert!(text.starts_with("[3.0] branch life: the commit landed 60 days after"));
+    assert!(
+        text.contains("1.0 took its last commit 14 days after v1.0"),
+        "{text}"
+    );
+    assert!(text.contains("still maintained that late 0.50"), "{text}");
+    // The score is the model's own probability times the chance.
+    let shown: f64 = text.rsplit("= ").next().unwrap().parse().unwrap();
+    let score = row(&late_fix)["branches"][0]["score"].as_f64().unwrap();
+    assert!((shown - score).abs() < 1e-3, "{shown} vs {score}");
+    let own: f64 = text
+        .split("uses ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((own * 0.5 - score).abs() < 1e-3, "{own} × 0.5 vs {score}");
+    let ran = sh(d, command);
+    assert!(ran.status.success(), "{command}");
+    assert!(String::from_utf8_lossy(&ran.stdout).contains("1.0 20"));
+}
