@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use stablepick_evidence::Evidence;
 use stablepick_repo::{Git, Oid, RepoIndex};
 use stablepick_verdict::features::{
-    BranchView, CommitFacts, base_time, branch_facts, branch_vector, light_diff,
+    BranchView, CommitFacts, branch_facts, branch_vector, days_after_base, light_diff,
 };
 use stablepick_verdict::learn::KNN;
 use stablepick_verdict::model::Model;
@@ -253,10 +253,12 @@ fn lower_by_branch_life(
 ) -> Vec<stablepick_evidence::Record> {
     let mut records = Vec::new();
     for (branch, p) in probs.iter_mut() {
-        let Some(base) = index.branch(branch).and_then(|b| base_time(git, index, b)) else {
+        let Some(days) = index
+            .branch(branch)
+            .and_then(|b| days_after_base(git, index, b, commit_time))
+        else {
             continue;
         };
-        let days = (commit_time - base).div_euclid(86_400);
         let chance = lifetime::still_maintained(&model.branch_lives, days);
         if chance < 1.0 {
             records.push(lifetime::record(

@@ -579,8 +579,7 @@ pub fn branch_facts(
         files_present,
         applies: None,
         conflict_share: None,
-        days_after_base: base_time(git, index, v.stable)
-            .map(|t| (c.commit_time - t).div_euclid(86_400)),
+        days_after_base: days_after_base(git, index, v.stable, c.commit_time),
         mentioned_present: (!c.mentioned.is_empty()).then(|| {
             c.mentioned
                 .iter()
@@ -589,9 +588,14 @@ pub fn branch_facts(
     }
 }
 
+/// Whole days from the branch's base to `time` (a commit's commit time).
+pub fn days_after_base(git: &Git, index: &RepoIndex, b: &StableIndex, time: i64) -> Option<i64> {
+    base_time(git, index, b).map(|t| (time - t).div_euclid(86_400))
+}
+
 /// Commit time of the branch's base, from the index when it is a mainline
 /// commit.
-pub fn base_time(git: &Git, index: &RepoIndex, b: &StableIndex) -> Option<i64> {
+pub(crate) fn base_time(git: &Git, index: &RepoIndex, b: &StableIndex) -> Option<i64> {
     let base = b.branch.base_commit();
     match index.mainline_pos(base) {
         Some(p) => Some(index.commit_time_at(p)),
