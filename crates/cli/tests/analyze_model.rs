@@ -2,7 +2,7 @@
 //! range: the same probability and verdict per branch, and the same nearest
 //! past decisions, each with a command that checks it.
 
-use stablepick_testkit::{commit, git, lines};
+use stablepick_testkit::{commit, git, lines, record_pairs};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -30,20 +30,6 @@ fn branches(j: &serde_json::Value) -> Vec<(String, String, f64, String)> {
                 b["verdict"].as_str().unwrap().to_string(),
                 b["score"].as_f64().unwrap(),
                 b["reason"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn record_texts(j: &serde_json::Value) -> Vec<(String, String)> {
-    j["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["text"].as_str().unwrap().to_string(),
-                r["verified_by"].as_str().unwrap().to_string(),
             )
         })
         .collect()
@@ -137,11 +123,11 @@ fn analyze_with_a_model_decides_as_triage_does() {
     assert_eq!(verdict, "YES", "a crash fix like every one taken: {score}");
 
     // The nearest past decisions, as triage shows them, and each checks out.
-    let near: Vec<(String, String)> = record_texts(&report)
+    let near: Vec<(String, String)> = record_pairs(&report)
         .into_iter()
         .filter(|(t, _)| t.starts_with("similar ("))
         .collect();
-    let row_near: Vec<(String, String)> = record_texts(&row)
+    let row_near: Vec<(String, String)> = record_pairs(&row)
         .into_iter()
         .filter(|(t, _)| t.starts_with("similar ("))
         .collect();

@@ -3,7 +3,7 @@
 //! probability of a commit landing later than that after the target's
 //! base, and says so in Phase 9 with a command that runs.
 
-use stablepick_testkit::{git_on_day, lines, sh};
+use stablepick_testkit::{git_on_day, lines, record_pairs, sh};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -121,17 +121,9 @@ fn a_branch_that_ended_lowers_late_commits() {
         .collect();
     let row = |sha: &str| rows.iter().find(|r| r["commit"] == sha).unwrap();
     let life_records = |sha: &str| -> Vec<(String, String)> {
-        row(sha)["records"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["text"].as_str().unwrap().contains("branch life"))
-            .map(|r| {
-                (
-                    r["text"].as_str().unwrap().to_string(),
-                    r["verified_by"].as_str().unwrap().to_string(),
-                )
-            })
+        record_pairs(row(sha))
+            .into_iter()
+            .filter(|(text, _)| text.contains("branch life"))
             .collect()
     };
     assert!(life_records(&soon).is_empty(), "5 days after the base");

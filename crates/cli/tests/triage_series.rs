@@ -3,7 +3,7 @@
 //! and the weight, and its command lists those commits with git. A model
 //! whose series weight is 1 scores each commit alone.
 
-use stablepick_testkit::{commit, git, lines};
+use stablepick_testkit::{commit, git, lines, record_pairs};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -12,21 +12,8 @@ fn run(d: &Path, args: &[&str]) -> String {
 
 fn series_records(rows: &str) -> Vec<(String, String)> {
     rows.lines()
-        .flat_map(|l| {
-            let j: serde_json::Value = serde_json::from_str(l).unwrap();
-            j["records"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|r| r["text"].as_str().unwrap().starts_with("[1.0] series: "))
-                .map(|r| {
-                    (
-                        r["text"].as_str().unwrap().to_string(),
-                        r["verified_by"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|l| record_pairs(&serde_json::from_str(l).unwrap()))
+        .filter(|(text, _)| text.starts_with("[1.0] series: "))
         .collect()
 }
 

@@ -81,6 +81,25 @@ pub fn run_ok(bin: &str, dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The records of a report or triage row (`analyze`/`triage --format
+/// json[l]`) as (text, verified_by) pairs, in order.
+pub fn record_pairs(row: &serde_json::Value) -> Vec<(String, String)> {
+    row["records"]
+        .as_array()
+        .expect("a row with records")
+        .iter()
+        .map(|r| {
+            (
+                r["text"].as_str().expect("a record text").to_string(),
+                r["verified_by"]
+                    .as_str()
+                    .expect("a record command")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Runs `cmd` with `sh -c` in `dir` (a record's `verified_by`, say).
 pub fn sh(dir: &Path, cmd: &str) -> std::process::Output {
     Command::new("sh")
