@@ -3,18 +3,11 @@
 //! probability of a commit landing later than that after the target's
 //! base, and says so in Phase 9 with a command that runs.
 
-use stablepick_testkit::{git_on_day, lines, record_pairs, sh};
+use stablepick_testkit::{commit_on_day, git_on_day, lines, record_pairs, sh};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
     stablepick_testkit::run_ok(env!("CARGO_BIN_EXE_stablepick"), d, args)
-}
-
-/// Commits the work tree on `day`; returns the sha.
-fn commit_on(d: &Path, day: i64, msg: &str) -> String {
-    git_on_day(d, day, &["add", "-A"]);
-    git_on_day(d, day, &["commit", "-q", "-m", msg]);
-    git_on_day(d, day, &["rev-parse", "HEAD"])
 }
 
 /// A crash fix in its own file `f{i}.c` on `day`.
@@ -24,12 +17,12 @@ fn fix(d: &Path, day: i64, i: usize) -> String {
         lines(20).replace("line 5\n", "five\n"),
     )
     .unwrap();
-    commit_on(d, day, &format!("f{i}: fix a crash on a null pointer"))
+    commit_on_day(d, day, &format!("f{i}: fix a crash on a null pointer")).to_string()
 }
 
 fn feature(d: &Path, day: i64, i: usize) -> String {
     std::fs::write(d.join(format!("new{i}.c")), lines(5)).unwrap();
-    commit_on(d, day, &format!("new{i}: add a new feature"))
+    commit_on_day(d, day, &format!("new{i}: add a new feature")).to_string()
 }
 
 /// Takes `fixes` onto `branch` (which starts at `base`), one a day from `day`.
@@ -49,7 +42,7 @@ fn a_branch_that_ended_lowers_late_commits() {
     for i in 0..40 {
         std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
     }
-    commit_on(d, 0, "base");
+    commit_on_day(d, 0, "base");
     git_on_day(d, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
     // 1.0 takes the fixes of its first days, then ends (span 14 days).
     let mut first = Vec::new();

@@ -3,16 +3,14 @@
 //! that cannot be read counts as NO, is named, and fails the exit status
 //! while the figures are still printed.
 
-use stablepick_testkit::git_on_day;
+use stablepick_testkit::{commit_on_day, git_on_day};
 use std::path::Path;
 use std::process::Command;
 
 /// Changes `file` and commits it on `day`; returns the commit id.
 fn change(dir: &Path, day: i64, file: &str, text: &str, msg: &str) -> String {
     std::fs::write(dir.join(file), text).unwrap();
-    git_on_day(dir, day, &["add", "-A"]);
-    git_on_day(dir, day, &["commit", "-q", "-m", msg]);
-    git_on_day(dir, day, &["rev-parse", "HEAD"])
+    commit_on_day(dir, day, msg).to_string()
 }
 
 #[test]

@@ -4,14 +4,7 @@
 
 use stablepick_repo::Git;
 use stablepick_repo::stable::{StableSpec, detect, resolve};
-use stablepick_testkit::{git, git_on_day};
-use std::path::Path;
-
-/// Commits everything with author and committer dates `days` after 2020-01-01.
-fn commit_on_day(dir: &Path, msg: &str, days: i64) {
-    git(dir, &["add", "-A"]);
-    git_on_day(dir, days, &["commit", "-q", "-m", msg]);
-}
+use stablepick_testkit::{commit_on_day, git};
 
 #[test]
 fn end_of_life_branches_are_left_out_and_named() {
@@ -19,18 +12,18 @@ fn end_of_life_branches_are_left_out_and_named() {
     let d = t.path();
     stablepick_testkit::init(d, "T", "t@example.com");
     std::fs::write(d.join("f"), "1\n").unwrap();
-    commit_on_day(d, "base", 0);
+    commit_on_day(d, 0, "base");
     git(d, &["tag", "v2.30"]);
     std::fs::write(d.join("f"), "2\n").unwrap();
-    commit_on_day(d, "next", 10);
+    commit_on_day(d, 10, "next");
     git(d, &["tag", "v2.40"]);
     // stable/v2.30: last commit in 2020; stable-2.40: in 2024.
     git(d, &["checkout", "-q", "-b", "stable/v2.30", "v2.30"]);
     std::fs::write(d.join("g"), "old\n").unwrap();
-    commit_on_day(d, "old fix", 100);
+    commit_on_day(d, 100, "old fix");
     git(d, &["checkout", "-q", "-b", "stable-2.40", "v2.40"]);
     std::fs::write(d.join("g"), "new\n").unwrap();
-    commit_on_day(d, "new fix", 1_600);
+    commit_on_day(d, 1_600, "new fix");
     git(d, &["checkout", "-q", "main"]);
 
     let found = detect(&Git::open(d).unwrap()).unwrap();
@@ -46,7 +39,7 @@ fn branches_named_in_other_conventions_are_found_by_their_release_tag() {
     let d = t.path();
     stablepick_testkit::init(d, "T", "t@example.com");
     std::fs::write(d.join("f"), "1\n").unwrap();
-    commit_on_day(d, "base", 0);
+    commit_on_day(d, 0, "base");
     // NetworkManager: branch nm-1-46 from tag 1.46.0; Mesa: branch 24.0
     // from tag mesa-24.0.0; a topic branch with numbers but no such tag.
     git(d, &["tag", "1.46.0"]);
@@ -55,7 +48,7 @@ fn branches_named_in_other_conventions_are_found_by_their_release_tag() {
         git(d, &["branch", b]);
     }
     std::fs::write(d.join("f"), "2\n").unwrap();
-    commit_on_day(d, "next", 10);
+    commit_on_day(d, 10, "next");
 
     let g = Git::open(d).unwrap();
     let found = detect(&g).unwrap();

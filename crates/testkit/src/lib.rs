@@ -45,6 +45,14 @@ pub fn commit(dir: &Path, msg: &str) -> Oid {
     Oid::from_str(&git(dir, &["rev-parse", "HEAD"])).expect("a commit id")
 }
 
+/// Commits everything in the work tree with message `msg`, with author and
+/// committer dates `day` days after 2020-01-01 (as [`git_on_day`]).
+pub fn commit_on_day(dir: &Path, day: i64, msg: &str) -> Oid {
+    git_on_day(dir, day, &["add", "-A"]);
+    git_on_day(dir, day, &["commit", "-q", "-m", msg]);
+    Oid::from_str(&git_on_day(dir, day, &["rev-parse", "HEAD"])).expect("a commit id")
+}
+
 /// Runs git in `dir`, which must succeed, with author and committer dates
 /// `day` days after 2020-01-01; its output, trimmed.
 pub fn git_on_day(dir: &Path, day: i64, args: &[&str]) -> String {
