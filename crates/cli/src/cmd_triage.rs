@@ -18,7 +18,7 @@ use stablepick_evidence::{Context, Evidence, collect};
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex, StableSpec};
 use stablepick_verdict::learn::{MineOptions, par_map_git};
 use stablepick_verdict::model::{Model, TrainOptions};
-use stablepick_verdict::{Decision, Verdict, combine, impact};
+use stablepick_verdict::{Decision, Verdict, combine, impact, window_share};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -61,6 +61,10 @@ pub struct TriageArgs {
     /// rows still refresh the cache).
     #[arg(long)]
     pub no_cache: bool,
+    /// Decide each commit on its own threshold: do not cut a large range
+    /// down to the share of commits the model said YES to in training.
+    #[arg(long)]
+    pub no_window_share: bool,
     /// `--format mbox`: the maintainer's `Signed-off-by:` (default: `[mbox]
     /// signoff` in `stablepick.toml` of the repository or the current
     /// directory).
@@ -270,6 +274,19 @@ fn decide_all(
         Ok(finish_one(g, index, scoring, k, s))
     })
     .map_err(Into::into)
+}
+
+/// Applies the range's window-share cut ([`window_share`]) to decisions
+/// held in memory.
+fn cut_to_window_share(model: &Model, rows: &mut [Row], range: &str) {
+    let decided: Vec<_> = rows
+        .iter()
+        .flat_map(|r| window_share::decided_in(&r.decision))
+        .collect();
+    let cuts = window_share::cuts(model, &decided);
+    for r in rows {
+        window_share::apply(&cuts, &mut r.decision, range);
+    }
 }
 
 fn yes_per_branch(rows: &[Row]) -> Pending {
@@ -533,21 +550,19 @@ pub fn triage(a: TriageArgs) -> Result<()> {
             taken.entry(b.clone()).or_default().insert(*oid);
         }
     }
-    let triaged = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
+    let mut triaged = run_triage(&git, &index, model.as_ref(), a.neighbours, &fresh, &taken)?;
+    if wants_md && !a.no_window_share {
+        // Every row is fresh here (no cache): cut the decisions themselves.
+        if let Some(m) = &model {
+            cut_to_window_share(m, &mut triaged.rows, &a.range);
+        }
+    }
     if a.format == TriageFormat::Mbox {
         let printed = print_mbox(&a, &git, &index, &triaged.rows);
         let failures = triaged.report_failures();
         return printed.and(failures);
     }
-    let printed = print_triage(
-        &a,
-        &oids,
-        cache.as_ref(),
-        cached,
-        &triaged.rows,
-        triaged.failed.len(),
-        &triaged.incomplete.iter().map(|(o, _)| *o).collect(),
-    );
+    let printed = print_triage(&a, model.as_ref(), &oids, cache.as_ref(), cached, &triaged);
     let failures = triaged.report_failures();
     printed.and(failures)
 }
@@ -573,13 +588,16 @@ fn print_mbox(a: &TriageArgs, git: &Git, index: &RepoIndex, rows: &[Row]) -> Res
 /// Writes the rows (fresh and cached) in the asked format.
 fn print_triage(
     a: &TriageArgs,
+    model: Option<&Model>,
     oids: &[Oid],
     cache: Option<&TriageCache>,
     cached: std::collections::HashMap<Oid, CachedRow>,
-    rows: &[Row],
-    failed: usize,
-    incomplete: &std::collections::HashSet<Oid>,
+    triaged: &Triaged,
 ) -> Result<()> {
+    let rows = &triaged.rows;
+    let failed = triaged.failed.len();
+    let incomplete: std::collections::HashSet<Oid> =
+        triaged.incomplete.iter().map(|(o, _)| *o).collect();
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for r in rows {
@@ -612,7 +630,25 @@ fn print_triage(
                 .map(|(_, line)| line),
         );
     }
-    let ordered = oids.iter().filter_map(|o| by_oid.get(o));
+    // The cache keeps each commit's own decision; the range's cut is
+    // applied to what is printed, so every range gets its own.
+    let cuts = match model {
+        Some(m) if !a.no_window_share => crate::window_cut::cuts_of_lines(
+            m,
+            oids.iter()
+                .filter_map(|o| by_oid.get(o))
+                .map(String::as_str),
+        )?,
+        _ => Vec::new(),
+    };
+    let ordered = oids.iter().filter_map(|o| by_oid.get(o)).map(|line| {
+        crate::window_cut::cut_line(line, &cuts, &a.range).map(|cut| {
+            cut.map_or(
+                std::borrow::Cow::Borrowed(line.as_str()),
+                std::borrow::Cow::Owned,
+            )
+        })
+    });
     let from_cache = oids.len().saturating_sub(analysed + failed);
     if failed == 0 {
         eprintln!(
@@ -630,7 +666,7 @@ fn print_triage(
             // The table needs the verdicts, not the records.
             let slim: Vec<serde_json::Value> = ordered
                 .map(|line| {
-                    let mut v: serde_json::Value = serde_json::from_str(line)?;
+                    let mut v: serde_json::Value = serde_json::from_str(&line?)?;
                     if let Some(o) = v.as_object_mut() {
                         o.remove("records");
                     }
@@ -643,6 +679,7 @@ fn print_triage(
         _ => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for line in ordered {
+                let line = line?;
                 let r = out
                     .write_all(line.as_bytes())
                     .and_then(|()| out.write_all(b"\n"));
@@ -966,7 +1003,9 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         },
     )?;
     let oids = range_commits(&git, &format!("{lo}..{hi}"))?;
-    let triaged = run_triage(&git, &index, Some(&model), 0, &oids, &Pending::new())?;
+    let mut triaged = run_triage(&git, &index, Some(&model), 0, &oids, &Pending::new())?;
+    // Scored as `triage` prints the window.
+    cut_to_window_share(&model, &mut triaged.rows, &format!("{lo}..{hi}"));
     // A commit that cannot be read cannot be scored: it is named, counts as
     // NO, and the exit status says the figures are incomplete.
     let failures = triaged.report_failures();

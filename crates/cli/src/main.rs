@@ -8,6 +8,7 @@ mod dependencies;
 mod progress;
 mod scoring;
 mod triage_view;
+mod window_cut;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -13,6 +13,8 @@ use crate::model::Model;
 use crate::{BranchDecision, Decision, Verdict};
 use stablepick_evidence::{BranchFacts, Evidence, Record};
 
+/// How the reason of every branch decision the model made begins.
+pub const MODEL_REASON: &str = "model: calibrated probability";
 /// A model probability this close to the threshold is a close call.
 pub const NEAR_THRESHOLD: f64 = 0.1;
 /// Phase 9 record text after `[branch] ` when the rules alone and the
@@ -71,7 +73,7 @@ pub fn with_model(
                     bd.branch, bd.base
                 );
                 let reason = format!(
-                    "model: calibrated probability {p:.3} {} threshold {:.3} (learned from {})",
+                    "{MODEL_REASON} {p:.3} {} threshold {:.3} (learned from {})",
                     if yes { "≥" } else { "<" },
                     model.threshold,
                     model.trained_on.join(", ")

@@ -71,3 +71,4 @@ pub mod lifetime;
 pub mod model;
 pub mod similar;
 pub mod synthesis;
+pub mod window_share;

@@ -62,6 +62,11 @@ pub struct TrainStats {
     pub oof_precision: f64,
     pub oof_recall: f64,
     pub oof_f1: f64,
+    /// The share of the examples no hard rule decided that the model said
+    /// YES to, out of fold, at its threshold: how much of a window the
+    /// branches took as the model saw it. `None` in older models.
+    #[serde(default)]
+    pub oof_yes_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -229,6 +234,17 @@ pub fn prf(pred_truth: impl Iterator<Item = (bool, bool)>) -> (f64, f64, f64) {
     (p, r, f)
 }
 
+/// The share of the (probability, hard_no, label) triples no hard rule
+/// decided whose probability reaches `threshold`; `None` when a hard rule
+/// decided them all.
+pub fn yes_share(scored: &[(f64, bool, bool)], threshold: f64) -> Option<f64> {
+    let eligible = scored.iter().filter(|s| !s.1);
+    let (n, yes) = eligible.fold((0usize, 0usize), |(n, y), s| {
+        (n + 1, y + usize::from(s.0 >= threshold))
+    });
+    (n > 0).then(|| yes as f64 / n as f64)
+}
+
 /// The threshold with the best F1 for (probability, hard_no, label) triples.
 pub fn best_threshold(scored: &[(f64, bool, bool)]) -> (f64, (f64, f64, f64)) {
     let mut best = (0.5, (0.0, 0.0, 0.0));
@@ -312,7 +328,7 @@ impl Model {
         let series: Vec<u64> = examples.iter().map(|e| e.series).collect();
         // The series weight is chosen with the threshold, on the same
         // out-of-fold scores; a weight wins only by doing strictly better.
-        let (series_weight, threshold, (p, r, f)) = crate::series::SERIES_WEIGHTS
+        let (series_weight, threshold, (p, r, f), yes_share) = crate::series::SERIES_WEIGHTS
             .iter()
             .map(|&w| {
                 let smooth = crate::series::smooth_groups(&probs, &series, w);
@@ -322,7 +338,7 @@ impl Model {
                     .map(|(&p, e)| (p, e.hard_no, e.y))
                     .collect();
                 let (t, prf) = best_threshold(&scored);
-                (w, t, prf)
+                (w, t, prf, yes_share(&scored, t))
             })
             .reduce(|a, b| if b.2.2 > a.2.2 { b } else { a })
             .expect("weights to try");
@@ -348,6 +364,7 @@ impl Model {
                 oof_precision: p,
                 oof_recall: r,
                 oof_f1: f,
+                oof_yes_share: yes_share,
             },
             trained_on: Vec::new(),
             past: Vec::new(),

@@ -1,0 +1,88 @@
+//! The window-share cut ([`window_share`]) on printed JSON lines: rows from
+//! the cache hold each commit's own decision, and the cut of the range at
+//! hand is applied as the lines are printed.
+
+use anyhow::Result;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use stablepick_verdict::model::Model;
+use stablepick_verdict::window_share::{self, Cut};
+
+/// The fields of a row the cut reads.
+#[derive(Deserialize)]
+struct Slim {
+    #[serde(default)]
+    branches: Vec<SlimBranch>,
+}
+
+#[derive(Deserialize)]
+struct SlimBranch {
+    branch: String,
+    base: String,
+    verdict: Option<String>,
+    score: Option<f64>,
+    reason: String,
+}
+
+impl SlimBranch {
+    fn lowered_by<'c>(&self, cuts: &'c [Cut]) -> Option<(&'c Cut, f64)> {
+        let cut = cuts.iter().find(|c| c.branch == self.branch)?;
+        let p = self.score?;
+        (self.verdict.as_deref() == Some("YES")
+            && window_share::model_decided(&self.reason)
+            && cut.lowers(p))
+        .then_some((cut, p))
+    }
+}
+
+/// The range's cuts from its printed rows.
+pub fn cuts_of_lines<'a>(model: &Model, lines: impl Iterator<Item = &'a str>) -> Result<Vec<Cut>> {
+    let mut decided = Vec::new();
+    for line in lines {
+        let row: Slim = serde_json::from_str(line)?;
+        decided.extend(
+            row.branches
+                .into_iter()
+                .filter(|b| window_share::model_decided(&b.reason))
+                .filter_map(|b| Some((b.branch, b.base, b.score?))),
+        );
+    }
+    Ok(window_share::cuts(model, &decided))
+}
+
+/// The line with the cuts applied, or `None` when they change nothing.
+pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>> {
+    if cuts.is_empty() {
+        return Ok(None);
+    }
+    let slim: Slim = serde_json::from_str(line)?;
+    if !slim.branches.iter().any(|b| b.lowered_by(cuts).is_some()) {
+        return Ok(None);
+    }
+    let mut row: Value = serde_json::from_str(line)?;
+    let mut added = Vec::new();
+    if let Some(branches) = row["branches"].as_array_mut() {
+        for (b, slim) in branches.iter_mut().zip(&slim.branches) {
+            if let Some((cut, p)) = slim.lowered_by(cuts) {
+                b["verdict"] = json!("NO");
+                b["reason"] = json!(cut.reason(p));
+                added.push((slim.branch.clone(), cut.record(p, range)));
+            }
+        }
+    }
+    let any_yes = row["branches"]
+        .as_array()
+        .is_some_and(|bs| bs.iter().any(|b| b["verdict"] == "YES"));
+    row["verdict"] = json!(if any_yes { "YES" } else { "NO" });
+    for (branch, rec) in added {
+        if let Some(records) = row["records"].as_array_mut() {
+            records.push(
+                json!({"phase": rec.phase, "text": rec.text, "verified_by": rec.verified_by}),
+            );
+        }
+        if let Some(against) = row["evidence_against"].as_array_mut() {
+            against.push(json!({"phase": rec.phase, "branch": branch, "text": rec.text, "verified_by": rec.verified_by}));
+        }
+    }
+    Ok(Some(serde_json::to_string(&row)?))
+}

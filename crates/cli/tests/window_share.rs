@@ -1,0 +1,170 @@
+//! The window-share cut: a model whose branch took a quarter of its fixes
+//! triages a range of nothing but fixes. One commit at a time each looks
+//! like a YES; over the range, only the share the model said YES to in
+//! training (with its tolerance) keeps YES, each commit cut says why with
+//! a Phase 9 record, a cached run prints the same, and a small range or
+//! `--no-window-share` decides each commit on its own threshold.
+
+use stablepick_testkit::{commit_on_day, git_on_day, lines};
+use std::path::Path;
+
+fn run(d: &Path, args: &[&str]) -> String {
+    stablepick_testkit::run_ok(env!("CARGO_BIN_EXE_stablepick"), d, args)
+}
+
+fn fix(d: &Path, day: i64, i: usize) -> String {
+    std::fs::write(
+        d.join(format!("f{i}.c")),
+        lines(20).replace("line 5\n", "five\n"),
+    )
+    .unwrap();
+    commit_on_day(d, day, &format!("f{i}: fix a crash on a null pointer")).to_string()
+}
+
+fn feature(d: &Path, day: i64, i: usize) {
+    std::fs::write(d.join(format!("new{i}.c")), lines(5)).unwrap();
+    commit_on_day(d, day, &format!("new{i}: add a new feature"));
+}
+
+fn rows(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn yes(rows: &[serde_json::Value]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| r["branches"][0]["verdict"] == "YES")
+        .map(|r| r["commit"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for i in 0..200 {
+        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
+    }
+    commit_on_day(d, 0, "base");
+    git_on_day(d, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    // 1.0 takes every fourth of its window's fixes and none of its features.
+    let mut taken = Vec::new();
+    for i in 0..40 {
+        let f = fix(d, 1 + i as i64, i);
+        if i % 4 == 0 {
+            taken.push(f);
+        }
+        feature(d, 1 + i as i64, i);
+    }
+    git_on_day(d, 100, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+    for (n, f) in taken.iter().enumerate() {
+        git_on_day(d, 100 + n as i64, &["cherry-pick", "-x", f]);
+    }
+    git_on_day(d, 100, &["checkout", "-q", "main"]);
+    feature(d, 120, 99);
+    git_on_day(d, 120, &["tag", "-a", "-m", "v2.0", "v2.0"]);
+    git_on_day(d, 120, &["branch", "2.0", "v2.0"]);
+    // The range: 120 fixes and nothing else.
+    for i in 40..160 {
+        fix(d, 121 + i as i64, i);
+    }
+
+    let models = tempfile::tempdir().unwrap();
+    let model = models.path().join("model.json");
+    let model = model.to_str().unwrap();
+    run(
+        d,
+        &[
+            "train", "--repo", ".", "--stable", "1.0=v1.0", "--out", model,
+        ],
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model).unwrap()).unwrap();
+    let share = m["stats"]["oof_yes_share"].as_f64().unwrap();
+    assert!(share > 0.0 && share < 0.8, "{share}");
+
+    let triage = |extra: &[&str]| {
+        let mut args = vec![
+            "triage", "--repo", ".", "--stable", "2.0=v2.0", "--model", model, "--format", "jsonl",
+        ];
+        args.extend_from_slice(extra);
+        run(d, &args)
+    };
+    let own_out = triage(&["--no-cache", "--no-window-share", "v2.0..main"]);
+    let own = rows(&own_out);
+    assert_eq!(own.len(), 120);
+    let decided: Vec<f64> = own
+        .iter()
+        .map(|r| &r["branches"][0])
+        .filter(|b| {
+            b["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("model: calibrated probability")
+        })
+        .map(|b| b["score"].as_f64().unwrap())
+        .collect();
+    assert_eq!(decided.len(), 120, "every fix is the model's to decide");
+    let own_yes = yes(&own);
+    assert!(
+        own_yes.len() as f64 > 1.2 * share * 120.0,
+        "each fix on its own looks like a YES: {} of 120",
+        own_yes.len()
+    );
+
+    let cut_out = triage(&["--no-cache", "v2.0..main"]);
+    let cut = rows(&cut_out);
+    let cut_yes = yes(&cut);
+    let keep = (share * 1.2 * 120.0).ceil() as usize;
+    let mut sorted = decided.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let threshold = sorted[keep - 1];
+    let expected = decided.iter().filter(|&&s| s >= threshold).count();
+    assert_eq!(cut_yes.len(), expected, "the top {keep} and their ties");
+    assert!(cut_yes.len() < own_yes.len());
+    for r in &cut {
+        let sha = r["commit"].as_str().unwrap();
+        let b = &r["branches"][0];
+        let score = b["score"].as_f64().unwrap();
+        let cut_records: Vec<_> = stablepick_testkit::record_pairs(r)
+            .into_iter()
+            .filter(|(text, _)| text.contains("window share"))
+            .collect();
+        if own_yes.iter().any(|y| y == sha) && !cut_yes.iter().any(|y| y == sha) {
+            assert!(score < threshold, "{score} vs cut {threshold}");
+            assert_eq!(r["verdict"], "NO");
+            let reason = b["reason"].as_str().unwrap();
+            assert!(
+                reason.starts_with("model: calibrated probability")
+                    && reason.contains(&format!("below this range's cut {threshold:.3}")),
+                "{reason}"
+            );
+            assert_eq!(cut_records.len(), 1, "{cut_records:?}");
+            let (text, command) = &cut_records[0];
+            assert!(
+                text.starts_with("[2.0] window share:")
+                    && text.contains(&format!("only the top {keep} keep YES")),
+                "{text}"
+            );
+            assert!(
+                command.contains("v2.0..main") && command.contains(&format!(".[{}]", keep - 1)),
+                "{command}"
+            );
+            let against = r["evidence_against"].as_array().unwrap();
+            assert!(against.iter().any(|p| p["text"] == text.as_str()));
+        } else {
+            assert!(cut_records.is_empty(), "{sha}: {cut_records:?}");
+            assert!(cut_yes.iter().any(|y| y == sha) == (score >= threshold));
+        }
+    }
+
+    // The cache keeps each commit's own decision; the range's cut is the same.
+    assert_eq!(triage(&["v2.0..main"]), cut_out);
+    assert_eq!(triage(&["--no-window-share", "v2.0..main"]), own_out);
+    // One commit is too small a range to cut.
+    let one = &own_yes[0];
+    let single = rows(&triage(&[&format!("{one}^..{one}")]));
+    assert_eq!(single[0]["branches"][0]["verdict"], "YES");
+}

@@ -1,0 +1,224 @@
+//! The window's share: over a whole range, the model keeps YES for no
+//! larger a share of the commits it decides than it said YES to in
+//! training (with some room).
+//!
+//! The model's probability assumes a new window looks like the training
+//! windows. When a whole window scores higher — its branch takes less than
+//! the training branches did, or its commits only look like past backports
+//! — the learned threshold says YES to far more of it than the model ever
+//! did out of fold. Seen one commit at a time nothing shows this; seen as a
+//! range it does. So, per branch, when the range is large enough and its
+//! YES share exceeds the training share by more than [`TOLERANCE`], only
+//! the highest-scoring commits up to that share keep YES. The cut is only
+//! ever raised: a range that scores low keeps the learned threshold.
+
+use crate::combine::MODEL_REASON;
+use crate::model::Model;
+use crate::{Decision, Verdict};
+use stablepick_evidence::Record;
+use stablepick_evidence::record::sh;
+
+/// Below this many commits decided by the model for a branch, the range's
+/// share says too little to act on.
+pub const MIN_DECIDED: usize = 100;
+/// How far a range's YES share may exceed the training share before the cut
+/// applies: windows differ, and only a clear excess is trimmed.
+pub const TOLERANCE: f64 = 1.2;
+
+/// One branch's raised threshold for a range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cut {
+    pub branch: String,
+    pub base: String,
+    /// The model's learned threshold.
+    pub learned: f64,
+    /// The threshold for this range: the `keep`-th highest score.
+    pub threshold: f64,
+    /// The out-of-fold YES share from training.
+    pub share: f64,
+    /// Commits of the range the model decides for the branch.
+    pub decided: usize,
+    /// How many of them the learned threshold says YES to.
+    pub yes_at_learned: usize,
+    /// How many may keep YES: `ceil(share × TOLERANCE × decided)`.
+    pub keep: usize,
+}
+
+/// Does a branch decision's reason say the model decided it?
+pub fn model_decided(reason: &str) -> bool {
+    reason.starts_with(MODEL_REASON)
+}
+
+/// The cuts for a range, from `(branch, base, score)` of every branch
+/// decision the model made in it. Empty for a model without the training
+/// share (older models), a small range, or a range within the share.
+pub fn cuts(model: &Model, decided: &[(String, String, f64)]) -> Vec<Cut> {
+    let Some(share) = model.stats.oof_yes_share else {
+        return Vec::new();
+    };
+    let mut branches: Vec<(&str, &str)> = decided
+        .iter()
+        .map(|(b, base, _)| (b.as_str(), base.as_str()))
+        .collect();
+    branches.sort_unstable();
+    branches.dedup();
+    let mut out = Vec::new();
+    for (branch, base) in branches {
+        let mut scores: Vec<f64> = decided
+            .iter()
+            .filter(|d| d.0 == branch)
+            .map(|d| d.2)
+            .filter(|s| s.is_finite())
+            .collect();
+        if scores.len() < MIN_DECIDED {
+            continue;
+        }
+        scores.sort_by(|a, b| b.total_cmp(a));
+        let keep = ((share * TOLERANCE * scores.len() as f64).ceil() as usize).max(1);
+        let yes_at_learned = scores.iter().filter(|&&s| s >= model.threshold).count();
+        if keep >= yes_at_learned {
+            continue;
+        }
+        out.push(Cut {
+            branch: branch.to_string(),
+            base: base.to_string(),
+            learned: model.threshold,
+            threshold: scores[keep - 1],
+            share,
+            decided: scores.len(),
+            yes_at_learned,
+            keep,
+        });
+    }
+    out
+}
+
+impl Cut {
+    /// Does the cut turn a model YES with probability `p` into NO?
+    pub fn lowers(&self, p: f64) -> bool {
+        p >= self.learned && p < self.threshold
+    }
+
+    /// The branch decision's reason once the cut has turned it to NO; it
+    /// still begins with the model's words, as it is the model's decision.
+    pub fn reason(&self, p: f64) -> String {
+        format!(
+            "{MODEL_REASON} {p:.3} ≥ threshold {:.3}, but below this range's cut {:.3} (the top {} of {} commits keep YES)",
+            self.learned, self.threshold, self.keep, self.decided
+        )
+    }
+
+    /// The Phase 9 record of a commit the cut turned to NO; its command
+    /// prints the range's cut from the range's own rows.
+    pub fn record(&self, p: f64, range: &str) -> Record {
+        let jq = format!(
+            "[.[].branches[] | select(.branch == \"{}\" and (.reason | startswith(\"{MODEL_REASON}\"))) | .score] | sort | reverse | .[{}]",
+            self.branch,
+            self.keep - 1
+        );
+        Record::new(
+            9,
+            format!(
+                "[{}] window share: in training the model said YES to {:.1}% of the commits it decided (out of fold); in this range its threshold {:.3} says YES to {} of {} ({:.1}%), more than {TOLERANCE} × that share, so only the top {} keep YES (score ≥ {:.3}); this commit's {p:.3} is below: NO",
+                self.branch,
+                self.share * 100.0,
+                self.learned,
+                self.yes_at_learned,
+                self.decided,
+                self.yes_at_learned as f64 * 100.0 / self.decided as f64,
+                self.keep,
+                self.threshold,
+            ),
+            format!(
+                "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {} | jq -s {}",
+                sh(&self.branch),
+                sh(&self.base),
+                sh(range),
+                sh(&jq)
+            ),
+        )
+    }
+}
+
+/// `(branch, base, score)` of each branch decision in `d` the model made.
+pub fn decided_in(d: &Decision) -> impl Iterator<Item = (String, String, f64)> + '_ {
+    d.branches
+        .iter()
+        .filter(|b| model_decided(&b.reason))
+        .map(|b| (b.branch.clone(), b.base.clone(), b.score))
+}
+
+/// Applies the cuts to one decision: a model YES below its branch's cut
+/// becomes NO, with its record.
+pub fn apply(cuts: &[Cut], d: &mut Decision, range: &str) {
+    for b in &mut d.branches {
+        let Some(cut) = cuts.iter().find(|c| c.branch == b.branch) else {
+            continue;
+        };
+        if b.verdict == Some(Verdict::Yes) && model_decided(&b.reason) && cut.lowers(b.score) {
+            b.verdict = Some(Verdict::No);
+            b.reason = cut.reason(b.score);
+            d.records.push(cut.record(b.score, range));
+        }
+    }
+    if !d.branches.is_empty() {
+        d.verdict = Some(
+            if d.branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
+                Verdict::Yes
+            } else {
+                Verdict::No
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Model, TrainStats};
+
+    fn model(threshold: f64, share: Option<f64>) -> Model {
+        let mut m: Model = serde_json::from_value(serde_json::json!({
+            "format": crate::model::MODEL_FORMAT,
+            "dim_bits": 4,
+            "weights": [],
+            "platt_a": 1.0,
+            "platt_b": 0.0,
+            "threshold": threshold,
+            "options": crate::model::TrainOptions::default(),
+            "stats": TrainStats::default(),
+            "trained_on": [],
+            "past": [],
+        }))
+        .expect("a model");
+        m.stats.oof_yes_share = share;
+        m
+    }
+
+    fn range(scores: impl Iterator<Item = f64>) -> Vec<(String, String, f64)> {
+        scores.map(|s| ("1.0".into(), "v1.0".into(), s)).collect()
+    }
+
+    #[test]
+    fn a_range_far_above_the_training_share_keeps_only_its_top() {
+        // 200 commits, scores 0.005 … 1.0; the threshold 0.3 says YES to 141.
+        let r = range((1..=200).map(|i| i as f64 / 200.0));
+        let cuts = cuts(&model(0.3, Some(0.25)), &r);
+        assert_eq!(cuts.len(), 1);
+        let c = &cuts[0];
+        assert_eq!((c.decided, c.yes_at_learned, c.keep), (200, 141, 60));
+        // The 60th highest of i/200 is 141/200.
+        assert!((c.threshold - 0.705).abs() < 1e-9, "{}", c.threshold);
+        assert!(c.lowers(0.5) && !c.lowers(0.705) && !c.lowers(0.2));
+    }
+
+    #[test]
+    fn no_cut_within_the_share_for_small_ranges_or_old_models() {
+        let r = range((1..=200).map(|i| i as f64 / 200.0));
+        // 141 YES of 200 is within 0.6 × 1.2.
+        assert!(cuts(&model(0.3, Some(0.6)), &r).is_empty());
+        assert!(cuts(&model(0.3, None), &r).is_empty());
+        let small = range((1..MIN_DECIDED).map(|i| i as f64 / MIN_DECIDED as f64));
+        assert!(cuts(&model(0.3, Some(0.05)), &small).is_empty());
+    }
+}
