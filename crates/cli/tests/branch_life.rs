@@ -3,7 +3,9 @@
 //! probability of a commit landing later than that after the target's
 //! base, and says so in Phase 9 with a command that runs.
 
-use stablepick_testkit::{commit_on_day, git_on_day, lines, record_pairs, sh};
+use stablepick_testkit::{
+    commit_on_day, crash_fix_on_day, feature_on_day, git_on_day, lines, record_pairs, sh,
+};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -12,17 +14,7 @@ fn run(d: &Path, args: &[&str]) -> String {
 
 /// A crash fix in its own file `f{i}.c` on `day`.
 fn fix(d: &Path, day: i64, i: usize) -> String {
-    std::fs::write(
-        d.join(format!("f{i}.c")),
-        lines(20).replace("line 5\n", "five\n"),
-    )
-    .unwrap();
-    commit_on_day(d, day, &format!("f{i}: fix a crash on a null pointer")).to_string()
-}
-
-fn feature(d: &Path, day: i64, i: usize) -> String {
-    std::fs::write(d.join(format!("new{i}.c")), lines(5)).unwrap();
-    commit_on_day(d, day, &format!("new{i}: add a new feature")).to_string()
+    crash_fix_on_day(d, day, i).to_string()
 }
 
 /// Takes `fixes` onto `branch` (which starts at `base`), one a day from `day`.
@@ -48,7 +40,7 @@ fn a_branch_that_ended_lowers_late_commits() {
     let mut first = Vec::new();
     for i in 0..5 {
         first.push(fix(d, 1 + i as i64, i));
-        feature(d, 1 + i as i64, i);
+        feature_on_day(d, 1 + i as i64, i);
     }
     branch_takes(d, "1.0", "v1.0", 10, &first);
     git_on_day(d, 20, &["tag", "-a", "-m", "v2.0", "v2.0"]);
@@ -56,11 +48,11 @@ fn a_branch_that_ended_lowers_late_commits() {
     let (mut early, mut late) = (Vec::new(), Vec::new());
     for i in 5..10 {
         early.push(fix(d, 16 + i as i64, i));
-        feature(d, 16 + i as i64, i);
+        feature_on_day(d, 16 + i as i64, i);
     }
     for i in 10..15 {
         late.push(fix(d, 190 + i as i64, i));
-        feature(d, 190 + i as i64, i);
+        feature_on_day(d, 190 + i as i64, i);
     }
     branch_takes(d, "2.0", "v2.0", 31, &early);
     git_on_day(d, 300, &["checkout", "-q", "2.0"]);
@@ -69,7 +61,7 @@ fn a_branch_that_ended_lowers_late_commits() {
     }
     git_on_day(d, 300, &["checkout", "-q", "main"]);
     // The target: based on v3.0, a fix 5 days after and one 60 days after.
-    feature(d, 400, 30);
+    feature_on_day(d, 400, 30);
     git_on_day(d, 400, &["tag", "-a", "-m", "v3.0", "v3.0"]);
     git_on_day(d, 400, &["branch", "3.0", "v3.0"]);
     let soon = fix(d, 405, 20);

@@ -5,7 +5,7 @@
 //! a Phase 9 record, a cached run prints the same, and a small range or
 //! `--no-window-share` decides each commit on its own threshold.
 
-use stablepick_testkit::{commit_on_day, git_on_day, lines};
+use stablepick_testkit::{commit_on_day, crash_fix_on_day, feature_on_day, git_on_day, lines};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -13,17 +13,7 @@ fn run(d: &Path, args: &[&str]) -> String {
 }
 
 fn fix(d: &Path, day: i64, i: usize) -> String {
-    std::fs::write(
-        d.join(format!("f{i}.c")),
-        lines(20).replace("line 5\n", "five\n"),
-    )
-    .unwrap();
-    commit_on_day(d, day, &format!("f{i}: fix a crash on a null pointer")).to_string()
-}
-
-fn feature(d: &Path, day: i64, i: usize) {
-    std::fs::write(d.join(format!("new{i}.c")), lines(5)).unwrap();
-    commit_on_day(d, day, &format!("new{i}: add a new feature"));
+    crash_fix_on_day(d, day, i).to_string()
 }
 
 fn rows(out: &str) -> Vec<serde_json::Value> {
@@ -56,14 +46,14 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
         if i % 4 == 0 {
             taken.push(f);
         }
-        feature(d, 1 + i as i64, i);
+        feature_on_day(d, 1 + i as i64, i);
     }
     git_on_day(d, 100, &["checkout", "-q", "-b", "1.0", "v1.0"]);
     for (n, f) in taken.iter().enumerate() {
         git_on_day(d, 100 + n as i64, &["cherry-pick", "-x", f]);
     }
     git_on_day(d, 100, &["checkout", "-q", "main"]);
-    feature(d, 120, 99);
+    feature_on_day(d, 120, 99);
     git_on_day(d, 120, &["tag", "-a", "-m", "v2.0", "v2.0"]);
     git_on_day(d, 120, &["branch", "2.0", "v2.0"]);
     // The range: 120 fixes and nothing else.

@@ -53,6 +53,24 @@ pub fn commit_on_day(dir: &Path, day: i64, msg: &str) -> Oid {
     Oid::from_str(&git_on_day(dir, day, &["rev-parse", "HEAD"])).expect("a commit id")
 }
 
+/// A one-line crash fix of `f{i}.c` (a file of [`lines`]`(20)`) committed on
+/// `day`: the kind of commit a model learns stable branches take.
+pub fn crash_fix_on_day(dir: &Path, day: i64, i: usize) -> Oid {
+    std::fs::write(
+        dir.join(format!("f{i}.c")),
+        lines(20).replace("line 5\n", "five\n"),
+    )
+    .expect("write the fix");
+    commit_on_day(dir, day, &format!("f{i}: fix a crash on a null pointer"))
+}
+
+/// A new file `new{i}.c` committed on `day` as a new feature: the kind of
+/// commit stable branches leave.
+pub fn feature_on_day(dir: &Path, day: i64, i: usize) -> Oid {
+    std::fs::write(dir.join(format!("new{i}.c")), lines(5)).expect("write the feature");
+    commit_on_day(dir, day, &format!("new{i}: add a new feature"))
+}
+
 /// Runs git in `dir`, which must succeed, with author and committer dates
 /// `day` days after 2020-01-01; its output, trimmed.
 pub fn git_on_day(dir: &Path, day: i64, args: &[&str]) -> String {
