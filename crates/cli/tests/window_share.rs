@@ -99,7 +99,7 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
     assert_eq!(decided.len(), 120, "every fix is the model's to decide");
     let own_yes = yes(&own);
     assert!(
-        own_yes.len() as f64 > 1.2 * share * 120.0,
+        own_yes.len() > stablepick_verdict::window_share::allowed(share, 120),
         "each fix on its own looks like a YES: {} of 120",
         own_yes.len()
     );
@@ -107,7 +107,11 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
     let cut_out = triage(&["--no-cache", "v2.0..main"]);
     let cut = rows(&cut_out);
     let cut_yes = yes(&cut);
-    let keep = (share * 1.2 * 120.0).ceil() as usize;
+    let keep = stablepick_verdict::window_share::allowed(share, 120);
+    let by_hand = (1.2 * share * 120.0)
+        .max(share * 120.0 + 2.0 * (120.0 * share * (1.0 - share)).sqrt())
+        .ceil() as usize;
+    assert_eq!(keep, by_hand);
     let mut sorted = decided.clone();
     sorted.sort_by(|a, b| b.total_cmp(a));
     let threshold = sorted[keep - 1];

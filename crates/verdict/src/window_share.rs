@@ -8,8 +8,9 @@
 //! — the learned threshold says YES to far more of it than the model ever
 //! did out of fold. Seen one commit at a time nothing shows this; seen as a
 //! range it does. So, per branch, when the range is large enough and its
-//! YES share exceeds the training share by more than [`TOLERANCE`], only
-//! the highest-scoring commits up to that share keep YES. The cut is only
+//! YES share exceeds the training share by more than [`allowed`] (a ratio,
+//! or chance for a small range), only the highest-scoring commits up to
+//! that share keep YES. The cut is only
 //! ever raised: a range that scores low keeps the learned threshold.
 
 use crate::combine::MODEL_REASON;
@@ -24,6 +25,19 @@ pub const MIN_DECIDED: usize = 100;
 /// How far a range's YES share may exceed the training share before the cut
 /// applies: windows differ, and only a clear excess is trimmed.
 pub const TOLERANCE: f64 = 1.2;
+/// A small range's share varies by chance alone: it may also exceed the
+/// training share by this many binomial standard deviations.
+pub const SPREAD: f64 = 2.0;
+
+/// How many of `decided` commits may keep YES when the model said YES to
+/// `share` of its training decisions: the larger of [`TOLERANCE`] × share
+/// and share plus [`SPREAD`] standard deviations.
+pub fn allowed(share: f64, decided: usize) -> usize {
+    let n = decided as f64;
+    let by_ratio = TOLERANCE * share * n;
+    let by_chance = share * n + SPREAD * (n * share * (1.0 - share)).max(0.0).sqrt();
+    (by_ratio.max(by_chance).ceil() as usize).clamp(1, decided.max(1))
+}
 
 /// One branch's raised threshold for a range.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +54,7 @@ pub struct Cut {
     pub decided: usize,
     /// How many of them the learned threshold says YES to.
     pub yes_at_learned: usize,
-    /// How many may keep YES: `ceil(share × TOLERANCE × decided)`.
+    /// How many may keep YES ([`allowed`]).
     pub keep: usize,
 }
 
@@ -74,7 +88,7 @@ pub fn cuts(model: &Model, decided: &[(String, String, f64)]) -> Vec<Cut> {
             continue;
         }
         scores.sort_by(|a, b| b.total_cmp(a));
-        let keep = ((share * TOLERANCE * scores.len() as f64).ceil() as usize).max(1);
+        let keep = allowed(share, scores.len());
         let yes_at_learned = scores.iter().filter(|&&s| s >= model.threshold).count();
         if keep >= yes_at_learned {
             continue;
@@ -119,7 +133,7 @@ impl Cut {
         Record::new(
             9,
             format!(
-                "[{}] window share: in training the model said YES to {:.1}% of the commits it decided (out of fold); in this range its threshold {:.3} says YES to {} of {} ({:.1}%), more than {TOLERANCE} × that share, so only the top {} keep YES (score ≥ {:.3}); this commit's {p:.3} is below: NO",
+                "[{}] window share: in training the model said YES to {:.1}% of the commits it decided (out of fold); in this range its threshold {:.3} says YES to {} of {} ({:.1}%), more than that share allows ({TOLERANCE} × it, or {SPREAD} standard deviations above it for a range this size), so only the top {} keep YES (score ≥ {:.3}); this commit's {p:.3} is below: NO",
                 self.branch,
                 self.share * 100.0,
                 self.learned,
@@ -206,10 +220,20 @@ mod tests {
         let cuts = cuts(&model(0.3, Some(0.25)), &r);
         assert_eq!(cuts.len(), 1);
         let c = &cuts[0];
-        assert_eq!((c.decided, c.yes_at_learned, c.keep), (200, 141, 60));
-        // The 60th highest of i/200 is 141/200.
-        assert!((c.threshold - 0.705).abs() < 1e-9, "{}", c.threshold);
-        assert!(c.lowers(0.5) && !c.lowers(0.705) && !c.lowers(0.2));
+        // 1.2 × 0.25 × 200 = 60; chance allows more: 50 + 2 × √37.5 = 62.2.
+        assert_eq!((c.decided, c.yes_at_learned, c.keep), (200, 141, 63));
+        // The 63rd highest of i/200 is 138/200.
+        assert!((c.threshold - 0.69).abs() < 1e-9, "{}", c.threshold);
+        assert!(c.lowers(0.5) && !c.lowers(0.69) && !c.lowers(0.2));
+    }
+
+    #[test]
+    fn large_ranges_allow_the_ratio_small_ones_chance() {
+        assert_eq!(allowed(0.3, 2000), 720);
+        // 20 + 2 × 4 = 28 > 24.
+        assert_eq!(allowed(0.2, 100), 28);
+        assert_eq!(allowed(1.0, 10), 10);
+        assert_eq!(allowed(0.0, 10), 1);
     }
 
     #[test]
