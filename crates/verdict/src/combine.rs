@@ -135,13 +135,7 @@ pub fn with_model(
             .into_iter()
             .filter(|r| !model_decided.iter().any(|m| r.text.starts_with(m.as_str()))),
     );
-    let verdict = if branches.is_empty() {
-        None
-    } else if branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
-        Some(Verdict::Yes)
-    } else {
-        Some(Verdict::No)
-    };
+    let verdict = crate::commit_verdict(&branches);
     let score = branches.iter().map(|b| b.score).reduce(f64::max);
     Decision {
         branches,

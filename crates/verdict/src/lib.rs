@@ -53,6 +53,18 @@ pub struct BranchDecision {
     pub reason: String,
 }
 
+/// A commit's verdict from its branches' decisions: YES when any branch
+/// says YES, NO otherwise, none without branches.
+pub fn commit_verdict(branches: &[BranchDecision]) -> Option<Verdict> {
+    if branches.is_empty() {
+        None
+    } else if branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
+        Some(Verdict::Yes)
+    } else {
+        Some(Verdict::No)
+    }
+}
+
 /// The decision for a commit across all branches.
 #[derive(Debug, Clone)]
 pub struct Decision {

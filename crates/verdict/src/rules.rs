@@ -66,13 +66,7 @@ pub fn decide(ev: &Evidence) -> Decision {
         });
     }
     checklist(ev, &sha, &mut records);
-    let verdict = if branches.is_empty() {
-        None
-    } else if branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
-        Some(Verdict::Yes)
-    } else {
-        Some(Verdict::No)
-    };
+    let verdict = crate::commit_verdict(&branches);
     let score = branches
         .iter()
         .filter(|b| b.verdict == Some(Verdict::Yes))

@@ -175,15 +175,7 @@ pub fn apply(cuts: &[Cut], d: &mut Decision, range: &str) {
             d.records.push(cut.record(b.score, range));
         }
     }
-    if !d.branches.is_empty() {
-        d.verdict = Some(
-            if d.branches.iter().any(|b| b.verdict == Some(Verdict::Yes)) {
-                Verdict::Yes
-            } else {
-                Verdict::No
-            },
-        );
-    }
+    d.verdict = crate::commit_verdict(&d.branches);
 }
 
 #[cfg(test)]
