@@ -28,10 +28,8 @@ impl SlimBranch {
     fn lowered_by<'c>(&self, cuts: &'c [Cut]) -> Option<(&'c Cut, f64)> {
         let cut = cuts.iter().find(|c| c.branch == self.branch)?;
         let p = self.score?;
-        (self.verdict.as_deref() == Some("YES")
-            && window_share::model_decided(&self.reason)
-            && cut.lowers(p))
-        .then_some((cut, p))
+        cut.turns_to_no(self.verdict.as_deref() == Some("YES"), &self.reason, p)
+            .then_some((cut, p))
     }
 }
 

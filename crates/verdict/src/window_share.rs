@@ -113,6 +113,12 @@ impl Cut {
         p >= self.learned && p < self.threshold
     }
 
+    /// Does the cut turn this branch decision (YES or not, its reason, its
+    /// score) into NO: a YES the model made, below the cut?
+    pub fn turns_to_no(&self, yes: bool, reason: &str, p: f64) -> bool {
+        yes && model_decided(reason) && self.lowers(p)
+    }
+
     /// The branch decision's reason once the cut has turned it to NO; it
     /// still begins with the model's words, as it is the model's decision.
     pub fn reason(&self, p: f64) -> String {
@@ -169,7 +175,7 @@ pub fn apply(cuts: &[Cut], d: &mut Decision, range: &str) {
         let Some(cut) = cuts.iter().find(|c| c.branch == b.branch) else {
             continue;
         };
-        if b.verdict == Some(Verdict::Yes) && model_decided(&b.reason) && cut.lowers(b.score) {
+        if cut.turns_to_no(b.verdict == Some(Verdict::Yes), &b.reason, b.score) {
             b.verdict = Some(Verdict::No);
             b.reason = cut.reason(b.score);
             d.records.push(cut.record(b.score, range));
