@@ -3,9 +3,7 @@
 //! probability of a commit landing later than that after the target's
 //! base, and says so in Phase 9 with a command that runs.
 
-use stablepick_testkit::{
-    commit_on_day, crash_fix_on_day, feature_on_day, git_on_day, lines, record_pairs, sh,
-};
+use stablepick_testkit::{crash_fix_on_day, feature_on_day, git_on_day, record_pairs, sh};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -30,12 +28,7 @@ fn branch_takes(d: &Path, branch: &str, base: &str, day: i64, fixes: &[String]) 
 fn a_branch_that_ended_lowers_late_commits() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    for i in 0..40 {
-        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
-    }
-    commit_on_day(d, 0, "base");
-    git_on_day(d, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    stablepick_testkit::fix_files_at_v1_0(d, 40);
     // 1.0 takes the fixes of its first days, then ends (span 14 days).
     let mut first = Vec::new();
     for i in 0..5 {

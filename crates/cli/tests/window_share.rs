@@ -5,7 +5,7 @@
 //! a Phase 9 record, a cached run prints the same, and a small range or
 //! `--no-window-share` decides each commit on its own threshold.
 
-use stablepick_testkit::{commit_on_day, crash_fix_on_day, feature_on_day, git_on_day, lines};
+use stablepick_testkit::{crash_fix_on_day, feature_on_day, git_on_day};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -33,12 +33,7 @@ fn yes(rows: &[serde_json::Value]) -> Vec<String> {
 fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    for i in 0..200 {
-        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
-    }
-    commit_on_day(d, 0, "base");
-    git_on_day(d, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    stablepick_testkit::fix_files_at_v1_0(d, 200);
     // 1.0 takes every fourth of its window's fixes and none of its features.
     let mut taken = Vec::new();
     for i in 0..40 {

@@ -53,6 +53,18 @@ pub fn commit_on_day(dir: &Path, day: i64, msg: &str) -> Oid {
     Oid::from_str(&git_on_day(dir, day, &["rev-parse", "HEAD"])).expect("a commit id")
 }
 
+/// A new repository in `dir` whose first commit, on day 0 and tagged
+/// `v1.0`, holds `f0.c` … `f{n-1}.c` of [`lines`]`(20)`: the files
+/// [`crash_fix_on_day`] fixes.
+pub fn fix_files_at_v1_0(dir: &Path, n: usize) {
+    init(dir, "T", "t@example.com");
+    for i in 0..n {
+        std::fs::write(dir.join(format!("f{i}.c")), lines(20)).expect("write a file");
+    }
+    commit_on_day(dir, 0, "base");
+    git_on_day(dir, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+}
+
 /// A one-line crash fix of `f{i}.c` (a file of [`lines`]`(20)`) committed on
 /// `day`: the kind of commit a model learns stable branches take.
 pub fn crash_fix_on_day(dir: &Path, day: i64, i: usize) -> Oid {
