@@ -10,8 +10,8 @@
 //! range it does. So, per branch, when the range is large enough and its
 //! YES share exceeds the training share by more than [`allowed`] (a ratio,
 //! or chance for a small range), only the highest-scoring commits up to
-//! that share keep YES. The cut is only
-//! ever raised: a range that scores low keeps the learned threshold.
+//! that share keep YES. The cut is only ever raised: a range that scores
+//! low keeps the learned threshold.
 
 use crate::combine::MODEL_REASON;
 use crate::model::Model;
