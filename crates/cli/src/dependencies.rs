@@ -7,7 +7,7 @@
 use anyhow::{Context as _, Result};
 use stablepick_evidence::{Context, Evidence, collect};
 use stablepick_repo::Oid;
-use stablepick_verdict::{BranchDecision, Decision, Verdict};
+use stablepick_verdict::{BranchDecision, DecidedBy, Decision, Verdict};
 
 /// What the mails need beyond `items`' own decisions: YES for the
 /// branches that need them, as prerequisites, for items that did not say so
@@ -49,6 +49,7 @@ pub fn prerequisite_items(
                     verdict: Some(Verdict::Yes),
                     score: b.score,
                     reason,
+                    decided_by: DecidedBy::Prerequisite,
                 };
                 if let Some((_, pd)) = items.iter().find(|(e, _)| e.commit.oid == p) {
                     let already = pd

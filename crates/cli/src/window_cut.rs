@@ -5,6 +5,7 @@
 use anyhow::Result;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use stablepick_verdict::DecidedBy;
 use stablepick_verdict::model::Model;
 use stablepick_verdict::window_share::{self, Cut};
 
@@ -21,14 +22,15 @@ struct SlimBranch {
     base: String,
     verdict: Option<String>,
     score: Option<f64>,
-    reason: String,
+    decided_by: Option<DecidedBy>,
 }
 
 impl SlimBranch {
     fn lowered_by<'c>(&self, cuts: &'c [Cut]) -> Option<(&'c Cut, f64)> {
         let cut = cuts.iter().find(|c| c.branch == self.branch)?;
         let p = self.score?;
-        cut.turns_to_no(self.verdict.as_deref() == Some("YES"), &self.reason, p)
+        let by = self.decided_by?;
+        cut.turns_to_no(self.verdict.as_deref() == Some("YES"), by, p)
             .then_some((cut, p))
     }
 }
@@ -41,7 +43,7 @@ pub fn cuts_of_lines<'a>(model: &Model, lines: impl Iterator<Item = &'a str>) ->
         decided.extend(
             row.branches
                 .into_iter()
-                .filter(|b| window_share::model_decided(&b.reason))
+                .filter(|b| b.decided_by.is_some_and(DecidedBy::by_model))
                 .filter_map(|b| Some((b.branch, b.base, b.score?))),
         );
     }
@@ -64,6 +66,7 @@ pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>>
             if let Some((cut, p)) = slim.lowered_by(cuts) {
                 b["verdict"] = json!("NO");
                 b["reason"] = json!(cut.reason(p));
+                b["decided_by"] = json!(DecidedBy::WindowShare);
                 added.push((slim.branch.clone(), cut.record(p, range)));
             }
         }

@@ -6,7 +6,7 @@ use stablepick_evidence::{Context, collect};
 use stablepick_repo::apply::Applies;
 use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
 use stablepick_testkit::{commit, git, git_try, lines};
-use stablepick_verdict::{BranchDecision, Decision, Verdict};
+use stablepick_verdict::{BranchDecision, DecidedBy, Decision, Verdict};
 use std::process::Command;
 
 /// The repository in `d` and its index with the stable branch `1.0`.
@@ -58,6 +58,7 @@ fn run(
             verdict: Some(Verdict::Yes),
             score: 1.0,
             reason: "test".into(),
+            decided_by: DecidedBy::Rules,
         }],
         verdict: Some(Verdict::Yes),
         score: Some(1.0),
@@ -196,6 +197,7 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
             verdict: Some(Verdict::Yes),
             score: 1.0,
             reason: "test".into(),
+            decided_by: DecidedBy::Rules,
         }],
         verdict: Some(Verdict::Yes),
         score: Some(1.0),

@@ -59,6 +59,8 @@ fn window_rows_table_and_cache() {
     assert_eq!(kdump["verdict"], "YES");
     for b in kdump["branches"].as_array().unwrap() {
         assert!(b["branch"].is_string() && b["verdict"] == "YES");
+        // No model given: the stable rules decided.
+        assert_eq!(b["decided_by"], "rules");
     }
     let autosel = row("autosel_fix");
     let b66 = autosel["branches"]
@@ -71,6 +73,7 @@ fn window_rows_table_and_cache() {
         b66["backported_as"],
         demo.oid("bp66_autosel_fix").to_string().as_str()
     );
+    assert_eq!(b66["decided_by"], "hard_rule");
 
     // Second run: everything from the cache, same answers.
     let (again, err) = triage(&demo.path, &["v6.6..master", "--format", "jsonl"]);

@@ -16,6 +16,28 @@ fn fix(d: &Path, day: i64, i: usize) -> String {
     crash_fix_on_day(d, day, i).to_string()
 }
 
+/// Runs a record's command as a reader would, in the repository, with
+/// this build as `stablepick` and the model file as `MODEL`.
+fn run_record_command(d: &Path, command: &str, model: &str) -> String {
+    let command = command
+        .strip_prefix("stablepick ")
+        .expect("a stablepick command")
+        .replace("--model MODEL", &format!("--model '{model}'"));
+    let full = format!("'{}' {command}", env!("CARGO_BIN_EXE_stablepick"));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&full)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{full}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn rows(out: &str) -> Vec<serde_json::Value> {
     out.lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -84,10 +106,11 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
         .iter()
         .map(|r| &r["branches"][0])
         .filter(|b| {
-            b["reason"]
-                .as_str()
-                .unwrap()
-                .starts_with("model: calibrated probability")
+            b["decided_by"] == "model"
+                && b["reason"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("model: calibrated probability")
         })
         .map(|b| b["score"].as_f64().unwrap())
         .collect();
@@ -130,6 +153,7 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
                     && reason.contains(&format!("below this range's cut {threshold:.3}")),
                 "{reason}"
             );
+            assert_eq!(b["decided_by"], "window_share");
             assert_eq!(cut_records.len(), 1, "{cut_records:?}");
             let (text, command) = &cut_records[0];
             assert!(
@@ -138,13 +162,23 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
                 "{text}"
             );
             assert!(
-                command.contains("v2.0..main") && command.contains(&format!(".[{}]", keep - 1)),
+                command.contains("v2.0..main")
+                    && command.contains(&format!(".[{}]", keep - 1))
+                    && command.contains(".decided_by == \"window_share\""),
                 "{command}"
+            );
+            // The command prints the cut from the range's own rows.
+            let printed = run_record_command(d, command, model);
+            let printed: f64 = printed.trim().parse().expect(&printed);
+            assert!(
+                (printed - threshold).abs() < 1e-12,
+                "{printed} vs {threshold}"
             );
             let against = r["evidence_against"].as_array().unwrap();
             assert!(against.iter().any(|p| p["text"] == text.as_str()));
         } else {
             assert!(cut_records.is_empty(), "{sha}: {cut_records:?}");
+            assert_eq!(b["decided_by"], "model");
             assert!(cut_yes.iter().any(|y| y == sha) == (score >= threshold));
         }
     }

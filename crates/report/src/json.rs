@@ -29,6 +29,9 @@ pub struct BranchJson {
     pub in_base: bool,
     pub score: f64,
     pub reason: String,
+    /// What decided: `hard_rule`, `list`, `rules`, `model`, `window_share`
+    /// or `prerequisite`; `null` when the branch has no decision.
+    pub decided_by: Option<&'static str>,
     /// Phase 5 at the branch tip: per touched function, callers and entry kinds.
     pub functions: Vec<FunctionJson>,
     /// `clean`, `offset`, `fuzz` or `conflict` at the branch tip; `null`
@@ -143,6 +146,7 @@ impl Report {
                         in_base: b.in_base,
                         score: dec.map(|x| x.score).unwrap_or(0.0),
                         reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
+                        decided_by: dec.map(|x| x.decided_by.as_str()),
                         functions: functions_at(ev, &b.name),
                         applies: b.applies,
                         prerequisites: b.prerequisites.iter().map(|o| o.to_string()).collect(),

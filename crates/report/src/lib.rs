@@ -22,7 +22,7 @@
 /// 2: `evidence_for`, `evidence_against`, `unresolved`.
 /// 3: records of the commits a message names; unreadable files; prerequisite
 /// searches bounded by work (rows cached before may hold other lists).
-pub const REPORT_FORMAT: u32 = 4;
+pub const REPORT_FORMAT: u32 = 5;
 
 mod json;
 mod markdown;

@@ -10,7 +10,7 @@
 //! its probability reaches the model's threshold.
 
 use crate::model::Model;
-use crate::{BranchDecision, Decision, Verdict};
+use crate::{BranchDecision, DecidedBy, Decision, Verdict};
 use stablepick_evidence::{BranchFacts, Evidence, Record};
 
 /// How the reason of every branch decision the model made begins.
@@ -122,6 +122,7 @@ pub fn with_model(
                     verdict: Some(if yes { Verdict::Yes } else { Verdict::No }),
                     score: p,
                     reason,
+                    decided_by: DecidedBy::Model,
                     ..bd
                 });
             }

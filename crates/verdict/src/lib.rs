@@ -41,6 +41,46 @@ impl Verdict {
     }
 }
 
+/// What decided a branch: tools filter on it rather than on the reason's
+/// words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecidedBy {
+    /// A hard rule: already backported or in the base, `stable+noautosel`,
+    /// reverted upstream, bug not present in the branch.
+    HardRule,
+    /// A reply on the mailing list nominating or refusing it for stable.
+    List,
+    /// The stable rules (tags, hints, touched code, reported failures).
+    Rules,
+    /// The trained model's calibrated probability against its threshold.
+    Model,
+    /// The model said YES, but the range's window-share cut turned it to
+    /// NO ([`window_share`]).
+    WindowShare,
+    /// Taken because a commit decided YES needs it first.
+    Prerequisite,
+}
+
+impl DecidedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecidedBy::HardRule => "hard_rule",
+            DecidedBy::List => "list",
+            DecidedBy::Rules => "rules",
+            DecidedBy::Model => "model",
+            DecidedBy::WindowShare => "window_share",
+            DecidedBy::Prerequisite => "prerequisite",
+        }
+    }
+
+    /// Was the decision the model's score against a threshold (its own, or
+    /// the range's cut)?
+    pub fn by_model(self) -> bool {
+        matches!(self, DecidedBy::Model | DecidedBy::WindowShare)
+    }
+}
+
 /// The decision for one stable branch.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BranchDecision {
@@ -51,6 +91,7 @@ pub struct BranchDecision {
     pub score: f64,
     /// The rule that decided, in words.
     pub reason: String,
+    pub decided_by: DecidedBy,
 }
 
 /// A commit's verdict from its branches' decisions: YES when any branch

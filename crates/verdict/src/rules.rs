@@ -1,7 +1,7 @@
 //! The stable rules, hard rules first. Every rule that decides a branch
 //! becomes a Phase 9 record carrying the command that shows its premise.
 
-use crate::{BranchDecision, Decision, Verdict};
+use crate::{BranchDecision, DecidedBy, Decision, Verdict};
 use stablepick_evidence::{
     BranchFacts, ChangeKind, Evidence, Record, ThreadStatement, ThreadStatementKind,
 };
@@ -51,7 +51,7 @@ pub fn decide(ev: &Evidence) -> Decision {
     let mut records = Vec::new();
     let mut branches = Vec::new();
     for b in &ev.branches {
-        let (verdict, score, reason, verify) = decide_branch(ev, b, &sha);
+        let (verdict, score, reason, verify, decided_by) = decide_branch(ev, b, &sha);
         records.push(Record::new(
             P,
             format!("[{}] {} — {}", b.name, verdict.as_str(), reason),
@@ -63,6 +63,7 @@ pub fn decide(ev: &Evidence) -> Decision {
             verdict: Some(verdict),
             score,
             reason,
+            decided_by,
         });
     }
     checklist(ev, &sha, &mut records);
@@ -212,14 +213,24 @@ pub fn dotted(v: &[u32]) -> String {
         .join(".")
 }
 
-fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, String, String) {
+fn decide_branch(
+    ev: &Evidence,
+    b: &BranchFacts,
+    sha: &str,
+) -> (Verdict, f64, String, String, DecidedBy) {
     let r = &b.display_ref;
     let show = format!("git show -s --format=%B {sha}");
     if let Some(h) = hard_rule(ev, b) {
-        return (Verdict::No, h.score, h.reason, h.verified_by);
+        return (
+            Verdict::No,
+            h.score,
+            h.reason,
+            h.verified_by,
+            DecidedBy::HardRule,
+        );
     }
     if let Some((reason, verify)) = hint_excludes(ev, b) {
-        return (Verdict::No, 0.05, reason, verify);
+        return (Verdict::No, 0.05, reason, verify, DecidedBy::Rules);
     }
     if !b.files_present.is_empty() && b.files_present.iter().all(|(_, p)| !p) {
         return (
@@ -230,12 +241,19 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
                 "git cat-file -e {r}:{}",
                 b.files_present.first().map(|f| f.0.as_str()).unwrap_or("")
             ),
+            DecidedBy::Rules,
         );
     }
     if let Some(st) = thread_statement(ev)
         && let Some((verdict, score, reason)) = thread_verdict(st)
     {
-        return (verdict, score, reason, st.verified_by.clone());
+        return (
+            verdict,
+            score,
+            reason,
+            st.verified_by.clone(),
+            DecidedBy::List,
+        );
     }
     if ev.message.cc_stable() {
         return (
@@ -243,6 +261,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
             SCORE_CC_STABLE,
             "nominated for stable (Cc: stable) and applicable to this branch".into(),
             format!("{show} | grep -i '^Cc:.*stable'"),
+            DecidedBy::Rules,
         );
     }
     if let Some(why) = real_failure(ev, b) {
@@ -254,6 +273,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
                 "{show} | grep -i -E '{}|^(Reported|Tested)-by:'",
                 SEVERE_FAILURES.join("|")
             ),
+            DecidedBy::Rules,
         );
     }
     if b.bug_present == Some(true) {
@@ -262,6 +282,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
             SCORE_FIXES_PRESENT,
             "fixes a bug that is present in this branch".into(),
             format!("{show} | grep -i '^Fixes:'"),
+            DecidedBy::Rules,
         );
     }
     (
@@ -270,6 +291,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> (Verdict, f64, St
         "no stable nomination and no Fixes: target in this branch; nothing argues for a backport"
             .into(),
         format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'"),
+        DecidedBy::Rules,
     )
 }
 

@@ -15,7 +15,7 @@
 
 use crate::combine::MODEL_REASON;
 use crate::model::Model;
-use crate::{Decision, Verdict};
+use crate::{DecidedBy, Decision, Verdict};
 use stablepick_evidence::Record;
 use stablepick_evidence::record::sh;
 
@@ -56,11 +56,6 @@ pub struct Cut {
     pub yes_at_learned: usize,
     /// How many may keep YES ([`allowed`]).
     pub keep: usize,
-}
-
-/// Does a branch decision's reason say the model decided it?
-pub fn model_decided(reason: &str) -> bool {
-    reason.starts_with(MODEL_REASON)
 }
 
 /// The cuts for a range, from `(branch, base, score)` of every branch
@@ -113,10 +108,10 @@ impl Cut {
         p >= self.learned && p < self.threshold
     }
 
-    /// Does the cut turn this branch decision (YES or not, its reason, its
-    /// score) into NO: a YES the model made, below the cut?
-    pub fn turns_to_no(&self, yes: bool, reason: &str, p: f64) -> bool {
-        yes && model_decided(reason) && self.lowers(p)
+    /// Does the cut turn this branch decision (YES or not, what decided
+    /// it, its score) into NO: a YES the model made, below the cut?
+    pub fn turns_to_no(&self, yes: bool, decided_by: DecidedBy, p: f64) -> bool {
+        yes && decided_by == DecidedBy::Model && self.lowers(p)
     }
 
     /// The branch decision's reason once the cut has turned it to NO; it
@@ -132,7 +127,7 @@ impl Cut {
     /// prints the range's cut from the range's own rows.
     pub fn record(&self, p: f64, range: &str) -> Record {
         let jq = format!(
-            "[.[].branches[] | select(.branch == \"{}\" and (.reason | startswith(\"{MODEL_REASON}\"))) | .score] | sort | reverse | .[{}]",
+            "[.[].branches[] | select(.branch == \"{}\" and (.decided_by == \"model\" or .decided_by == \"window_share\")) | .score] | sort | reverse | .[{}]",
             self.branch,
             self.keep - 1
         );
@@ -164,7 +159,7 @@ impl Cut {
 pub fn decided_in(d: &Decision) -> impl Iterator<Item = (String, String, f64)> + '_ {
     d.branches
         .iter()
-        .filter(|b| model_decided(&b.reason))
+        .filter(|b| b.decided_by.by_model())
         .map(|b| (b.branch.clone(), b.base.clone(), b.score))
 }
 
@@ -175,8 +170,9 @@ pub fn apply(cuts: &[Cut], d: &mut Decision, range: &str) {
         let Some(cut) = cuts.iter().find(|c| c.branch == b.branch) else {
             continue;
         };
-        if cut.turns_to_no(b.verdict == Some(Verdict::Yes), &b.reason, b.score) {
+        if cut.turns_to_no(b.verdict == Some(Verdict::Yes), b.decided_by, b.score) {
             b.verdict = Some(Verdict::No);
+            b.decided_by = DecidedBy::WindowShare;
             b.reason = cut.reason(b.score);
             d.records.push(cut.record(b.score, range));
         }

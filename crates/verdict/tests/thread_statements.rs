@@ -9,7 +9,7 @@ use common::{Repo, c_file, driver_with_bug, threshold_model};
 use stablepick_evidence::{Context, ThreadStatementKind, collect};
 use stablepick_mail::MailStore;
 use stablepick_mail::import::{ImportOptions, import};
-use stablepick_verdict::{Verdict, combine, decide, synthesis};
+use stablepick_verdict::{DecidedBy, Verdict, combine, decide, synthesis};
 
 /// One posted patch and one reply to it, as mboxrd.
 fn thread_mbox(patch_id: &str, subject: &str, reply: &str) -> String {
@@ -137,6 +137,7 @@ fn the_lists_word_on_stable_decides() {
     assert!(b.reason.contains("not for stable"), "{}", b.reason);
     let d = combine::with_model(&ev, rules, &model, &[("1.0".into(), 0.99)]);
     assert_eq!(d.branches[0].verdict, Some(Verdict::No));
+    assert_eq!(d.branches[0].decided_by, DecidedBy::List);
     let said = d
         .records
         .iter()
@@ -171,6 +172,7 @@ fn the_lists_word_on_stable_decides() {
     );
     let d = combine::with_model(&ev, rules, &model, &[("1.0".into(), 0.01)]);
     assert_eq!(d.branches[0].verdict, Some(Verdict::Yes));
+    assert_eq!(d.branches[0].decided_by, DecidedBy::List);
 
     // The committed `Cc: stable` outranks a reply: the model decides as
     // for any commit.
@@ -179,8 +181,10 @@ fn the_lists_word_on_stable_decides() {
     assert_eq!(ev.thread.len(), 1);
     let rules = decide(&ev);
     assert_eq!(rules.branches[0].verdict, Some(Verdict::Yes));
+    assert_eq!(rules.branches[0].decided_by, DecidedBy::Rules);
     let d = combine::with_model(&ev, rules, &model, &[("1.0".into(), 0.2)]);
     assert_eq!(d.branches[0].verdict, Some(Verdict::No));
+    assert_eq!(d.branches[0].decided_by, DecidedBy::Model);
     assert!(
         !d.records
             .iter()
