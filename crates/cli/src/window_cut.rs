@@ -67,6 +67,9 @@ pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>>
                 b["verdict"] = json!("NO");
                 b["reason"] = json!(cut.reason(p));
                 b["decided_by"] = json!(DecidedBy::WindowShare);
+                // Searched while it was a YES; a NO has none.
+                b["prerequisites"] = json!([]);
+                b["prerequisites_suffice"] = Value::Null;
                 added.push((slim.branch.clone(), cut.record(p, range)));
             }
         }
@@ -86,4 +89,69 @@ pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>>
         }
     }
     Ok(Some(serde_json::to_string(&row)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut() -> Cut {
+        Cut {
+            branch: "2.0".into(),
+            base: "v2.0".into(),
+            learned: 0.3,
+            threshold: 0.6,
+            share: 0.25,
+            decided: 200,
+            yes_at_learned: 120,
+            keep: 60,
+        }
+    }
+
+    fn line(score: f64, decided_by: &str) -> String {
+        json!({
+            "commit": "c0ffee",
+            "verdict": "YES",
+            "branches": [
+                {"branch": "2.0", "base": "v2.0", "verdict": "YES", "score": score,
+                 "reason": "model: calibrated probability", "decided_by": decided_by,
+                 "prerequisites": ["abc"], "prerequisites_suffice": true},
+                {"branch": "1.0", "base": "v1.0", "verdict": "NO", "score": 0.1,
+                 "reason": "no", "decided_by": "rules",
+                 "prerequisites": [], "prerequisites_suffice": null}
+            ],
+            "records": [],
+            "evidence_against": []
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_model_yes_below_the_cut_becomes_a_plain_no() {
+        let out = cut_line(&line(0.5, "model"), &[cut()], "v2.0..main")
+            .unwrap()
+            .expect("the cut applies");
+        let row: Value = serde_json::from_str(&out).unwrap();
+        let b = &row["branches"][0];
+        assert_eq!(row["verdict"], "NO");
+        assert_eq!(b["verdict"], "NO");
+        assert_eq!(b["decided_by"], "window_share");
+        assert_eq!(b["prerequisites"], json!([]));
+        assert_eq!(b["prerequisites_suffice"], Value::Null);
+        assert_eq!(row["records"].as_array().unwrap().len(), 1);
+        assert_eq!(row["evidence_against"][0]["branch"], "2.0");
+        // The other branch is left as it was.
+        assert_eq!(row["branches"][1]["decided_by"], "rules");
+    }
+
+    #[test]
+    fn rules_decisions_and_scores_above_the_cut_are_left_alone() {
+        for (score, by) in [(0.5, "rules"), (0.5, "list"), (0.7, "model")] {
+            assert_eq!(
+                cut_line(&line(score, by), &[cut()], "r").unwrap(),
+                None,
+                "{score} {by}"
+            );
+        }
+    }
 }

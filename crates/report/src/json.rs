@@ -133,6 +133,9 @@ impl Report {
                 .iter()
                 .map(|b| {
                     let dec = d.branches.iter().find(|x| x.branch == b.name);
+                    // Prerequisites are searched for a YES; a YES the range's
+                    // window-share cut turned to NO keeps none, as any NO.
+                    let yes = dec.and_then(|x| x.verdict) == Some(stablepick_verdict::Verdict::Yes);
                     BranchJson {
                         branch: b.name.clone(),
                         base: b.base.clone(),
@@ -149,8 +152,12 @@ impl Report {
                         decided_by: dec.map(|x| x.decided_by.as_str()),
                         functions: functions_at(ev, &b.name),
                         applies: b.applies,
-                        prerequisites: b.prerequisites.iter().map(|o| o.to_string()).collect(),
-                        prerequisites_suffice: b.prerequisites_suffice,
+                        prerequisites: if yes {
+                            b.prerequisites.iter().map(|o| o.to_string()).collect()
+                        } else {
+                            Vec::new()
+                        },
+                        prerequisites_suffice: b.prerequisites_suffice.filter(|_| yes),
                     }
                 })
                 .collect(),
