@@ -24,12 +24,7 @@ fn run_record_command(d: &Path, command: &str, model: &str) -> String {
         .expect("a stablepick command")
         .replace("--model MODEL", &format!("--model '{model}'"));
     let full = format!("'{}' {command}", env!("CARGO_BIN_EXE_stablepick"));
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&full)
-        .current_dir(d)
-        .output()
-        .unwrap();
+    let out = stablepick_testkit::sh(d, &full);
     assert!(
         out.status.success(),
         "{full}: {}",
