@@ -1,9 +1,11 @@
 //! Commit messages, `Fixes:` values, stable Cc hints, subjects, tag and
-//! branch names and C sources for the function scanner: none of them may panic on any bytes.
+//! branch names, C sources for the function scanner and the model's message
+//! and path features: none of them may panic on any bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use stablepick_repo::{cfunc, message, release};
+use stablepick_verdict::features;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -23,4 +25,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = release::TagStyle::learn(line).map(|s| s.version(line));
     }
     let _ = cfunc::enclosing_functions(&text, &[1, 10, 100]);
+    let _ = features::mentions_bug_report(&text.to_ascii_lowercase());
+    for line in text.lines() {
+        let _ = features::component(line);
+    }
 });

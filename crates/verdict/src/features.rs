@@ -235,8 +235,6 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
     Ok(out)
 }
 
-/// The directory that names the component a path belongs to:
-/// `drivers/net/mlx5/x.c` → `drivers/net/mlx5`, `lib/eal/x.c` → `lib/eal`.
 /// Does the (lower-cased) message name a bug report: `bug`, `bz`, `bugzilla` or
 /// `issue` followed by a number of three or more digits (after optional
 /// `#`, `:`, `id` and spaces), or a bug tracker's page?
@@ -271,6 +269,8 @@ pub fn mentions_bug_report(lower: &str) -> bool {
     false
 }
 
+/// The directory that names the component a path belongs to:
+/// `drivers/net/mlx5/x.c` → `drivers/net/mlx5`, `lib/eal/x.c` → `lib/eal`.
 pub fn component(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
     let depth = match parts.first() {
