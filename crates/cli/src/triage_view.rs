@@ -1,6 +1,7 @@
 //! The maintainer's day, per stable branch: candidates ranked by score,
-//! then those needing prerequisites, those already backported, and those
-//! whose bug is not in the branch. Reads triage rows (the JSON contract).
+//! then those needing prerequisites, those the range's window share held
+//! back (the next to read when time allows), those already backported, and
+//! those whose bug is not in the branch. Reads triage rows (the JSON contract).
 
 use serde_json::Value;
 use std::fmt::Write;
@@ -10,6 +11,7 @@ use std::fmt::Write;
 pub enum Group {
     Candidate,
     NeedsPrerequisites,
+    HeldBack,
     AlreadyBackported,
     BugNotPresent,
     NotSelected,
@@ -20,6 +22,7 @@ impl Group {
         match self {
             Group::Candidate => "candidates",
             Group::NeedsPrerequisites => "candidates that need prerequisites or adaptation",
+            Group::HeldBack => "held back: the model says YES, the range's window share says NO",
             Group::AlreadyBackported => "already backported",
             Group::BugNotPresent => "bug not present",
             Group::NotSelected => "not selected",
@@ -42,6 +45,8 @@ pub fn group(branch: &Value) -> Group {
         } else {
             Group::Candidate
         }
+    } else if branch["decided_by"] == "window_share" {
+        Group::HeldBack
     } else if branch["bug_present"] == false {
         Group::BugNotPresent
     } else {
@@ -86,6 +91,7 @@ pub fn table(rows: &[&Value]) -> String {
         for g in [
             Group::Candidate,
             Group::NeedsPrerequisites,
+            Group::HeldBack,
             Group::AlreadyBackported,
             Group::BugNotPresent,
         ] {
@@ -141,6 +147,8 @@ mod tests {
                 {"branch": "23.11", "verdict": "YES", "score": 0.8, "applies": "conflict", "prerequisites": ["d".repeat(40)], "prerequisites_suffice": false, "backported_as": null}]}),
             json!({"commit": "e".repeat(40), "subject": "old", "branches": [
                 {"branch": "23.11", "verdict": "NO", "score": 0.0, "backported_as": "f".repeat(40)}]}),
+            json!({"commit": "h".repeat(40), "subject": "fix h", "branches": [
+                {"branch": "23.11", "verdict": "NO", "score": 0.4, "decided_by": "window_share", "backported_as": null, "bug_present": null}]}),
             json!({"commit": "g".repeat(40), "subject": "new code", "branches": [
                 {"branch": "23.11", "verdict": "NO", "score": 0.02, "backported_as": null, "bug_present": false}]}),
         ];
@@ -153,6 +161,12 @@ mod tests {
         assert!(t.contains("[applies: conflict; 1 prerequisite(s), then adapt by hand]"));
         assert!(t.contains(&format!("[as {}]", "f".repeat(12))));
         assert!(t.contains("-- bug not present (1)"));
+        let held = t.find("-- held back").unwrap();
+        assert!(
+            held < t.find("fix h").unwrap() && held > t.find("fix c").unwrap(),
+            "{t}"
+        );
+        assert!(t.contains("-- not selected: 0"), "{t}");
     }
 
     #[test]

@@ -178,6 +178,28 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
         }
     }
 
+    // The table lists the commits held back in a group of their own.
+    let table = run(
+        d,
+        &[
+            "triage",
+            "--repo",
+            ".",
+            "--stable",
+            "2.0=v2.0",
+            "--model",
+            model,
+            "--format",
+            "table",
+            "v2.0..main",
+        ],
+    );
+    let held = own_yes.len() - cut_yes.len();
+    assert!(
+        table.contains(&format!("window share says NO ({held})")),
+        "{table}"
+    );
+
     // The cache keeps each commit's own decision; the range's cut is the same.
     assert_eq!(triage(&["v2.0..main"]), cut_out);
     assert_eq!(triage(&["--no-window-share", "v2.0..main"]), own_out);
