@@ -575,7 +575,7 @@ fn branch_points(
     }
 
     // The model, where it decided, and where it is unsure.
-    if let Some(bd) = bd.filter(|x| x.reason.starts_with("model:")) {
+    if let Some(bd) = bd.filter(|x| x.decided_by.by_model()) {
         let cmd = f.cmd(9, |r| r.text.starts_with(&tag) && r.text.contains(" — model: "), || {
             format!("stablepick triage --repo . --stable {name}={} --model MODEL --format jsonl {}^..{}", b.base, ev.commit.oid, ev.commit.oid)
         });
