@@ -178,6 +178,32 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
         }
     }
 
+    // Decided in memory (`--out` writes reports), a cut row argues against
+    // itself with the same point as a printed line.
+    let reports = tempfile::tempdir().unwrap();
+    let in_memory = rows(&triage(&[
+        "--no-cache",
+        "--out",
+        reports.path().to_str().unwrap(),
+        "v2.0..main",
+    ]));
+    assert_eq!(yes(&in_memory), cut_yes);
+    let mut argued = 0;
+    for (m, printed) in in_memory.iter().zip(&cut) {
+        let window_points = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+            r["evidence_against"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["text"].as_str().unwrap().contains("window share:"))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(window_points(m), window_points(printed), "{}", m["commit"]);
+        argued += usize::from(!window_points(m).is_empty());
+    }
+    assert_eq!(argued, own_yes.len() - cut_yes.len());
+
     // The table lists the commits held back in a group of their own.
     let table = run(
         d,

@@ -17,7 +17,7 @@
 //! ```
 
 use crate::combine::{CLOSE_CALL, DISAGREE};
-use crate::{Decision, Verdict, impact, rules, similar};
+use crate::{DecidedBy, Decision, Verdict, impact, rules, similar};
 use stablepick_evidence::{ChangeKind, Evidence, FixResolution, Record};
 use stablepick_repo::apply::Applies;
 use stablepick_repo::short;
@@ -588,6 +588,13 @@ fn branch_points(
         } else {
             l.con(9, br, text, cmd);
         }
+    }
+    // A model YES the range's window share held back: the cut is the
+    // argument against, as on printed lines (`triage` adds it there).
+    if bd.is_some_and(|x| x.decided_by == DecidedBy::WindowShare)
+        && let Some(r) = f.find(9, mine("window share:"))
+    {
+        l.con(9, br, r.text.clone(), r.verified_by.clone());
     }
     for what in [DISAGREE, CLOSE_CALL] {
         let p = format!("{tag}{what}");
