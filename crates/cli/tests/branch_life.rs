@@ -3,7 +3,9 @@
 //! probability of a commit landing later than that after the target's
 //! base, and says so in Phase 9 with a command that runs.
 
-use stablepick_testkit::{crash_fix_on_day, feature_on_day, git_on_day, record_pairs, sh};
+use stablepick_testkit::{
+    cherry_picks_on_day, crash_fix_on_day, feature_on_day, git_on_day, record_pairs, sh,
+};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -15,13 +17,10 @@ fn fix(d: &Path, day: i64, i: usize) -> String {
     crash_fix_on_day(d, day, i).to_string()
 }
 
-/// Takes `fixes` onto `branch` (which starts at `base`), one a day from `day`.
+/// Takes `fixes` onto a new `branch` at `base`, one a day from `day`.
 fn branch_takes(d: &Path, branch: &str, base: &str, day: i64, fixes: &[String]) {
-    git_on_day(d, day, &["checkout", "-q", "-b", branch, base]);
-    for (n, f) in fixes.iter().enumerate() {
-        git_on_day(d, day + n as i64, &["cherry-pick", "-x", f]);
-    }
-    git_on_day(d, day, &["checkout", "-q", "main"]);
+    git_on_day(d, day, &["branch", branch, base]);
+    cherry_picks_on_day(d, branch, day, fixes);
 }
 
 #[test]
@@ -48,11 +47,7 @@ fn a_branch_that_ended_lowers_late_commits() {
         feature_on_day(d, 190 + i as i64, i);
     }
     branch_takes(d, "2.0", "v2.0", 31, &early);
-    git_on_day(d, 300, &["checkout", "-q", "2.0"]);
-    for (n, f) in late.iter().enumerate() {
-        git_on_day(d, 300 + n as i64, &["cherry-pick", "-x", f]);
-    }
-    git_on_day(d, 300, &["checkout", "-q", "main"]);
+    cherry_picks_on_day(d, "2.0", 300, &late);
     // The target: based on v3.0, a fix 5 days after and one 60 days after.
     feature_on_day(d, 400, 30);
     git_on_day(d, 400, &["tag", "-a", "-m", "v3.0", "v3.0"]);

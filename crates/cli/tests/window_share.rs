@@ -5,7 +5,7 @@
 //! a Phase 9 record, a cached run prints the same, and a small range or
 //! `--no-window-share` decides each commit on its own threshold.
 
-use stablepick_testkit::{crash_fix_on_day, feature_on_day, git_on_day};
+use stablepick_testkit::{cherry_picks_on_day, crash_fix_on_day, feature_on_day, git_on_day};
 use std::path::Path;
 
 fn run(d: &Path, args: &[&str]) -> String {
@@ -60,11 +60,8 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
         }
         feature_on_day(d, 1 + i as i64, i);
     }
-    git_on_day(d, 100, &["checkout", "-q", "-b", "1.0", "v1.0"]);
-    for (n, f) in taken.iter().enumerate() {
-        git_on_day(d, 100 + n as i64, &["cherry-pick", "-x", f]);
-    }
-    git_on_day(d, 100, &["checkout", "-q", "main"]);
+    git_on_day(d, 100, &["branch", "1.0", "v1.0"]);
+    cherry_picks_on_day(d, "1.0", 100, &taken);
     feature_on_day(d, 120, 99);
     git_on_day(d, 120, &["tag", "-a", "-m", "v2.0", "v2.0"]);
     git_on_day(d, 120, &["branch", "2.0", "v2.0"]);

@@ -83,6 +83,16 @@ pub fn feature_on_day(dir: &Path, day: i64, i: usize) -> Oid {
     commit_on_day(dir, day, &format!("new{i}: add a new feature"))
 }
 
+/// Cherry-picks `commits` with `-x` onto the existing `branch`, one a day
+/// from `day`, then checks `main` out again: a stable branch taking fixes.
+pub fn cherry_picks_on_day(dir: &Path, branch: &str, day: i64, commits: &[String]) {
+    git_on_day(dir, day, &["checkout", "-q", branch]);
+    for (n, c) in commits.iter().enumerate() {
+        git_on_day(dir, day + n as i64, &["cherry-pick", "-x", c]);
+    }
+    git_on_day(dir, day, &["checkout", "-q", "main"]);
+}
+
 /// Runs git in `dir`, which must succeed, with author and committer dates
 /// `day` days after 2020-01-01; its output, trimmed.
 pub fn git_on_day(dir: &Path, day: i64, args: &[&str]) -> String {
