@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use stablepick_verdict::DecidedBy;
 use stablepick_verdict::model::Model;
+use stablepick_verdict::synthesis::Point;
 use stablepick_verdict::window_share::{self, Cut};
 
 /// The fields of a row the cut reads.
@@ -78,14 +79,18 @@ pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>>
         .as_array()
         .is_some_and(|bs| bs.iter().any(|b| b["verdict"] == "YES"));
     row["verdict"] = json!(if any_yes { "YES" } else { "NO" });
+    // The same record and point the report writes for a cut made in memory.
     for (branch, rec) in added {
         if let Some(records) = row["records"].as_array_mut() {
-            records.push(
-                json!({"phase": rec.phase, "text": rec.text, "verified_by": rec.verified_by}),
-            );
+            records.push(serde_json::to_value(&rec)?);
         }
         if let Some(against) = row["evidence_against"].as_array_mut() {
-            against.push(json!({"phase": rec.phase, "branch": branch, "text": rec.text, "verified_by": rec.verified_by}));
+            against.push(serde_json::to_value(Point {
+                phase: rec.phase,
+                branch: Some(branch),
+                text: rec.text,
+                verified_by: rec.verified_by,
+            })?);
         }
     }
     Ok(Some(serde_json::to_string(&row)?))
