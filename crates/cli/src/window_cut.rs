@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use stablepick_verdict::DecidedBy;
 use stablepick_verdict::model::Model;
-use stablepick_verdict::synthesis::Point;
+use stablepick_verdict::synthesis::{Point, learned_point};
 use stablepick_verdict::window_share::{self, Cut};
 
 /// The fields of a row the cut reads.
@@ -71,7 +71,7 @@ pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>>
                 // Searched while it was a YES; a NO has none.
                 b["prerequisites"] = json!([]);
                 b["prerequisites_suffice"] = Value::Null;
-                added.push((slim.branch.clone(), cut.record(p, range)));
+                added.push((slim.branch.clone(), cut.reason(p), cut.record(p, range)));
             }
         }
     }
@@ -79,12 +79,24 @@ pub fn cut_line(line: &str, cuts: &[Cut], range: &str) -> Result<Option<String>>
         .as_array()
         .is_some_and(|bs| bs.iter().any(|b| b["verdict"] == "YES"));
     row["verdict"] = json!(if any_yes { "YES" } else { "NO" });
-    // The same record and point the report writes for a cut made in memory.
-    for (branch, rec) in added {
+    // The same records and points the report writes for a cut made in
+    // memory: the model's point turns from for to against, then the cut's.
+    for (branch, reason, rec) in added {
+        let tag = format!("[{branch}] {}", learned_point(""));
+        let learned = row["evidence_for"].as_array_mut().and_then(|fors| {
+            let i = fors
+                .iter()
+                .position(|p| p["text"].as_str().is_some_and(|t| t.starts_with(&tag)))?;
+            Some(fors.remove(i))
+        });
         if let Some(records) = row["records"].as_array_mut() {
             records.push(serde_json::to_value(&rec)?);
         }
         if let Some(against) = row["evidence_against"].as_array_mut() {
+            if let Some(mut point) = learned {
+                point["text"] = json!(format!("[{branch}] {}", learned_point(&reason)));
+                against.push(point);
+            }
             against.push(serde_json::to_value(Point {
                 phase: rec.phase,
                 branch: Some(branch),
@@ -126,6 +138,9 @@ mod tests {
                  "prerequisites": [], "prerequisites_suffice": null}
             ],
             "records": [],
+            "evidence_for": [
+                {"phase": 9, "branch": "2.0", "text": "[2.0] past decisions, learned: calibrated probability", "verified_by": "stablepick triage …"}
+            ],
             "evidence_against": []
         })
         .to_string()
@@ -144,7 +159,22 @@ mod tests {
         assert_eq!(b["prerequisites"], json!([]));
         assert_eq!(b["prerequisites_suffice"], Value::Null);
         assert_eq!(row["records"].as_array().unwrap().len(), 1);
-        assert_eq!(row["evidence_against"][0]["branch"], "2.0");
+        // The model's point turns against, with the cut's reason, then the cut.
+        assert_eq!(row["evidence_for"], json!([]));
+        let against = row["evidence_against"].as_array().unwrap();
+        assert_eq!(against.len(), 2);
+        assert_eq!(
+            against[0]["text"],
+            format!("[2.0] {}", learned_point(&cut().reason(0.5)))
+        );
+        assert_eq!(against[0]["verified_by"], "stablepick triage …");
+        assert!(
+            against[1]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("[2.0] window share:")
+        );
+        assert!(against.iter().all(|p| p["branch"] == "2.0"));
         // The other branch is left as it was.
         assert_eq!(row["branches"][1]["decided_by"], "rules");
     }

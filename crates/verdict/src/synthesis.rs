@@ -117,6 +117,15 @@ impl Lists {
     }
 }
 
+/// The point a model decision makes, from its reason (without the
+/// `[branch] ` prefix the lists add).
+pub fn learned_point(reason: &str) -> String {
+    format!(
+        "past decisions, learned: {}",
+        reason.trim_start_matches("model: ")
+    )
+}
+
 /// The synthesis of `ev` and the decision `d` made on it.
 pub fn synthesize(ev: &Evidence, d: &Decision) -> Synthesis {
     // Phase 8 is stated from the evidence alone; derive it here when the
@@ -579,10 +588,7 @@ fn branch_points(
         let cmd = f.cmd(9, |r| r.text.starts_with(&tag) && r.text.contains(" — model: "), || {
             format!("stablepick triage --repo . --stable {name}={} --model MODEL --format jsonl {}^..{}", b.base, ev.commit.oid, ev.commit.oid)
         });
-        let text = format!(
-            "past decisions, learned: {}",
-            bd.reason.trim_start_matches("model: ")
-        );
+        let text = learned_point(&bd.reason);
         if bd.verdict == Some(Verdict::Yes) {
             l.pro(9, br, text, cmd);
         } else {
