@@ -31,7 +31,7 @@ pub struct BranchJson {
     pub reason: String,
     /// What decided: `hard_rule`, `list`, `rules`, `model`, `window_share`
     /// or `prerequisite`; `null` when the branch has no decision.
-    pub decided_by: Option<&'static str>,
+    pub decided_by: Option<stablepick_verdict::DecidedBy>,
     /// Phase 5 at the branch tip: per touched function, callers and entry kinds.
     pub functions: Vec<FunctionJson>,
     /// `clean`, `offset`, `fuzz` or `conflict` at the branch tip; `null`
@@ -149,7 +149,7 @@ impl Report {
                         in_base: b.in_base,
                         score: dec.map(|x| x.score).unwrap_or(0.0),
                         reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
-                        decided_by: dec.map(|x| x.decided_by.as_str()),
+                        decided_by: dec.map(|x| x.decided_by),
                         functions: functions_at(ev, &b.name),
                         applies: b.applies,
                         prerequisites: if yes {

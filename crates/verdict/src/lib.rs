@@ -42,7 +42,7 @@ impl Verdict {
 }
 
 /// What decided a branch: tools filter on it rather than on the reason's
-/// words.
+/// words. Written in JSON in snake case (`hard_rule`, `window_share`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecidedBy {
@@ -63,17 +63,6 @@ pub enum DecidedBy {
 }
 
 impl DecidedBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DecidedBy::HardRule => "hard_rule",
-            DecidedBy::List => "list",
-            DecidedBy::Rules => "rules",
-            DecidedBy::Model => "model",
-            DecidedBy::WindowShare => "window_share",
-            DecidedBy::Prerequisite => "prerequisite",
-        }
-    }
-
     /// Was the decision the model's score against a threshold (its own, or
     /// the range's cut)?
     pub fn by_model(self) -> bool {
