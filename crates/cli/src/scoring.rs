@@ -190,45 +190,67 @@ pub(crate) fn finish_one(
     let oid = ev.commit.oid;
     let sha = oid.to_string();
     let mut series_records = Vec::new();
-    let members = if model.series_weight < 1.0 {
-        index.series_of(oid, series::SERIES_MAX)
-    } else {
-        Vec::new()
-    };
-    if !members.is_empty() {
-        let scored: Vec<Vec<(String, f64)>> = members
-            .iter()
-            .map(|&m| scoring.member(git, index, m))
-            .collect();
-        let mut listed: Vec<String> = members.iter().map(|m| m.to_string()).collect();
-        listed.push(sha.clone());
-        let command = format!(
-            "git log --no-walk --date-order --format='%h %ae %ci %s' {}",
-            listed.join(" ")
-        );
-        for (branch, p) in &mut probs {
-            let others: Vec<f64> = scored
-                .iter()
-                .filter_map(|s| s.iter().find(|x| x.0 == *branch).map(|x| x.1))
-                .collect();
-            if others.is_empty() {
-                continue;
-            }
-            let own = *p;
-            *p = series::smoothed(own, &others, model.series_weight);
-            series_records.push(stablepick_evidence::Record::new(
-                9,
-                format!(
-                    "[{branch}] series: {} other commit(s) by the same author committed with this one; their mean probability {:.3}; the decision uses {:.2} × own {own:.3} + {:.2} × the series' mean = {:.3}",
-                    others.len(),
-                    others.iter().sum::<f64>() / others.len() as f64,
-                    model.series_weight,
-                    1.0 - model.series_weight,
-                    *p
-                ),
-                command.clone(),
-            ));
+    if model.series_weight < 1.0 {
+        let members = index.series_of(oid, series::SERIES_MAX);
+        if !members.is_empty() {
+            let mut listed: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+            listed.push(sha.clone());
+            let command = format!(
+                "git log --no-walk --date-order --format='%h %ae %ci %s' {}",
+                listed.join(" ")
+            );
+            let w = model.series_weight;
+            series_records = smooth_towards(
+                git,
+                index,
+                scoring,
+                &members,
+                w,
+                &mut probs,
+                |branch, others, mean, own, p| {
+                    stablepick_evidence::Record::new(
+                        9,
+                        format!(
+                            "[{branch}] series: {others} other commit(s) by the same author committed with this one; their mean probability {mean:.3}; the decision uses {w:.2} × own {own:.3} + {:.2} × the series' mean = {p:.3}",
+                            1.0 - w,
+                        ),
+                        command.clone(),
+                    )
+                },
+            );
         }
+    }
+    if model.pull_weight < 1.0
+        && let Some((merge, members)) = index.merged_with(oid, series::SERIES_MAX)
+        && !members.is_empty()
+    {
+        let total = index.merged_in(oid).map_or(0, |(_, n)| n.saturating_sub(1));
+        let nearest = if total > members.len() {
+            format!(" (the {} nearest in time of {total})", members.len())
+        } else {
+            String::new()
+        };
+        let command = format!("git log --no-merges --format='%h %ae %ci %s' {merge}^1..{merge}^2");
+        let w = model.pull_weight;
+        let records = smooth_towards(
+            git,
+            index,
+            scoring,
+            &members,
+            w,
+            &mut probs,
+            |branch, others, mean, own, p| {
+                stablepick_evidence::Record::new(
+                    9,
+                    format!(
+                        "[{branch}] pull request: {others} other commit(s) merged with this one by {merge:.12}{nearest}; their mean probability {mean:.3}; the decision uses {w:.2} × {own:.3} + {:.2} × the pull request's mean = {p:.3}",
+                        1.0 - w,
+                    ),
+                    command.clone(),
+                )
+            },
+        );
+        series_records.extend(records);
     }
     let life_records = lower_by_branch_life(git, index, model, ev.commit.commit_time, &mut probs);
     let mut decision = combine::with_model(&ev, rules, model, &probs);
@@ -238,6 +260,40 @@ pub(crate) fn finish_one(
         .records
         .extend(similar::records(&sha, &near[..near.len().min(k)]));
     Row { ev, decision }
+}
+
+/// Draws each branch's probability towards the mean of itself and the
+/// other commits' ([`Scoring::member`]) with `weight`
+/// ([`series::smoothed`]), as training does; one Phase 9 record per branch
+/// drawn, made by `record(branch, others, their mean, before, after)`.
+fn smooth_towards(
+    git: &Git,
+    index: &RepoIndex,
+    scoring: &Scoring,
+    members: &[Oid],
+    weight: f64,
+    probs: &mut [(String, f64)],
+    record: impl Fn(&str, usize, f64, f64, f64) -> stablepick_evidence::Record,
+) -> Vec<stablepick_evidence::Record> {
+    let scored: Vec<Vec<(String, f64)>> = members
+        .iter()
+        .map(|&m| scoring.member(git, index, m))
+        .collect();
+    let mut records = Vec::new();
+    for (branch, p) in probs.iter_mut() {
+        let others: Vec<f64> = scored
+            .iter()
+            .filter_map(|s| s.iter().find(|x| x.0 == *branch).map(|x| x.1))
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let own = *p;
+        *p = series::smoothed(own, &others, weight);
+        let mean = others.iter().sum::<f64>() / others.len() as f64;
+        records.push(record(branch, others.len(), mean, own, *p));
+    }
+    records
 }
 
 /// Lowers each branch's probability by the chance that the branch is still

@@ -118,3 +118,144 @@ fn a_commit_is_scored_with_its_series() {
         "weight 1: each commit alone"
     );
 }
+
+fn pull_records(rows: &str) -> Vec<(String, String)> {
+    rows.lines()
+        .flat_map(|l| record_pairs(&serde_json::from_str(l).unwrap()))
+        .filter(|(text, _)| text.starts_with("[1.0] pull request: "))
+        .collect()
+}
+
+#[test]
+fn a_commit_is_scored_with_its_pull_request() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for i in 0..6 {
+        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
+    }
+    commit(d, "base");
+    git(d, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    let mut fixes = Vec::new();
+    for i in 0..6 {
+        std::fs::write(
+            d.join(format!("f{i}.c")),
+            lines(20).replace("line 5\n", "five\n"),
+        )
+        .unwrap();
+        fixes.push(commit(d, &format!("f{i}: fix a crash on a null pointer")));
+    }
+    git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+    for f in fixes.iter().step_by(2) {
+        git(d, &["cherry-pick", "-x", &f.to_string()]);
+    }
+    git(d, &["checkout", "-q", "main"]);
+    let model = d.join("m.json");
+    let m = model.to_str().unwrap();
+    run(
+        d,
+        &[
+            "train",
+            "--repo",
+            ".",
+            "--stable",
+            "1.0=v1.0",
+            "--min-age-days",
+            "0",
+            "--out",
+            m,
+        ],
+    );
+    let set_weights = |series: f64, pull: f64| {
+        let mut j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        j["series_weight"] = serde_json::json!(series);
+        j["pull_weight"] = serde_json::json!(pull);
+        std::fs::write(&model, j.to_string()).unwrap();
+    };
+    // A pull request of three commits by three authors (no series), merged
+    // with --no-ff; and one commit made on main itself.
+    git(d, &["checkout", "-q", "-b", "pr"]);
+    for (i, who) in ["Ann", "Bob", "Cy"].iter().enumerate() {
+        std::fs::write(
+            d.join(format!("f{i}.c")),
+            lines(20).replace("line 9\n", "nine\n"),
+        )
+        .unwrap();
+        git(
+            d,
+            &[
+                "-c",
+                &format!("user.name={who}"),
+                "-c",
+                &format!("user.email={}@example.com", who.to_lowercase()),
+                "commit",
+                "-qam",
+                &format!("f{i}: fix a leak"),
+            ],
+        );
+    }
+    git(d, &["checkout", "-q", "main"]);
+    git(
+        d,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge pull request #7",
+            "pr",
+        ],
+    );
+    let merge = git(d, &["rev-parse", "HEAD"]);
+    std::fs::write(d.join("f5.c"), lines(20).replace("line 9\n", "nine\n")).unwrap();
+    commit(d, "f5: fix a leak");
+    let triage = || {
+        run(
+            d,
+            &[
+                "triage",
+                "--repo",
+                ".",
+                "--stable",
+                "1.0=v1.0",
+                "--model",
+                m,
+                "--no-cache",
+                "--format",
+                "jsonl",
+                "v1.0..HEAD",
+            ],
+        )
+    };
+
+    set_weights(1.0, 0.5);
+    let records = pull_records(&triage());
+    assert_eq!(
+        records.len(),
+        3,
+        "one record per commit of the pull request, none for the direct commit: {records:?}"
+    );
+    for (text, cmd) in &records {
+        assert!(
+            text.contains(&format!(
+                "2 other commit(s) merged with this one by {}",
+                &merge[..12]
+            )),
+            "{text}"
+        );
+        assert!(text.contains("0.50 × "), "{text}");
+        // The command lists exactly the pull request's commits.
+        let out = stablepick_testkit::sh(d, cmd);
+        assert!(out.status.success(), "{cmd}");
+        let listed = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        assert!(listed.lines().all(|l| l.contains("fix a leak")), "{listed}");
+    }
+
+    set_weights(1.0, 1.0);
+    assert!(
+        pull_records(&triage()).is_empty(),
+        "weight 1: each commit without its pull request"
+    );
+}

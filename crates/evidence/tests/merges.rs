@@ -54,6 +54,14 @@ fn commits_of_a_merged_topic_name_their_merge() {
         assert_eq!((m.to_string(), n), (merge.clone(), 2));
     }
     assert_eq!(index.merged_in(direct), None);
+    // Each sees the other as its pull request's other commit.
+    for (c, other) in [(a, b), (b, a)] {
+        let (m, others) = index.merged_with(c, 16).expect("brought by the merge");
+        assert_eq!(m.to_string(), merge);
+        assert_eq!(others, vec![other]);
+        assert_eq!(index.merged_with(c, 0).map(|x| x.1), Some(vec![]));
+    }
+    assert_eq!(index.merged_with(direct, 16), None);
 
     let ev = collect(&Context::new(&g, &index), b).unwrap();
     let r = ev

@@ -205,7 +205,8 @@ struct Stored {
 /// brought.
 struct Merges {
     by: Vec<Option<u32>>,
-    size: HashMap<u32, u32>,
+    /// Merge → the non-merge commits it brought, oldest first.
+    members: HashMap<u32, Vec<u32>>,
 }
 
 /// The index. Cheap to query; see the module doc for what it holds.
@@ -593,6 +594,12 @@ impl RepoIndex {
         else {
             return Vec::new();
         };
+        self.nearest(p, members, max)
+    }
+
+    /// The `max` of `members` other than `p` nearest to it in commit time,
+    /// oldest first.
+    fn nearest(&self, p: u32, members: &[u32], max: usize) -> Vec<Oid> {
         let time = |i: u32| self.stored.mainline_meta[i as usize].1;
         let mut near: Vec<u32> = members.iter().copied().filter(|&m| m != p).collect();
         near.sort_by_key(|&m| ((time(m) - time(p)).abs(), m));
@@ -611,8 +618,19 @@ impl RepoIndex {
         let &p = self.pos_of.get(&oid)?;
         let merges = self.merges.get_or_init(|| self.merges());
         let m = (*merges.by.get(p as usize)?)?;
-        let size = merges.size.get(&m).copied().unwrap_or(0) as usize;
+        let size = merges.members.get(&m).map_or(0, Vec::len);
         Some((self.mainline_oid(m)?, size))
+    }
+
+    /// The merge that brought `oid` in ([`RepoIndex::merged_in`]) and the
+    /// other non-merge commits it brought, the `max` nearest to `oid` in
+    /// commit time, oldest first; `None` as for `merged_in`.
+    pub fn merged_with(&self, oid: Oid, max: usize) -> Option<(Oid, Vec<Oid>)> {
+        let &p = self.pos_of.get(&oid)?;
+        let merges = self.merges.get_or_init(|| self.merges());
+        let m = (*merges.by.get(p as usize)?)?;
+        let members = merges.members.get(&m).map_or(&[][..], Vec::as_slice);
+        Some((self.mainline_oid(m)?, self.nearest(p, members, max)))
     }
 
     fn merges(&self) -> Merges {
@@ -621,15 +639,19 @@ impl RepoIndex {
             Some(&tip) => graph.merged_by(tip),
             None => vec![None; self.stored.mainline.len()],
         };
-        let mut size: HashMap<u32, u32> = HashMap::new();
+        let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
         for (i, m) in by.iter().enumerate() {
             if let Some(m) = m
                 && !graph.is_merge(i as u32)
             {
-                *size.entry(*m).or_default() += 1;
+                members.entry(*m).or_default().push(i as u32);
             }
         }
-        Merges { by, size }
+        let time = |i: u32| self.stored.mainline_meta[i as usize].1;
+        for list in members.values_mut() {
+            list.sort_by_key(|&i| (time(i), i));
+        }
+        Merges { by, members }
     }
 
     /// The series a mainline commit belongs to, named by its oldest commit

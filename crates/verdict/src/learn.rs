@@ -49,6 +49,9 @@ pub struct Labelled {
     pub branch: String,
     /// The commit's series ([`RepoIndex::series_id`]) and the branch, as one key.
     pub series: u64,
+    /// The merge that brought the commit in and the branch, as one key
+    /// ([`pull_key`]).
+    pub pull: u64,
     pub backported: bool,
     pub hard_no: bool,
     pub x: SparseVec,
@@ -79,6 +82,13 @@ where
 /// The key that groups a commit's series on one branch.
 pub fn series_key(index: &RepoIndex, oid: Oid, branch: &str) -> u64 {
     let id = index.series_id(oid).unwrap_or(oid);
+    features::fnv1a(id.as_bytes().iter().chain(branch.as_bytes()).copied())
+}
+
+/// The key that groups a commit's pull request on one branch: the merge
+/// that brought it in, or the commit itself when none did.
+pub fn pull_key(index: &RepoIndex, oid: Oid, branch: &str) -> u64 {
+    let id = index.merged_in(oid).map_or(oid, |(m, _)| m);
     features::fnv1a(id.as_bytes().iter().chain(branch.as_bytes()).copied())
 }
 
@@ -295,6 +305,7 @@ pub fn mine(
                         commit_time: facts.commit_time,
                         branch: b.branch.name.clone(),
                         series: series_key(index, facts.oid, &b.branch.name),
+                        pull: pull_key(index, facts.oid, &b.branch.name),
                         backported: taken,
                         hard_no: hard_no(index, &facts, &bf),
                         x: features::vector_of(&named, &facts.text),
@@ -348,6 +359,7 @@ pub fn train(
         .map(|(l, group)| Example {
             group,
             series: l.series,
+            pull: l.pull,
             x: l.x,
             y: l.backported,
             hard_no: l.hard_no,

@@ -30,6 +30,11 @@ pub struct Example {
     /// The commit's series and the branch together ([`crate::series`]):
     /// examples with the same key are smoothed towards their mean.
     pub series: u64,
+    /// The merge that brought the commit in and the branch together: the
+    /// pull request's examples are smoothed towards their mean after the
+    /// series ([`crate::series`]). A commit no merge brought has a key of
+    /// its own.
+    pub pull: u64,
 }
 
 /// Training knobs.
@@ -90,6 +95,10 @@ pub struct Model {
     /// ([`crate::series::smoothed`]); 1 when smoothing did not help.
     #[serde(default = "no_smoothing")]
     pub series_weight: f64,
+    /// Weight of a commit's series-smoothed probability against its pull
+    /// request's mean; 1 when smoothing did not help (and in older models).
+    #[serde(default = "no_smoothing")]
+    pub pull_weight: f64,
     /// How long the training branches kept taking commits
     /// ([`crate::lifetime`]).
     #[serde(default)]
@@ -326,19 +335,25 @@ impl Model {
         let (a, b) = platt(&scores);
         let probs: Vec<f64> = margins.iter().map(|&m| sigmoid(a * m + b)).collect();
         let series: Vec<u64> = examples.iter().map(|e| e.series).collect();
-        // The series weight is chosen with the threshold, on the same
-        // out-of-fold scores; a weight wins only by doing strictly better.
-        let (series_weight, threshold, (p, r, f), yes_share) = crate::series::SERIES_WEIGHTS
+        let pulls: Vec<u64> = examples.iter().map(|e| e.pull).collect();
+        // The series and pull-request weights are chosen with the
+        // threshold, on the same out-of-fold scores; a pair wins only by
+        // doing strictly better than the pairs before it (no smoothing
+        // first).
+        let pairs = crate::series::SERIES_WEIGHTS
             .iter()
-            .map(|&w| {
-                let smooth = crate::series::smooth_groups(&probs, &series, w);
+            .flat_map(|&s| crate::series::PULL_WEIGHTS.iter().map(move |&p| (s, p)));
+        let ((series_weight, pull_weight), threshold, (p, r, f), yes_share) = pairs
+            .map(|(sw, pw)| {
+                let by_series = crate::series::smooth_groups(&probs, &probs, &series, sw);
+                let smooth = crate::series::smooth_groups(&by_series, &probs, &pulls, pw);
                 let scored: Vec<(f64, bool, bool)> = smooth
                     .iter()
                     .zip(examples)
                     .map(|(&p, e)| (p, e.hard_no, e.y))
                     .collect();
                 let (t, prf) = best_threshold(&scored);
-                (w, t, prf, yes_share(&scored, t))
+                ((sw, pw), t, prf, yes_share(&scored, t))
             })
             .reduce(|a, b| if b.2.2 > a.2.2 { b } else { a })
             .expect("weights to try");
@@ -369,6 +384,7 @@ impl Model {
             trained_on: Vec::new(),
             past: Vec::new(),
             series_weight,
+            pull_weight,
             branch_lives: Vec::new(),
             dense: w,
         }
@@ -412,5 +428,52 @@ impl Model {
         }
         m.ensure_dense();
         Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::vector_of;
+
+    /// Pull requests of three commits taken or left whole, where one
+    /// commit in two of every pull request carries the other side's word:
+    /// each commit alone is often wrong, its pull request's mean is right.
+    fn whole_pull_requests(pull_of: impl Fn(u64, u64) -> u64) -> Vec<Example> {
+        let mut out = Vec::new();
+        for pr in 0..240u64 {
+            let taken = pr % 3 == 0;
+            for j in 0..3u64 {
+                let misleading = j == 0 && pr % 2 == 0;
+                let word = if taken != misleading {
+                    "sig:yes"
+                } else {
+                    "sig:no"
+                };
+                let named = vec![("bias".to_string(), 1.0), (word.to_string(), 1.0)];
+                out.push(Example {
+                    x: vector_of(&named, &[]),
+                    y: taken,
+                    hard_no: false,
+                    group: pr,
+                    series: pr * 3 + j,
+                    pull: pull_of(pr, j),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_pull_request_weight_is_learned_where_pull_requests_are_decided_whole() {
+        let m = Model::train(&whole_pull_requests(|pr, _| pr), &TrainOptions::default());
+        assert!(m.pull_weight < 1.0, "pull weight {}", m.pull_weight);
+        assert_eq!(m.series_weight, 1.0, "every series is one commit");
+        // Alone, no grouping can help: no smoothing.
+        let m = Model::train(
+            &whole_pull_requests(|pr, j| pr * 3 + j),
+            &TrainOptions::default(),
+        );
+        assert_eq!(m.pull_weight, 1.0);
     }
 }
