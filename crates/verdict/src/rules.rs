@@ -51,7 +51,13 @@ pub fn decide(ev: &Evidence) -> Decision {
     let mut records = Vec::new();
     let mut branches = Vec::new();
     for b in &ev.branches {
-        let (verdict, score, reason, verify, decided_by) = decide_branch(ev, b, &sha);
+        let Ruling {
+            verdict,
+            score,
+            reason,
+            verified_by: verify,
+            decided_by,
+        } = decide_branch(ev, b, &sha);
         records.push(Record::new(
             P,
             format!("[{}] {} — {}", b.name, verdict.as_str(), reason),
@@ -213,59 +219,75 @@ pub fn dotted(v: &[u32]) -> String {
         .join(".")
 }
 
-fn decide_branch(
-    ev: &Evidence,
-    b: &BranchFacts,
-    sha: &str,
-) -> (Verdict, f64, String, String, DecidedBy) {
+/// One branch's decision by the rules, and the command that shows why.
+struct Ruling {
+    verdict: Verdict,
+    score: f64,
+    reason: String,
+    verified_by: String,
+    decided_by: DecidedBy,
+}
+
+impl Ruling {
+    /// A decision of the stable rules proper (not a hard rule, not the list).
+    fn rules(verdict: Verdict, score: f64, reason: impl Into<String>, verified_by: String) -> Self {
+        Ruling {
+            verdict,
+            score,
+            reason: reason.into(),
+            verified_by,
+            decided_by: DecidedBy::Rules,
+        }
+    }
+}
+
+fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
     let r = &b.display_ref;
     let show = format!("git show -s --format=%B {sha}");
     if let Some(h) = hard_rule(ev, b) {
-        return (
-            Verdict::No,
-            h.score,
-            h.reason,
-            h.verified_by,
-            DecidedBy::HardRule,
-        );
+        return Ruling {
+            verdict: Verdict::No,
+            score: h.score,
+            reason: h.reason,
+            verified_by: h.verified_by,
+            decided_by: DecidedBy::HardRule,
+        };
     }
     if let Some((reason, verify)) = hint_excludes(ev, b) {
-        return (Verdict::No, 0.05, reason, verify, DecidedBy::Rules);
+        return Ruling::rules(Verdict::No, 0.05, reason, verify);
     }
     if !b.files_present.is_empty() && b.files_present.iter().all(|(_, p)| !p) {
-        return (
+        return Ruling::rules(
             Verdict::No,
             0.03,
-            "none of the touched files exist in this branch".into(),
+            "none of the touched files exist in this branch",
             format!(
                 "git cat-file -e {r}:{}",
                 b.files_present.first().map(|f| f.0.as_str()).unwrap_or("")
             ),
-            DecidedBy::Rules,
         );
     }
     if let Some(st) = thread_statement(ev)
         && let Some((verdict, score, reason)) = thread_verdict(st)
     {
-        return (
+        return Ruling {
             verdict,
             score,
             reason,
-            st.verified_by.clone(),
-            DecidedBy::List,
-        );
+            verified_by: st.verified_by.clone(),
+            decided_by: DecidedBy::List,
+        };
     }
     if ev.message.cc_stable() {
-        return (
+        return Ruling::rules(
             Verdict::Yes,
             SCORE_CC_STABLE,
-            "nominated for stable (Cc: stable) and applicable to this branch".into(),
+            "nominated for stable (Cc: stable) and applicable to this branch",
             format!("{show} | grep -i '^Cc:.*stable'"),
-            DecidedBy::Rules,
         );
     }
     if let Some(why) = real_failure(ev, b) {
-        return (
+        return Ruling::rules(
             Verdict::Yes,
             SCORE_REAL_FAILURE,
             why,
@@ -273,25 +295,21 @@ fn decide_branch(
                 "{show} | grep -i -E '{}|^(Reported|Tested)-by:'",
                 SEVERE_FAILURES.join("|")
             ),
-            DecidedBy::Rules,
         );
     }
     if b.bug_present == Some(true) {
-        return (
+        return Ruling::rules(
             Verdict::Yes,
             SCORE_FIXES_PRESENT,
-            "fixes a bug that is present in this branch".into(),
+            "fixes a bug that is present in this branch",
             format!("{show} | grep -i '^Fixes:'"),
-            DecidedBy::Rules,
         );
     }
-    (
+    Ruling::rules(
         Verdict::No,
         SCORE_NO_SIGNAL,
-        "no stable nomination and no Fixes: target in this branch; nothing argues for a backport"
-            .into(),
+        "no stable nomination and no Fixes: target in this branch; nothing argues for a backport",
         format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'"),
-        DecidedBy::Rules,
     )
 }
 
