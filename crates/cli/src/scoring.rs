@@ -195,29 +195,17 @@ pub(crate) fn finish_one(
         if !members.is_empty() {
             let mut listed: Vec<String> = members.iter().map(|m| m.to_string()).collect();
             listed.push(sha.clone());
-            let command = format!(
-                "git log --no-walk --date-order --format='%h %ae %ci %s' {}",
-                listed.join(" ")
-            );
-            let w = model.series_weight;
-            series_records = smooth_towards(
-                git,
-                index,
-                scoring,
-                &members,
-                w,
-                &mut probs,
-                |branch, others, mean, own, p| {
-                    stablepick_evidence::Record::new(
-                        9,
-                        format!(
-                            "[{branch}] series: {others} other commit(s) by the same author committed with this one; their mean probability {mean:.3}; the decision uses {w:.2} × own {own:.3} + {:.2} × the series' mean = {p:.3}",
-                            1.0 - w,
-                        ),
-                        command.clone(),
-                    )
-                },
-            );
+            let group = Group {
+                name: "series",
+                whose: "the series'",
+                with_this: "by the same author committed with this one".into(),
+                command: format!(
+                    "git log --no-walk --date-order --format='%h %ae %ci %s' {}",
+                    listed.join(" ")
+                ),
+                weight: model.series_weight,
+            };
+            series_records = smooth_towards(git, index, scoring, &members, &group, &mut probs);
         }
     }
     if model.pull_weight < 1.0
@@ -230,27 +218,16 @@ pub(crate) fn finish_one(
         } else {
             String::new()
         };
-        let command = format!("git log --no-merges --format='%h %ae %ci %s' {merge}^1..{merge}^2");
-        let w = model.pull_weight;
-        let records = smooth_towards(
-            git,
-            index,
-            scoring,
-            &members,
-            w,
-            &mut probs,
-            |branch, others, mean, own, p| {
-                stablepick_evidence::Record::new(
-                    9,
-                    format!(
-                        "[{branch}] pull request: {others} other commit(s) merged with this one by {merge:.12}{nearest}; their mean probability {mean:.3}; the decision uses {w:.2} × {own:.3} + {:.2} × the pull request's mean = {p:.3}",
-                        1.0 - w,
-                    ),
-                    command.clone(),
-                )
-            },
-        );
-        series_records.extend(records);
+        let group = Group {
+            name: "pull request",
+            whose: "the pull request's",
+            with_this: format!("merged with this one by {merge:.12}{nearest}"),
+            command: format!("git log --no-merges --format='%h %ae %ci %s' {merge}^1..{merge}^2"),
+            weight: model.pull_weight,
+        };
+        series_records.extend(smooth_towards(
+            git, index, scoring, &members, &group, &mut probs,
+        ));
     }
     let life_records = lower_by_branch_life(git, index, model, ev.commit.commit_time, &mut probs);
     let mut decision = combine::with_model(&ev, rules, model, &probs);
@@ -262,23 +239,37 @@ pub(crate) fn finish_one(
     Row { ev, decision }
 }
 
+/// A group of commits a commit shares its score with, as Phase 9 names it.
+struct Group {
+    /// `series`, `pull request`.
+    name: &'static str,
+    /// The possessive for "… mean".
+    whose: &'static str,
+    /// How the other commits relate to this one.
+    with_this: String,
+    /// Lists the group's commits.
+    command: String,
+    /// The weight of the commit's own probability.
+    weight: f64,
+}
+
 /// Draws each branch's probability towards the mean of itself and the
-/// other commits' ([`Scoring::member`]) with `weight`
+/// other commits of `group` ([`Scoring::member`]) with the group's weight
 /// ([`series::smoothed`]), as training does; one Phase 9 record per branch
-/// drawn, made by `record(branch, others, their mean, before, after)`.
+/// drawn.
 fn smooth_towards(
     git: &Git,
     index: &RepoIndex,
     scoring: &Scoring,
     members: &[Oid],
-    weight: f64,
+    group: &Group,
     probs: &mut [(String, f64)],
-    record: impl Fn(&str, usize, f64, f64, f64) -> stablepick_evidence::Record,
 ) -> Vec<stablepick_evidence::Record> {
     let scored: Vec<Vec<(String, f64)>> = members
         .iter()
         .map(|&m| scoring.member(git, index, m))
         .collect();
+    let w = group.weight;
     let mut records = Vec::new();
     for (branch, p) in probs.iter_mut() {
         let others: Vec<f64> = scored
@@ -289,9 +280,21 @@ fn smooth_towards(
             continue;
         }
         let own = *p;
-        *p = series::smoothed(own, &others, weight);
+        *p = series::smoothed(own, &others, w);
         let mean = others.iter().sum::<f64>() / others.len() as f64;
-        records.push(record(branch, others.len(), mean, own, *p));
+        records.push(stablepick_evidence::Record::new(
+            9,
+            format!(
+                "[{branch}] {}: {} other commit(s) {}; their mean probability {mean:.3}; the decision uses {w:.2} × own {own:.3} + {:.2} × {} mean = {:.3}",
+                group.name,
+                others.len(),
+                group.with_this,
+                1.0 - w,
+                group.whose,
+                *p
+            ),
+            group.command.clone(),
+        ));
     }
     records
 }

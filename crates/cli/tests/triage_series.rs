@@ -17,18 +17,17 @@ fn series_records(rows: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn a_commit_is_scored_with_its_series() {
-    let t = tempfile::tempdir().unwrap();
-    let d = t.path();
+/// A repository of `files` files, each fixed once after `v1.0`, with branch
+/// `1.0` taking every other fix, and a model trained on it in `m.json`.
+fn trained_repo(d: &Path, files: usize) -> std::path::PathBuf {
     stablepick_testkit::init(d, "T", "t@example.com");
-    for i in 0..8 {
+    for i in 0..files {
         std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
     }
     commit(d, "base");
     git(d, &["tag", "-a", "-m", "v1.0", "v1.0"]);
     let mut fixes = Vec::new();
-    for i in 0..8 {
+    for i in 0..files {
         std::fs::write(
             d.join(format!("f{i}.c")),
             lines(20).replace("line 5\n", "five\n"),
@@ -42,7 +41,6 @@ fn a_commit_is_scored_with_its_series() {
     }
     git(d, &["checkout", "-q", "main"]);
     let model = d.join("m.json");
-    let m = model.to_str().unwrap();
     run(
         d,
         &[
@@ -54,15 +52,48 @@ fn a_commit_is_scored_with_its_series() {
             "--min-age-days",
             "0",
             "--out",
-            m,
+            model.to_str().unwrap(),
         ],
     );
-    let set_weight = |w: f64| {
-        let mut j: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
-        j["series_weight"] = serde_json::json!(w);
-        std::fs::write(&model, j.to_string()).unwrap();
-    };
+    model
+}
+
+/// `triage --format jsonl` of `range` on branch 1.0 with `model`, uncached.
+fn triage_jsonl(d: &Path, model: &str, range: &str) -> String {
+    run(
+        d,
+        &[
+            "triage",
+            "--repo",
+            ".",
+            "--stable",
+            "1.0=v1.0",
+            "--model",
+            model,
+            "--no-cache",
+            "--format",
+            "jsonl",
+            range,
+        ],
+    )
+}
+
+/// Sets the model's series and pull-request weights.
+fn set_weights(model: &Path, series: f64, pull: f64) {
+    let mut j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model).unwrap()).unwrap();
+    j["series_weight"] = serde_json::json!(series);
+    j["pull_weight"] = serde_json::json!(pull);
+    std::fs::write(model, j.to_string()).unwrap();
+}
+
+#[test]
+fn a_commit_is_scored_with_its_series() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let model = trained_repo(d, 8);
+    let m = model.to_str().unwrap();
+    let set_weight = |w: f64| set_weights(&model, w, 1.0);
     // Two more commits of the same series (the base, the eight fixes and
     // these: one author, all within the hour), after the branch's decisions.
     for i in 0..2 {
@@ -73,24 +104,7 @@ fn a_commit_is_scored_with_its_series() {
         .unwrap();
         commit(d, &format!("f{i}: fix a leak"));
     }
-    let triage = || {
-        run(
-            d,
-            &[
-                "triage",
-                "--repo",
-                ".",
-                "--stable",
-                "1.0=v1.0",
-                "--model",
-                m,
-                "--no-cache",
-                "--format",
-                "jsonl",
-                "HEAD~2..HEAD",
-            ],
-        )
-    };
+    let triage = || triage_jsonl(d, m, "HEAD~2..HEAD");
 
     set_weight(0.5);
     let records = series_records(&triage());
@@ -130,49 +144,9 @@ fn pull_records(rows: &str) -> Vec<(String, String)> {
 fn a_commit_is_scored_with_its_pull_request() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    for i in 0..6 {
-        std::fs::write(d.join(format!("f{i}.c")), lines(20)).unwrap();
-    }
-    commit(d, "base");
-    git(d, &["tag", "-a", "-m", "v1.0", "v1.0"]);
-    let mut fixes = Vec::new();
-    for i in 0..6 {
-        std::fs::write(
-            d.join(format!("f{i}.c")),
-            lines(20).replace("line 5\n", "five\n"),
-        )
-        .unwrap();
-        fixes.push(commit(d, &format!("f{i}: fix a crash on a null pointer")));
-    }
-    git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
-    for f in fixes.iter().step_by(2) {
-        git(d, &["cherry-pick", "-x", &f.to_string()]);
-    }
-    git(d, &["checkout", "-q", "main"]);
-    let model = d.join("m.json");
+    let model = trained_repo(d, 6);
     let m = model.to_str().unwrap();
-    run(
-        d,
-        &[
-            "train",
-            "--repo",
-            ".",
-            "--stable",
-            "1.0=v1.0",
-            "--min-age-days",
-            "0",
-            "--out",
-            m,
-        ],
-    );
-    let set_weights = |series: f64, pull: f64| {
-        let mut j: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
-        j["series_weight"] = serde_json::json!(series);
-        j["pull_weight"] = serde_json::json!(pull);
-        std::fs::write(&model, j.to_string()).unwrap();
-    };
+    let set_weights = |series: f64, pull: f64| set_weights(&model, series, pull);
     // A pull request of three commits by three authors (no series), merged
     // with --no-ff; and one commit made on main itself.
     git(d, &["checkout", "-q", "-b", "pr"]);
@@ -210,24 +184,7 @@ fn a_commit_is_scored_with_its_pull_request() {
     let merge = git(d, &["rev-parse", "HEAD"]);
     std::fs::write(d.join("f5.c"), lines(20).replace("line 9\n", "nine\n")).unwrap();
     commit(d, "f5: fix a leak");
-    let triage = || {
-        run(
-            d,
-            &[
-                "triage",
-                "--repo",
-                ".",
-                "--stable",
-                "1.0=v1.0",
-                "--model",
-                m,
-                "--no-cache",
-                "--format",
-                "jsonl",
-                "v1.0..HEAD",
-            ],
-        )
-    };
+    let triage = || triage_jsonl(d, m, "v1.0..HEAD");
 
     set_weights(1.0, 0.5);
     let records = pull_records(&triage());
