@@ -835,7 +835,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
         .with_context(|| format!("writing {}", a.out.display()))?;
     let s = &model.stats;
     eprintln!(
-        "stablepick: trained on {} ({} examples, {} backported, {} past decisions); out-of-fold P={:.3} R={:.3} F1={:.3} at threshold {:.3}; wrote {}",
+        "stablepick: trained on {} ({} examples, {} backported, {} past decisions); out-of-fold P={:.3} R={:.3} F1={:.3} at threshold {:.3}; own weight against the series {:.2}, against the pull request {:.2}; wrote {}",
         model.trained_on.join(", "),
         s.examples,
         s.positives,
@@ -844,6 +844,8 @@ pub fn train(a: TrainArgs) -> Result<()> {
         s.oof_recall,
         s.oof_f1,
         model.threshold,
+        model.series_weight,
+        model.pull_weight,
         a.out.display()
     );
     Ok(())
