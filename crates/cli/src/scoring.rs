@@ -222,7 +222,7 @@ pub(crate) fn finish_one(
             name: "pull request",
             whose: "the pull request's",
             with_this: format!("merged with this one by {merge:.12}{nearest}"),
-            command: format!("git log --no-merges --format='%h %ae %ci %s' {merge}^1..{merge}^2"),
+            command: format!("git log --no-merges --format='%h %ae %ci %s' {merge}^1..{merge}"),
             weight: model.pull_weight,
         };
         series_records.extend(smooth_towards(

@@ -177,7 +177,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                     _ => String::new(),
                 }
             ),
-            format!("git log --oneline --no-merges {m}^1..{m}^2"),
+            // `^1..M`, not `^1..^2`: an octopus merge brings commits from
+            // every parent after the first.
+            format!("git log --oneline --no-merges {m}^1..{m}"),
         ));
     }
 

@@ -130,3 +130,53 @@ fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
         .expect("a Phase 3 record names the merge");
     assert!(r.text.ends_with("which brought 2 commit(s)"), "{}", r.text);
 }
+
+#[test]
+fn an_octopus_merge_counts_and_lists_the_commits_of_every_branch() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    commit(d, "first");
+    git(d, &["tag", "v1.0"]);
+    let mut tips = Vec::new();
+    for name in ["a", "b"] {
+        git(d, &["checkout", "-q", "-b", name, "v1.0"]);
+        std::fs::write(d.join(name), "1\n").unwrap();
+        tips.push(commit(d, &format!("{name}: add")));
+    }
+    git(d, &["checkout", "-q", "main"]);
+    git(
+        d,
+        &["merge", "-q", "--no-ff", "-m", "Merge a and b", "a", "b"],
+    );
+    git(d, &["branch", "1.0", "v1.0"]);
+
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(index.merged_in(tips[0]).map(|m| m.1), Some(2));
+    assert_eq!(
+        index.merged_with(tips[0], 16).map(|m| m.1),
+        Some(vec![tips[1]])
+    );
+    let ev = collect(&Context::new(&g, &index), tips[0]).unwrap();
+    let r = ev
+        .records_of(3)
+        .find(|r| r.text.contains("through merge"))
+        .expect("a Phase 3 record names the merge");
+    let listed = stablepick_testkit::sh(d, &r.verified_by);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).lines().count(),
+        2,
+        "{}",
+        r.verified_by
+    );
+}

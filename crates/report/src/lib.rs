@@ -22,7 +22,9 @@
 /// 2: `evidence_for`, `evidence_against`, `unresolved`.
 /// 3: records of the commits a message names; unreadable files; prerequisite
 /// searches bounded by work (rows cached before may hold other lists).
-pub const REPORT_FORMAT: u32 = 5;
+/// 4: `prerequisites_suffice`. 5: `branches[].decided_by`.
+/// 6: a merge's commits listed as `M^1..M` (every parent after the first).
+pub const REPORT_FORMAT: u32 = 6;
 
 mod json;
 mod markdown;
