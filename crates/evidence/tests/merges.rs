@@ -7,6 +7,35 @@ use stablepick_evidence::{Context, collect};
 use stablepick_repo::{Git, IndexOptions, RepoIndex};
 use stablepick_testkit::{commit, git};
 
+/// The index of the repository in `d`, with branch `1.0` at `v1.0`.
+fn indexed(d: &std::path::Path) -> (Git, RepoIndex) {
+    let g = Git::open(d).unwrap();
+    let index = RepoIndex::open(
+        &g,
+        &IndexOptions {
+            stable: vec!["1.0=v1.0".parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (g, index)
+}
+
+/// The Phase 3 record that names the merge which brought `c`.
+fn merge_record(
+    g: &Git,
+    index: &RepoIndex,
+    c: stablepick_repo::Oid,
+) -> stablepick_evidence::Record {
+    collect(&Context::new(g, index), c)
+        .unwrap()
+        .records_of(3)
+        .find(|r| r.text.starts_with("reached main through merge"))
+        .cloned()
+        .expect("a Phase 3 record names the merge")
+}
+
 #[test]
 fn commits_of_a_merged_topic_name_their_merge() {
     let t = tempfile::tempdir().unwrap();
@@ -39,16 +68,7 @@ fn commits_of_a_merged_topic_name_their_merge() {
     commit(d, "f: again");
 
     git(d, &["branch", "1.0", "v1.0"]);
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (g, index) = indexed(d);
     for c in [a, b] {
         let (m, n) = index.merged_in(c).expect("brought by the merge");
         assert_eq!((m.to_string(), n), (merge.clone(), 2));
@@ -63,11 +83,7 @@ fn commits_of_a_merged_topic_name_their_merge() {
     }
     assert_eq!(index.merged_with(direct, 16), None);
 
-    let ev = collect(&Context::new(&g, &index), b).unwrap();
-    let r = ev
-        .records_of(3)
-        .find(|r| r.text.starts_with("reached main through merge"))
-        .expect("a Phase 3 record names the merge");
+    let r = merge_record(&g, &index, b);
     assert!(r.text.contains("Merge branch 'topic'"), "{}", r.text);
     assert!(r.text.contains("brought 2 commit(s)"), "{}", r.text);
     // Its command lists exactly the commits counted.
@@ -111,23 +127,10 @@ fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
     );
     git(d, &["branch", "1.0", "v1.0"]);
 
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (g, index) = indexed(d);
     let inner = g.resolve_commit(&inner).unwrap();
     assert_eq!(index.merged_in(inner).map(|m| m.1), Some(2));
-    let ev = collect(&Context::new(&g, &index), inner).unwrap();
-    let r = ev
-        .records_of(3)
-        .find(|r| r.text.contains("through merge"))
-        .expect("a Phase 3 record names the merge");
+    let r = merge_record(&g, &index, inner);
     assert!(r.text.ends_with("which brought 2 commit(s)"), "{}", r.text);
 }
 
@@ -152,26 +155,13 @@ fn an_octopus_merge_counts_and_lists_the_commits_of_every_branch() {
     );
     git(d, &["branch", "1.0", "v1.0"]);
 
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (g, index) = indexed(d);
     assert_eq!(index.merged_in(tips[0]).map(|m| m.1), Some(2));
     assert_eq!(
         index.merged_with(tips[0], 16).map(|m| m.1),
         Some(vec![tips[1]])
     );
-    let ev = collect(&Context::new(&g, &index), tips[0]).unwrap();
-    let r = ev
-        .records_of(3)
-        .find(|r| r.text.contains("through merge"))
-        .expect("a Phase 3 record names the merge");
+    let r = merge_record(&g, &index, tips[0]);
     let listed = stablepick_testkit::sh(d, &r.verified_by);
     assert_eq!(
         String::from_utf8_lossy(&listed.stdout).lines().count(),
