@@ -741,6 +741,11 @@ pub fn named_features(
         on(format!("fix_age:{age}"));
     }
     on(format!("fix_count:{}", bucket(c.fix_targets.len()).min(3)));
+    // The age also as a number, so the model's trend carries on past the
+    // oldest age the training windows reached, where no bucket learned.
+    if let Some(d) = bf.days_after_base {
+        pairs.push(("base_age_years".into(), d.max(0) as f32 / 365.0));
+    }
     // The per-branch facts weigh differently for a commit its author
     // nominated for stable and for one nobody nominated (a bug present in
     // the branch is a strong case for the first, a weak one for the second):

@@ -13,8 +13,9 @@ use crate::similar::PastDecision;
 /// 2: per-branch facts also joined with the stable nomination.
 /// 3: bug-report and CVE features. 4: whether the patch applies, and
 /// how long after the branch's base the commit landed, whether the branch
-/// has the commits the message names.
-pub const MODEL_FORMAT: u32 = 4;
+/// has the commits the message names. 5: how long after the base, also
+/// as a number of years.
+pub const MODEL_FORMAT: u32 = 5;
 
 /// One labelled (commit, branch) pair.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ use common::{Repo, c_file};
 use stablepick_repo::apply::Applies;
 use stablepick_verdict::features::{
     BranchFeatureFacts, BranchView, CommitFacts, applies_to, apply_facts, branch_facts,
+    named_features,
 };
 
 #[test]
@@ -67,6 +68,17 @@ fn applies_is_read_per_branch_and_named() {
         late_names.contains(&"base_age:5".to_string()),
         "{late_names:?}"
     );
+    // The age is a number too, in years, so a trend carries on past the
+    // last bucket: about 300 days here.
+    let years = |f: &CommitFacts, bf: &BranchFeatureFacts| {
+        named_features(&index, f, &view, bf)
+            .into_iter()
+            .find(|(n, _)| n == "base_age_years")
+            .map(|(_, v)| v)
+    };
+    let late_years = years(&late, &late_bf).expect("a numeric age");
+    assert!((0.8..0.9).contains(&late_years), "{late_years}");
+    assert!(years(&facts, &bf).is_some_and(|y| y < 14.0 / 365.0));
     bf.set_apply(apply_facts(conflict_check[0].as_ref()));
     let n = names(&bf);
     assert!(n.contains(&"applies:conflict".to_string()), "{n:?}");
