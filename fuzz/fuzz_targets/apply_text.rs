@@ -46,7 +46,11 @@ fuzz_target!(|data: &[u8]| {
     );
     if let Ok(hunks) = diff_hunks(old, new) {
         let r = apply_text(old, &hunks);
-        assert_eq!(r.result.as_deref(), Some(new), "a diff must apply to its own old text");
+        assert_eq!(
+            r.result.as_deref(),
+            Some(new),
+            "a diff must apply to its own old text"
+        );
         let _ = apply_text(rest, &hunks);
     }
     let r = apply_text(old, &arbitrary_hunks(rest));

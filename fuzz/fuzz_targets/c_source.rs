@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = stablepick_repo::cfunc::enclosing_functions(&text, &[1, 5, 40]);
     let toks = lexer::lex(data);
-    assert!(toks.iter().all(|t| t.start <= t.end && t.end as usize <= data.len()));
+    assert!(
+        toks.iter()
+            .all(|t| t.start <= t.end && t.end as usize <= data.len())
+    );
     let _ = parse_file("fuzz.c", data);
     let _ = parse_file("fuzz.S", data);
     let ix = CodeIndex::from_sources([("d/fuzz.c", data), ("d/fuzz.S", data)]);
