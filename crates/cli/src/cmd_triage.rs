@@ -1076,6 +1076,14 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         );
     }
     let curve = pr_curve(&scored);
+    // Ranking and threshold apart: how well the scores order the window,
+    // and what the best threshold on it would have given.
+    let (ap, best) = ranking_figures(&curve);
+    if let Some((bt, bf)) = best {
+        println!(
+            "average precision {ap:.3}; the best threshold on this window, {bt:.3}, would give F1 {bf:.3} (the learned one gives {f:.3})"
+        );
+    }
     println!("precision/recall curve (threshold precision recall F1):");
     for (t, p, r, f) in curve.iter().step_by((curve.len() / 20).max(1)) {
         println!("  {t:.3} {p:.3} {r:.3} {f:.3}");
@@ -1120,6 +1128,24 @@ fn pr_curve(scored: &[(f64, bool, bool, bool)]) -> Vec<(f64, f64, f64, f64)> {
     out
 }
 
+/// The average precision of a [`pr_curve`] (precision at each step, weighed
+/// by the recall the step gains) and its best (threshold, F1), if any.
+fn ranking_figures(curve: &[(f64, f64, f64, f64)]) -> (f64, Option<(f64, f64)>) {
+    let mut ap = 0.0;
+    let mut last_recall = 0.0;
+    for &(_, p, r, _) in curve {
+        ap += (r - last_recall) * p;
+        last_recall = r;
+    }
+    // The first of equal F1s: the highest threshold, the fewest YES.
+    let best = curve
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.3 > a.3 { b } else { a })
+        .map(|(t, _, _, f)| (t, f));
+    (ap, best)
+}
+
 /// A small hand-written SVG: recall on x, precision on y, the operating
 /// point marked.
 fn svg(curve: &[(f64, f64, f64, f64)], op: (f64, f64)) -> String {
@@ -1151,4 +1177,37 @@ fn svg(curve: &[(f64, f64, f64, f64)], op: (f64, f64)) -> String {
         ox = x(op.1),
         oy = y(op.0),
     )
+}
+
+#[cfg(test)]
+mod ranking_tests {
+    use super::{pr_curve, ranking_figures};
+
+    fn row(score: f64, taken: bool) -> (f64, bool, bool, bool) {
+        (score, false, false, taken)
+    }
+
+    #[test]
+    fn average_precision_and_best_threshold_of_a_window() {
+        // Taken, left, taken, left: precision 1 at half the recall, then
+        // 2/3 at all of it.
+        let scored = [
+            row(0.9, true),
+            row(0.8, false),
+            row(0.7, true),
+            row(0.1, false),
+        ];
+        let (ap, best) = ranking_figures(&pr_curve(&scored));
+        assert!((ap - (0.5 + 0.5 * 2.0 / 3.0)).abs() < 1e-9, "{ap}");
+        let (t, f) = best.unwrap();
+        assert_eq!(t, 0.7);
+        assert!((f - 0.8).abs() < 1e-9, "{f}");
+        // A perfect ranking has an average precision of 1; a hard-ruled
+        // positive the sweep never reaches costs its share of recall.
+        let perfect = [row(0.9, true), row(0.2, false)];
+        assert!((ranking_figures(&pr_curve(&perfect)).0 - 1.0).abs() < 1e-9);
+        let ruled = [row(0.9, true), (0.0, true, false, true), row(0.2, false)];
+        assert!((ranking_figures(&pr_curve(&ruled)).0 - 0.5).abs() < 1e-9);
+        assert_eq!(ranking_figures(&[]), (0.0, None));
+    }
 }

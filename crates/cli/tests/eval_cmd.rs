@@ -79,6 +79,17 @@ fn eval_reads_unmarked_backports_and_counts_unreadable_commits_as_no() {
         "the unmarked cherry-pick counts as taken: {stdout}"
     );
     assert!(stdout.contains("threshold "), "{stdout}");
+    let ap: f64 = stdout
+        .split("average precision ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("an average precision: {stdout}"));
+    assert!((0.0..=1.0).contains(&ap), "{stdout}");
+    assert!(
+        stdout.contains("the best threshold on this window"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("1 of the 2 backported are named by a backport line"),
         "{stdout}"
