@@ -122,14 +122,25 @@ pub fn open_mail(path: Option<&std::path::Path>) -> Result<Option<stablepick_mai
     }
 }
 
+/// The sign-off for mails: the command line's, else `stablepick.toml`'s
+/// (the repository's, then the current directory's).
+pub fn signoff(given: Option<&String>, repo: &std::path::Path) -> Result<Option<String>> {
+    if let Some(s) = given {
+        return Ok(Some(s.clone()));
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    stablepick_report::mbox::signoff_from_config(repo, &cwd).map_err(|e| anyhow::anyhow!(e))
+}
+
 pub fn run(a: AnalyzeArgs) -> Result<()> {
     let (git, index) = a.repo.open()?;
     let oid = git.resolve_commit(&a.commit)?;
     let mail = open_mail(a.mail.as_deref())?;
-    let signoff = a.signoff.clone().or_else(|| {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        stablepick_report::mbox::signoff_from_config(&a.repo.repo, &cwd)
-    });
+    // Only mails carry a sign-off: a broken config stops nothing else.
+    let signoff = match a.format {
+        Format::Mbox => signoff(a.signoff.as_ref(), &a.repo.repo)?,
+        _ => None,
+    };
     let model = match &a.model {
         Some(p) => Some(crate::scoring::load_model(p)?.1),
         None => None,

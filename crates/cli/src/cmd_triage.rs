@@ -569,10 +569,7 @@ pub fn triage(a: TriageArgs) -> Result<()> {
 
 /// The mails of every YES (commit, branch), prerequisites included.
 fn print_mbox(a: &TriageArgs, git: &Git, index: &RepoIndex, rows: &[Row]) -> Result<()> {
-    let signoff = a.signoff.clone().or_else(|| {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        stablepick_report::mbox::signoff_from_config(&a.repo.repo, &cwd)
-    });
+    let signoff = crate::analyze::signoff(a.signoff.as_ref(), &a.repo.repo)?;
     let mut ctx = Context::new(git, index);
     ctx.file_history = false;
     let items: Vec<(&Evidence, &Decision)> = rows.iter().map(|r| (&r.ev, &r.decision)).collect();

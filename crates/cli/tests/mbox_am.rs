@@ -281,3 +281,56 @@ fn the_mbox_carries_the_prerequisite_first() {
         git(d, &["checkout", "-q", "main"]);
     }
 }
+
+/// The sign-off of mails comes from `stablepick.toml` in the repository;
+/// a config that does not read stops `--format mbox` with an error naming
+/// the file and the key, and stops nothing else.
+#[test]
+fn the_config_signs_the_mails_and_a_broken_one_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let (_, fix) = fix_after_a_rewrite(
+        d,
+        false,
+        "f: fix line 20\n\nThe value was wrong.\n\nCc: stable@vger.kernel.org\nSigned-off-by: Up Stream <up@example.com>",
+    );
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_stablepick"))
+            .args(["analyze", &fix.to_string(), "--format", format])
+            .args(["--repo", d.to_str().unwrap(), "--stable", "1.0=v1.0"])
+            .output()
+            .unwrap()
+    };
+    let config = d.join("stablepick.toml");
+    std::fs::write(
+        &config,
+        "[mbox]\nsignoff = \"Kay Stable <kay@example.org>\"\n",
+    )
+    .unwrap();
+    let out = run("mbox");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mbox = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        mbox.contains("Signed-off-by: Kay Stable <kay@example.org>"),
+        "{mbox}"
+    );
+
+    std::fs::write(
+        &config,
+        "[mbox]\nsigoff = \"Kay Stable <kay@example.org>\"\n",
+    )
+    .unwrap();
+    let out = run("mbox");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stablepick.toml") && err.contains("sigoff"),
+        "{err}"
+    );
+    // The Markdown report carries no sign-off and still runs.
+    assert!(run("md").status.success());
+}

@@ -225,47 +225,44 @@ fn rfc2822(t: i64) -> String {
     )
 }
 
-/// The maintainer's sign-off from `stablepick.toml` (`[mbox]` section,
-/// `signoff = "Name <email>"`), looked for in `repo` and then in `cwd`.
-pub fn signoff_from_config(repo: &Path, cwd: &Path) -> Option<String> {
-    [repo, cwd]
-        .iter()
-        .filter_map(|d| std::fs::read_to_string(d.join("stablepick.toml")).ok())
-        .find_map(|text| parse_signoff(&text))
+/// `stablepick.toml`: what the maintainer sets once for every run.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    mbox: MboxConfig,
 }
 
-/// Reads `signoff` from the `[mbox]` table of a small TOML file.
-pub fn parse_signoff(toml: &str) -> Option<String> {
-    let mut in_mbox = false;
-    for line in toml.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_mbox = line == "[mbox]";
-            continue;
-        }
-        if !in_mbox {
-            continue;
-        }
-        let Some((k, v)) = line.split_once('=') else {
+/// The `[mbox]` table. Unknown keys are refused: a misspelt `signoff`
+/// would otherwise be ignored without a word.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MboxConfig {
+    signoff: Option<String>,
+}
+
+/// The maintainer's sign-off from `stablepick.toml` (`[mbox]` table,
+/// `signoff = "Name <email>"`), looked for in `repo` and then in `cwd`.
+/// A file that exists but does not read is an error naming it, not a
+/// silently missing sign-off.
+pub fn signoff_from_config(repo: &Path, cwd: &Path) -> Result<Option<String>, String> {
+    for dir in [repo, cwd] {
+        let path = dir.join("stablepick.toml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        if k.trim() != "signoff" {
-            continue;
-        }
-        let v = v.trim();
-        let v = v
-            .strip_prefix('"')
-            .and_then(|v| v.split_once('"').map(|(a, _)| a))
-            .or_else(|| {
-                v.strip_prefix('\'')
-                    .and_then(|v| v.split_once('\'').map(|(a, _)| a))
-            })
-            .unwrap_or(v);
-        if !v.is_empty() {
-            return Some(v.to_string());
+        match parse_signoff(&text) {
+            Ok(Some(s)) => return Ok(Some(s)),
+            Ok(None) => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
         }
     }
-    None
+    Ok(None)
+}
+
+/// Reads `signoff` from the `[mbox]` table of a `stablepick.toml` text.
+pub fn parse_signoff(text: &str) -> Result<Option<String>, String> {
+    let config: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    Ok(config.mbox.signoff.filter(|s| !s.trim().is_empty()))
 }
 
 #[cfg(test)]
@@ -281,7 +278,42 @@ mod tests {
     #[test]
     fn signoff_config() {
         let t = "[other]\nsignoff = \"x\"\n[mbox]\n# who\nsignoff = \"A B <a@b.org>\"\n";
-        assert_eq!(parse_signoff(t).as_deref(), Some("A B <a@b.org>"));
-        assert_eq!(parse_signoff("[mbox]\n"), None);
+        assert_eq!(parse_signoff(t), Ok(Some("A B <a@b.org>".into())));
+        assert_eq!(parse_signoff("[mbox]\n"), Ok(None));
+        assert_eq!(parse_signoff("[mbox]\nsignoff = ''\n"), Ok(None));
+    }
+
+    #[test]
+    fn a_bad_config_says_what_is_wrong() {
+        let e = parse_signoff("[mbox]\nsigoff = \"A <a@b.org>\"\n").unwrap_err();
+        assert!(e.contains("sigoff"), "{e}");
+        let e = parse_signoff("[mbox\nsignoff = 1\n").unwrap_err();
+        assert!(e.contains("line 1"), "{e}");
+        let e = parse_signoff("[mbox]\nsignoff = 1\n").unwrap_err();
+        assert!(e.contains("string"), "{e}");
+    }
+
+    #[test]
+    fn the_repository_config_comes_first_and_a_broken_one_is_an_error() {
+        let repo = tempfile::tempdir().unwrap();
+        let cwd = tempfile::tempdir().unwrap();
+        let write = |d: &Path, t: &str| std::fs::write(d.join("stablepick.toml"), t).unwrap();
+        assert_eq!(signoff_from_config(repo.path(), cwd.path()), Ok(None));
+        write(cwd.path(), "[mbox]\nsignoff = \"Cwd <c@x.org>\"\n");
+        assert_eq!(
+            signoff_from_config(repo.path(), cwd.path()),
+            Ok(Some("Cwd <c@x.org>".into()))
+        );
+        write(repo.path(), "[mbox]\nsignoff = \"Repo <r@x.org>\"\n");
+        assert_eq!(
+            signoff_from_config(repo.path(), cwd.path()),
+            Ok(Some("Repo <r@x.org>".into()))
+        );
+        write(repo.path(), "[mbox]\nsignoff = \"unterminated\n");
+        let e = signoff_from_config(repo.path(), cwd.path()).unwrap_err();
+        assert!(
+            e.contains(&repo.path().join("stablepick.toml").display().to_string()),
+            "{e}"
+        );
     }
 }
