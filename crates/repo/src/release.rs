@@ -219,7 +219,8 @@ pub fn guess_branch_version(branch: &str) -> Option<BranchGuess> {
     if dir.is_some_and(|d| !BRANCH_WORDS.contains(&d.to_ascii_lowercase().as_str())) {
         return None;
     }
-    let short = [".x", ".y", "-stable", "-branch"]
+    // Samba's `v4-20-test` is the branch the next 4.20 release is made on.
+    let short = [".x", ".y", "-stable", "-branch", "-test"]
         .iter()
         .find_map(|s| short.strip_suffix(s))
         .unwrap_or(short);
@@ -460,6 +461,8 @@ mod tests {
             ("cvs/fedora-2_3-branch", vec![]),
             ("stable-v1_8", vec![1, 8]),
             ("24.0", vec![24, 0]),
+            ("v4-20-test", vec![4, 20]),
+            ("glib-2-84", vec![2, 84]),
         ] {
             match guess(b) {
                 Some((v, _, _)) => assert_eq!(v.0, want, "{b}"),

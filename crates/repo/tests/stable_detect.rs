@@ -44,7 +44,9 @@ fn branches_named_in_other_conventions_are_found_by_their_release_tag() {
     // from tag mesa-24.0.0; a topic branch with numbers but no such tag.
     git(d, &["tag", "1.46.0"]);
     git(d, &["tag", "mesa-24.0.0"]);
-    for b in ["nm-1-46", "24.0", "topic-3-1"] {
+    // Samba: branch v4-20-test, release tag samba-4.20.0.
+    git(d, &["tag", "samba-4.20.0"]);
+    for b in ["nm-1-46", "24.0", "topic-3-1", "v4-20-test"] {
         git(d, &["branch", b]);
     }
     std::fs::write(d.join("f"), "2\n").unwrap();
@@ -57,7 +59,14 @@ fn branches_named_in_other_conventions_are_found_by_their_release_tag() {
         .iter()
         .map(|b| (b.name.as_str(), b.base.as_str()))
         .collect();
-    assert_eq!(got, vec![("nm-1-46", "1.46.0"), ("24.0", "mesa-24.0.0")]);
+    assert_eq!(
+        got,
+        vec![
+            ("nm-1-46", "1.46.0"),
+            ("v4-20-test", "samba-4.20.0"),
+            ("24.0", "mesa-24.0.0")
+        ]
+    );
     assert_eq!(
         found.active[0]
             .version
@@ -70,6 +79,8 @@ fn branches_named_in_other_conventions_are_found_by_their_release_tag() {
     // Named without a base, the same guess applies.
     let spec: StableSpec = "nm-1-46".parse().unwrap();
     assert_eq!(resolve(&g, &spec).unwrap().base, "1.46.0");
+    let spec: StableSpec = "v4-20-test".parse().unwrap();
+    assert_eq!(resolve(&g, &spec).unwrap().base, "samba-4.20.0");
     // A branch that does not exist is reported as such, not as a missing base.
     let spec: StableSpec = "nm-1-99".parse().unwrap();
     let err = resolve(&g, &spec).unwrap_err().to_string();
