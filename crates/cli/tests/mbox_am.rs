@@ -3,26 +3,11 @@
 //! applies (clean or offset).
 
 use stablepick_evidence::{Context, collect};
+use stablepick_repo::Oid;
 use stablepick_repo::apply::Applies;
-use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
 use stablepick_testkit::{commit, git, git_try, lines};
 use stablepick_verdict::{BranchDecision, DecidedBy, Decision, Verdict};
 use std::process::Command;
-
-/// The repository in `d` and its index with the stable branch `1.0`.
-fn open_index(d: &std::path::Path) -> (Git, RepoIndex) {
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (g, index)
-}
 
 /// base → stable branch changed by `stable_edit`; main gets `upstream_edit`.
 /// Returns (applies, git am succeeded).
@@ -48,7 +33,7 @@ fn run(
     );
     git(d, &["tag", "v2.0"]);
 
-    let (g, index) = open_index(d);
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     let ev = collect(&Context::new(&g, &index), up).unwrap();
     let applies = ev.branches[0].applies.expect("checked");
     let d_ = Decision {
@@ -164,7 +149,7 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     let d = t.path();
     let (needed, fix) = fix_after_a_rewrite(d, true, "f: fix line 20");
 
-    let (g, index) = open_index(d);
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     let ctx = Context::new(&g, &index);
     let mut ev = collect(&ctx, fix).unwrap();
     assert_eq!(ev.branches[0].applies, Some(Applies::Conflict));

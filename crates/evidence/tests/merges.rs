@@ -4,23 +4,8 @@
 //! lists the merge's commits.
 
 use stablepick_evidence::{Context, collect};
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
+use stablepick_repo::{Git, RepoIndex};
 use stablepick_testkit::{commit, git};
-
-/// The index of the repository in `d`, with branch `1.0` at `v1.0`.
-fn indexed(d: &std::path::Path) -> (Git, RepoIndex) {
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (g, index)
-}
 
 /// The Phase 3 record that names the merge which brought `c`.
 fn merge_record(
@@ -68,7 +53,7 @@ fn commits_of_a_merged_topic_name_their_merge() {
     commit(d, "f: again");
 
     git(d, &["branch", "1.0", "v1.0"]);
-    let (g, index) = indexed(d);
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     for c in [a, b] {
         let (m, n) = index.merged_in(c).expect("brought by the merge");
         assert_eq!((m.to_string(), n), (merge.clone(), 2));
@@ -127,7 +112,7 @@ fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
     );
     git(d, &["branch", "1.0", "v1.0"]);
 
-    let (g, index) = indexed(d);
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     let inner = g.resolve_commit(&inner).unwrap();
     assert_eq!(index.merged_in(inner).map(|m| m.1), Some(2));
     let r = merge_record(&g, &index, inner);
@@ -155,7 +140,7 @@ fn an_octopus_merge_counts_and_lists_the_commits_of_every_branch() {
     );
     git(d, &["branch", "1.0", "v1.0"]);
 
-    let (g, index) = indexed(d);
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     assert_eq!(index.merged_in(tips[0]).map(|m| m.1), Some(2));
     assert_eq!(
         index.merged_with(tips[0], 16).map(|m| m.1),

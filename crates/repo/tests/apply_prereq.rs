@@ -3,7 +3,7 @@
 
 use stablepick_repo::apply::{Applies, check_commit};
 use stablepick_repo::prereq::prerequisites;
-use stablepick_repo::{Git, IndexOptions, Oid, RepoIndex};
+use stablepick_repo::{Git, Oid, RepoIndex};
 use stablepick_testkit::{commit, git, lines};
 use std::path::Path;
 
@@ -60,7 +60,7 @@ fn base_release(d: &Path, files: &[&str]) -> String {
 }
 
 fn open(d: &Path) -> (Git, RepoIndex) {
-    open_with(d, "1.0=v1.0")
+    stablepick_testkit::open_index(d, &["1.0=v1.0"])
 }
 
 #[test]
@@ -128,20 +128,6 @@ fn blame_follows_renames() {
     );
 }
 
-fn open_with(d: &Path, spec: &str) -> (Git, RepoIndex) {
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            stable: vec![spec.parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (g, index)
-}
-
 /// The context a fix needs was written on a topic branch merged later,
 /// while mainline changed another part of the file; a branch never merged
 /// also wrote those lines. The file's history read from the index (base is
@@ -177,7 +163,7 @@ fn blame_through_a_merged_topic_branch() {
 
     let mut seen = Vec::new();
     for spec in ["1.0=v1.0".to_string(), format!("1.0={base_sha}")] {
-        let (g, index) = open_with(d, &spec);
+        let (g, index) = stablepick_testkit::open_index(d, &[&spec]);
         let branch = index.branch("1.0").unwrap();
         let report = check_commit(&g, fix, branch.branch.tip()).unwrap();
         assert_eq!(report.applies, Applies::Conflict, "{spec}");

@@ -1,7 +1,6 @@
 //! Which tags the index counts as releases: systemd's stable updates
 //! (`v254.1` on `v254-stable`) are not releases between `v254` and `v255`.
 
-use stablepick_repo::{Git, IndexOptions, RepoIndex};
 use stablepick_testkit::{commit, git};
 
 #[test]
@@ -21,28 +20,13 @@ fn stable_updates_of_one_number_releases_are_not_releases() {
     commit(d, "second");
     git(d, &["tag", "v255"]);
 
-    let (_, index) = open(d, "v254-stable=v254");
+    let (_, index) = stablepick_testkit::open_index(d, &["v254-stable=v254"]);
     let tags: Vec<&str> = index.releases().iter().map(|r| r.tag.as_str()).collect();
     assert_eq!(tags, vec!["v254", "v255"]);
     assert_eq!(
         index.previous_release("v255").map(|r| r.tag.as_str()),
         Some("v254")
     );
-}
-
-fn open(d: &std::path::Path, stable: &str) -> (Git, RepoIndex) {
-    let g = Git::open(d).unwrap();
-    let index = RepoIndex::open(
-        &g,
-        &IndexOptions {
-            mainline: Some("main".into()),
-            stable: vec![stable.parse().unwrap()],
-            no_cache: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (g, index)
 }
 
 /// NetworkManager tags `1.44.0`, `1.46.0` and branches `nm-1-46`: no known
@@ -66,7 +50,7 @@ fn a_base_tag_teaches_the_release_style() {
     std::fs::write(d.join("f"), "after\n").unwrap();
     let after = commit(d, "after 1.46");
 
-    let (_, index) = open(d, "nm-1-46=1.46.0");
+    let (_, index) = stablepick_testkit::open_index(d, &["nm-1-46=1.46.0"]);
     let tags: Vec<&str> = index.releases().iter().map(|r| r.tag.as_str()).collect();
     assert_eq!(tags, vec!["1.44.0", "1.46.0"]);
     let b = &index.branches()[0];
@@ -91,7 +75,7 @@ fn a_base_between_releases_stands_for_the_release_before() {
         git(d, &["tag", tag]);
     }
     git(d, &["branch", "stable/v2.40", "v2.41-start"]);
-    let (_, index) = open(d, "stable/v2.40=v2.41-start");
+    let (_, index) = stablepick_testkit::open_index(d, &["stable/v2.40=v2.41-start"]);
     let b = &index.branches()[0];
     assert_eq!(index.release_index("v2.41-start"), None);
     assert_eq!(index.base_release_index(b), index.release_index("v2.40"));

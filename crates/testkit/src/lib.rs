@@ -178,3 +178,23 @@ pub fn cli_patch_id(dir: &Path, rev: &str) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// The repository in `dir` and a fresh index (no cache read or written)
+/// with the stable branches `specs` (`1.0=v1.0`) and mainline `main`.
+pub fn open_index(
+    dir: &Path,
+    specs: &[&str],
+) -> (stablepick_repo::Git, stablepick_repo::RepoIndex) {
+    let g = stablepick_repo::Git::open(dir).unwrap();
+    let index = stablepick_repo::RepoIndex::open(
+        &g,
+        &stablepick_repo::IndexOptions {
+            mainline: Some("main".into()),
+            stable: specs.iter().map(|s| s.parse().unwrap()).collect(),
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (g, index)
+}
