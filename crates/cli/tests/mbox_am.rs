@@ -212,6 +212,15 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
     assert_eq!(git(d, &["rev-list", "--count", "v1.0..HEAD"]), "2");
 }
 
+/// [`fix_after_a_rewrite`] with the fix nominated for stable.
+fn nominated_fix_after_a_rewrite(d: &std::path::Path) -> (Oid, Oid) {
+    fix_after_a_rewrite(
+        d,
+        false,
+        "f: fix line 20\n\nThe value was wrong.\n\nCc: stable@vger.kernel.org\nSigned-off-by: Up Stream <up@example.com>",
+    )
+}
+
 /// `analyze` and `triage --format mbox` on a fix nominated for stable whose
 /// context an untagged upstream commit changed: the series carries that
 /// commit first, marked `Stable-dep-of:`, and goes through `git am`.
@@ -219,11 +228,7 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
 fn the_mbox_carries_the_prerequisite_first() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let (needed, fix) = fix_after_a_rewrite(
-        d,
-        false,
-        "f: fix line 20\n\nThe value was wrong.\n\nCc: stable@vger.kernel.org\nSigned-off-by: Up Stream <up@example.com>",
-    );
+    let (needed, fix) = nominated_fix_after_a_rewrite(d);
 
     let run = |args: &[&str]| -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))
@@ -274,11 +279,7 @@ fn the_mbox_carries_the_prerequisite_first() {
 fn the_config_signs_the_mails_and_a_broken_one_is_named() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let (_, fix) = fix_after_a_rewrite(
-        d,
-        false,
-        "f: fix line 20\n\nThe value was wrong.\n\nCc: stable@vger.kernel.org\nSigned-off-by: Up Stream <up@example.com>",
-    );
+    let (_, fix) = nominated_fix_after_a_rewrite(d);
     let run = |format: &str| {
         Command::new(env!("CARGO_BIN_EXE_stablepick"))
             .args(["analyze", &fix.to_string(), "--format", format])
