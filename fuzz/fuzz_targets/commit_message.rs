@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = release::TagStyle::learn(line).map(|s| s.version(line));
     }
+    let _ = release::dominant_style(text.lines());
     let _ = cfunc::enclosing_functions(&text, &[1, 10, 100]);
     let _ = features::mentions_bug_report(&text.to_ascii_lowercase());
     for line in text.lines() {

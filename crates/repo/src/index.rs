@@ -739,15 +739,28 @@ fn resolve_in(sorted: &[[u8; 20]], prefix: &str) -> Resolved {
 
 /// Release tags sorted oldest first; one tag per version. Besides the known
 /// forms, tags in the style of a branch's base tag count ([`TagStyle`]):
-/// `--stable nm-1-46=1.46.0` makes `1.44.0` a release too.
+/// `--stable nm-1-46=1.46.0` makes `1.44.0` a release too. With no base tag
+/// to learn from and no tag in a known form, the style most tags share
+/// ([`crate::release::dominant_style`]).
 fn release_tags(git: &Git, branches: &[BranchRef]) -> Result<Vec<Release>> {
     let mut styles: Vec<TagStyle> = branches
         .iter()
         .filter_map(|b| TagStyle::learn(&b.base))
         .collect();
     styles.dedup();
-    let mut rels: Vec<Release> = git
-        .tags()?
+    let tags = git.tags()?;
+    // Bases given as commit ids teach no style: when no tag reads as a
+    // release at all, the style most tags share does.
+    if styles.is_empty()
+        && !tags
+            .iter()
+            .any(|(name, _)| crate::release::release_version(name).is_some())
+    {
+        styles.extend(crate::release::dominant_style(
+            tags.iter().map(|(n, _)| n.as_str()),
+        ));
+    }
+    let mut rels: Vec<Release> = tags
         .into_iter()
         .filter_map(|(name, commit)| {
             release_version_in(&name, &styles).map(|version| Release {

@@ -98,6 +98,35 @@ impl TagStyle {
     }
 }
 
+/// Fewest tags of one style that make it the project's release style when
+/// nothing else names one.
+pub const MIN_STYLE_TAGS: usize = 3;
+
+/// The style most of `tags` share ([`TagStyle::learn`]), when at least
+/// [`MIN_STYLE_TAGS`] do: the release style of a project whose branches are
+/// given with commit ids as bases (Samba `samba-4.20.0`, fwupd `2.0.0`).
+/// Ties go to the shorter prefix, then the smaller, so the answer does not
+/// depend on the order of `tags`.
+pub fn dominant_style<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<TagStyle> {
+    let mut counts: std::collections::HashMap<TagStyle, usize> = Default::default();
+    for t in tags {
+        if let Some(s) = TagStyle::learn(t) {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_STYLE_TAGS)
+        .max_by(|(a, n), (b, m)| {
+            n.cmp(m)
+                .then(b.prefix.len().cmp(&a.prefix.len()))
+                .then(b.prefix.cmp(&a.prefix))
+                .then(b.parts.cmp(&a.parts))
+                .then((b.sep as u32).cmp(&(a.sep as u32)))
+        })
+        .map(|(s, _)| s)
+}
+
 /// The numbers of `core` separated by `sep`; `None` for an empty part,
 /// anything but digits, or a part over six digits.
 fn split_numbers(core: &str, sep: char) -> Option<Vec<u32>> {
@@ -438,6 +467,31 @@ mod tests {
         ] {
             assert_eq!(base(b), None, "{b}");
         }
+    }
+
+    #[test]
+    fn the_release_style_most_tags_share() {
+        let tags = [
+            "samba-4.18.0",
+            "samba-4.18.1",
+            "samba-4.19.0",
+            "samba-4.20.0",
+            "samba-4.20.0rc1",
+            "ldb-2.8.0",
+            "ldb-2.9.0",
+            "tevent-0.16.0",
+        ];
+        let s = dominant_style(tags).expect("samba style");
+        assert_eq!(s.version("samba-4.20.0"), Some(ReleaseVersion(vec![4, 20])));
+        assert_eq!(s.version("ldb-2.9.0"), None);
+        assert_eq!(s.version("samba-4.18.1"), None);
+        // Reversed order, same answer; too few tags of any style: none.
+        let mut rev = tags;
+        rev.reverse();
+        assert_eq!(dominant_style(rev), Some(s));
+        assert_eq!(dominant_style(["ldb-2.8.0", "ldb-2.9.0", "x"]), None);
+        // Known forms teach no style: they are releases already.
+        assert_eq!(dominant_style(["v1.0", "v1.1", "v1.2"]), None);
     }
 
     #[test]

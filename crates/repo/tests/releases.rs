@@ -80,3 +80,52 @@ fn a_base_between_releases_stands_for_the_release_before() {
     assert_eq!(index.release_index("v2.41-start"), None);
     assert_eq!(index.base_release_index(b), index.release_index("v2.40"));
 }
+
+/// fwupd tags `1.9.0`, `2.0.0` and forks `2_0_X` late, so its base is given
+/// as a commit id: no base tag teaches the style and no tag is in a known
+/// form, so the style most tags share names the releases.
+#[test]
+fn with_a_commit_id_base_the_tags_teach_the_release_style() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for (i, tag) in ["1.8.0", "1.9.0", "1.9.3", "2.0.0", "2.0.0-rc1-ci"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(d.join("f"), format!("{i}\n")).unwrap();
+        commit(d, &format!("work {i}"));
+        git(d, &["tag", tag]);
+    }
+    std::fs::write(d.join("f"), "fork\n").unwrap();
+    let fork = commit(d, "the fork point");
+    git(d, &["branch", "2_0_X"]);
+    std::fs::write(d.join("f"), "after\n").unwrap();
+    let after = commit(d, "after the fork");
+
+    let (_, index) = stablepick_testkit::open_index(d, &[&format!("2_0_X={fork}")]);
+    let tags: Vec<&str> = index.releases().iter().map(|r| r.tag.as_str()).collect();
+    assert_eq!(tags, vec!["1.8.0", "1.9.0", "2.0.0"]);
+    let b = &index.branches()[0];
+    assert_eq!(
+        index.base_release_index(b),
+        Some(2),
+        "the fork is after 2.0.0"
+    );
+    assert!(index.first_release(after).is_none());
+
+    // Too few tags of one style: no releases rather than a guess.
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    for tag in ["1.8.0", "1.9.0"] {
+        std::fs::write(d.join("f"), format!("{tag}\n")).unwrap();
+        commit(d, tag);
+        git(d, &["tag", tag]);
+    }
+    std::fs::write(d.join("f"), "fork\n").unwrap();
+    let fork = commit(d, "fork");
+    git(d, &["branch", "1_9_X"]);
+    let (_, index) = stablepick_testkit::open_index(d, &[&format!("1_9_X={fork}")]);
+    assert!(index.releases().is_empty());
+}
