@@ -745,7 +745,7 @@ impl CommitPatch {
         let repo = git.repo();
         let mut opts = DiffOptions::new();
         opts.context_lines(3).indent_heuristic(true);
-        let mut diff = repo.diff_tree_to_tree(parent_tree, Some(tree), Some(&mut opts))?;
+        let mut diff = crate::treediff::diff_trees(repo, parent_tree, Some(tree), &mut opts)?;
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
         let mut files = Vec::with_capacity(diff.deltas().len());
         for i in 0..diff.deltas().len() {

@@ -157,7 +157,7 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     };
     let mut opts = DiffOptions::new();
     opts.context_lines(3);
-    let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let mut diff = crate::treediff::diff_trees(repo, parent_tree.as_ref(), Some(&tree), &mut opts)?;
     let mut unreadable = unreadable_deltas(repo, &diff)?;
     // Rename detection reads blobs: only when all of them can be read.
     if !unreadable.contains(&true) {

@@ -374,9 +374,12 @@ impl Git {
             Ok(p) => Some(p.tree()?),
             Err(_) => None,
         };
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+        let diff = crate::treediff::diff_trees(
+            &self.repo,
+            parent_tree.as_ref(),
+            Some(&tree),
+            &mut git2::DiffOptions::new(),
+        )?;
         if diff.deltas().len() == 0 {
             return Ok(None);
         }

@@ -28,6 +28,7 @@ pub mod release;
 pub mod series;
 pub mod stable;
 pub mod touched;
+pub mod treediff;
 
 pub use error::{RepoError, Result};
 pub use git::{CommitInfo, Git, short};

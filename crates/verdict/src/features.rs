@@ -167,7 +167,8 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
     };
     let mut opts = git2::DiffOptions::new();
     opts.context_lines(0);
-    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let diff =
+        stablepick_repo::treediff::diff_trees(repo, parent_tree.as_ref(), Some(&tree), &mut opts)?;
     let unreadable = stablepick_repo::diff::unreadable_deltas(repo, &diff)?;
     let mut out = CommitDiff::default();
     for (d, &unreadable) in diff.deltas().zip(&unreadable) {
