@@ -44,6 +44,9 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
+/// Adds to `out` the changed leaf paths under `prefix`, descending only
+/// into subtrees whose ids differ. `false` when a changed name is not
+/// UTF-8 (the caller then diffs the whole trees).
 fn compare(
     repo: &Repository,
     old: Option<&Tree>,
