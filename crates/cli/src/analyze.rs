@@ -242,7 +242,16 @@ pub fn index(a: IndexArgs) -> Result<()> {
         "index: {} commits, {} ms ({}){}\nmainline: {} at {}\nreleases: {} ({} … {})\nunresolved Fixes: tags on mainline: {}\n",
         index.commit_count(),
         s.millis,
-        if s.from_cache { "from cache" } else { "built" },
+        if s.from_cache {
+            "from cache".to_string()
+        } else if s.commits_reused > 0 {
+            format!(
+                "built; {} commits read, {} known from an earlier build",
+                s.commits_read, s.commits_reused
+            )
+        } else {
+            "built".to_string()
+        },
         s.cache_path
             .as_ref()
             .map(|p| format!(", cache {}", p.display()))

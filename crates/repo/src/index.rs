@@ -13,10 +13,10 @@ use crate::git::Git;
 use crate::graph::CommitGraph;
 use crate::message;
 use crate::release::{ReleaseVersion, TagStyle, release_version_in};
+use crate::scan::{self, ScanCache};
 use crate::stable::{self, BranchRef, StableSpec, to_bytes};
-use crate::touched::{self, PathChanges};
+use crate::touched::PathChanges;
 use git2::{Oid, Repository};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -158,7 +158,7 @@ impl std::fmt::Debug for Progress {
 }
 
 impl Progress {
-    fn tell(p: Option<&Progress>, stage: &str, done: usize, total: usize) {
+    pub(crate) fn tell(p: Option<&Progress>, stage: &str, done: usize, total: usize) {
         if let Some(p) = p {
             (p.0)(stage, done, total);
         }
@@ -170,7 +170,11 @@ impl Progress {
 pub struct BuildStats {
     pub from_cache: bool,
     pub millis: u128,
+    /// Commits read from the object store.
     pub commits_read: usize,
+    /// Mainline commits whose facts came from an earlier build's scans
+    /// ([`crate::scan`]) instead.
+    pub commits_reused: usize,
     pub cache_path: Option<PathBuf>,
     /// Branches named like stable branches but left out as no longer
     /// maintained (see [`stable::detect`]); only when none were named.
@@ -198,6 +202,14 @@ struct Stored {
     graph: CommitGraph,
     /// Files changed per mainline commit newer than the oldest stable base.
     touched: PathChanges,
+}
+
+/// The scans an index build may reuse, and where it keeps its own.
+#[derive(Default)]
+struct ScanReuse {
+    cache: ScanCache,
+    /// `None`: no cache is read or written (`--no-cache`).
+    path: Option<PathBuf>,
 }
 
 /// Per mainline position, the first-parent merge that brought it in
@@ -296,6 +308,7 @@ impl RepoIndex {
                 from_cache: true,
                 millis: start.elapsed().as_millis(),
                 commits_read: 0,
+                commits_reused: 0,
                 cache_path: Some(cache_path),
                 inactive_branches,
             };
@@ -303,15 +316,30 @@ impl RepoIndex {
         }
 
         mark_nesting(git, &mut releases)?;
-        let stored = build(
-            git,
-            fingerprint,
+        // Commits read by an earlier build are not read again; a rebuild
+        // asked for reads everything (and replaces the scan cache).
+        let scans = if opts.no_cache {
+            ScanReuse::default()
+        } else {
+            let path = scan::cache_path(git.git_dir());
+            ScanReuse {
+                cache: if opts.rebuild {
+                    ScanCache::default()
+                } else {
+                    ScanCache::load(&path)
+                },
+                path: Some(path),
+            }
+        };
+        let refs = Refs {
             mainline_ref,
             mainline_tip,
             releases,
             branches,
-            opts.progress.as_ref(),
-        )?;
+        };
+        let (stored, commits_reused) =
+            build(git, fingerprint, refs, &scans, opts.progress.as_ref())?;
+        drop(scans);
         let commits_read = stored.mainline.len() + stored.stable_commits.len();
         if !opts.no_cache {
             // A cache that cannot be written only costs speed next time.
@@ -321,7 +349,8 @@ impl RepoIndex {
         idx.stats = BuildStats {
             from_cache: false,
             millis: start.elapsed().as_millis(),
-            commits_read,
+            commits_read: commits_read - commits_reused,
+            commits_reused,
             cache_path: (!opts.no_cache).then_some(cache_path),
             inactive_branches,
         };
@@ -843,101 +872,6 @@ fn save(path: &Path, stored: &Stored) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
 }
 
-/// Per-commit facts read from messages in the parallel scan.
-#[derive(Default)]
-struct Scan {
-    author: String,
-    time: i64,
-    fixes: Vec<message::FixesRef>,
-    reverts: Vec<String>,
-    backport_of: Vec<String>,
-    subject: String,
-    parents: Vec<Oid>,
-    /// Files changed against the first parent, when asked for.
-    changed: Vec<String>,
-}
-
-/// Reads each commit's message, author, time and parents; with `paths_for`
-/// (one flag per commit), also the files each flagged non-merge commit
-/// changed.
-fn scan_messages(
-    git_dir: &Path,
-    oids: &[Oid],
-    paths_for: Option<&[bool]>,
-    stage: &str,
-    progress: Option<&Progress>,
-) -> Result<Vec<Scan>> {
-    let threads = rayon::current_num_threads().max(1);
-    let chunk = (oids.len() / (threads * 8)).clamp(256, 1 << 16);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Result<Vec<Scan>>> = oids
-        .par_chunks(chunk)
-        .enumerate()
-        .map(|(k, part)| {
-            // Repository is not Sync: each worker opens its own handle.
-            let repo = Repository::open(git_dir)?;
-            part.iter()
-                .enumerate()
-                .map(|(i, &o)| {
-                    let c = repo.find_commit(o)?;
-                    let msg = String::from_utf8_lossy(c.message_bytes());
-                    let mut s = scan_one(&msg);
-                    s.author =
-                        String::from_utf8_lossy(c.author().email_bytes()).to_ascii_lowercase();
-                    s.time = c.time().seconds();
-                    s.parents = c.parent_ids().collect();
-                    if paths_for.is_some() {
-                        // Only stable commits' subjects are kept (unmarked
-                        // backports); a million mainline ones cost memory.
-                        s.subject = String::new();
-                    }
-                    let wanted = paths_for
-                        .and_then(|f| f.get(k * chunk + i).copied())
-                        .unwrap_or(false);
-                    if wanted && c.parent_count() <= 1 {
-                        let before = c.parents().next().map(|p| p.tree_id());
-                        s.changed = touched::changed_paths(&repo, before, Some(c.tree_id()));
-                    }
-                    Ok(s)
-                })
-                .collect::<Result<Vec<Scan>>>()
-                .inspect(|_| {
-                    let n = done.fetch_add(part.len(), std::sync::atomic::Ordering::Relaxed);
-                    Progress::tell(progress, stage, n + part.len(), oids.len());
-                })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(oids.len());
-    for p in parts {
-        out.extend(p?);
-    }
-    Ok(out)
-}
-
-fn scan_one(msg: &str) -> Scan {
-    // Cheap pre-checks keep the regex work to the commits that need it.
-    let lower_needed = msg.contains("ixes:")
-        || msg.contains("FIXES:")
-        || msg.contains("reverts commit")
-        || msg.contains("pstream")
-        || msg.contains("cherry");
-    let subject = msg.lines().next().unwrap_or("").trim().to_string();
-    if !lower_needed {
-        return Scan {
-            subject,
-            ..Default::default()
-        };
-    }
-    let p = message::parse(msg);
-    Scan {
-        fixes: p.fixes,
-        reverts: p.reverts,
-        backport_of: p.backport_of,
-        subject,
-        ..Default::default()
-    }
-}
-
 fn walk(repo: &Repository, push: Oid, hide: &[Oid]) -> Result<Vec<Oid>> {
     let mut w = repo.revwalk()?;
     w.push(push)?;
@@ -947,15 +881,29 @@ fn walk(repo: &Repository, push: Oid, hide: &[Oid]) -> Result<Vec<Oid>> {
     Ok(w.collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-fn build(
-    git: &Git,
-    fingerprint: u64,
+/// What an index is built from.
+struct Refs {
     mainline_ref: String,
     mainline_tip: Oid,
     releases: Vec<Release>,
     branches: Vec<BranchRef>,
+}
+
+/// Builds the index of `refs`; also how many mainline commits' scans came
+/// from `scans`.
+fn build(
+    git: &Git,
+    fingerprint: u64,
+    refs: Refs,
+    scans: &ScanReuse,
     progress: Option<&Progress>,
-) -> Result<Stored> {
+) -> Result<(Stored, usize)> {
+    let Refs {
+        mainline_ref,
+        mainline_tip,
+        releases,
+        branches,
+    } = refs;
     let repo = git.repo();
     let mut mainline: Vec<(Oid, u16)> = Vec::new();
     let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
@@ -1011,13 +959,23 @@ fn build(
         .iter()
         .map(|&(_, r)| covered_after.is_some_and(|after| r == UNRELEASED || r > after))
         .collect();
-    let mut main_scan = scan_messages(
+    let mut main_scan = scan::scan_commits(
         git.git_dir(),
         &main_oids,
         Some(&paths_for),
+        Some(&scans.cache),
         "reading mainline messages",
         progress,
     )?;
+    let reused = main_oids
+        .iter()
+        .zip(&paths_for)
+        .filter(|&(o, &want)| scans.cache.covers(*o, want))
+        .count();
+    if let Some(path) = &scans.path {
+        // A cache that cannot be written only costs speed next time.
+        let _ = scans.cache.save(path, &main_oids, &main_scan);
+    }
     let mut sorted: Vec<[u8; 20]> = main_oids
         .iter()
         .chain(stable_all.iter())
@@ -1085,7 +1043,7 @@ fn build(
     let mut stable = Vec::new();
     for (b, list) in branches.into_iter().zip(stable_lists) {
         let stage = format!("reading {} messages", b.name);
-        let scans = scan_messages(git.git_dir(), &list, None, &stage, progress)?;
+        let scans = scan::scan_commits(git.git_dir(), &list, None, None, &stage, progress)?;
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&scans) {
@@ -1113,7 +1071,7 @@ fn build(
         });
     }
 
-    Ok(Stored {
+    let stored = Stored {
         format: INDEX_FORMAT,
         fingerprint,
         mainline_ref,
@@ -1132,7 +1090,8 @@ fn build(
         stable,
         graph,
         touched,
-    })
+    };
+    Ok((stored, reused))
 }
 
 /// Resolves an abbreviated sha the way a reader would: a unique match wins;

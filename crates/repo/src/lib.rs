@@ -25,6 +25,7 @@ pub mod index;
 pub mod message;
 pub mod prereq;
 pub mod release;
+mod scan;
 pub mod series;
 pub mod stable;
 pub mod touched;

@@ -1,0 +1,272 @@
+//! The per-commit facts an index build reads from every mainline and
+//! stable commit (references in the message, author, time, parents, the
+//! files a commit changed), read in parallel, and a cache of them kept
+//! between builds.
+//!
+//! A commit never changes, so its facts are keyed by its id alone: after a
+//! fetch moves a ref, the index is rebuilt from the walks as before, but
+//! only the new commits are read from the object store. Reading (and, for
+//! the files changed, diffing trees) is most of a cold build; the walks
+//! and the assembly are cheap. A cached scan is exactly what reading the
+//! commit would give, so a rebuilt index is the same as one built from
+//! nothing (`tests::a_rebuild_from_cached_scans_equals_a_fresh_one`).
+
+use crate::error::{RepoError, Result};
+use crate::index::Progress;
+use crate::message;
+use crate::stable::to_bytes;
+use crate::touched;
+use git2::{Oid, Repository};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever what [`scan_one`] or the file list reads changes: a
+/// cache of another format is ignored (and replaced).
+const SCAN_FORMAT: u32 = 1;
+
+/// Per-commit facts read in the parallel scan.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Scan {
+    pub author: String,
+    pub time: i64,
+    pub fixes: Vec<message::FixesRef>,
+    pub reverts: Vec<String>,
+    pub backport_of: Vec<String>,
+    /// Kept for stable commits only (their unmarked backports are matched
+    /// by subject); a million mainline subjects would cost memory.
+    pub subject: String,
+    pub parents: Vec<Oid>,
+    /// Files changed against the first parent, when asked for.
+    pub changed: Vec<String>,
+    /// `changed` was asked for (and is complete; empty for a merge).
+    pub paths_read: bool,
+}
+
+/// One cached mainline scan, as stored.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    oid: [u8; 20],
+    author: String,
+    time: i64,
+    fixes: Vec<message::FixesRef>,
+    reverts: Vec<String>,
+    backport_of: Vec<String>,
+    parents: Vec<[u8; 20]>,
+    /// `None` when the files were not asked for.
+    changed: Option<Vec<String>>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CacheFile {
+    format: u32,
+    /// The build that wrote it: another build may read messages otherwise.
+    version: String,
+    entries: Vec<Cached>,
+}
+
+/// Mainline scans of an earlier build, by commit.
+#[derive(Default)]
+pub(crate) struct ScanCache {
+    by_oid: HashMap<Oid, Cached>,
+}
+
+/// The scan cache of a repository: one per git directory, whatever the
+/// mainline or branch set (a commit's facts do not depend on them).
+pub(crate) fn cache_path(git_dir: &Path) -> PathBuf {
+    git_dir
+        .join("stablepick")
+        .join(format!("scans-v{SCAN_FORMAT}.bin"))
+}
+
+impl ScanCache {
+    /// The cache at `path`; empty when there is none, it does not read, or
+    /// another build wrote it (a cache only ever saves time).
+    pub(crate) fn load(path: &Path) -> ScanCache {
+        let Ok(bytes) = std::fs::read(path) else {
+            return ScanCache::default();
+        };
+        let Ok(file) = postcard::from_bytes::<CacheFile>(&bytes) else {
+            return ScanCache::default();
+        };
+        if file.format != SCAN_FORMAT || file.version != env!("CARGO_PKG_VERSION") {
+            return ScanCache::default();
+        }
+        let mut by_oid = HashMap::with_capacity(file.entries.len());
+        for c in file.entries {
+            if let Ok(o) = Oid::from_bytes(&c.oid) {
+                by_oid.insert(o, c);
+            }
+        }
+        ScanCache { by_oid }
+    }
+
+    /// Would [`ScanCache::get`] answer for `oid`?
+    pub(crate) fn covers(&self, oid: Oid, want_paths: bool) -> bool {
+        self.by_oid
+            .get(&oid)
+            .is_some_and(|c| !want_paths || c.changed.is_some())
+    }
+
+    /// The scan of `oid` if cached, with its files when `want_paths`
+    /// (`None` if they were not read then).
+    fn get(&self, oid: Oid, want_paths: bool) -> Option<Scan> {
+        if !self.covers(oid, want_paths) {
+            return None;
+        }
+        let c = self.by_oid.get(&oid)?;
+        let parents = c
+            .parents
+            .iter()
+            .map(|p| Oid::from_bytes(p).ok())
+            .collect::<Option<Vec<Oid>>>()?;
+        Some(Scan {
+            author: c.author.clone(),
+            time: c.time,
+            fixes: c.fixes.clone(),
+            reverts: c.reverts.clone(),
+            backport_of: c.backport_of.clone(),
+            subject: String::new(),
+            parents,
+            changed: match (&c.changed, want_paths) {
+                (Some(v), true) => v.clone(),
+                _ => Vec::new(),
+            },
+            paths_read: want_paths,
+        })
+    }
+
+    /// Writes the scans of this build's mainline commits (a commit whose
+    /// files were read before but not now keeps them), through a temporary
+    /// file and a rename so a killed run never leaves half a cache.
+    pub(crate) fn save(&self, path: &Path, oids: &[Oid], scans: &[Scan]) -> Result<()> {
+        let err = |detail: String| RepoError::Cache {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let entries = oids
+            .iter()
+            .zip(scans)
+            .map(|(o, s)| Cached {
+                oid: to_bytes(*o),
+                author: s.author.clone(),
+                time: s.time,
+                fixes: s.fixes.clone(),
+                reverts: s.reverts.clone(),
+                backport_of: s.backport_of.clone(),
+                parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
+                changed: if s.paths_read {
+                    Some(s.changed.clone())
+                } else {
+                    self.by_oid.get(o).and_then(|c| c.changed.clone())
+                },
+            })
+            .collect();
+        let file = CacheFile {
+            format: SCAN_FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            entries,
+        };
+        let dir = path.parent().ok_or_else(|| err("no parent".into()))?;
+        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+        let bytes = postcard::to_stdvec(&file).map_err(|e| err(e.to_string()))?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(|e| err(e.to_string()))?;
+        std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
+    }
+}
+
+/// Reads each commit's message, author, time and parents; with `paths_for`
+/// (one flag per commit), also the files each flagged non-merge commit
+/// changed. Commits found in `reuse` are not read (mainline scans only:
+/// the cache keeps no subjects).
+pub(crate) fn scan_commits(
+    git_dir: &Path,
+    oids: &[Oid],
+    paths_for: Option<&[bool]>,
+    reuse: Option<&ScanCache>,
+    stage: &str,
+    progress: Option<&Progress>,
+) -> Result<Vec<Scan>> {
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = (oids.len() / (threads * 8)).clamp(256, 1 << 16);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<Scan>>> = oids
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(k, part)| {
+            // Repository is not Sync: each worker opens its own handle, and
+            // only when a commit of its part is not cached.
+            let mut repo: Option<Repository> = None;
+            part.iter()
+                .enumerate()
+                .map(|(i, &o)| {
+                    let wanted = paths_for
+                        .and_then(|f| f.get(k * chunk + i).copied())
+                        .unwrap_or(false);
+                    if let Some(s) = reuse.and_then(|r| r.get(o, wanted)) {
+                        return Ok(s);
+                    }
+                    let repo = match &mut repo {
+                        Some(r) => r,
+                        None => repo.insert(Repository::open(git_dir)?),
+                    };
+                    read_one(repo, o, paths_for.is_some(), wanted)
+                })
+                .collect::<Result<Vec<Scan>>>()
+                .inspect(|_| {
+                    let n = done.fetch_add(part.len(), std::sync::atomic::Ordering::Relaxed);
+                    Progress::tell(progress, stage, n + part.len(), oids.len());
+                })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(oids.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
+fn read_one(repo: &Repository, o: Oid, mainline: bool, wanted: bool) -> Result<Scan> {
+    let c = repo.find_commit(o)?;
+    let msg = String::from_utf8_lossy(c.message_bytes());
+    let mut s = scan_one(&msg);
+    s.author = String::from_utf8_lossy(c.author().email_bytes()).to_ascii_lowercase();
+    s.time = c.time().seconds();
+    s.parents = c.parent_ids().collect();
+    if mainline {
+        s.subject = String::new();
+    }
+    if wanted {
+        if c.parent_count() <= 1 {
+            let before = c.parents().next().map(|p| p.tree_id());
+            s.changed = touched::changed_paths(repo, before, Some(c.tree_id()));
+        }
+        s.paths_read = true;
+    }
+    Ok(s)
+}
+
+pub(crate) fn scan_one(msg: &str) -> Scan {
+    // Cheap pre-checks keep the regex work to the commits that need it.
+    let lower_needed = msg.contains("ixes:")
+        || msg.contains("FIXES:")
+        || msg.contains("reverts commit")
+        || msg.contains("pstream")
+        || msg.contains("cherry");
+    let subject = msg.lines().next().unwrap_or("").trim().to_string();
+    if !lower_needed {
+        return Scan {
+            subject,
+            ..Default::default()
+        };
+    }
+    let p = message::parse(msg);
+    Scan {
+        fixes: p.fixes,
+        reverts: p.reverts,
+        backport_of: p.backport_of,
+        subject,
+        ..Default::default()
+    }
+}
