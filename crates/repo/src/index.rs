@@ -13,7 +13,7 @@ use crate::git::Git;
 use crate::graph::CommitGraph;
 use crate::message;
 use crate::release::{ReleaseVersion, TagStyle, release_version_in};
-use crate::scan::{self, ScanCache};
+use crate::scan::{self, ScanCache, ScanWriter};
 use crate::stable::{self, BranchRef, StableSpec, to_bytes};
 use crate::touched::PathChanges;
 use git2::{Oid, Repository};
@@ -172,7 +172,7 @@ pub struct BuildStats {
     pub millis: u128,
     /// Commits read from the object store.
     pub commits_read: usize,
-    /// Mainline commits whose facts came from an earlier build's scans
+    /// Commits whose facts came from an earlier build's scans
     /// ([`crate::scan`]) instead.
     pub commits_reused: usize,
     pub cache_path: Option<PathBuf>,
@@ -337,10 +337,9 @@ impl RepoIndex {
             releases,
             branches,
         };
-        let (stored, commits_reused) =
+        let (stored, (commits_read, commits_reused)) =
             build(git, fingerprint, refs, &scans, opts.progress.as_ref())?;
         drop(scans);
-        let commits_read = stored.mainline.len() + stored.stable_commits.len();
         if !opts.no_cache {
             // A cache that cannot be written only costs speed next time.
             let _ = save(&cache_path, &stored);
@@ -349,7 +348,7 @@ impl RepoIndex {
         idx.stats = BuildStats {
             from_cache: false,
             millis: start.elapsed().as_millis(),
-            commits_read: commits_read - commits_reused,
+            commits_read,
             commits_reused,
             cache_path: (!opts.no_cache).then_some(cache_path),
             inactive_branches,
@@ -889,15 +888,15 @@ struct Refs {
     branches: Vec<BranchRef>,
 }
 
-/// Builds the index of `refs`; also how many mainline commits' scans came
-/// from `scans`.
+/// Builds the index of `refs`; also how many commits it read, and how many
+/// it found in `scans` instead.
 fn build(
     git: &Git,
     fingerprint: u64,
     refs: Refs,
     scans: &ScanReuse,
     progress: Option<&Progress>,
-) -> Result<(Stored, usize)> {
+) -> Result<(Stored, (usize, usize))> {
     let Refs {
         mainline_ref,
         mainline_tip,
@@ -967,14 +966,15 @@ fn build(
         "reading mainline messages",
         progress,
     )?;
-    let reused = main_oids
+    let mut scanned = main_oids.len();
+    let mut reused = main_oids
         .iter()
         .zip(&paths_for)
-        .filter(|&(o, &want)| scans.cache.covers(*o, want))
+        .filter(|&(o, &want)| scans.cache.covers(*o, true, want))
         .count();
-    if let Some(path) = &scans.path {
-        // A cache that cannot be written only costs speed next time.
-        let _ = scans.cache.save(path, &main_oids, &main_scan);
+    let mut next_scans = ScanWriter::default();
+    if scans.path.is_some() {
+        next_scans.add(&scans.cache, &main_oids, &main_scan, true);
     }
     let mut sorted: Vec<[u8; 20]> = main_oids
         .iter()
@@ -1043,10 +1043,25 @@ fn build(
     let mut stable = Vec::new();
     for (b, list) in branches.into_iter().zip(stable_lists) {
         let stage = format!("reading {} messages", b.name);
-        let scans = scan::scan_commits(git.git_dir(), &list, None, None, &stage, progress)?;
+        let branch_scans = scan::scan_commits(
+            git.git_dir(),
+            &list,
+            None,
+            Some(&scans.cache),
+            &stage,
+            progress,
+        )?;
+        scanned += list.len();
+        reused += list
+            .iter()
+            .filter(|o| scans.cache.covers(**o, false, false))
+            .count();
+        if scans.path.is_some() {
+            next_scans.add(&scans.cache, &list, &branch_scans, false);
+        }
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
-        for (o, s) in list.iter().zip(&scans) {
+        for (o, s) in list.iter().zip(&branch_scans) {
             let mut marked = false;
             for up in &s.backport_of {
                 if let Some(u) = pick(git, &sorted, &main_set, up, None) {
@@ -1071,6 +1086,10 @@ fn build(
         });
     }
 
+    if let Some(path) = &scans.path {
+        // A cache that cannot be written only costs speed next time.
+        let _ = next_scans.save(path);
+    }
     let stored = Stored {
         format: INDEX_FORMAT,
         fingerprint,
@@ -1091,7 +1110,7 @@ fn build(
         graph,
         touched,
     };
-    Ok((stored, reused))
+    Ok((stored, (scanned - reused, reused)))
 }
 
 /// Resolves an abbreviated sha the way a reader would: a unique match wins;

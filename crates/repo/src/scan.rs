@@ -55,6 +55,8 @@ struct Cached {
     parents: Vec<[u8; 20]>,
     /// `None` when the files were not asked for.
     changed: Option<Vec<String>>,
+    /// Kept for branch commits only (`None` for mainline ones).
+    subject: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -102,16 +104,16 @@ impl ScanCache {
     }
 
     /// Would [`ScanCache::get`] answer for `oid`?
-    pub(crate) fn covers(&self, oid: Oid, want_paths: bool) -> bool {
-        self.by_oid
-            .get(&oid)
-            .is_some_and(|c| !want_paths || c.changed.is_some())
+    pub(crate) fn covers(&self, oid: Oid, mainline: bool, want_paths: bool) -> bool {
+        self.by_oid.get(&oid).is_some_and(|c| {
+            (!want_paths || c.changed.is_some()) && (mainline || c.subject.is_some())
+        })
     }
 
-    /// The scan of `oid` if cached, with its files when `want_paths`
-    /// (`None` if they were not read then).
-    fn get(&self, oid: Oid, want_paths: bool) -> Option<Scan> {
-        if !self.covers(oid, want_paths) {
+    /// The scan of `oid` if cached, with its files when `want_paths` and
+    /// its subject for a branch commit (`None` if either was not kept).
+    fn get(&self, oid: Oid, mainline: bool, want_paths: bool) -> Option<Scan> {
+        if !self.covers(oid, mainline, want_paths) {
             return None;
         }
         let c = self.by_oid.get(&oid)?;
@@ -126,7 +128,11 @@ impl ScanCache {
             fixes: c.fixes.clone(),
             reverts: c.reverts.clone(),
             backport_of: c.backport_of.clone(),
-            subject: String::new(),
+            subject: if mainline {
+                String::new()
+            } else {
+                c.subject.clone().unwrap_or_default()
+            },
             parents,
             changed: match (&c.changed, want_paths) {
                 (Some(v), true) => v.clone(),
@@ -135,33 +141,67 @@ impl ScanCache {
             paths_read: want_paths,
         })
     }
+}
 
-    /// Writes the scans of this build's mainline commits (a commit whose
-    /// files were read before but not now keeps them), through a temporary
-    /// file and a rename so a killed run never leaves half a cache.
-    pub(crate) fn save(&self, path: &Path, oids: &[Oid], scans: &[Scan]) -> Result<()> {
+/// The scans of one build, gathered to be written as the next build's
+/// cache.
+#[derive(Default)]
+pub(crate) struct ScanWriter {
+    entries: HashMap<Oid, Cached>,
+}
+
+impl ScanWriter {
+    /// Adds the scans of `oids`; a mainline commit whose files `earlier`
+    /// had but this build did not read keeps them.
+    pub(crate) fn add(
+        &mut self,
+        earlier: &ScanCache,
+        oids: &[Oid],
+        scans: &[Scan],
+        mainline: bool,
+    ) {
+        for (o, s) in oids.iter().zip(scans) {
+            let changed = if s.paths_read {
+                Some(s.changed.clone())
+            } else {
+                earlier.by_oid.get(o).and_then(|c| c.changed.clone())
+            };
+            let subject = (!mainline).then(|| s.subject.clone());
+            match self.entries.get_mut(o) {
+                // On the mainline and on a branch: one entry with both.
+                Some(c) => {
+                    c.changed = c.changed.take().or(changed);
+                    c.subject = c.subject.take().or(subject);
+                }
+                None => {
+                    self.entries.insert(
+                        *o,
+                        Cached {
+                            oid: to_bytes(*o),
+                            author: s.author.clone(),
+                            time: s.time,
+                            fixes: s.fixes.clone(),
+                            reverts: s.reverts.clone(),
+                            backport_of: s.backport_of.clone(),
+                            parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
+                            changed,
+                            subject,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// Writes the cache, in commit order, through a temporary file and a
+    /// rename so a killed run never leaves half a cache.
+    pub(crate) fn save(self, path: &Path) -> Result<()> {
         let err = |detail: String| RepoError::Cache {
             path: path.to_path_buf(),
             detail,
         };
-        let entries = oids
-            .iter()
-            .zip(scans)
-            .map(|(o, s)| Cached {
-                oid: to_bytes(*o),
-                author: s.author.clone(),
-                time: s.time,
-                fixes: s.fixes.clone(),
-                reverts: s.reverts.clone(),
-                backport_of: s.backport_of.clone(),
-                parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
-                changed: if s.paths_read {
-                    Some(s.changed.clone())
-                } else {
-                    self.by_oid.get(o).and_then(|c| c.changed.clone())
-                },
-            })
-            .collect();
+        let mut entries: Vec<Cached> = self.entries.into_values().collect();
+        entries.sort_unstable_by_key(|c| c.oid);
         let file = CacheFile {
             format: SCAN_FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -177,9 +217,9 @@ impl ScanCache {
 }
 
 /// Reads each commit's message, author, time and parents; with `paths_for`
-/// (one flag per commit), also the files each flagged non-merge commit
-/// changed. Commits found in `reuse` are not read (mainline scans only:
-/// the cache keeps no subjects).
+/// (one flag per commit: the mainline's commits), also the files each
+/// flagged non-merge commit changed; without, the subject (a branch's
+/// commits). Commits found in `reuse` are not read.
 pub(crate) fn scan_commits(
     git_dir: &Path,
     oids: &[Oid],
@@ -204,14 +244,15 @@ pub(crate) fn scan_commits(
                     let wanted = paths_for
                         .and_then(|f| f.get(k * chunk + i).copied())
                         .unwrap_or(false);
-                    if let Some(s) = reuse.and_then(|r| r.get(o, wanted)) {
+                    let mainline = paths_for.is_some();
+                    if let Some(s) = reuse.and_then(|r| r.get(o, mainline, wanted)) {
                         return Ok(s);
                     }
                     let repo = match &mut repo {
                         Some(r) => r,
                         None => repo.insert(Repository::open(git_dir)?),
                     };
-                    read_one(repo, o, paths_for.is_some(), wanted)
+                    read_one(repo, o, mainline, wanted)
                 })
                 .collect::<Result<Vec<Scan>>>()
                 .inspect(|_| {
