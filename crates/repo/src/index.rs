@@ -1087,6 +1087,7 @@ fn build(
     }
 
     if let Some(path) = &scans.path {
+        next_scans.keep_rest(&scans.cache);
         // A cache that cannot be written only costs speed next time.
         let _ = next_scans.save(path);
     }

@@ -43,8 +43,8 @@ pub(crate) struct Scan {
     pub paths_read: bool,
 }
 
-/// One cached mainline scan, as stored.
-#[derive(serde::Serialize, serde::Deserialize)]
+/// One cached scan, as stored.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Cached {
     oid: [u8; 20],
     author: String,
@@ -190,6 +190,15 @@ impl ScanWriter {
                     );
                 }
             }
+        }
+    }
+
+    /// Keeps the scans of `earlier` this build did not make (another branch
+    /// set's commits, a ref since moved away): a commit never changes, so
+    /// they stay true, and the cache holds each commit ever read once.
+    pub(crate) fn keep_rest(&mut self, earlier: &ScanCache) {
+        for (o, c) in &earlier.by_oid {
+            self.entries.entry(*o).or_insert_with(|| c.clone());
         }
     }
 

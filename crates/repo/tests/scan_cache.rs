@@ -99,7 +99,12 @@ fn a_rebuild_from_cached_scans_equals_a_fresh_one() {
     assert_eq!(stored(&fresh), reused);
     assert_eq!(fresh.reverted_by(reverted).len(), 1);
     let branch = &after.branches()[0];
-    assert_eq!(branch.unmarked_with_subject("c: a fix made on the branch").len(), 1);
+    assert_eq!(
+        branch
+            .unmarked_with_subject("c: a fix made on the branch")
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -138,4 +143,19 @@ fn a_damaged_scan_cache_is_read_as_none() {
     // The damaged file was replaced: the next build reuses it.
     more_work(d, 1);
     assert!(open(d, &["1.0=v1.0"], false).stats.commits_reused > 0);
+}
+
+#[test]
+fn another_branch_sets_commits_stay_cached() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    history(d);
+    git(d, &["branch", "1.1", "v1.1"]);
+    open(d, &["1.0=v1.0"], false);
+    // An index of another branch set rewrites the scan cache ...
+    open(d, &["1.1=v1.1"], false);
+    more_work(d, 1);
+    // ... and the first set's branch commits are still known.
+    let again = open(d, &["1.0=v1.0"], false);
+    assert_eq!(again.stats.commits_read, 2, "the new commit and its revert");
 }
