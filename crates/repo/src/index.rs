@@ -858,7 +858,7 @@ fn load(path: &Path, fingerprint: u64) -> Option<Stored> {
 
 /// Writes through a temporary file and a rename, so a killed run never
 /// leaves a half-written cache behind.
-fn save(path: &Path, stored: &Stored) -> Result<()> {
+pub(crate) fn save(path: &Path, stored: &impl serde::Serialize) -> Result<()> {
     let err = |detail: String| RepoError::Cache {
         path: path.to_path_buf(),
         detail,

@@ -11,7 +11,7 @@
 //! commit would give, so a rebuilt index is the same as one built from
 //! nothing (`tests::a_rebuild_from_cached_scans_equals_a_fresh_one`).
 
-use crate::error::{RepoError, Result};
+use crate::error::Result;
 use crate::index::Progress;
 use crate::message;
 use crate::stable::to_bytes;
@@ -202,13 +202,8 @@ impl ScanWriter {
         }
     }
 
-    /// Writes the cache, in commit order, through a temporary file and a
-    /// rename so a killed run never leaves half a cache.
+    /// Writes the cache, in commit order (as the index is written).
     pub(crate) fn save(self, path: &Path) -> Result<()> {
-        let err = |detail: String| RepoError::Cache {
-            path: path.to_path_buf(),
-            detail,
-        };
         let mut entries: Vec<Cached> = self.entries.into_values().collect();
         entries.sort_unstable_by_key(|c| c.oid);
         let file = CacheFile {
@@ -216,12 +211,7 @@ impl ScanWriter {
             version: env!("CARGO_PKG_VERSION").to_string(),
             entries,
         };
-        let dir = path.parent().ok_or_else(|| err("no parent".into()))?;
-        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
-        let bytes = postcard::to_stdvec(&file).map_err(|e| err(e.to_string()))?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, bytes).map_err(|e| err(e.to_string()))?;
-        std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
+        crate::index::save(path, &file)
     }
 }
 
