@@ -11,6 +11,8 @@
 use crate::error::{RepoError, Result};
 use crate::git::Git;
 use crate::graph::CommitGraph;
+use crate::history::History;
+use crate::ids::IdSet;
 use crate::message;
 use crate::release::{ReleaseVersion, TagStyle, release_version_in};
 use crate::scan::{self, ScanCache, ScanWriter};
@@ -23,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 3;
+pub const INDEX_FORMAT: u32 = 4;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -295,7 +297,7 @@ impl RepoIndex {
                 .collect::<Result<Vec<_>>>()?;
             (named, Vec::new())
         };
-        let mut releases = release_tags(git, &branches)?;
+        let releases = release_tags(git, &branches)?;
         let fingerprint = fingerprint(&mainline_ref, mainline_tip, &releases, &branches);
         let cache_path = cache_path(git, &mainline_ref, &branches);
 
@@ -315,7 +317,6 @@ impl RepoIndex {
             return Ok(idx);
         }
 
-        mark_nesting(git, &mut releases)?;
         // Commits read by an earlier build are not read again; a rebuild
         // asked for reads everything (and replaces the scan cache).
         let scans = if opts.no_cache {
@@ -810,14 +811,6 @@ fn release_tags(git: &Git, branches: &[BranchRef]) -> Result<Vec<Release>> {
     Ok(rels)
 }
 
-fn mark_nesting(git: &Git, rels: &mut [Release]) -> Result<()> {
-    for i in 1..rels.len() {
-        let (prev, cur) = (rels[i - 1].commit(), rels[i].commit());
-        rels[i].contains_previous = git.is_ancestor(prev, cur)?;
-    }
-    Ok(())
-}
-
 fn fingerprint(mainline_ref: &str, tip: Oid, rels: &[Release], branches: &[BranchRef]) -> u64 {
     let mut h = DefaultHasher::new();
     INDEX_FORMAT.hash(&mut h);
@@ -900,46 +893,37 @@ fn build(
     let Refs {
         mainline_ref,
         mainline_tip,
-        releases,
+        mut releases,
         branches,
     } = refs;
     let repo = git.repo();
     let mut mainline: Vec<(Oid, u16)> = Vec::new();
-    let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
-    let rel_commits: Vec<Oid> = releases.iter().map(Release::commit).collect();
-    // While every release contains the one before, hiding the previous
-    // release hides all earlier ones too; libgit2 then stops at the window's
-    // edge instead of painting the whole older history on every walk.
-    let mut nested_so_far = true;
+    let mut seen = IdSet::default();
+    let mut tips: Vec<Oid> = releases.iter().map(Release::commit).collect();
+    tips.push(mainline_tip);
+    Progress::tell(progress, "walking releases", 0, 1);
+    let history = History::discover(repo, &tips, &scans.cache)?;
+    for i in 1..releases.len() {
+        let (prev, cur) = (releases[i - 1].commit(), releases[i].commit());
+        releases[i].contains_previous = history.is_ancestor(prev, cur);
+    }
+    // Each release's commits are those it reaches and no earlier one does.
     for (i, rel) in releases.iter().enumerate() {
-        Progress::tell(progress, "walking releases", i, releases.len());
-        nested_so_far &= i == 0 || rel.contains_previous;
-        let hide = if nested_so_far && i > 0 {
-            &rel_commits[i - 1..i]
-        } else {
-            &rel_commits[..i]
-        };
-        for o in walk(repo, rel.commit(), hide)? {
-            if seen.insert(o) {
-                mainline.push((o, i as u16));
-            }
+        for o in history.take_new(rel.commit(), &mut seen) {
+            mainline.push((o, i as u16));
         }
     }
-    let hide = match rel_commits.last() {
-        Some(last) if nested_so_far => std::slice::from_ref(last),
-        _ => &rel_commits[..],
-    };
-    for o in walk(repo, mainline_tip, hide)? {
-        if seen.insert(o) {
-            mainline.push((o, UNRELEASED));
-        }
+    for o in history.take_new(mainline_tip, &mut seen) {
+        mainline.push((o, UNRELEASED));
     }
+    drop(history);
+    Progress::tell(progress, "walking releases", 1, 1);
 
     let mut stable_lists: Vec<Vec<Oid>> = Vec::new();
     let mut stable_all: Vec<Oid> = Vec::new();
     for b in &branches {
         let list = walk(repo, b.tip(), &[b.base_commit()])?;
-        stable_all.extend(list.iter().filter(|o| !seen.contains(o)));
+        stable_all.extend(list.iter().filter(|o| !seen.contains(&to_bytes(**o))));
         stable_lists.push(list);
     }
     stable_all.sort_unstable();
@@ -1087,9 +1071,8 @@ fn build(
     }
 
     if let Some(path) = &scans.path {
-        next_scans.keep_rest(&scans.cache);
         // A cache that cannot be written only costs speed next time.
-        let _ = next_scans.save(path);
+        let _ = next_scans.save(&scans.cache, path);
     }
     let stored = Stored {
         format: INDEX_FORMAT,

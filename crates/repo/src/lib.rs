@@ -21,6 +21,8 @@ pub mod diff;
 pub mod error;
 pub mod git;
 pub mod graph;
+mod history;
+mod ids;
 pub mod index;
 pub mod message;
 pub mod prereq;

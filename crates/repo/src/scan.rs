@@ -12,13 +12,13 @@
 //! nothing (`tests::a_rebuild_from_cached_scans_equals_a_fresh_one`).
 
 use crate::error::Result;
+use crate::ids::{Id, IdMap};
 use crate::index::Progress;
 use crate::message;
 use crate::stable::to_bytes;
 use crate::touched;
 use git2::{Oid, Repository};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
@@ -44,7 +44,7 @@ pub(crate) struct Scan {
 }
 
 /// One cached scan, as stored.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Cached {
     oid: [u8; 20],
     author: String,
@@ -59,7 +59,7 @@ struct Cached {
     subject: Option<String>,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct CacheFile {
     format: u32,
     /// The build that wrote it: another build may read messages otherwise.
@@ -67,10 +67,18 @@ struct CacheFile {
     entries: Vec<Cached>,
 }
 
+/// [`CacheFile`] as written, borrowing the scans.
+#[derive(serde::Serialize)]
+struct CacheFileOut<'a> {
+    format: u32,
+    version: &'a str,
+    entries: Vec<&'a Cached>,
+}
+
 /// Mainline scans of an earlier build, by commit.
 #[derive(Default)]
 pub(crate) struct ScanCache {
-    by_oid: HashMap<Oid, Cached>,
+    by_oid: IdMap<Cached>,
 }
 
 /// The scan cache of a repository: one per git directory, whatever the
@@ -94,18 +102,23 @@ impl ScanCache {
         if file.format != SCAN_FORMAT || file.version != env!("CARGO_PKG_VERSION") {
             return ScanCache::default();
         }
-        let mut by_oid = HashMap::with_capacity(file.entries.len());
+        let mut by_oid = IdMap::default();
+        by_oid.reserve(file.entries.len());
         for c in file.entries {
-            if let Ok(o) = Oid::from_bytes(&c.oid) {
-                by_oid.insert(o, c);
-            }
+            by_oid.insert(c.oid, c);
         }
         ScanCache { by_oid }
     }
 
+    /// The parents and commit time of `id`, if cached.
+    pub(crate) fn parents_and_time(&self, id: &Id) -> Option<(&[Id], i64)> {
+        let c = self.by_oid.get(id)?;
+        Some((&c.parents, c.time))
+    }
+
     /// Would [`ScanCache::get`] answer for `oid`?
     pub(crate) fn covers(&self, oid: Oid, mainline: bool, want_paths: bool) -> bool {
-        self.by_oid.get(&oid).is_some_and(|c| {
+        self.by_oid.get(&to_bytes(oid)).is_some_and(|c| {
             (!want_paths || c.changed.is_some()) && (mainline || c.subject.is_some())
         })
     }
@@ -116,7 +129,7 @@ impl ScanCache {
         if !self.covers(oid, mainline, want_paths) {
             return None;
         }
-        let c = self.by_oid.get(&oid)?;
+        let c = self.by_oid.get(&to_bytes(oid))?;
         let parents = c
             .parents
             .iter()
@@ -143,16 +156,17 @@ impl ScanCache {
     }
 }
 
-/// The scans of one build, gathered to be written as the next build's
-/// cache.
+/// What one build learnt beyond the earlier cache (commits read now, and
+/// files or subjects newly read of cached ones), to be written with it as
+/// the next build's cache.
 #[derive(Default)]
 pub(crate) struct ScanWriter {
-    entries: HashMap<Oid, Cached>,
+    fresh: IdMap<Cached>,
 }
 
 impl ScanWriter {
-    /// Adds the scans of `oids`; a mainline commit whose files `earlier`
-    /// had but this build did not read keeps them.
+    /// Adds what the scans of `oids` add to `earlier`; a mainline commit
+    /// whose files `earlier` had but this build did not read keeps them.
     pub(crate) fn add(
         &mut self,
         earlier: &ScanCache,
@@ -161,54 +175,65 @@ impl ScanWriter {
         mainline: bool,
     ) {
         for (o, s) in oids.iter().zip(scans) {
-            let changed = if s.paths_read {
-                Some(s.changed.clone())
-            } else {
-                earlier.by_oid.get(o).and_then(|c| c.changed.clone())
+            let id = to_bytes(*o);
+            let old = earlier.by_oid.get(&id);
+            let changed = match (s.paths_read, old) {
+                (true, _) => Some(s.changed.clone()),
+                (false, Some(c)) => c.changed.clone(),
+                (false, None) => None,
             };
-            let subject = (!mainline).then(|| s.subject.clone());
-            match self.entries.get_mut(o) {
+            let subject = match (mainline, old) {
+                (false, _) => Some(s.subject.clone()),
+                (true, Some(c)) => c.subject.clone(),
+                (true, None) => None,
+            };
+            if let Some(c) = self.fresh.get_mut(&id) {
                 // On the mainline and on a branch: one entry with both.
-                Some(c) => {
-                    c.changed = c.changed.take().or(changed);
-                    c.subject = c.subject.take().or(subject);
-                }
-                None => {
-                    self.entries.insert(
-                        *o,
-                        Cached {
-                            oid: to_bytes(*o),
-                            author: s.author.clone(),
-                            time: s.time,
-                            fixes: s.fixes.clone(),
-                            reverts: s.reverts.clone(),
-                            backport_of: s.backport_of.clone(),
-                            parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
-                            changed,
-                            subject,
-                        },
-                    );
-                }
+                c.changed = c.changed.take().or(changed);
+                c.subject = c.subject.take().or(subject);
+                continue;
             }
+            let known = old.is_some_and(|c| {
+                (c.changed.is_some() || changed.is_none())
+                    && (c.subject.is_some() || subject.is_none())
+            });
+            if known {
+                continue;
+            }
+            self.fresh.insert(
+                id,
+                Cached {
+                    oid: id,
+                    author: s.author.clone(),
+                    time: s.time,
+                    fixes: s.fixes.clone(),
+                    reverts: s.reverts.clone(),
+                    backport_of: s.backport_of.clone(),
+                    parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
+                    changed,
+                    subject,
+                },
+            );
         }
     }
 
-    /// Keeps the scans of `earlier` this build did not make (another branch
-    /// set's commits, a ref since moved away): a commit never changes, so
-    /// they stay true, and the cache holds each commit ever read once.
-    pub(crate) fn keep_rest(&mut self, earlier: &ScanCache) {
-        for (o, c) in &earlier.by_oid {
-            self.entries.entry(*o).or_insert_with(|| c.clone());
-        }
-    }
-
-    /// Writes the cache, in commit order (as the index is written).
-    pub(crate) fn save(self, path: &Path) -> Result<()> {
-        let mut entries: Vec<Cached> = self.entries.into_values().collect();
+    /// Writes the cache: this build's scans and every scan of `earlier`
+    /// (another branch set's commits, a ref since moved away: a commit
+    /// never changes, so they stay true, and the cache holds each commit
+    /// ever read once), in commit order.
+    pub(crate) fn save(self, earlier: &ScanCache, path: &Path) -> Result<()> {
+        let mut entries: Vec<&Cached> = self.fresh.values().collect();
+        entries.extend(
+            earlier
+                .by_oid
+                .iter()
+                .filter(|(id, _)| !self.fresh.contains_key(*id))
+                .map(|(_, c)| c),
+        );
         entries.sort_unstable_by_key(|c| c.oid);
-        let file = CacheFile {
+        let file = CacheFileOut {
             format: SCAN_FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_string(),
+            version: env!("CARGO_PKG_VERSION"),
             entries,
         };
         crate::index::save(path, &file)
