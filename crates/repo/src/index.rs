@@ -12,7 +12,7 @@ use crate::error::{RepoError, Result};
 use crate::git::Git;
 use crate::graph::CommitGraph;
 use crate::history::History;
-use crate::ids::IdSet;
+use crate::ids::{IdMap, IdSet};
 use crate::message;
 use crate::release::{ReleaseVersion, TagStyle, release_version_in};
 use crate::scan::{self, ScanCache, ScanWriter};
@@ -227,7 +227,7 @@ struct Merges {
 pub struct RepoIndex {
     stored: Stored,
     /// Mainline commit → its position in `stored.mainline`.
-    pos_of: HashMap<Oid, u32>,
+    pos_of: IdMap<u32>,
     release_by_tag: HashMap<String, u16>,
     sorted: Vec<[u8; 20]>,
     fixed_by: HashMap<Oid, Vec<Oid>>,
@@ -361,11 +361,11 @@ impl RepoIndex {
         for s in &mut stored.stable {
             s.rebuild_maps();
         }
-        let pos_of: HashMap<Oid, u32> = stored
+        let pos_of: IdMap<u32> = stored
             .mainline
             .iter()
             .enumerate()
-            .map(|(i, (o, _))| (oid(o), i as u32))
+            .map(|(i, (o, _))| (*o, i as u32))
             .collect();
         let release_by_tag = stored
             .releases
@@ -479,7 +479,7 @@ impl RepoIndex {
 
     /// Is `oid` on mainline (in a release or after the last one)?
     pub fn in_mainline(&self, oid: Oid) -> bool {
-        self.pos_of.contains_key(&oid)
+        self.pos_of.contains_key(&to_bytes(oid))
     }
 
     /// The oldest release containing `oid`, or `None` when it is unreleased
@@ -525,13 +525,13 @@ impl RepoIndex {
     /// Release number (position in `releases`, or `UNRELEASED`) of a
     /// mainline commit.
     fn release_at(&self, oid: Oid) -> Option<u16> {
-        let &p = self.pos_of.get(&oid)?;
+        let &p = self.pos_of.get(&to_bytes(oid))?;
         Some(self.stored.mainline[p as usize].1)
     }
 
     /// Position of a mainline commit in the index's commit graph.
     pub fn mainline_pos(&self, oid: Oid) -> Option<u32> {
-        self.pos_of.get(&oid).copied()
+        self.pos_of.get(&to_bytes(oid)).copied()
     }
 
     /// The mainline commit at graph position `pos`.
@@ -613,7 +613,7 @@ impl RepoIndex {
     /// nearest to it in commit time, oldest first; empty for a commit
     /// alone or not on the mainline.
     pub fn series_of(&self, oid: Oid, max: usize) -> Vec<Oid> {
-        let Some(&p) = self.pos_of.get(&oid) else {
+        let Some(&p) = self.pos_of.get(&to_bytes(oid)) else {
             return Vec::new();
         };
         let Some(members) = self
@@ -644,7 +644,7 @@ impl RepoIndex {
     /// commits it brought, `oid` included; `None` for a commit made on the
     /// chain itself or not on the mainline.
     pub fn merged_in(&self, oid: Oid) -> Option<(Oid, usize)> {
-        let &p = self.pos_of.get(&oid)?;
+        let &p = self.pos_of.get(&to_bytes(oid))?;
         let merges = self.merges.get_or_init(|| self.merges());
         let m = (*merges.by.get(p as usize)?)?;
         let size = merges.members.get(&m).map_or(0, Vec::len);
@@ -655,7 +655,7 @@ impl RepoIndex {
     /// other non-merge commits it brought, the `max` nearest to `oid` in
     /// commit time, oldest first; `None` as for `merged_in`.
     pub fn merged_with(&self, oid: Oid, max: usize) -> Option<(Oid, Vec<Oid>)> {
-        let &p = self.pos_of.get(&oid)?;
+        let &p = self.pos_of.get(&to_bytes(oid))?;
         let merges = self.merges.get_or_init(|| self.merges());
         let m = (*merges.by.get(p as usize)?)?;
         let members = merges.members.get(&m).map_or(&[][..], Vec::as_slice);
@@ -664,7 +664,7 @@ impl RepoIndex {
 
     fn merges(&self) -> Merges {
         let graph = &self.stored.graph;
-        let by = match self.pos_of.get(&self.mainline_tip()) {
+        let by = match self.pos_of.get(&to_bytes(self.mainline_tip())) {
             Some(&tip) => graph.merged_by(tip),
             None => vec![None; self.stored.mainline.len()],
         };
@@ -686,7 +686,7 @@ impl RepoIndex {
     /// The series a mainline commit belongs to, named by its oldest commit
     /// (the commit itself when it stands alone).
     pub fn series_id(&self, oid: Oid) -> Option<Oid> {
-        let &p = self.pos_of.get(&oid)?;
+        let &p = self.pos_of.get(&to_bytes(oid))?;
         self.mainline_oid(*self.series_root.get(p as usize)?)
     }
 
@@ -966,18 +966,18 @@ fn build(
         .map(|o| to_bytes(*o))
         .collect();
     sorted.sort_unstable();
-    let main_set: std::collections::HashSet<Oid> = main_oids.iter().copied().collect();
-    let pos_of: HashMap<Oid, u32> = main_oids
+    let main_set: IdSet = main_oids.iter().map(|o| to_bytes(*o)).collect();
+    let pos_of: IdMap<u32> = main_oids
         .iter()
         .enumerate()
-        .map(|(i, o)| (*o, i as u32))
+        .map(|(i, o)| (to_bytes(*o), i as u32))
         .collect();
     let parents: Vec<Vec<u32>> = main_scan
         .iter()
         .map(|s| {
             s.parents
                 .iter()
-                .filter_map(|p| pos_of.get(p).copied())
+                .filter_map(|p| pos_of.get(&to_bytes(*p)).copied())
                 .collect()
         })
         .collect();
@@ -1102,7 +1102,7 @@ fn build(
 fn pick(
     git: &Git,
     sorted: &[[u8; 20]],
-    mainline: &std::collections::HashSet<Oid>,
+    mainline: &IdSet,
     prefix: &str,
     subject: Option<&str>,
 ) -> Option<Oid> {
@@ -1113,7 +1113,7 @@ fn pick(
             let main: Vec<Oid> = all
                 .iter()
                 .copied()
-                .filter(|o| mainline.contains(o))
+                .filter(|o| mainline.contains(&to_bytes(*o)))
                 .collect();
             if main.len() == 1 {
                 return Some(main[0]);
