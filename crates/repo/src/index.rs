@@ -942,7 +942,7 @@ fn build(
         .iter()
         .map(|&(_, r)| covered_after.is_some_and(|after| r == UNRELEASED || r > after))
         .collect();
-    let mut main_scan = scan::scan_commits(
+    let main_scan = scan::scan_commits(
         git.git_dir(),
         &main_oids,
         Some(&paths_for),
@@ -957,9 +957,6 @@ fn build(
         .filter(|&(o, &want)| scans.cache.covers(*o, true, want))
         .count();
     let mut next_scans = ScanWriter::default();
-    if scans.path.is_some() {
-        next_scans.add(&scans.cache, &main_oids, &main_scan, true);
-    }
     let mut sorted: Vec<[u8; 20]> = main_oids
         .iter()
         .chain(stable_all.iter())
@@ -1000,13 +997,14 @@ fn build(
     let mut fixes = Vec::new();
     let mut reverts = Vec::new();
     let mut unresolved = 0u32;
-    let per_commit: Vec<(u32, Vec<String>)> = main_scan
-        .iter_mut()
+    let per_commit: Vec<(u32, &[String])> = main_scan
+        .iter()
         .enumerate()
         .filter(|(i, _)| paths_for[*i])
-        .map(|(i, s)| (i as u32, std::mem::take(&mut s.changed)))
+        .map(|(i, s)| (i as u32, s.changed.as_slice()))
         .collect();
-    let touched = PathChanges::new(covered_after, per_commit);
+    let touched = PathChanges::new(covered_after, &per_commit);
+    drop(per_commit);
     for (o, s) in main_oids.iter().zip(&main_scan) {
         for f in &s.fixes {
             match pick(git, &sorted, &main_set, &f.sha_prefix, f.subject.as_deref()) {
@@ -1022,6 +1020,9 @@ fn build(
                 reverts.push((to_bytes(*o), to_bytes(t)));
             }
         }
+    }
+    if scans.path.is_some() {
+        next_scans.add(&scans.cache, &main_oids, main_scan, true);
     }
 
     let mut stable = Vec::new();
@@ -1040,9 +1041,6 @@ fn build(
             .iter()
             .filter(|o| scans.cache.covers(**o, false, false))
             .count();
-        if scans.path.is_some() {
-            next_scans.add(&scans.cache, &list, &branch_scans, false);
-        }
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&branch_scans) {
@@ -1056,6 +1054,9 @@ fn build(
             if !marked {
                 unmarked.push((to_bytes(*o), message::normalize_subject(&s.subject)));
             }
+        }
+        if scans.path.is_some() {
+            next_scans.add(&scans.cache, &list, branch_scans, false);
         }
         // Oldest backport first: the walk lists newest first.
         backports.reverse();

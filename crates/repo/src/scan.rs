@@ -171,19 +171,19 @@ impl ScanWriter {
         &mut self,
         earlier: &ScanCache,
         oids: &[Oid],
-        scans: &[Scan],
+        scans: Vec<Scan>,
         mainline: bool,
     ) {
         for (o, s) in oids.iter().zip(scans) {
             let id = to_bytes(*o);
             let old = earlier.by_oid.get(&id);
             let changed = match (s.paths_read, old) {
-                (true, _) => Some(s.changed.clone()),
+                (true, _) => Some(s.changed),
                 (false, Some(c)) => c.changed.clone(),
                 (false, None) => None,
             };
             let subject = match (mainline, old) {
-                (false, _) => Some(s.subject.clone()),
+                (false, _) => Some(s.subject),
                 (true, Some(c)) => c.subject.clone(),
                 (true, None) => None,
             };
@@ -204,11 +204,11 @@ impl ScanWriter {
                 id,
                 Cached {
                     oid: id,
-                    author: s.author.clone(),
+                    author: s.author,
                     time: s.time,
-                    fixes: s.fixes.clone(),
-                    reverts: s.reverts.clone(),
-                    backport_of: s.backport_of.clone(),
+                    fixes: s.fixes,
+                    reverts: s.reverts,
+                    backport_of: s.backport_of,
                     parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
                     changed,
                     subject,

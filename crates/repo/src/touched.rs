@@ -23,7 +23,7 @@ pub struct PathChanges {
 
 impl PathChanges {
     /// From each covered commit's position and changed paths.
-    pub fn new(covered_after: Option<u16>, per_commit: Vec<(u32, Vec<String>)>) -> PathChanges {
+    pub fn new(covered_after: Option<u16>, per_commit: &[(u32, &[String])]) -> PathChanges {
         let mut paths: Vec<String> = per_commit
             .iter()
             .flat_map(|(_, ps)| ps.iter().cloned())
@@ -31,8 +31,8 @@ impl PathChanges {
         paths.sort_unstable();
         paths.dedup();
         let mut postings: Vec<(u32, u32)> = Vec::new();
-        for (pos, ps) in &per_commit {
-            for p in ps {
+        for (pos, ps) in per_commit {
+            for p in ps.iter() {
                 if let Ok(id) = paths.binary_search(p) {
                     postings.push((id as u32, *pos));
                 }
@@ -314,14 +314,8 @@ mod tests {
 
     #[test]
     fn postings_answer_per_path() {
-        let pc = PathChanges::new(
-            Some(3),
-            vec![
-                (7, vec!["a.c".into(), "b.c".into()]),
-                (2, vec!["a.c".into()]),
-                (9, vec![]),
-            ],
-        );
+        let (seven, two) = (["a.c".to_string(), "b.c".into()], ["a.c".to_string()]);
+        let pc = PathChanges::new(Some(3), &[(7, &seven[..]), (2, &two[..]), (9, &[])]);
         assert_eq!(pc.commits_changing("a.c"), vec![2, 7]);
         assert_eq!(pc.commits_changing("b.c"), vec![7]);
         assert!(pc.commits_changing("c.c").is_empty());
