@@ -319,7 +319,7 @@ impl RepoIndex {
 
         // Commits read by an earlier build are not read again; a rebuild
         // asked for reads everything (and replaces the scan cache).
-        let scans = if opts.no_cache {
+        let mut scans = if opts.no_cache {
             ScanReuse::default()
         } else {
             let path = scan::cache_path(git.git_dir());
@@ -339,7 +339,7 @@ impl RepoIndex {
             branches,
         };
         let (stored, (commits_read, commits_reused)) =
-            build(git, fingerprint, refs, &scans, opts.progress.as_ref())?;
+            build(git, fingerprint, refs, &mut scans, opts.progress.as_ref())?;
         drop(scans);
         if !opts.no_cache {
             // A cache that cannot be written only costs speed next time.
@@ -850,17 +850,21 @@ fn load(path: &Path, fingerprint: u64) -> Option<Stored> {
 }
 
 /// Writes through a temporary file and a rename, so a killed run never
-/// leaves a half-written cache behind.
-pub(crate) fn save(path: &Path, stored: &impl serde::Serialize) -> Result<()> {
+/// leaves a half-written cache behind; serialised straight into the file
+/// (no copy of the whole encoding in memory).
+pub(crate) fn save(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     let err = |detail: String| RepoError::Cache {
         path: path.to_path_buf(),
         detail,
     };
     let dir = path.parent().ok_or_else(|| err("no parent".into()))?;
     std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
-    let bytes = postcard::to_stdvec(stored).map_err(|e| err(e.to_string()))?;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| err(e.to_string()))?;
+    let file = std::fs::File::create(&tmp).map_err(|e| err(e.to_string()))?;
+    let mut out = std::io::BufWriter::new(file);
+    postcard::to_io(value, &mut out).map_err(|e| err(e.to_string()))?;
+    std::io::Write::flush(&mut out).map_err(|e| err(e.to_string()))?;
+    drop(out);
     std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
 }
 
@@ -887,7 +891,7 @@ fn build(
     git: &Git,
     fingerprint: u64,
     refs: Refs,
-    scans: &ScanReuse,
+    scans: &mut ScanReuse,
     progress: Option<&Progress>,
 ) -> Result<(Stored, (usize, usize))> {
     let Refs {
@@ -942,20 +946,17 @@ fn build(
         .iter()
         .map(|&(_, r)| covered_after.is_some_and(|after| r == UNRELEASED || r > after))
         .collect();
+    let known = scans.cache.take(&main_oids, Some(&paths_for));
+    let mut scanned = main_oids.len();
+    let mut reused = known.iter().filter(|k| k.is_some()).count();
     let main_scan = scan::scan_commits(
         git.git_dir(),
         &main_oids,
         Some(&paths_for),
-        Some(&scans.cache),
+        known,
         "reading mainline messages",
         progress,
     )?;
-    let mut scanned = main_oids.len();
-    let mut reused = main_oids
-        .iter()
-        .zip(&paths_for)
-        .filter(|&(o, &want)| scans.cache.covers(*o, true, want))
-        .count();
     let mut next_scans = ScanWriter::default();
     let mut sorted: Vec<[u8; 20]> = main_oids
         .iter()
@@ -1022,25 +1023,16 @@ fn build(
         }
     }
     if scans.path.is_some() {
-        next_scans.add(&scans.cache, &main_oids, main_scan, true);
+        next_scans.add(&main_oids, main_scan, true);
     }
 
     let mut stable = Vec::new();
     for (b, list) in branches.into_iter().zip(stable_lists) {
         let stage = format!("reading {} messages", b.name);
-        let branch_scans = scan::scan_commits(
-            git.git_dir(),
-            &list,
-            None,
-            Some(&scans.cache),
-            &stage,
-            progress,
-        )?;
+        let known = scans.cache.take(&list, None);
         scanned += list.len();
-        reused += list
-            .iter()
-            .filter(|o| scans.cache.covers(**o, false, false))
-            .count();
+        reused += known.iter().filter(|k| k.is_some()).count();
+        let branch_scans = scan::scan_commits(git.git_dir(), &list, None, known, &stage, progress)?;
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&branch_scans) {
@@ -1056,7 +1048,7 @@ fn build(
             }
         }
         if scans.path.is_some() {
-            next_scans.add(&scans.cache, &list, branch_scans, false);
+            next_scans.add(&list, branch_scans, false);
         }
         // Oldest backport first: the walk lists newest first.
         backports.reverse();

@@ -44,7 +44,7 @@ pub(crate) struct Scan {
 }
 
 /// One cached scan, as stored.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Cached {
     oid: [u8; 20],
     author: String,
@@ -65,14 +65,6 @@ struct CacheFile {
     /// The build that wrote it: another build may read messages otherwise.
     version: String,
     entries: Vec<Cached>,
-}
-
-/// [`CacheFile`] as written, borrowing the scans.
-#[derive(serde::Serialize)]
-struct CacheFileOut<'a> {
-    format: u32,
-    version: &'a str,
-    entries: Vec<&'a Cached>,
 }
 
 /// Mainline scans of an earlier build, by commit.
@@ -123,155 +115,246 @@ impl ScanCache {
         })
     }
 
-    /// The scan of `oid` if cached, with its files when `want_paths` and
-    /// its subject for a branch commit (`None` if either was not kept).
-    fn get(&self, oid: Oid, mainline: bool, want_paths: bool) -> Option<Scan> {
-        if !self.covers(oid, mainline, want_paths) {
-            return None;
-        }
-        let c = self.by_oid.get(&to_bytes(oid))?;
-        let parents = c
-            .parents
-            .iter()
-            .map(|p| Oid::from_bytes(p).ok())
-            .collect::<Option<Vec<Oid>>>()?;
-        Some(Scan {
-            author: c.author.clone(),
-            time: c.time,
-            fixes: c.fixes.clone(),
-            reverts: c.reverts.clone(),
-            backport_of: c.backport_of.clone(),
-            subject: if mainline {
-                String::new()
-            } else {
-                c.subject.clone().unwrap_or_default()
-            },
-            parents,
-            changed: match (&c.changed, want_paths) {
-                (Some(v), true) => v.clone(),
-                _ => Vec::new(),
-            },
-            paths_read: want_paths,
-        })
+    /// Takes the scans of `oids` (the mainline's when `paths_for` flags
+    /// whose files are wanted, else a branch's) out of the cache: moved,
+    /// not copied, as the build hands them to the [`ScanWriter`] that
+    /// writes them back. A commit not cached, or cached without what is
+    /// asked (its files, a branch commit's subject), is `None`. A mainline
+    /// commit cached with a branch subject is copied instead, so the
+    /// subject stays.
+    pub(crate) fn take(&mut self, oids: &[Oid], paths_for: Option<&[bool]>) -> Vec<Option<Scan>> {
+        let mainline = paths_for.is_some();
+        oids.iter()
+            .enumerate()
+            .map(|(i, &o)| {
+                let wanted = paths_for.is_some_and(|f| f.get(i).copied().unwrap_or(false));
+                if !self.covers(o, mainline, wanted) {
+                    return None;
+                }
+                let id = to_bytes(o);
+                let c = match self.by_oid.get(&id) {
+                    Some(c) if mainline && c.subject.is_some() => Cached::clone(c),
+                    _ => self.by_oid.remove(&id)?,
+                };
+                let parents = c
+                    .parents
+                    .iter()
+                    .map(|p| Oid::from_bytes(p).ok())
+                    .collect::<Option<Vec<Oid>>>()?;
+                Some(Scan {
+                    author: c.author,
+                    time: c.time,
+                    fixes: c.fixes,
+                    reverts: c.reverts,
+                    backport_of: c.backport_of,
+                    subject: if mainline {
+                        String::new()
+                    } else {
+                        c.subject.unwrap_or_default()
+                    },
+                    parents,
+                    // Files read once stay with the commit, wanted or not.
+                    paths_read: c.changed.is_some(),
+                    changed: c.changed.unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 }
 
-/// What one build learnt beyond the earlier cache (commits read now, and
-/// files or subjects newly read of cached ones), to be written with it as
-/// the next build's cache.
+/// One build's scans, kept as the build made them (no copy), to be
+/// written with the earlier cache as the next build's.
 #[derive(Default)]
 pub(crate) struct ScanWriter {
-    fresh: IdMap<Cached>,
+    /// (commits, their scans, mainline or a branch)
+    parts: Vec<(Vec<Oid>, Vec<Scan>, bool)>,
+}
+
+/// Where one written scan comes from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Earlier(&'a Cached),
+    /// (part, row) of [`ScanWriter::parts`].
+    Made(usize, usize),
 }
 
 impl ScanWriter {
-    /// Adds what the scans of `oids` add to `earlier`; a mainline commit
-    /// whose files `earlier` had but this build did not read keeps them.
-    pub(crate) fn add(
-        &mut self,
-        earlier: &ScanCache,
-        oids: &[Oid],
-        scans: Vec<Scan>,
-        mainline: bool,
-    ) {
-        for (o, s) in oids.iter().zip(scans) {
-            let id = to_bytes(*o);
-            let old = earlier.by_oid.get(&id);
-            let changed = match (s.paths_read, old) {
-                (true, _) => Some(s.changed),
-                (false, Some(c)) => c.changed.clone(),
-                (false, None) => None,
-            };
-            let subject = match (mainline, old) {
-                (false, _) => Some(s.subject),
-                (true, Some(c)) => c.subject.clone(),
-                (true, None) => None,
-            };
-            if let Some(c) = self.fresh.get_mut(&id) {
-                // On the mainline and on a branch: one entry with both.
-                c.changed = c.changed.take().or(changed);
-                c.subject = c.subject.take().or(subject);
-                continue;
-            }
-            let known = old.is_some_and(|c| {
-                (c.changed.is_some() || changed.is_none())
-                    && (c.subject.is_some() || subject.is_none())
-            });
-            if known {
-                continue;
-            }
-            self.fresh.insert(
-                id,
-                Cached {
-                    oid: id,
-                    author: s.author,
-                    time: s.time,
-                    fixes: s.fixes,
-                    reverts: s.reverts,
-                    backport_of: s.backport_of,
-                    parents: s.parents.iter().map(|p| to_bytes(*p)).collect(),
-                    changed,
-                    subject,
-                },
-            );
-        }
+    pub(crate) fn add(&mut self, oids: &[Oid], scans: Vec<Scan>, mainline: bool) {
+        self.parts.push((oids.to_vec(), scans, mainline));
     }
 
-    /// Writes the cache: this build's scans and every scan of `earlier`
-    /// (another branch set's commits, a ref since moved away: a commit
-    /// never changes, so they stay true, and the cache holds each commit
-    /// ever read once), in commit order.
+    /// Writes this build's scans and every scan of `earlier` (another
+    /// branch set's commits, a ref since moved away: a commit never
+    /// changes, so they stay true, and the cache holds each commit ever
+    /// read once), in commit order, streamed to the file. A commit scanned
+    /// on the mainline and on a branch, or scanned now without its files
+    /// that `earlier` has, is one entry with all that is known of it.
     pub(crate) fn save(self, earlier: &ScanCache, path: &Path) -> Result<()> {
-        let mut entries: Vec<&Cached> = self.fresh.values().collect();
-        entries.extend(
+        let mut sources: Vec<(Id, Source)> = Vec::new();
+        for (p, (oids, _, _)) in self.parts.iter().enumerate() {
+            sources.extend(
+                oids.iter()
+                    .enumerate()
+                    .map(|(r, o)| (to_bytes(*o), Source::Made(p, r))),
+            );
+        }
+        sources.extend(
             earlier
                 .by_oid
                 .iter()
-                .filter(|(id, _)| !self.fresh.contains_key(*id))
-                .map(|(_, c)| c),
+                .map(|(id, c)| (*id, Source::Earlier(c))),
         );
-        entries.sort_unstable_by_key(|c| c.oid);
+        // Stable: this build's own scans come before the earlier ones.
+        sources.sort_by_key(|(id, _)| *id);
+        let mut groups: Vec<&[(Id, Source)]> = Vec::new();
+        let mut rest = &sources[..];
+        while let Some((first, _)) = rest.first() {
+            let n = rest.iter().take_while(|(id, _)| id == first).count();
+            groups.push(&rest[..n]);
+            rest = &rest[n..];
+        }
         let file = CacheFileOut {
             format: SCAN_FORMAT,
             version: env!("CARGO_PKG_VERSION"),
-            entries,
+            entries: Entries {
+                writer: &self,
+                groups,
+            },
         };
         crate::index::save(path, &file)
+    }
+
+    /// One entry, as written, from the sources of one commit.
+    fn entry<'a>(&'a self, group: &[(Id, Source<'a>)]) -> CachedRef<'a> {
+        let view = |src: Source<'a>| -> CachedRef<'a> {
+            match src {
+                Source::Earlier(c) => CachedRef {
+                    oid: c.oid,
+                    author: &c.author,
+                    time: c.time,
+                    fixes: &c.fixes,
+                    reverts: &c.reverts,
+                    backport_of: &c.backport_of,
+                    parents: Parents::Bytes(&c.parents),
+                    changed: c.changed.as_deref(),
+                    subject: c.subject.as_deref(),
+                },
+                Source::Made(p, r) => {
+                    let (oids, scans, mainline) = &self.parts[p];
+                    let s = &scans[r];
+                    CachedRef {
+                        oid: to_bytes(oids[r]),
+                        author: &s.author,
+                        time: s.time,
+                        fixes: &s.fixes,
+                        reverts: &s.reverts,
+                        backport_of: &s.backport_of,
+                        parents: Parents::Oids(&s.parents),
+                        changed: s.paths_read.then_some(s.changed.as_slice()),
+                        subject: (!mainline).then_some(s.subject.as_str()),
+                    }
+                }
+            }
+        };
+        let mut out = view(group[0].1);
+        for &(_, src) in &group[1..] {
+            let other = view(src);
+            out.changed = out.changed.or(other.changed);
+            out.subject = out.subject.or(other.subject);
+        }
+        out
+    }
+}
+
+/// [`CacheFile`] as written.
+#[derive(serde::Serialize)]
+struct CacheFileOut<'a> {
+    format: u32,
+    version: &'a str,
+    entries: Entries<'a>,
+}
+
+/// The entries of a [`ScanWriter`], serialised as a sequence one by one.
+struct Entries<'a> {
+    writer: &'a ScanWriter,
+    groups: Vec<&'a [(Id, Source<'a>)]>,
+}
+
+impl serde::Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        ser.collect_seq(self.groups.iter().map(|g| self.writer.entry(g)))
+    }
+}
+
+/// A [`Cached`] as written, borrowing its fields: the same encoding.
+#[derive(serde::Serialize)]
+struct CachedRef<'a> {
+    oid: Id,
+    author: &'a str,
+    time: i64,
+    fixes: &'a [message::FixesRef],
+    reverts: &'a [String],
+    backport_of: &'a [String],
+    parents: Parents<'a>,
+    changed: Option<&'a [String]>,
+    subject: Option<&'a str>,
+}
+
+/// Parents as stored (`[u8; 20]` each), from either form.
+enum Parents<'a> {
+    Bytes(&'a [Id]),
+    Oids(&'a [Oid]),
+}
+
+impl serde::Serialize for Parents<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Parents::Bytes(b) => ser.collect_seq(b.iter()),
+            Parents::Oids(o) => ser.collect_seq(o.iter().map(|o| to_bytes(*o))),
+        }
     }
 }
 
 /// Reads each commit's message, author, time and parents; with `paths_for`
 /// (one flag per commit: the mainline's commits), also the files each
 /// flagged non-merge commit changed; without, the subject (a branch's
-/// commits). Commits found in `reuse` are not read.
+/// commits). The scans in `known` (one per commit, from
+/// [`ScanCache::take`]; empty for none) are not read again.
 pub(crate) fn scan_commits(
     git_dir: &Path,
     oids: &[Oid],
     paths_for: Option<&[bool]>,
-    reuse: Option<&ScanCache>,
+    known: Vec<Option<Scan>>,
     stage: &str,
     progress: Option<&Progress>,
 ) -> Result<Vec<Scan>> {
     let threads = rayon::current_num_threads().max(1);
     let chunk = (oids.len() / (threads * 8)).clamp(256, 1 << 16);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Result<Vec<Scan>>> = oids
-        .par_chunks(chunk)
+    let mut items: Vec<(Oid, Option<Scan>)> = oids
+        .iter()
+        .copied()
+        .zip(known.into_iter().chain(std::iter::repeat_with(|| None)))
+        .collect();
+    let parts: Vec<Result<Vec<Scan>>> = items
+        .par_chunks_mut(chunk)
         .enumerate()
         .map(|(k, part)| {
             // Repository is not Sync: each worker opens its own handle, and
-            // only when a commit of its part is not cached.
+            // only when a commit of its part is not known.
             let mut repo: Option<Repository> = None;
-            part.iter()
+            let len = part.len();
+            part.iter_mut()
                 .enumerate()
-                .map(|(i, &o)| {
+                .map(|(i, (o, known))| {
+                    if let Some(s) = known.take() {
+                        return Ok(s);
+                    }
+                    let o = *o;
                     let wanted = paths_for
                         .and_then(|f| f.get(k * chunk + i).copied())
                         .unwrap_or(false);
                     let mainline = paths_for.is_some();
-                    if let Some(s) = reuse.and_then(|r| r.get(o, mainline, wanted)) {
-                        return Ok(s);
-                    }
                     let repo = match &mut repo {
                         Some(r) => r,
                         None => repo.insert(Repository::open(git_dir)?),
@@ -280,8 +363,8 @@ pub(crate) fn scan_commits(
                 })
                 .collect::<Result<Vec<Scan>>>()
                 .inspect(|_| {
-                    let n = done.fetch_add(part.len(), std::sync::atomic::Ordering::Relaxed);
-                    Progress::tell(progress, stage, n + part.len(), oids.len());
+                    let n = done.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+                    Progress::tell(progress, stage, n + len, oids.len());
                 })
         })
         .collect();
