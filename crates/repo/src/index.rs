@@ -174,8 +174,8 @@ pub struct BuildStats {
     pub millis: u128,
     /// Commits read from the object store.
     pub commits_read: usize,
-    /// Commits whose facts came from an earlier build's scans
-    /// ([`crate::scan`]) instead.
+    /// Commits whose facts came from an earlier build's scans (the scan
+    /// cache in `<git dir>/stablepick/`) instead.
     pub commits_reused: usize,
     pub cache_path: Option<PathBuf>,
     /// Branches named like stable branches but left out as no longer

@@ -234,7 +234,7 @@ const MAX_CLOSURE: usize = 16;
 
 /// [`find_with`], then the prerequisites of each prerequisite that does not
 /// apply to the branch tip itself (the last writer of a line is often not
-/// its only writer since the base), and so on, up to [`MAX_CLOSURE`]
+/// its only writer since the base), and so on, up to `MAX_CLOSURE` (16)
 /// commits checked and within the same work budget. In applying order,
 /// then applied in memory to see whether the patch applies after them and
 /// to drop the commits it does not need ([`trim::trim`]).

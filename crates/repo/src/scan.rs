@@ -3,13 +3,15 @@
 //! files a commit changed), read in parallel, and a cache of them kept
 //! between builds.
 //!
-//! A commit never changes, so its facts are keyed by its id alone: after a
-//! fetch moves a ref, the index is rebuilt from the walks as before, but
-//! only the new commits are read from the object store. Reading (and, for
-//! the files changed, diffing trees) is most of a cold build; the walks
-//! and the assembly are cheap. A cached scan is exactly what reading the
-//! commit would give, so a rebuilt index is the same as one built from
-//! nothing (`tests::a_rebuild_from_cached_scans_equals_a_fresh_one`).
+//! A commit never changes (and a shallow clone, whose boundary commits
+//! gain parents when deepened, is refused when opened: [`crate::Git::open`]),
+//! so its facts are keyed by its id alone: after a fetch moves a ref, the
+//! index is rebuilt as before ([`crate::history`] walks the graph from the
+//! cached parents), but only the new commits are read from the object
+//! store. Reading (and, for the files changed, diffing trees) is most of a
+//! cold build. A cached scan is exactly what reading the commit would give,
+//! so a rebuilt index is the same as one built from nothing
+//! (`crates/repo/tests/scan_cache.rs`).
 
 use crate::error::Result;
 use crate::ids::{Id, IdMap};
