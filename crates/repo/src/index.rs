@@ -902,7 +902,8 @@ fn build(
     } = refs;
     let repo = git.repo();
     let mut mainline: Vec<(Oid, u16)> = Vec::new();
-    let mut seen = IdSet::default();
+    // Every mainline commit once the releases and the tip have been taken.
+    let mut on_mainline = IdSet::default();
     let mut tips: Vec<Oid> = releases.iter().map(Release::commit).collect();
     tips.push(mainline_tip);
     Progress::tell(progress, "walking releases", 0, 1);
@@ -913,11 +914,11 @@ fn build(
     }
     // Each release's commits are those it reaches and no earlier one does.
     for (i, rel) in releases.iter().enumerate() {
-        for o in history.take_new(rel.commit(), &mut seen) {
+        for o in history.take_new(rel.commit(), &mut on_mainline) {
             mainline.push((o, i as u16));
         }
     }
-    for o in history.take_new(mainline_tip, &mut seen) {
+    for o in history.take_new(mainline_tip, &mut on_mainline) {
         mainline.push((o, UNRELEASED));
     }
     drop(history);
@@ -927,7 +928,10 @@ fn build(
     let mut stable_all: Vec<Oid> = Vec::new();
     for b in &branches {
         let list = walk(repo, b.tip(), &[b.base_commit()])?;
-        stable_all.extend(list.iter().filter(|o| !seen.contains(&to_bytes(**o))));
+        stable_all.extend(
+            list.iter()
+                .filter(|o| !on_mainline.contains(&to_bytes(**o))),
+        );
         stable_lists.push(list);
     }
     stable_all.sort_unstable();
@@ -964,7 +968,6 @@ fn build(
         .map(|o| to_bytes(*o))
         .collect();
     sorted.sort_unstable();
-    let main_set: IdSet = main_oids.iter().map(|o| to_bytes(*o)).collect();
     let pos_of: IdMap<u32> = main_oids
         .iter()
         .enumerate()
@@ -1008,14 +1011,20 @@ fn build(
     drop(per_commit);
     for (o, s) in main_oids.iter().zip(&main_scan) {
         for f in &s.fixes {
-            match pick(git, &sorted, &main_set, &f.sha_prefix, f.subject.as_deref()) {
+            match pick(
+                git,
+                &sorted,
+                &on_mainline,
+                &f.sha_prefix,
+                f.subject.as_deref(),
+            ) {
                 Some(t) if t != *o => fixes.push((to_bytes(*o), to_bytes(t))),
                 Some(_) => {}
                 None => unresolved += 1,
             }
         }
         for r in &s.reverts {
-            if let Some(t) = pick(git, &sorted, &main_set, r, None)
+            if let Some(t) = pick(git, &sorted, &on_mainline, r, None)
                 && t != *o
             {
                 reverts.push((to_bytes(*o), to_bytes(t)));
@@ -1038,7 +1047,7 @@ fn build(
         for (o, s) in list.iter().zip(&branch_scans) {
             let mut marked = false;
             for up in &s.backport_of {
-                if let Some(u) = pick(git, &sorted, &main_set, up, None) {
+                if let Some(u) = pick(git, &sorted, &on_mainline, up, None) {
                     backports.push((to_bytes(u), to_bytes(*o)));
                     marked = true;
                 }

@@ -69,7 +69,7 @@ struct CacheFile {
     entries: Vec<Cached>,
 }
 
-/// Mainline scans of an earlier build, by commit.
+/// The scans of earlier builds (mainline and branch commits), by commit.
 #[derive(Default)]
 pub(crate) struct ScanCache {
     by_oid: IdMap<Cached>,
@@ -110,8 +110,9 @@ impl ScanCache {
         Some((&c.parents, c.time))
     }
 
-    /// Would [`ScanCache::get`] answer for `oid`?
-    pub(crate) fn covers(&self, oid: Oid, mainline: bool, want_paths: bool) -> bool {
+    /// Does the cache hold what [`ScanCache::take`] is asked for `oid`: its
+    /// files when `want_paths`, its subject for a branch commit?
+    fn covers(&self, oid: Oid, mainline: bool, want_paths: bool) -> bool {
         self.by_oid.get(&to_bytes(oid)).is_some_and(|c| {
             (!want_paths || c.changed.is_some()) && (mainline || c.subject.is_some())
         })
