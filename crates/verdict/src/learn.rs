@@ -109,7 +109,11 @@ pub fn window(
     for oid in walk {
         let oid = oid?;
         let c = repo.find_commit(oid)?;
-        if c.parent_count() > 1 || c.time().seconds() > cutoff {
+        // A commit the branch itself reaches was never a backport decision:
+        // the branch forked from mainline after it (flatpak's and SDL's
+        // branches start well after their base tag). Learning it as taken
+        // would teach that a window's first weeks are always taken.
+        if c.parent_count() > 1 || c.time().seconds() > cutoff || b.has_own_commit(oid) {
             continue;
         }
         out.push(oid);

@@ -50,3 +50,34 @@ fn a_commit_taken_without_a_backport_line_is_a_positive() {
         .collect();
     assert_eq!(taken.len(), 2, "the past decisions agree: {taken:?}");
 }
+
+#[test]
+fn commits_a_branch_shares_with_mainline_are_not_decisions() {
+    // The branch is cut a while after its base tag: the commits between
+    // the tag and the fork are on it because it forked after them, not
+    // because anyone chose them, so they teach nothing either way.
+    let mut r = Repo::new();
+    r.commit("base", &[("a.c", "a\n"), ("b.c", "b\n"), ("c.c", "c\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    let shared = r.commit("lib: tidy the reader", &[("a.c", "a2\n")]);
+    r.git(&["branch", "1.0"]);
+    let picked = r.commit("lib: fix overflow in parse", &[("b.c", "b fixed\n")]);
+    let left = r.commit("lib: rework the writer", &[("c.c", "c new\n")]);
+    r.git(&["checkout", "-q", "1.0"]);
+    r.clock += 40 * DAY;
+    r.git(&["cherry-pick", "-x", &picked]);
+    r.git(&["checkout", "-q", "main"]);
+
+    let (git, index) = common::open_index(&r);
+    let (labelled, past) = mine(&git, &index, &MineOptions::default()).unwrap();
+    let label = |sha: &str| {
+        labelled
+            .iter()
+            .find(|l| l.oid.to_string() == sha)
+            .map(|l| l.backported)
+    };
+    assert_eq!(label(&picked), Some(true));
+    assert_eq!(label(&left), Some(false));
+    assert_eq!(label(&shared), None, "forked after it: not labelled");
+    assert!(past.iter().all(|p| p.sha != shared));
+}
