@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 4;
+pub const INDEX_FORMAT: u32 = 5;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.

@@ -293,12 +293,18 @@ pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
     (sub, verb)
 }
 
-/// Normalised subject used to pair commits across branches.
+/// Normalised subject used to pair commits across branches. Leading
+/// bracketed tags go: a backport is often retitled `[1.1] <subject>`,
+/// `[release/1.6] <subject>` or `[PATCH] <subject>`.
 pub fn normalize_subject(subject: &str) -> String {
-    subject
-        .trim()
-        .trim_start_matches("[PATCH]")
-        .split_whitespace()
+    let mut s = subject.trim();
+    while let Some(rest) = s.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((_, after)) if !after.trim().is_empty() => s = after.trim_start(),
+            _ => break,
+        }
+    }
+    s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_ascii_lowercase()
@@ -312,6 +318,21 @@ pub fn is_hex_prefix(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retitled_backports_pair_with_their_mainline_subject() {
+        let main = normalize_subject("nsenter: remove  bindfd logic");
+        for s in [
+            "[1.1] nsenter: remove bindfd logic",
+            "[release/1.6] [backport] nsenter: remove bindfd logic",
+            "[PATCH] Nsenter: remove bindfd logic ",
+        ] {
+            assert_eq!(normalize_subject(s), main, "{s}");
+        }
+        // A subject that is only a tag, or an unclosed one, stays as it is.
+        assert_eq!(normalize_subject("[wip]"), "[wip]");
+        assert_eq!(normalize_subject("[1.1 nsenter"), "[1.1 nsenter");
+    }
 
     #[test]
     fn commit_ids_named_anywhere_but_not_bug_numbers_or_backport_lines() {
