@@ -231,7 +231,11 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         let (recent, cut) = ctx.git.log_paths(parent, &paths, 5, MAX_SCAN)?;
         recs.push(Record::new(
             P,
-            if recent.is_empty() {
+            if recent.is_empty() && cut {
+                // The walk stopped before the files' history did: say how
+                // far it looked, not that there is none.
+                format!("none of the newest {MAX_SCAN} earlier commits touched these files")
+            } else if recent.is_empty() {
                 "no earlier commits on the touched files".to_string()
             } else {
                 format!(
