@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 fn repo_with_quiet_file(d: &std::path::Path, busy: usize) -> stablepick_repo::Oid {
     stablepick_testkit::init(d, "T", "t@example.com");
     let mut s = String::new();
-    let mut mark = |s: &mut String, n: usize, path: &str, content: &str, msg: &str| {
+    let mark = |s: &mut String, n: usize, path: &str, content: &str, msg: &str| {
         s.push_str(&format!(
             "commit refs/heads/main\nmark :{n}\ncommitter T <t@example.com> {} +0000\n\
              data {}\n{msg}\nM 100644 inline {path}\ndata {}\n{content}\n",
