@@ -104,24 +104,10 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         ),
         format!("git show --stat --format= {sha}"),
     ));
-    let drivers_only = !ev.diff.files.is_empty()
-        && ev
-            .diff
-            .files
-            .iter()
-            .all(|f| f.path().starts_with("drivers/"));
+    let paths: Vec<&str> = ev.diff.files.iter().map(|f| f.path()).collect();
     out.push(Record::new(
         P,
-        if drivers_only && comps.len() == 1 {
-            format!(
-                "confined to one driver ({}): a regression would hit that hardware only",
-                comps[0]
-            )
-        } else if drivers_only {
-            "touches driver code only".to_string()
-        } else {
-            "touches code outside the drivers (core or shared code): every user runs it".to_string()
-        },
+        driver_spread(&paths, &comps),
         format!("git show --name-only --format= {sha}"),
     ));
     let feats: Vec<&str> = FEATURE_WORDS
@@ -163,5 +149,55 @@ mod tests {
         assert!(!starts_word("change the tracing code", "hang"));
         assert!(!starts_word("change the tracing code", "race"));
         assert!(!starts_word("debug output", "bug"));
+    }
+}
+
+/// Where the change lies with respect to `drivers/`, as far as the paths
+/// show it: one driver, several, or code outside any driver (named by its
+/// components, since how many users run it is not something the paths say).
+fn driver_spread(paths: &[&str], comps: &[String]) -> String {
+    let in_drivers = paths.iter().filter(|p| p.starts_with("drivers/")).count();
+    if paths.is_empty() {
+        "changes no file".to_string()
+    } else if in_drivers == paths.len() && comps.len() == 1 {
+        format!(
+            "confined to one driver ({}): a regression would hit that hardware only",
+            comps[0]
+        )
+    } else if in_drivers == paths.len() {
+        format!("touches driver code only ({})", comps.join(", "))
+    } else if in_drivers > 0 {
+        format!(
+            "touches driver code and code outside `drivers/` ({})",
+            comps.join(", ")
+        )
+    } else {
+        format!("touches no driver code: {}", comps.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod spread_tests {
+    use super::driver_spread;
+
+    #[test]
+    fn the_spread_names_what_the_paths_show() {
+        let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(
+            driver_spread(&["drivers/net/ice/a.c"], &c(&["drivers/net/ice"]))
+                .starts_with("confined to one driver (drivers/net/ice)")
+        );
+        assert_eq!(
+            driver_spread(
+                &["man/x.xml", "src/resolve/y.c"],
+                &c(&["man", "src/resolve"])
+            ),
+            "touches no driver code: man, src/resolve"
+        );
+        assert!(
+            driver_spread(&["drivers/a/x.c", "lib/y.c"], &c(&["drivers/a", "lib"]))
+                .starts_with("touches driver code and code outside")
+        );
+        assert_eq!(driver_spread(&[], &[]), "changes no file");
     }
 }
