@@ -8,6 +8,25 @@ mod common;
 use common::{DAY, Repo};
 use stablepick_verdict::learn::{MineOptions, mine};
 
+/// Mines `r` (stable branch `1.0` at `v1.0`): each commit's label by sha
+/// (`None`: not labelled), and the past decisions.
+fn mined(
+    r: &Repo,
+) -> (
+    impl Fn(&str) -> Option<bool>,
+    Vec<stablepick_verdict::similar::PastDecision>,
+) {
+    let (git, index) = common::open_index(r);
+    let (labelled, past) = mine(&git, &index, &MineOptions::default()).unwrap();
+    let labels = move |sha: &str| {
+        labelled
+            .iter()
+            .find(|l| l.oid.to_string() == sha)
+            .map(|l| l.backported)
+    };
+    (labels, past)
+}
+
 #[test]
 fn a_commit_taken_without_a_backport_line_is_a_positive() {
     let mut r = Repo::new();
@@ -27,15 +46,8 @@ fn a_commit_taken_without_a_backport_line_is_a_positive() {
     r.git(&["cherry-pick", &po_taken]);
     r.git(&["checkout", "-q", "main"]);
 
-    let (git, index) = common::open_index(&r);
-    let (labelled, past) = mine(&git, &index, &MineOptions::default()).unwrap();
-    let label = |sha: &str| {
-        labelled
-            .iter()
-            .find(|l| l.oid.to_string() == sha)
-            .map(|l| l.backported)
-            .unwrap()
-    };
+    let (labels, past) = mined(&r);
+    let label = |sha: &str| labels(sha).unwrap();
     assert!(label(&picked), "same subject, no backport line: taken");
     assert!(!label(&left), "not on the branch: not taken");
     assert!(label(&po_taken), "a shared subject, the same patch: taken");
@@ -68,14 +80,7 @@ fn commits_a_branch_shares_with_mainline_are_not_decisions() {
     r.git(&["cherry-pick", "-x", &picked]);
     r.git(&["checkout", "-q", "main"]);
 
-    let (git, index) = common::open_index(&r);
-    let (labelled, past) = mine(&git, &index, &MineOptions::default()).unwrap();
-    let label = |sha: &str| {
-        labelled
-            .iter()
-            .find(|l| l.oid.to_string() == sha)
-            .map(|l| l.backported)
-    };
+    let (label, past) = mined(&r);
     assert_eq!(label(&picked), Some(true));
     assert_eq!(label(&left), Some(false));
     assert_eq!(label(&shared), None, "forked after it: not labelled");
