@@ -11,7 +11,11 @@ const P: u8 = 1;
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
     let sha = full(ev.commit.oid);
     let show_subject = format!("git show -s --format=%s {sha}");
-    let show_trailers = format!("git show -s --format='%(trailers:unfold)' {sha}");
+    // The message's own lines, not `%(trailers)`: git shows only the last
+    // block, where a message often has several (`Bugzilla ID:` above a
+    // blank line, then the sign-offs).
+    let show_trailers =
+        format!("git show -s --format=%b {sha} | grep -E '^[A-Za-z][A-Za-z0-9 -]*: '");
     let mut recs = Vec::new();
 
     recs.push(Record::new(
@@ -53,9 +57,17 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 
     // Fixes
     if ev.message.fixes.is_empty() {
+        let issues = ev.message.fixes_naming_no_commit();
         recs.push(Record::new(
             P,
-            "no `Fixes:` tag in this commit (absence is not a negative signal)",
+            if issues.is_empty() {
+                "no `Fixes:` tag in this commit (absence is not a negative signal)".to_string()
+            } else {
+                format!(
+                    "no `Fixes:` tag names a commit (absence is not a negative signal); `Fixes: {}` names an issue, not the commit that brought the bug",
+                    issues.join("`, `Fixes: ")
+                )
+            },
             format!("git show -s --format=%B {sha} | grep -i '^Fixes:'"),
         ));
     }

@@ -209,7 +209,9 @@ fn branch(
             P,
             format!(
                 "[{name}] bug presence unknown: {}",
-                if ev.fixes.is_empty() {
+                if ev.fixes.is_empty() && !ev.message.fixes_naming_no_commit().is_empty() {
+                    "no Fixes: tag naming a commit (it names an issue)"
+                } else if ev.fixes.is_empty() {
                     "no Fixes: tag"
                 } else {
                     "the Fixes: tag resolves to no single commit"

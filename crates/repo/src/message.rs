@@ -69,6 +69,20 @@ impl ParsedMessage {
             .iter()
             .filter(move |t| t.key.eq_ignore_ascii_case(key))
     }
+
+    /// `Fixes:` trailers whose value names no commit (`Fixes: #30425`, a
+    /// tracker's URL): an issue the commit closes, not the commit that
+    /// brought the bug.
+    pub fn fixes_naming_no_commit(&self) -> Vec<&str> {
+        self.trailers_named("Fixes")
+            .map(|t| t.value.as_str())
+            .filter(|v| {
+                !v.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.len() >= 7 && is_hex_prefix(w))
+            })
+            .collect()
+    }
 }
 
 /// Trailer keys that count even without the `-by` suffix.

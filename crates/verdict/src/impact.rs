@@ -5,10 +5,15 @@
 //! Consumes an [`Evidence`]; produces Phase 8 [`Record`]s, each with the
 //! command that shows its premise.
 
-use crate::features::{FAILURE_WORDS, FEATURE_WORDS, component};
+use crate::features::{FAILURE_WORDS, FEATURE_WORDS, component, mentions_bug_report};
 use stablepick_evidence::{ChangeKind, Evidence, Record};
 
 const P: u8 = 8;
+
+/// What a reader greps for to see the reports a message names: the
+/// trailers, syzbot, and the forms [`mentions_bug_report`] finds (a bug or
+/// issue number of three or more digits, a tracker's page) and CVE ids.
+const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|(^|[^a-z0-9])(bugzilla|bug|bz|issue)[ #:]*(id)?[ #:=]*[0-9]{3}";
 
 /// An extended regular expression for `words` as [`starts_word`] matches
 /// them.
@@ -50,7 +55,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         )
     });
 
-    let reports: Vec<String> = ev
+    let mut reports: Vec<String> = ev
         .message
         .trailers
         .iter()
@@ -63,24 +68,49 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         })
         .map(|t| format!("{}: {}", t.key, t.value))
         .collect();
+    reports.extend(
+        ev.message
+            .fixes_naming_no_commit()
+            .iter()
+            .map(|v| format!("Fixes: {v}")),
+    );
     let syz = lower.contains("syzbot") || lower.contains("syzkaller");
-    if !reports.is_empty() || syz {
+    // Reports named in the text rather than in a trailer: `[BZ #32125]`,
+    // `(bug 32588)`, `Closes https://…/issues/33104`, `Fixes: #30425`, a CVE.
+    let mentioned: Vec<&str> = ev
+        .commit
+        .message
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            let l = l.to_ascii_lowercase();
+            mentions_bug_report(&l) || l.contains("cve-")
+        })
+        .filter(|l| {
+            !reports
+                .iter()
+                .any(|r| r.contains(*l) || l.contains(r.as_str()))
+        })
+        .take(5)
+        .collect();
+    let grep = format!("{show} | grep -i -E '{REPORT_GREP}'");
+    if !reports.is_empty() || syz || !mentioned.is_empty() {
+        let mut named: Vec<String> = reports;
+        named.extend(mentioned.iter().map(|l| format!("`{l}`")));
         out.push(Record::new(
             P,
             format!(
                 "reported by a user or a tool: {}{}",
-                reports.join("; "),
+                named.join("; "),
                 if syz { " (syzbot)" } else { "" }
             ),
-            format!(
-                "{show} | grep -i -E '^(Reported-by|Closes|Bugzilla|Coverity)|syzbot|syzkaller'"
-            ),
+            grep,
         ));
     } else {
         out.push(Record::new(
             P,
-            "no Reported-by, Closes, Bugzilla or syzbot reference: no real-user report on record",
-            format!("{show} | grep -i -E '^(Reported-by|Closes|Bugzilla)|syzbot'"),
+            "no Reported-by, Closes or Bugzilla trailer and no bug number, tracker link, CVE or syzbot in the message: no report on record",
+            grep,
         ));
     }
     let tested = ev.message.trailers_named("Tested-by").count();
@@ -126,7 +156,11 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
                 } else {
                     format!(" subject says {}", feats.join(", "))
                 },
-                if new_api { " ; adds a function or exported symbol" } else { "" }
+                match (feats.is_empty(), new_api) {
+                    (true, true) => " adds a function or exported symbol",
+                    (false, true) => "; adds a function or exported symbol",
+                    _ => "",
+                }
             ),
             format!(
                 "git show -s --format=%s {sha} | grep -i -E '{}'; git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL|^\\+[a-z].*\\('",
@@ -161,7 +195,7 @@ fn driver_spread(paths: &[&str], comps: &[String]) -> String {
         "changes no file".to_string()
     } else if in_drivers == paths.len() && comps.len() == 1 {
         format!(
-            "confined to one driver ({}): a regression would hit that hardware only",
+            "confined to one driver directory ({}): a regression would reach only that driver's users",
             comps[0]
         )
     } else if in_drivers == paths.len() {
@@ -185,7 +219,7 @@ mod spread_tests {
         let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(
             driver_spread(&["drivers/net/ice/a.c"], &c(&["drivers/net/ice"]))
-                .starts_with("confined to one driver (drivers/net/ice)")
+                .starts_with("confined to one driver directory (drivers/net/ice)")
         );
         assert_eq!(
             driver_spread(

@@ -388,18 +388,7 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
         format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by"),
         format!("git show -s --format='%(trailers)' {sha}"),
     ));
-    let exceptions: Vec<&str> = ev
-        .kinds
-        .iter()
-        .filter(|k| {
-            matches!(
-                k,
-                ChangeKind::DeviceId | ChangeKind::Build | ChangeKind::Docs
-            )
-        })
-        .map(|k| k.label())
-        .collect();
-    if !exceptions.is_empty() {
+    if let Some(exceptions) = exception_categories(&ev.kinds) {
         records.push(Record::new(
             P,
             format!("stable-rules exception category: {}", exceptions.join(", ")),
@@ -427,5 +416,41 @@ mod tests {
         assert!(contains_word("fixes cve-2024-1234", "cve-"));
         assert!(contains_word("the system hangs", "hang"));
         assert!(!contains_word("hangar", "hang"));
+    }
+}
+
+/// The stable rules' exception categories (device IDs, build fixes,
+/// documentation) the change falls in, when the whole change falls in
+/// them: one Makefile line beside a new C function is no exception.
+pub fn exception_categories(kinds: &[ChangeKind]) -> Option<Vec<&'static str>> {
+    let exception = |k: &ChangeKind| {
+        matches!(
+            k,
+            ChangeKind::DeviceId | ChangeKind::Build | ChangeKind::Docs
+        )
+    };
+    (!kinds.is_empty() && kinds.iter().all(exception))
+        .then(|| kinds.iter().map(|k| k.label()).collect())
+}
+
+#[cfg(test)]
+mod exception_tests {
+    use super::*;
+
+    #[test]
+    fn only_a_change_wholly_in_the_categories_is_an_exception() {
+        use ChangeKind::*;
+        assert_eq!(
+            exception_categories(&[DeviceId]),
+            Some(vec!["device-ID table"])
+        );
+        assert_eq!(
+            exception_categories(&[Docs, Build]).map(|v| v.len()),
+            Some(2)
+        );
+        assert_eq!(exception_categories(&[Code, Build]), None);
+        assert_eq!(exception_categories(&[NewFunction, Build]), None);
+        assert_eq!(exception_categories(&[Tests, Docs]), None);
+        assert_eq!(exception_categories(&[]), None);
     }
 }

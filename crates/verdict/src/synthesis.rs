@@ -18,7 +18,7 @@
 
 use crate::combine::{CLOSE_CALL, DISAGREE};
 use crate::{DecidedBy, Decision, Verdict, impact, rules, similar};
-use stablepick_evidence::{ChangeKind, Evidence, FixResolution, Record};
+use stablepick_evidence::{Evidence, FixResolution, Record};
 use stablepick_repo::apply::Applies;
 use stablepick_repo::short;
 
@@ -167,7 +167,9 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         l.con(
             1,
             None,
-            if ev.fixes.is_empty() {
+            if ev.fixes.is_empty() && !ev.message.fixes_naming_no_commit().is_empty() {
+                "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes (its Fixes: names an issue, not a commit)"
+            } else if ev.fixes.is_empty() {
                 "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes (no Fixes:)"
             } else {
                 "not nominated for stable (no Cc: stable), although it names the commit it fixes"
@@ -229,7 +231,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         l.open(
             6,
             None,
-            "no Fixes: tag: the commit that introduced the bug is not named, so whether each branch has the bug was not established",
+            "no Fixes: tag names the commit that introduced the bug, so whether each branch has the bug was not established",
             f.cmd(
                 6,
                 |r| r.text.contains("bug presence unknown: no Fixes: tag"),
@@ -297,7 +299,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         l.con(
             8,
             None,
-            "no Reported-by, Closes, Bugzilla or Tested-by: no user report and no test on record",
+            "no report on record (no Reported-by, Closes or Bugzilla trailer, bug number, tracker link, CVE or syzbot) and no Tested-by trailer",
             r.verified_by.clone(),
         );
     }
@@ -354,18 +356,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
             size_cmd,
         );
     }
-    let exceptions: Vec<&str> = ev
-        .kinds
-        .iter()
-        .filter(|k| {
-            matches!(
-                k,
-                ChangeKind::DeviceId | ChangeKind::Build | ChangeKind::Docs
-            )
-        })
-        .map(|k| k.label())
-        .collect();
-    if !exceptions.is_empty() {
+    if let Some(exceptions) = crate::rules::exception_categories(&ev.kinds) {
         l.pro(
             2,
             None,

@@ -1,0 +1,125 @@
+//! Records whose claims a reader checks by running their command: the
+//! command's output has to show what the text says, for reports named in
+//! the message's text, `Fixes:` lines that name an issue, and trailers
+//! spread over several blocks.
+
+mod common;
+
+use common::Repo;
+use stablepick_evidence::{Context, Evidence, Record, collect};
+use stablepick_verdict::impact;
+
+fn evidence(r: &Repo, sha: &str) -> Evidence {
+    let (git, index) = common::open_index(r);
+    let oid = git.resolve_commit(sha).unwrap();
+    collect(&Context::new(&git, &index), oid).unwrap()
+}
+
+/// The record of `recs` whose text starts with one of `starts`.
+fn record<'a>(recs: &'a [Record], starts: &[&str]) -> &'a Record {
+    recs.iter()
+        .find(|r| starts.iter().any(|s| r.text.starts_with(s)))
+        .unwrap_or_else(|| panic!("no record starting {starts:?} in {recs:#?}"))
+}
+
+/// What the record's command prints in the repository.
+fn output(r: &Repo, rec: &Record) -> String {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&rec.verified_by)
+        .current_dir(r.path())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn repo() -> (Repo, String, String) {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n"), ("lib/b.c", "int b;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let reported = r.commit(
+        "lib: fix parsing of long names [BZ #32125]\n\n\
+         Names longer than 64 bytes were cut.\n\
+         Closes https://github.com/example/lib/issues/33104.\n\n\
+         Bugzilla ID: 4321\n\n\
+         Fixes: #30425\n\
+         Signed-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 1;\n")],
+    );
+    let quiet = r.commit(
+        "lib: tidy b\n\nSigned-off-by: A U Thor <author@example.org>",
+        &[("lib/b.c", "int b = 0;\n")],
+    );
+    (r, reported, quiet)
+}
+
+#[test]
+fn reports_named_in_the_text_are_on_record_and_the_command_shows_them() {
+    let (r, reported, _) = repo();
+    let ev = evidence(&r, &reported);
+    let recs = impact::records(&ev);
+    let rec = record(&recs, &["reported by", "no Reported-by"]);
+    assert!(
+        rec.text.starts_with("reported by a user or a tool"),
+        "{}",
+        rec.text
+    );
+    for named in [
+        "Fixes: #30425",
+        "[BZ #32125]",
+        "issues/33104",
+        "Bugzilla ID: 4321",
+    ] {
+        assert!(rec.text.contains(named), "{named} in {}", rec.text);
+    }
+    let shown = output(&r, rec);
+    for named in [
+        "Fixes: #30425",
+        "[BZ #32125]",
+        "issues/33104",
+        "Bugzilla ID: 4321",
+    ] {
+        assert!(shown.contains(named), "{named} in {shown}");
+    }
+}
+
+#[test]
+fn no_report_is_claimed_only_when_the_command_finds_none() {
+    let (r, _, quiet) = repo();
+    let ev = evidence(&r, &quiet);
+    let recs = impact::records(&ev);
+    let rec = record(&recs, &["reported by", "no Reported-by"]);
+    assert!(rec.text.contains("no report on record"), "{}", rec.text);
+    assert_eq!(output(&r, rec), "");
+}
+
+#[test]
+fn a_fixes_line_naming_an_issue_is_not_called_absent() {
+    let (r, reported, _) = repo();
+    let ev = evidence(&r, &reported);
+    let p1: Vec<Record> = ev.records_of(1).cloned().collect();
+    let rec = record(&p1, &["no `Fixes:`"]);
+    assert!(rec.text.contains("names an issue"), "{}", rec.text);
+    assert!(output(&r, rec).contains("Fixes: #30425"));
+    let p6: Vec<Record> = ev.records_of(6).cloned().collect();
+    let rec = record(&p6, &["[1.0] bug presence unknown"]);
+    assert!(rec.text.contains("naming a commit"), "{}", rec.text);
+}
+
+#[test]
+fn trailers_of_every_block_are_listed_and_shown() {
+    let (r, reported, _) = repo();
+    let ev = evidence(&r, &reported);
+    let p1: Vec<Record> = ev.records_of(1).cloned().collect();
+    let rec = record(&p1, &["trailers parsed"]);
+    let shown = output(&r, rec);
+    for t in [
+        "Bugzilla ID: 4321",
+        "Fixes: #30425",
+        "Signed-off-by: A U Thor",
+    ] {
+        assert!(rec.text.contains(t), "{t} in {}", rec.text);
+        assert!(shown.contains(t), "{t} in {shown}");
+    }
+}
