@@ -7,6 +7,8 @@
 //! produces Phase 9 [`Record`]s.
 
 use stablepick_evidence::Record;
+use stablepick_evidence::record::sh;
+use stablepick_repo::message::normalize_subject;
 
 /// One past mainline commit and what the stable branches did with it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -187,6 +189,104 @@ pub fn parse_nearest(text: &str) -> Option<(usize, usize)> {
     Some((taken.parse().ok()?, n.parse().ok()?))
 }
 
+/// A `git log -i -E --grep` pattern for backport lines naming any of `shas`,
+/// in the forms the index reads (`stablepick_repo::message`): a plain
+/// mention of the sha (a revert's body, a `Fixes:` line) is no backport.
+fn backport_line_pattern(shas: &[&str]) -> String {
+    let s = match shas {
+        [one] => one.to_string(),
+        _ => format!("({})", shas.join("|")),
+    };
+    format!(
+        "cherry[ -]picked from commit {s}|^[[:space:]]*\\[?[[:space:]]*(upstream commit {s}|commit {s} upstream)"
+    )
+}
+
+fn words(branches: &[String]) -> String {
+    branches.iter().map(|b| sh(b)).collect::<Vec<_>>().join(" ")
+}
+
+/// Succeeds, listing what it found, when one of `branches` took `p`. The
+/// model's "taken" may rest on a backport line or, when the branch commit
+/// has none, on a commit with the same subject; [`PastDecision`] does not
+/// say which, so the command looks for a backport line and else the subject.
+fn shows_taken(p: &PastDecision, branches: &[String]) -> String {
+    let on = words(branches);
+    let line = format!(
+        "git log --format='%H %s' -i -E --grep={} {on} | grep .",
+        sh(&backport_line_pattern(&[&p.sha]))
+    );
+    let subject = normalize_subject(&p.subject);
+    if subject.is_empty() {
+        // An empty pattern would match every commit.
+        return format!("( {line} )");
+    }
+    // The whole subject, as the index compares them (case and runs of
+    // blanks aside, `[1.1]`-style prefixes dropped): a substring would
+    // take `Revert "…"` for the commit.
+    let words: Vec<String> = subject.split(' ').map(ere_literal).collect();
+    let pattern = format!("^[0-9a-f]+ (\\[[^]]*\\] *)*{}$", words.join(" +"));
+    format!(
+        "( {line} || git log --format='%H %s' {on} | grep -iE -- {} )",
+        sh(&pattern)
+    )
+}
+
+/// Escapes a literal for an extended regular expression.
+fn ere_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.[]()*+?{}|^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Succeeds when `branch` has no backport line naming any of `shas`.
+fn shows_no_line(shas: &[&str], branch: &str) -> String {
+    format!(
+        "test -z \"$(git log --format=%H -i -E --grep={} {})\"",
+        sh(&backport_line_pattern(shas)),
+        sh(branch)
+    )
+}
+
+/// The command behind the summary record: each taken neighbour shows a
+/// backport line or its subject on a branch that took it (counted), and no
+/// branch that passed one over carries a backport line for it.
+fn summary_command(near: &[Neighbour]) -> String {
+    let taken: Vec<&PastDecision> = near
+        .iter()
+        .map(|n| n.past)
+        .filter(|p| !p.backported.is_empty())
+        .collect();
+    let mut parts = Vec::new();
+    if !taken.is_empty() {
+        let mut count = "n=0".to_string();
+        for p in &taken {
+            count.push_str(&format!(
+                "; {} && n=$((n+1))",
+                shows_taken(p, &p.backported)
+            ));
+        }
+        count.push_str(&format!("; test $n -eq {}", taken.len()));
+        parts.push(count);
+    }
+    // Per branch: the neighbours it passed over.
+    let mut passed: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for n in near.iter().filter(|n| n.past.backported.is_empty()) {
+        for b in &n.past.considered {
+            passed.entry(b).or_default().push(&n.past.sha);
+        }
+    }
+    for (b, shas) in passed {
+        parts.push(shows_no_line(&shas, b));
+    }
+    parts.join(" && ")
+}
+
 /// Phase 9 records for the neighbours.
 pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
     let mut out = Vec::new();
@@ -197,13 +297,18 @@ pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
         .iter()
         .filter(|n| !n.past.backported.is_empty())
         .count();
+    let summary = summary_command(near);
     out.push(Record::new(
         9,
         format!(
             "{NEAREST}: {taken} of the {} most similar earlier commits were backported",
             near.len()
         ),
-        format!("git show -s --format='%H %s' {sha}"),
+        if summary.is_empty() {
+            format!("git show -s --format='%H %s' {sha}")
+        } else {
+            summary
+        },
     ));
     for n in near {
         let what = if n.past.backported.is_empty() {
@@ -211,17 +316,25 @@ pub fn records(sha: &str, near: &[Neighbour]) -> Vec<Record> {
         } else {
             format!("backported to {}", n.past.backported.join(", "))
         };
-        let verify = match n.past.backported.first() {
-            Some(b) => format!("git log --format='%H %s' --grep={} {b}", n.past.sha),
-            None => format!(
-                "test -z \"$(git log --format=%H --grep={} {})\"",
-                n.past.sha,
-                n.past
-                    .considered
-                    .first()
-                    .map(String::as_str)
-                    .unwrap_or("HEAD")
-            ),
+        // Every branch named, not just the first.
+        let verify = if n.past.backported.is_empty() {
+            let head = ["HEAD".to_string()];
+            let on = if n.past.considered.is_empty() {
+                &head[..]
+            } else {
+                &n.past.considered[..]
+            };
+            on.iter()
+                .map(|b| shows_no_line(&[&n.past.sha], b))
+                .collect::<Vec<_>>()
+                .join(" && ")
+        } else {
+            n.past
+                .backported
+                .iter()
+                .map(|b| shows_taken(n.past, std::slice::from_ref(b)))
+                .collect::<Vec<_>>()
+                .join(" && ")
         };
         out.push(Record::new(
             9,
@@ -277,6 +390,198 @@ mod tests {
         let far = hood.nearest_where(&[1, 2], 4, |p| (p.time - 100).abs() >= 200);
         let shas: Vec<&str> = far.iter().map(|n| n.past.sha.as_str()).collect();
         assert_eq!(shas, vec![past[3].sha.as_str()]);
+    }
+
+    /// Runs git in `d` with a fixed identity and no outside configuration.
+    fn git(d: &std::path::Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "commit.gpgsign=false", "-c", "user.name=T"])
+            .args(["-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(d)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    fn commit(d: &std::path::Path, file: &str, message: &str) -> String {
+        std::fs::write(d.join(file), message).unwrap();
+        git(d, &["add", file]);
+        git(d, &["commit", "-q", "-m", message]);
+        git(d, &["rev-parse", "HEAD"])
+    }
+
+    fn passes(d: &std::path::Path, cmd: &str) -> bool {
+        std::process::Command::new("sh")
+            .args(["-c", cmd])
+            .current_dir(d)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
+    fn decision(sha: &str, subject: &str, considered: &[&str], taken: &[&str]) -> PastDecision {
+        PastDecision {
+            sha: sha.to_string(),
+            subject: subject.to_string(),
+            considered: considered.iter().map(|s| s.to_string()).collect(),
+            backported: taken.iter().map(|s| s.to_string()).collect(),
+            text: vec![1],
+            time: 0,
+        }
+    }
+
+    /// Mainline: a fix `-x`-picked to 1.0, a fix picked without `-x` (same
+    /// subject), a fix taken by 1.1 with `commit X upstream.`, and a feature
+    /// nobody took whose revert and revert-of-revert name it; 1.0 took the
+    /// revert-of-revert, so its body names the feature there.
+    struct Repo {
+        dir: tempfile::TempDir,
+        picked: String,
+        unmarked: String,
+        upstream_form: String,
+        feature: String,
+    }
+
+    fn repo() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        commit(d, "base", "base");
+        git(d, &["tag", "v1.0"]);
+        let picked = commit(d, "a.c", "a: fix a crash");
+        let unmarked = commit(d, "b.c", "b: fix a leak");
+        let upstream_form = commit(d, "c.c", "c: fix a race");
+        let feature = commit(d, "x.c", "x: add a feature");
+        git(d, &["revert", "--no-edit", &feature]);
+        let revert = git(d, &["rev-parse", "HEAD"]);
+        std::fs::write(d.join("x.c"), "x: add a feature").unwrap();
+        git(d, &["add", "x.c"]);
+        git(
+            d,
+            &[
+                "commit",
+                "-q",
+                "-m",
+                &format!(
+                    "Revert \"Revert \"x: add a feature\"\"\n\n\
+                     This reverts commit {revert}, which reverted {feature}."
+                ),
+            ],
+        );
+        let again = git(d, &["rev-parse", "HEAD"]);
+        git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+        git(d, &["cherry-pick", "-x", &picked]);
+        git(d, &["cherry-pick", &unmarked]);
+        git(d, &["cherry-pick", "-x", &again]);
+        git(d, &["checkout", "-q", "-b", "1.1", "v1.0"]);
+        std::fs::write(d.join("c.c"), "c").unwrap();
+        git(d, &["add", "c.c"]);
+        git(
+            d,
+            &[
+                "commit",
+                "-q",
+                "-m",
+                &format!("c: fix a race\n\ncommit {upstream_form} upstream.\n"),
+            ],
+        );
+        git(d, &["checkout", "-q", "main"]);
+        Repo {
+            dir,
+            picked,
+            unmarked,
+            upstream_form,
+            feature,
+        }
+    }
+
+    fn verify(p: &PastDecision) -> String {
+        let near = [Neighbour {
+            past: p,
+            similarity: 0.5,
+        }];
+        records("abc", &near)[1].verified_by.clone()
+    }
+
+    #[test]
+    fn neighbour_commands_check_backport_lines_on_every_branch() {
+        let r = repo();
+        let d = r.dir.path();
+        let both = ["1.0", "1.1"];
+        // A revert-of-revert naming the feature is no backport of it.
+        let feature = decision(&r.feature, "x: add a feature", &both, &[]);
+        assert!(passes(d, &verify(&feature)), "{}", verify(&feature));
+        // The `-x` line, and the `commit X upstream.` form.
+        let picked = decision(&r.picked, "a: fix a crash", &both, &["1.0"]);
+        assert!(passes(d, &verify(&picked)), "{}", verify(&picked));
+        let up = decision(&r.upstream_form, "c: fix a race", &both, &["1.1"]);
+        assert!(passes(d, &verify(&up)), "{}", verify(&up));
+        // Taken with no backport line: the subject shows it.
+        let unmarked = decision(&r.unmarked, "b: fix a leak", &both, &["1.0"]);
+        assert!(passes(d, &verify(&unmarked)), "{}", verify(&unmarked));
+
+        // Every branch listed is checked, not only the first.
+        let wrong = decision(&r.picked, "a: fix a crash", &both, &["1.0", "1.1"]);
+        assert!(!passes(d, &verify(&wrong)), "{}", verify(&wrong));
+        let wrong = decision(&r.upstream_form, "c: fix a race", &both, &[]);
+        assert!(!passes(d, &verify(&wrong)), "{}", verify(&wrong));
+        let wrong = decision(&r.feature, "x: add a feature", &both, &["1.0"]);
+        assert!(!passes(d, &verify(&wrong)), "{}", verify(&wrong));
+    }
+
+    #[test]
+    fn summary_command_checks_the_count() {
+        let r = repo();
+        let d = r.dir.path();
+        let both = ["1.0", "1.1"];
+        let past = [
+            decision(&r.picked, "a: fix a crash", &both, &["1.0"]),
+            decision(&r.unmarked, "b: fix a leak", &both, &["1.0"]),
+            decision(&r.upstream_form, "c: fix a race", &both, &["1.1"]),
+            decision(&r.feature, "x: add a feature", &both, &[]),
+        ];
+        let near: Vec<Neighbour> = past
+            .iter()
+            .map(|p| Neighbour {
+                past: p,
+                similarity: 0.5,
+            })
+            .collect();
+        let recs = records("abc", &near);
+        assert_eq!(parse_nearest(&recs[0].text), Some((3, 4)));
+        assert!(passes(d, &recs[0].verified_by), "{}", recs[0].verified_by);
+
+        // A neighbour claimed taken that no branch shows, or one claimed
+        // passed over that a branch carries a backport line for, fails it.
+        let mut wrong = past.clone();
+        wrong[3].backported = vec!["1.1".into()];
+        let near: Vec<Neighbour> = wrong
+            .iter()
+            .map(|p| Neighbour {
+                past: p,
+                similarity: 0.5,
+            })
+            .collect();
+        let cmd = records("abc", &near)[0].verified_by.clone();
+        assert!(!passes(d, &cmd), "{cmd}");
+        let mut wrong = past.clone();
+        wrong[2].backported.clear();
+        let near: Vec<Neighbour> = wrong
+            .iter()
+            .map(|p| Neighbour {
+                past: p,
+                similarity: 0.5,
+            })
+            .collect();
+        let cmd = records("abc", &near)[0].verified_by.clone();
+        assert!(!passes(d, &cmd), "{cmd}");
     }
 
     #[test]
