@@ -40,17 +40,33 @@ impl ChangeKind {
     }
 }
 
+fn in_dir(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir).is_some_and(|r| r.starts_with('/')) || path.contains(&format!("/{dir}/"))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Documentation, and translations (`po/`, `.po`, `.pot`): there is no
+/// kind of their own for those, and like docs they change no code.
 pub fn is_docs(path: &str) -> bool {
     path.starts_with("Documentation/")
         || path.starts_with("doc/")
         || path.starts_with("docs/")
         || path.starts_with("man/")
-        || [".rst", ".md", ".txt", ".adoc"]
+        // glibc's Texinfo manual.
+        || path.starts_with("manual/")
+        || [".rst", ".md", ".adoc", ".texi", ".texinfo", ".po", ".pot"]
             .iter()
             .any(|e| path.ends_with(e))
+        // `CMakeLists.txt` and `meson_options.txt` are build files; so is
+        // a `po/meson.build`.
+        || (path.ends_with(".txt") || in_dir(path, "po")) && !is_build(path)
 }
 
 pub fn is_test(path: &str) -> bool {
+    let name = file_name(path);
     path.starts_with("tools/testing/")
         || path.starts_with("app/test")
         || path.starts_with("test/")
@@ -58,10 +74,16 @@ pub fn is_test(path: &str) -> bool {
         || path.contains("/selftests/")
         || path.contains("/test/")
         || path.contains("/tests/")
+        // Test programs beside the code they test: glibc's `tst-*.c`,
+        // systemd's `test-*.c`, the kernel's `lib/test_*.c`, `*_test.go`.
+        // Only the file name counts: a directory such as `test-utils/`
+        // may hold library code.
+        || ["tst-", "test-", "test_"].iter().any(|p| name.starts_with(p))
+        || name.contains("_test.")
 }
 
 pub fn is_build(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = file_name(path);
     name == "Makefile"
         || name.starts_with("Kconfig")
         || name == "Kbuild"
@@ -354,5 +376,65 @@ mod tests {
             )]),
             vec![ChangeKind::Build]
         );
+    }
+
+    #[test]
+    fn manuals_and_translations_are_docs() {
+        for p in [
+            "manual/contrib.texi",
+            "doc/gdb.texinfo",
+            "po/fr.po",
+            "po/systemd.pot",
+            "po/LINGUAS",
+            "subprojects/x/po/de.po",
+            "NEWS.txt",
+        ] {
+            assert!(is_docs(p), "{p}");
+            assert_eq!(
+                kinds_of(vec![file(p, &[('+', "msgstr \"x\"")])]),
+                vec![ChangeKind::Docs],
+                "{p}"
+            );
+        }
+        // Build files that merely look like docs stay build files.
+        for p in ["po/meson.build", "CMakeLists.txt", "meson_options.txt"] {
+            assert!(!is_docs(p), "{p}");
+            assert_eq!(
+                kinds_of(vec![file(p, &[('+', "x")])]),
+                vec![ChangeKind::Build],
+                "{p}"
+            );
+        }
+        assert!(!is_docs("src/pool/pool.c"));
+        assert!(!is_docs("src/export/export.c"));
+    }
+
+    #[test]
+    fn test_programs_beside_the_code_are_tests() {
+        for p in [
+            "stdlib/tst-strtod.c",
+            "stdlib/tst-strtod.h",
+            "src/libsystemd/sd-bus/test-bus-marshal.c",
+            "lib/test_bitmap.c",
+            "pkg/cri/server/helpers_test.go",
+            "src/test/test-fs-util.c",
+        ] {
+            assert!(is_test(p), "{p}");
+            assert_eq!(
+                kinds_of(vec![file(p, &[('+', "\tassert(x == 1);")])]),
+                vec![ChangeKind::Tests],
+                "{p}"
+            );
+        }
+        for p in [
+            "stdlib/strtod.c",
+            "src/shared/tests.c",
+            "src/basic/string-util.c",
+            "lib/testing-util/x.c",
+            "src/test-utils/util.c",
+            "lib/attest.c",
+        ] {
+            assert!(!is_test(p), "{p}");
+        }
     }
 }
