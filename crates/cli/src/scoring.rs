@@ -14,12 +14,16 @@ use stablepick_verdict::model::Model;
 use stablepick_verdict::{Decision, combine, lifetime, series, similar};
 use std::path::Path;
 
-/// A model file, read once: its bytes (the triage cache is keyed on them)
-/// and the model.
+/// A model file, read once: its bytes followed by its path (the triage
+/// cache is keyed on them: cached rows' commands name the file) and the
+/// model.
 pub(crate) fn load_model(path: &Path) -> Result<(Vec<u8>, Model)> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading model {}", path.display()))?;
-    let model =
-        Model::from_slice(&bytes).with_context(|| format!("reading model {}", path.display()))?;
+    let mut bytes =
+        std::fs::read(path).with_context(|| format!("reading model {}", path.display()))?;
+    let model = Model::from_slice(&bytes)
+        .with_context(|| format!("reading model {}", path.display()))?
+        .located_at(path);
+    bytes.extend_from_slice(model.path_arg().as_bytes());
     Ok((bytes, model))
 }
 

@@ -122,6 +122,7 @@ mod tests {
             decided: 200,
             yes_at_learned: 120,
             keep: 60,
+            model_arg: "MODEL".into(),
         }
     }
 

@@ -122,6 +122,20 @@ fn analyze_with_a_model_decides_as_triage_does() {
     );
     assert_eq!(verdict, "YES", "a crash fix like every one taken: {score}");
 
+    // The model's record names the model file: its command, run as given,
+    // decides the commit the same way.
+    let (text, cmd) = record_pairs(&report)
+        .into_iter()
+        .find(|(t, _)| t.contains(" — model: "))
+        .expect("the model's record");
+    assert!(cmd.contains(m), "{cmd}");
+    let bin = env!("CARGO_BIN_EXE_stablepick");
+    let out = stablepick_testkit::sh(d, &cmd.replacen("stablepick ", &format!("{bin} "), 1));
+    assert!(out.status.success(), "{text}: {cmd}");
+    let again: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(again["verdict"], report["verdict"], "{cmd}");
+
     // The nearest past decisions, as triage shows them, and each checks out.
     let near: Vec<(String, String)> = record_pairs(&report)
         .into_iter()

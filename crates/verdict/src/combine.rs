@@ -69,8 +69,10 @@ pub fn with_model(
             (Some(f), Some(p), _) if hard_rule(ev, f).is_none() => {
                 let yes = p >= model.threshold;
                 let triage = format!(
-                    "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {sha}^..{sha}",
-                    bd.branch, bd.base
+                    "stablepick triage --repo . --stable {}={} --model {} --format jsonl {sha}^..{sha}",
+                    bd.branch,
+                    bd.base,
+                    model.path_arg()
                 );
                 let reason = format!(
                     "{MODEL_REASON} {p:.3} {} threshold {:.3} (learned from {})",

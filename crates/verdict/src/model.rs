@@ -106,6 +106,9 @@ pub struct Model {
     pub branch_lives: Vec<crate::lifetime::BranchLife>,
     #[serde(skip)]
     dense: Vec<f32>,
+    /// The file it was loaded from, for the commands records give.
+    #[serde(skip)]
+    path: Option<std::path::PathBuf>,
 }
 
 fn no_smoothing() -> f64 {
@@ -388,6 +391,7 @@ impl Model {
             pull_weight,
             branch_lives: Vec::new(),
             dense: w,
+            path: None,
         }
     }
 
@@ -415,7 +419,22 @@ impl Model {
     }
 
     pub fn load(path: &std::path::Path) -> std::io::Result<Model> {
-        Model::from_slice(&std::fs::read(path)?)
+        Ok(Model::from_slice(&std::fs::read(path)?)?.located_at(path))
+    }
+
+    /// The model, knowing it was read from `path`.
+    pub fn located_at(mut self, path: &std::path::Path) -> Model {
+        self.path = Some(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        self
+    }
+
+    /// The model's file as a shell word for a record's command (`MODEL`
+    /// for one not loaded from a file).
+    pub fn path_arg(&self) -> String {
+        match &self.path {
+            Some(p) => stablepick_evidence::record::sh(&p.to_string_lossy()),
+            None => "MODEL".to_string(),
+        }
     }
 
     /// A model from the bytes of a saved one (as [`Model::save`] writes).

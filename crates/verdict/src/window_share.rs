@@ -56,6 +56,8 @@ pub struct Cut {
     pub yes_at_learned: usize,
     /// How many may keep YES ([`allowed`]).
     pub keep: usize,
+    /// The model's file as its command names it ([`Model::path_arg`]).
+    pub model_arg: String,
 }
 
 /// The cuts for a range, from `(branch, base, score)` of every branch
@@ -97,6 +99,7 @@ pub fn cuts(model: &Model, decided: &[(String, String, f64)]) -> Vec<Cut> {
             decided: scores.len(),
             yes_at_learned,
             keep,
+            model_arg: model.path_arg(),
         });
     }
     out
@@ -145,9 +148,10 @@ impl Cut {
                 self.threshold,
             ),
             format!(
-                "stablepick triage --repo . --stable {}={} --model MODEL --format jsonl {} | jq -s {}",
+                "stablepick triage --repo . --stable {}={} --model {} --format jsonl {} | jq -s {}",
                 sh(&self.branch),
                 sh(&self.base),
+                self.model_arg,
                 sh(range),
                 sh(&jq)
             ),
