@@ -465,19 +465,13 @@ fn prerequisite_records(
             ));
             continue;
         }
-        let text: Vec<String> = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect();
-        let flags: Vec<String> = ranges.iter().map(|(a, b)| format!("-L {a},{b}")).collect();
+        let (text, flags) = line_runs(&ranges);
         out.push(Record::new(
             P,
             format!(
-                "{head}: it last changed lines {} of `{path}` that the patch needs; not in {base} and not backported",
-                text.join(", ")
+                "{head}: it last changed {text} of `{path}` that the patch needs; not in {base} and not backported"
             ),
-            format!(
-                "git blame {} {sha}^ -- {}; {not_there}",
-                flags.join(" "),
-                sh(path)
-            ),
+            format!("git blame {flags} {sha}^ -- {}; {not_there}", sh(path)),
         ));
     }
     for why in &pre.why {
@@ -504,12 +498,21 @@ fn prerequisite_records(
         if let Why::NeededBy { of, why } = why {
             let by = Oid::from_str(of).map(short).unwrap_or_else(|_| of.clone());
             let (how, cmd) = match why.as_ref() {
-                Why::Blame { path, start, end } => (
-                    format!(
-                        "it last changed lines {start}-{end} of `{path}` that prerequisite {by} needs"
-                    ),
-                    format!("git blame -L {start},{end} {of}^ -- {}", sh(path)),
-                ),
+                Why::Blame { path, .. } => {
+                    // One record per (prerequisite, file), as for the patch's
+                    // own: every run it wrote, in `of`'s parent.
+                    let ranges = needed_by_ranges(&pre.why, of, path);
+                    let first = matches!(why.as_ref(), Why::Blame { start, end, .. }
+                        if ranges.first() == Some(&(*start, *end)));
+                    if !first {
+                        continue;
+                    }
+                    let (text, flags) = line_runs(&ranges);
+                    (
+                        format!("it last changed {text} of `{path}` that prerequisite {by} needs"),
+                        format!("git blame {flags} {of}^ -- {}", sh(path)),
+                    )
+                }
                 Why::Created { path, .. } => (
                     format!(
                         "it created `{path}`, which prerequisite {by} changes and the branch lacks"
@@ -544,4 +547,44 @@ fn prerequisite_records(
         }
     }
     out
+}
+
+/// The line runs `Blame` reasons of `whys` say prerequisite `of` needs in
+/// `path`, in order.
+fn needed_by_ranges(whys: &[Why], of: &str, path: &str) -> Vec<(u32, u32)> {
+    whys.iter()
+        .filter_map(|w| match w {
+            Why::NeededBy { of: o, why } if o == of => match why.as_ref() {
+                Why::Blame {
+                    path: p,
+                    start,
+                    end,
+                } if p == path => Some((*start, *end)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Inclusive line runs as text (`lines 10-14, 20`) and as `git blame`
+/// flags (`-L 10,14 -L 20,20`).
+fn line_runs(ranges: &[(u32, u32)]) -> (String, String) {
+    let text: Vec<String> = ranges
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect();
+    let flags: Vec<String> = ranges.iter().map(|(a, b)| format!("-L {a},{b}")).collect();
+    let noun = if ranges.len() == 1 && ranges[0].0 == ranges[0].1 {
+        "line"
+    } else {
+        "lines"
+    };
+    (format!("{noun} {}", text.join(", ")), flags.join(" "))
 }

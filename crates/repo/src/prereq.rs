@@ -387,12 +387,20 @@ fn search(
             }
             found.positions.extend(walk.positions);
             for (oid, lines) in walk.result {
-                // Which failing hunks' lines it wrote.
-                let hit: Vec<(u32, u32)> = failing
+                // The lines of failing hunks it wrote: its own runs within
+                // each hunk, not the whole hunk, so that the record's
+                // `git blame -L` shows only this commit.
+                let mut hit: Vec<(u32, u32)> = failing
                     .iter()
-                    .copied()
-                    .filter(|r| lines.iter().any(|&(a, b)| a <= r.1 && r.0 <= b))
+                    .flat_map(|r| {
+                        lines
+                            .iter()
+                            .filter(|&&(a, b)| a <= r.1 && r.0 <= b)
+                            .map(|&(a, b)| (a.max(r.0), b.min(r.1)))
+                    })
                     .collect();
+                hit.sort_unstable();
+                hit.dedup();
                 if hit.is_empty() || on_branch(git, index, branch, oid)? {
                     continue;
                 }
@@ -1020,9 +1028,13 @@ fn blame_range(
     // (line in `rev`, line in the commit being looked at)
     let mut tracked: Vec<(u32, u32)> = (lo..=hi).map(|l| (l, l)).collect();
     let mut owned: Vec<(Oid, Vec<u32>)> = Vec::new();
-    // Lines that came from a parallel line of work (a merged branch): no
-    // longer at a known line number, matched by their text instead.
-    let mut floating: Vec<(u32, Vec<u8>)> = Vec::new();
+    // Lines that came from a parallel line of work (a merged branch),
+    // absent from the version being looked at: (line in `rev`, version it
+    // was last tracked in, line there). A commit claims one only when, in
+    // its own version, the line sits where its diff added it: matching by
+    // text alone let any commit that added a blank line on another branch
+    // claim every blank line.
+    let mut floating: Vec<(u32, Oid, u32)> = Vec::new();
 
     let mut cur = Cursor::new(h);
     // The version of the file the tracked line numbers refer to.
@@ -1045,23 +1057,19 @@ fn blame_range(
         if new_id != current && !tracked.is_empty() {
             // Another line of work (a merged branch) changed the file since
             // this commit: carry the tracked lines over to its version; the
-            // lines it lacks float, to be claimed by the commit that adds
-            // their text.
-            let cur_blob = repo.find_blob(current)?;
-            let cur_lines = crate::apply::split_lines(cur_blob.content());
-            let hunks =
-                crate::apply::diff_hunks(repo.find_blob(new_id)?.content(), cur_blob.content())?;
+            // lines it lacks float, to be claimed by the commit that added
+            // them where they sit.
+            let hunks = crate::apply::diff_hunks(
+                repo.find_blob(new_id)?.content(),
+                repo.find_blob(current)?.content(),
+            )?;
             tracked.retain_mut(|t| match map_to_parent(&hunks, t.1) {
                 Some(prev) => {
                     t.1 = prev;
                     true
                 }
                 None => {
-                    let text = cur_lines
-                        .get(t.1.saturating_sub(1) as usize)
-                        .map(|l| l.to_vec())
-                        .unwrap_or_default();
-                    floating.push((t.0, text));
+                    floating.push((t.0, current, t.1));
                     false
                 }
             });
@@ -1078,18 +1086,20 @@ fn blame_range(
                 renamed = Some(from);
             }
         }
+        // Where each floating line is in this commit's version, if there.
+        let placed = place_floating(repo, &floating, new_id)?;
         let mine: Vec<u32> = match old {
             None => {
                 // The commit created the file: every tracked line is its,
-                // and every floating line it has.
+                // and every floating line its version has.
                 let mut all: Vec<u32> = tracked.iter().map(|t| t.0).collect();
                 tracked.clear();
-                let created = repo.find_blob(new_id)?;
-                let lines = crate::apply::split_lines(created.content());
-                floating.retain(|(top_line, text)| {
-                    let has = lines.contains(&text.as_slice());
+                let mut k = 0;
+                floating.retain(|f| {
+                    let has = placed[k].is_some();
+                    k += 1;
                     if has {
-                        all.push(*top_line);
+                        all.push(f.0);
                     }
                     !has
                 });
@@ -1100,13 +1110,13 @@ fn blame_range(
                 let new = repo.find_blob(new_id)?;
                 let hunks = crate::apply::diff_hunks(old.content(), new.content())?;
                 let mut claimed = Vec::new();
-                floating.retain(|(top_line, text)| {
-                    let added = hunks
-                        .iter()
-                        .flat_map(|h| &h.lines)
-                        .any(|(k, l)| *k == crate::apply::LineKind::Add && l == text);
+                let mut k = 0;
+                floating.retain(|f| {
+                    // Added here: in this version, and not in its parent's.
+                    let added = placed[k].is_some_and(|l| map_to_parent(&hunks, l).is_none());
+                    k += 1;
                     if added {
-                        claimed.push(*top_line);
+                        claimed.push(f.0);
                     }
                     !added
                 });
@@ -1142,6 +1152,33 @@ fn blame_range(
             (oid, runs(&ls))
         })
         .collect();
+    Ok(out)
+}
+
+/// Where each floating line (see [`blame_range`]) is in version `at` of the
+/// file: its line there, or `None` when `at` lacks it. One diff per
+/// version the lines floated from.
+fn place_floating(
+    repo: &git2::Repository,
+    floating: &[(u32, Oid, u32)],
+    at: Oid,
+) -> Result<Vec<Option<u32>>> {
+    let mut diffs: HashMap<Oid, Vec<crate::apply::TextHunk>> = HashMap::new();
+    let mut out = Vec::with_capacity(floating.len());
+    if floating.is_empty() {
+        return Ok(out);
+    }
+    let at_blob = repo.find_blob(at)?;
+    for &(_, from, line) in floating {
+        let hunks = match diffs.entry(from) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(crate::apply::diff_hunks(
+                at_blob.content(),
+                repo.find_blob(from)?.content(),
+            )?),
+        };
+        out.push(map_to_parent(hunks, line));
+    }
     Ok(out)
 }
 
