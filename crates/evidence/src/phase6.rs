@@ -321,9 +321,60 @@ fn branch(
                         "is NOT defined"
                     }
                 ),
-                format!("git grep -n -w {} {r} -- {}", sh(func), sh(&path)),
+                format!(
+                    "git grep -n -E {} {r} -- {}",
+                    sh(&definition_pattern(func)),
+                    sh(&path)
+                ),
             ));
         }
     }
+    let all = |v: &[(String, bool)]| v.iter().all(|(_, here)| *here);
+    if !facts.files_present.is_empty() && all(&facts.files_present) && all(&facts.functions_present)
+    {
+        recs.push(Record::new(
+            P,
+            match facts.functions_present.len() {
+                0 => format!(
+                    "[{name}] {EVERY_FILE} ({}) exists at the branch tip",
+                    facts.files_present.len()
+                ),
+                n => format!(
+                    "[{name}] {EVERY_FILE} ({}) and function ({n}) exists at the branch tip",
+                    facts.files_present.len()
+                ),
+            },
+            every_file_and_function(&r, &facts.files_present, &facts.functions_present),
+        ));
+    }
     Ok((facts, recs))
+}
+
+/// How the record that sums up the touched files and functions begins.
+pub const EVERY_FILE: &str = "every touched file";
+
+/// One command that checks every file exists at `r` and every function has
+/// a definition there: it fails at the first that does not.
+fn every_file_and_function(
+    r: &str,
+    files: &[(String, bool)],
+    functions: &[(String, bool)],
+) -> String {
+    let mut checks: Vec<String> = files
+        .iter()
+        .map(|(f, _)| format!("git cat-file -e {r}:{}", sh(f)))
+        .collect();
+    checks.extend(
+        functions
+            .iter()
+            .map(|(func, _)| format!("git grep -q -E {} {r}", sh(&definition_pattern(func)))),
+    );
+    checks.join(" && ")
+}
+
+/// An extended regular expression for the line that opens a C definition
+/// (or declaration) of `func`: it starts in the first column, where a call
+/// is indented, and names `func(` there (`static int foo(`, `foo (`).
+pub fn definition_pattern(func: &str) -> String {
+    format!("^([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(")
 }

@@ -473,7 +473,10 @@ fn branch_points(
             },
             f.cmd(
                 6,
-                |r| r.text.starts_with(&format!("{tag}`")) && r.text.contains("` exists"),
+                |r| {
+                    r.text
+                        .starts_with(&format!("{tag}{}", stablepick_evidence::EVERY_FILE))
+                },
                 || format!("git cat-file -e {}:{}", b.display_ref, b.files_present[0].0),
             ),
         );

@@ -123,3 +123,66 @@ fn trailers_of_every_block_are_listed_and_shown() {
         assert!(shown.contains(t), "{t} in {shown}");
     }
 }
+
+/// `lib/b.c` at the base calls `helper()` but defines only `user()`;
+/// mainline then defines `helper()` there and fixes it, and fixes `user()`.
+fn functions_repo() -> (Repo, String, String) {
+    let mut r = Repo::new();
+    let b_at_base = "int user(int x)\n{\n\tint y = x + 1;\n\ty = y * 2;\n\treturn helper(y);\n}\n";
+    r.commit("base", &[("lib/b.c", b_at_base)]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let with_helper = |body: &str| {
+        format!("{b_at_base}\nint helper(int x)\n{{\n\tint z = x;\n\tz = z + 1;\n\t{body}\n}}\n")
+    };
+    r.commit("lib: add helper", &[("lib/b.c", &with_helper("return z;"))]);
+    let helper_fix = r.commit(
+        "lib: fix helper overflow",
+        &[("lib/b.c", &with_helper("return z & 0xff;"))],
+    );
+    let user_fix = r.commit(
+        "lib: fix user overflow",
+        &[(
+            "lib/b.c",
+            &with_helper("return z & 0xff;").replace("y = y * 2;", "y = (y * 2) & 0xff;"),
+        )],
+    );
+    (r, helper_fix, user_fix)
+}
+
+#[test]
+fn a_function_only_called_in_the_branch_is_not_defined_and_the_command_agrees() {
+    let (r, helper_fix, _) = functions_repo();
+    let ev = evidence(&r, &helper_fix);
+    let p6: Vec<Record> = ev.records_of(6).cloned().collect();
+    let rec = record(&p6, &["[1.0] function `helper()`"]);
+    assert!(rec.text.contains("is NOT defined"), "{}", rec.text);
+    assert_eq!(
+        output(&r, rec),
+        "",
+        "a call is no definition: {}",
+        rec.verified_by
+    );
+}
+
+#[test]
+fn the_summed_up_files_and_functions_are_each_checked_by_its_command() {
+    let (r, _, user_fix) = functions_repo();
+    let ev = evidence(&r, &user_fix);
+    let p6: Vec<Record> = ev.records_of(6).cloned().collect();
+    let rec = record(&p6, &["[1.0] every touched file"]);
+    assert!(rec.text.contains("and function (1)"), "{}", rec.text);
+    let ok = |cmd: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(r.path())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(ok(&rec.verified_by), "{}", rec.verified_by);
+    // The command checks the function too: asked for one the branch does not
+    // define, it fails.
+    assert!(!ok(&rec.verified_by.replace("user", "helper")));
+}
