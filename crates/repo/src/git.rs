@@ -299,27 +299,49 @@ impl Git {
         Ok(false)
     }
 
+    /// Does `path` differ between trees `a` and `b`? A directory on the
+    /// path that exists on one side only means a change only if the path
+    /// exists under it: a commit that creates `d/` for `d/x.c` does not
+    /// touch `d/y.c`.
     fn path_changed(&self, a: &git2::Tree, b: &git2::Tree, path: &str) -> Result<bool> {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let (mut ta, mut tb) = (a.clone(), b.clone());
-        for (i, part) in parts.iter().enumerate() {
-            let ea = ta.get_name(part).map(|e| (e.id(), e.kind()));
-            let eb = tb.get_name(part).map(|e| (e.id(), e.kind()));
-            match (ea, eb) {
+        let Some((last, dirs)) = parts.split_last() else {
+            return Ok(false);
+        };
+        let (mut ta, mut tb) = (Some(a.clone()), Some(b.clone()));
+        for (i, part) in dirs.iter().enumerate() {
+            let sub_a = self.subtree(ta.as_ref(), part)?;
+            let sub_b = self.subtree(tb.as_ref(), part)?;
+            match (&sub_a, &sub_b) {
                 (None, None) => return Ok(false),
-                (Some(x), Some(y)) if x.0 == y.0 => return Ok(false),
-                (Some(x), Some(y))
-                    if i + 1 < parts.len()
-                        && x.1 == Some(git2::ObjectType::Tree)
-                        && y.1 == Some(git2::ObjectType::Tree) =>
-                {
-                    ta = self.repo.find_tree(x.0)?;
-                    tb = self.repo.find_tree(y.0)?;
+                (Some(x), Some(y)) if x.id() == y.id() => return Ok(false),
+                (Some(_), Some(_)) => {}
+                // Only one side has the directory: the path changed iff it
+                // exists there.
+                (Some(t), None) | (None, Some(t)) => {
+                    let rest = parts[i + 1..].join("/");
+                    return Ok(t.get_path(Path::new(&rest)).is_ok());
                 }
-                _ => return Ok(true),
             }
+            (ta, tb) = (sub_a, sub_b);
         }
-        Ok(false)
+        let entry = |t: &Option<git2::Tree>| {
+            t.as_ref()
+                .and_then(|t| t.get_name(last).map(|e| (e.id(), e.filemode())))
+        };
+        Ok(entry(&ta) != entry(&tb))
+    }
+
+    /// The subdirectory `name` of `tree`, or `None` when there is no tree
+    /// or the entry is missing or not a directory.
+    fn subtree(&self, tree: Option<&git2::Tree>, name: &str) -> Result<Option<git2::Tree<'_>>> {
+        let Some(entry) = tree.and_then(|t| t.get_name(name)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(git2::ObjectType::Tree) {
+            return Ok(None);
+        }
+        Ok(Some(self.repo.find_tree(entry.id())?))
     }
 
     /// Whether commits `a` and `b` make the same change: equal patch-ids.
