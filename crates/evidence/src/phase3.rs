@@ -72,32 +72,8 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                 f.subject.clone().unwrap_or_default()
             ),
         ));
-        // Fix-of-fix chain: follow the target's own Fixes upwards.
-        let mut chain = vec![t];
-        let mut cur = t;
-        while chain.len() < 6 {
-            let Some(&up) = ctx.index.fixes_of(cur).first() else {
-                break;
-            };
-            if chain.contains(&up) {
-                break;
-            }
-            chain.push(up);
-            cur = up;
-        }
-        if chain.len() > 1 {
-            let names: Vec<String> = chain
-                .iter()
-                .map(|o| format!("{} (\"{}\")", short(*o), subject_of(ctx.git, *o)))
-                .collect();
-            recs.push(Record::new(
-                P,
-                format!(
-                    "fix-of-fix chain: this commit fixes {}",
-                    names.join(", which fixes ")
-                ),
-                format!("git show -s --format=%B {} | grep -i '^Fixes:'", full(t)),
-            ));
+        if let Some(rec) = fix_chain_record(ctx, t) {
+            recs.push(rec);
         }
     }
 
@@ -193,20 +169,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         ));
     } else if let (Some(&parent), false) = (ev.commit.parents.first(), paths.is_empty()) {
         let quoted: Vec<String> = paths.iter().map(|p| sh(p)).collect();
-        // The index knows every mainline commit's author: only their
-        // commits older than this one need a tree comparison.
-        let mut mine = Vec::new();
-        for (o, t) in ctx.index.commits_by_author(&ev.commit.author_email) {
-            if t > ev.commit.commit_time || o == oid {
-                continue;
-            }
-            if ctx.git.touches(o, &paths)? {
-                mine.push(o);
-                if mine.len() >= 5 {
-                    break;
-                }
-            }
-        }
+        let mine = earlier_by_author(ctx, &ev.commit.author_email, parent, &paths)?;
         recs.push(Record::new(
             P,
             if mine.is_empty() {
@@ -221,9 +184,11 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                     list(ctx, &mine)
                 )
             },
+            // `--full-history`: like the index, count commits on side
+            // branches whose merge kept the other side's version.
             format!(
-                "git log --oneline -5 --no-merges --author={} {}^ -- {}",
-                sh(&ev.commit.author_email),
+                "git log --oneline -5 --no-merges --full-history -i --author={} {}^ -- {}",
+                sh(&author_pattern(&ev.commit.author_email)),
                 sha,
                 quoted.join(" ")
             ),
@@ -242,20 +207,146 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                     "recent commits on the touched files: {}{}",
                     list(ctx, &recent),
                     if cut {
-                        format!(" (looked at the newest {MAX_SCAN} commits)")
+                        // The command below goes further back and may
+                        // print older commits after these.
+                        format!(
+                            " (the only ones among the newest {MAX_SCAN} earlier commits; \
+                             older ones were not looked at)"
+                        )
                     } else {
                         String::new()
                     }
                 )
             },
+            // The walk follows every parent in commit-date order and skips
+            // no side branch: `--full-history`, not git's simplification.
             format!(
-                "git log --oneline -5 --no-merges {sha}^ -- {}",
+                "git log --oneline -5 --no-merges --full-history {sha}^ -- {}",
                 quoted.join(" ")
             ),
         ));
     }
     ev.records.extend(recs);
     Ok(())
+}
+
+/// Up to five mainline commits by `email` that are ancestors of `parent`
+/// (the analysed commit's first parent) and change `paths`, newest first
+/// as `git log` orders them. Ancestry, not commit time: commits of one
+/// series often share a timestamp.
+fn earlier_by_author(
+    ctx: &Context,
+    email: &str,
+    parent: Oid,
+    paths: &[String],
+) -> stablepick_repo::Result<Vec<Oid>> {
+    let graph = ctx.index.graph();
+    let mut ancestors = ctx.index.mainline_pos(parent).map(|p| graph.ancestors(p));
+    // Equal times: a descendant (higher generation) comes first, as in
+    // `git log`, which reaches a parent only through its children.
+    let mut candidates: Vec<(Oid, i64, u32)> = ctx
+        .index
+        .commits_by_author(email)
+        .into_iter()
+        .map(|(o, t)| {
+            let generation = ctx.index.mainline_pos(o).map_or(0, |p| graph.generation(p));
+            (o, t, generation)
+        })
+        .collect();
+    candidates
+        .sort_by_key(|&(_, t, generation)| (std::cmp::Reverse(t), std::cmp::Reverse(generation)));
+    let mut mine = Vec::new();
+    for (o, _, _) in candidates {
+        // The commit graph rules out later commits at once, so they cost
+        // no tree comparison; git is asked only for a parent off the
+        // mainline, and only about commits that touch the paths.
+        let earlier = match (&mut ancestors, ctx.index.mainline_pos(o)) {
+            (Some(a), Some(pos)) => a.contains(pos) && ctx.git.touches(o, paths)?,
+            (Some(_), None) => false,
+            (None, _) => ctx.git.touches(o, paths)? && ctx.index.is_ancestor(ctx.git, o, parent)?,
+        };
+        if earlier {
+            mine.push(o);
+            if mine.len() >= 5 {
+                break;
+            }
+        }
+    }
+    Ok(mine)
+}
+
+/// A `git log --author` pattern that matches exactly `email`: git matches
+/// it as a regular expression against `Name <email>`.
+fn author_pattern(email: &str) -> String {
+    let escaped: String = email
+        .chars()
+        .flat_map(|c| {
+            let special = matches!(c, '.' | '[' | ']' | '*' | '^' | '$' | '\\');
+            special
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect();
+    format!("<{escaped}>")
+}
+
+/// The fix-of-fix record for Fixes target `t`: the commits it fixes, theirs
+/// in turn, every `Fixes:` target of each (a commit may name several), at
+/// most six commits.
+fn fix_chain_record(ctx: &Context, t: Oid) -> Option<Record> {
+    const MAX_COMMITS: usize = 6;
+    let name = |o: Oid| format!("{} (\"{}\")", short(o), subject_of(ctx.git, o));
+    let mut seen = vec![t];
+    let mut queue = std::collections::VecDeque::from([t]);
+    let mut with_fixes = Vec::new();
+    let mut text = format!("fix-of-fix chain: this commit fixes {}", name(t));
+    let mut last_named = t;
+    let mut stopped = false;
+    while let Some(cur) = queue.pop_front() {
+        let mut targets = Vec::new();
+        for &up in ctx.index.fixes_of(cur) {
+            if seen.contains(&up) {
+                continue;
+            }
+            if seen.len() >= MAX_COMMITS {
+                stopped = true;
+                break;
+            }
+            seen.push(up);
+            queue.push_back(up);
+            targets.push(up);
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        with_fixes.push(cur);
+        let names: Vec<String> = targets.iter().map(|&o| name(o)).collect();
+        // Continue the sentence from the commit just named; otherwise name
+        // the commit whose targets these are.
+        if cur == last_named {
+            text.push_str(", which fixes ");
+        } else {
+            text.push_str(&format!("; {} fixes ", short(cur)));
+        }
+        text.push_str(&names.join(" and "));
+        last_named = *targets.last().unwrap();
+    }
+    if with_fixes.is_empty() {
+        return None;
+    }
+    if stopped {
+        text.push_str(&format!(" (stopped after {MAX_COMMITS} commits)"));
+    }
+    let shas: Vec<String> = with_fixes.iter().map(|&o| full(o)).collect();
+    Some(Record::new(
+        P,
+        text,
+        format!(
+            "git show -s --format='commit %H%n%B' {} | grep -i -e '^commit ' -e '^Fixes:'",
+            shas.join(" ")
+        ),
+    ))
 }
 
 fn list(ctx: &Context, oids: &[Oid]) -> String {
