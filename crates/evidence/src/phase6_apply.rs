@@ -174,7 +174,8 @@ fn prerequisites_inner(
         records.push(Record::new(
             P,
             format!("[{branch}] the prerequisite list may be incomplete: {cut}"),
-            format!("git log --format='%H %s' {}..{sha}^", b.branch.base),
+            // How many commits a full search would have had to consider.
+            format!("git rev-list --count {}..{sha}^", b.branch.base),
         ));
     }
     ev.branches[fi].prerequisites = found.commits();
