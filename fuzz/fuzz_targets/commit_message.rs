@@ -11,6 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parsed = message::parse(&text);
     let _ = message::subject_parts(&parsed.subject);
+    let _ = parsed.fixes_naming_no_commit();
+    // Normalising twice changes nothing: pairing is by the normal form.
+    let once = message::normalize_subject(&parsed.subject);
+    assert_eq!(message::normalize_subject(&once), once);
     for id in message::commit_ids(&text) {
         assert!((7..=40).contains(&id.len()));
     }

@@ -13,9 +13,11 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
     let show_subject = format!("git show -s --format=%s {sha}");
     // The message's own lines, not `%(trailers)`: git shows only the last
     // block, where a message often has several (`Bugzilla ID:` above a
-    // blank line, then the sign-offs).
-    let show_trailers =
-        format!("git show -s --format=%b {sha} | grep -E '^[A-Za-z][A-Za-z0-9 -]*: '");
+    // blank line, then the sign-offs); and only the keys the parser takes.
+    let show_trailers = format!(
+        "git show -s --format=%b {sha} | grep -i -E {}",
+        sh(&stablepick_repo::message::trailer_grep())
+    );
     let mut recs = Vec::new();
 
     recs.push(Record::new(

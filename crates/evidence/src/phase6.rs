@@ -283,6 +283,9 @@ fn branch(
     // Touched files and functions at the branch tip.
     let tip = b.branch.tip();
     let tip_tree = ctx.git.repo().find_commit(tip)?.tree()?;
+    // Each function with the file it was looked up in, for the summing-up
+    // record's command.
+    let mut function_files: Vec<(String, String)> = Vec::new();
     for f in &ev.diff.files {
         let path = f.old_path.clone().unwrap_or_else(|| f.path().to_string());
         if f.status == 'A' {
@@ -311,6 +314,7 @@ fn branch(
         for func in &f.functions {
             let defined = defined_here.contains(func);
             facts.functions_present.push((func.clone(), defined));
+            function_files.push((func.clone(), path.clone()));
             recs.push(Record::new(
                 P,
                 format!(
@@ -344,7 +348,7 @@ fn branch(
                     facts.files_present.len()
                 ),
             },
-            every_file_and_function(&r, &facts.files_present, &facts.functions_present),
+            every_file_and_function(&r, &facts.files_present, &function_files),
         ));
     }
     Ok((facts, recs))
@@ -358,17 +362,19 @@ pub const EVERY_FILE: &str = "every touched file";
 fn every_file_and_function(
     r: &str,
     files: &[(String, bool)],
-    functions: &[(String, bool)],
+    functions: &[(String, String)],
 ) -> String {
     let mut checks: Vec<String> = files
         .iter()
         .map(|(f, _)| format!("git cat-file -e {r}:{}", sh(f)))
         .collect();
-    checks.extend(
-        functions
-            .iter()
-            .map(|(func, _)| format!("git grep -q -E {} {r}", sh(&definition_pattern(func)))),
-    );
+    checks.extend(functions.iter().map(|(func, path)| {
+        format!(
+            "git grep -q -E {} {r} -- {}",
+            sh(&definition_pattern(func)),
+            sh(path)
+        )
+    }));
     checks.join(" && ")
 }
 

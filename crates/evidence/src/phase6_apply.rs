@@ -202,8 +202,10 @@ fn trial_records(
         return Vec::new();
     };
     let list: Vec<String> = found.list.iter().map(|p| full(p.commit)).collect();
+    // Strict `git apply`, as the in-memory check: a prerequisite that does
+    // not apply is skipped (and named), then the patch is checked.
     let replay = format!(
-        "GIT_INDEX_FILE=$(mktemp -u) sh -c 'git read-tree {} && for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; git show --binary --format= {sha} | git apply --cached --check'",
+        "GIT_INDEX_FILE=$(mktemp -u) sh -c 'git read-tree {} && for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; git show --binary --format= {sha} | git apply --cached --check'",
         sh(r),
         list.join(" ")
     );
@@ -212,11 +214,11 @@ fn trial_records(
         P,
         if sufficient {
             format!(
-                "[{name}] with its {n} prerequisite(s) applied first, in the order listed, the patch applies to {r} (checked in memory)"
+                "[{name}] with its {n} prerequisite(s) applied first, in the order listed (any that does not apply skipped), the patch applies to {r} (checked in memory)"
             )
         } else {
             format!(
-                "[{name}] even after its {n} prerequisite(s), {} hunk(s) of the patch still fail on {r}: it needs adapting by hand (checked in memory)",
+                "[{name}] even after its {n} prerequisite(s) (any that does not apply skipped), {} hunk(s) of the patch still fail on {r}: it needs adapting by hand (checked in memory)",
                 found.failing_after
             )
         },

@@ -196,6 +196,16 @@ pub fn parse(message: &str) -> ParsedMessage {
 
 /// A line is a trailer when it starts at column 0 with a known key or an
 /// `…-by:` key. Indented or quoted lines never count.
+/// An extended regular expression, for `grep -i -E`, for the lines
+/// [`parse_trailer`] takes: a key ending in `-by` or one of the plain keys,
+/// then a colon.
+pub fn trailer_grep() -> String {
+    format!(
+        "^([A-Za-z][A-Za-z0-9 -]*-by|{}):",
+        PLAIN_TRAILER_KEYS.join("|")
+    )
+}
+
 pub fn parse_trailer(line: &str) -> Option<Trailer> {
     let line = line.trim_end();
     if line.starts_with([' ', '\t', '>']) {

@@ -77,22 +77,30 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let syz = lower.contains("syzbot") || lower.contains("syzkaller");
     // Reports named in the text rather than in a trailer: `[BZ #32125]`,
     // `(bug 32588)`, `Closes https://…/issues/33104`, `Fixes: #30425`, a CVE.
-    let mentioned: Vec<&str> = ev
-        .commit
-        .message
-        .lines()
-        .map(str::trim)
-        .filter(|l| {
-            let l = l.to_ascii_lowercase();
-            mentions_bug_report(&l) || l.contains("cve-")
-        })
-        .filter(|l| {
-            !reports
+    let names_report = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        mentions_bug_report(&l) || l.contains("cve-")
+    };
+    // A bug number inside the quoted subject of a commit this one names
+    // (`Fixes: 1a2b3c4d ("… [BZ #30584]")`) is that commit's report.
+    let unquoted = without_quoted_subjects(&ev.commit.message);
+    let (mut mentioned, mut quoted): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    for (line, bare) in ev.commit.message.lines().zip(unquoted.lines()) {
+        let line = line.trim();
+        if !names_report(line)
+            || reports
                 .iter()
-                .any(|r| r.contains(*l) || l.contains(r.as_str()))
-        })
-        .take(5)
-        .collect();
+                .any(|r| r.contains(line) || line.contains(r.as_str()))
+        {
+            continue;
+        }
+        if names_report(bare) {
+            mentioned.push(line);
+        } else {
+            quoted.push(line);
+        }
+    }
+    mentioned.truncate(5);
     let grep = format!("{show} | grep -i -E '{REPORT_GREP}'");
     if !reports.is_empty() || syz || !mentioned.is_empty() {
         let mut named: Vec<String> = reports;
@@ -109,7 +117,14 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     } else {
         out.push(Record::new(
             P,
-            "no Reported-by, Closes or Bugzilla trailer and no bug number, tracker link, CVE or syzbot in the message: no report on record",
+            if quoted.is_empty() {
+                "no Reported-by, Closes or Bugzilla trailer and no bug number, tracker link, CVE or syzbot in the message: no report on record".to_string()
+            } else {
+                format!(
+                    "no Reported-by, Closes or Bugzilla trailer and no bug number, tracker link, CVE or syzbot of its own: no report on record (the report in `{}` is in the quoted subject of a commit it names)",
+                    quoted.join("`, `")
+                )
+            },
             grep,
         ));
     }
@@ -202,7 +217,7 @@ fn driver_spread(paths: &[&str], comps: &[String]) -> String {
         format!("touches driver code only ({})", comps.join(", "))
     } else if in_drivers > 0 {
         format!(
-            "touches driver code and code outside `drivers/` ({})",
+            "touches driver code and files outside `drivers/` ({})",
             comps.join(", ")
         )
     } else {
@@ -230,8 +245,45 @@ mod spread_tests {
         );
         assert!(
             driver_spread(&["drivers/a/x.c", "lib/y.c"], &c(&["drivers/a", "lib"]))
-                .starts_with("touches driver code and code outside")
+                .starts_with("touches driver code and files outside")
         );
         assert_eq!(driver_spread(&[], &[]), "changes no file");
+    }
+}
+
+/// `message` with the quoted subjects of the commits it names
+/// (`("…")`, possibly wrapped over lines) blanked out, line breaks kept.
+fn without_quoted_subjects(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find("(\"") {
+        let Some(close) = rest[open + 2..].find("\")") else {
+            break;
+        };
+        let end = open + 2 + close + 2;
+        out.push_str(&rest[..open]);
+        out.extend(
+            rest[open..end]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' }),
+        );
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    use super::without_quoted_subjects;
+
+    #[test]
+    fn quoted_subjects_are_blanked_and_lines_kept() {
+        let m = "fix it\n\nFixes: 1a2b3c4d5e (\"stdlib: random_r fix\n[BZ #30584]\")\n[BZ #1234]";
+        let out = without_quoted_subjects(m);
+        assert_eq!(out.lines().count(), m.lines().count());
+        assert!(!out.contains("30584"));
+        assert!(out.contains("[BZ #1234]"));
+        assert_eq!(without_quoted_subjects("a (\"b"), "a (\"b");
     }
 }

@@ -144,11 +144,23 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
         );
     }
     if b.bug_present == Some(false) {
+        // Phase 6's checks that each Fixes: target is neither in the base
+        // nor backported: the premise itself, not just the Fixes: line.
+        let absent = format!("[{}] bug not present", b.name);
+        let checks: Vec<&str> = ev
+            .records_of(6)
+            .filter(|r| r.text.starts_with(&absent))
+            .map(|r| r.verified_by.as_str())
+            .collect();
         return rule(
             "bug not present",
             0.02,
             "the bug it fixes is not in this branch".into(),
-            format!("{show} | grep -i '^Fixes:'"),
+            if checks.is_empty() {
+                format!("{show} | grep -i '^Fixes:'")
+            } else {
+                checks.join(" && ")
+            },
         );
     }
     None

@@ -186,3 +186,66 @@ fn the_summed_up_files_and_functions_are_each_checked_by_its_command() {
     // define, it fails.
     assert!(!ok(&rec.verified_by.replace("user", "helper")));
 }
+
+#[test]
+fn a_bug_the_branch_never_had_is_shown_by_the_ancestry_check() {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let feature = r.commit("lib: add bar", &[("lib/bar.c", "int bar = 1;\n")]);
+    let fix = r.commit(
+        &format!(
+            "lib: fix bar overflow\n\nFixes: {} (\"lib: add bar\")\n\nSigned-off-by: A U Thor <author@example.org>",
+            &feature[..12]
+        ),
+        &[("lib/bar.c", "int bar = 0;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let d = stablepick_verdict::decide(&ev);
+    let rec = record(&d.records, &["[1.0] NO"]);
+    assert!(
+        rec.verified_by.contains("merge-base --is-ancestor"),
+        "{}",
+        rec.verified_by
+    );
+    let ok = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&rec.verified_by)
+        .current_dir(r.path())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "{}", rec.verified_by);
+}
+
+#[test]
+fn a_report_in_a_named_commits_quoted_subject_is_not_this_ones() {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let older = r.commit(
+        "lib: random fix [BZ #30584]",
+        &[("lib/a.c", "int a = 1;\n")],
+    );
+    let sha = r.commit(
+        &format!(
+            "lib: tidy after the random fix\n\nFollow-up to {} (\"lib: random fix\n[BZ #30584]\").\n\nFAIL: test_random is no trailer\nSigned-off-by: A U Thor <author@example.org>",
+            &older[..12]
+        ),
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    let ev = evidence(&r, &sha);
+    let recs = impact::records(&ev);
+    let rec = record(&recs, &["reported by", "no Reported-by"]);
+    assert!(rec.text.contains("no report on record"), "{}", rec.text);
+    assert!(rec.text.contains("quoted subject"), "{}", rec.text);
+    assert!(output(&r, rec).contains("30584"));
+    // The trailer command shows the parser's trailers only.
+    let p1: Vec<Record> = ev.records_of(1).cloned().collect();
+    let rec = record(&p1, &["trailers parsed"]);
+    let shown = output(&r, rec);
+    assert!(shown.contains("Signed-off-by"), "{shown}");
+    assert!(!shown.contains("FAIL"), "{shown}");
+}
