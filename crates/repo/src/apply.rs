@@ -14,8 +14,10 @@
 //!    changed by the hunks before it, then one line after, one before, two
 //!    after, … (`git apply`'s search order). A hunk whose old side starts
 //!    at line 1 must match at the top of the file and a hunk without
-//!    trailing context at its end, as `git apply` requires. Found at the
-//!    expected line: [`Applies::Clean`]; elsewhere: [`Applies::Offset`].
+//!    trailing context at its end, as `git apply` requires. Nor may it
+//!    match on lines an earlier hunk of the file wrote (`git apply` marks
+//!    them). Found at the expected line: [`Applies::Clean`]; elsewhere:
+//!    [`Applies::Offset`].
 //! 2. **fuzz** — like `patch -F2`: the anchoring to the top or end is
 //!    dropped, then up to one and then two leading and trailing context
 //!    lines are ignored. A match here is [`Applies::Fuzz`]. `git apply`
@@ -305,28 +307,46 @@ pub fn apply_text(target: &[u8], hunks: &[TextHunk]) -> TextApply {
 struct Image<'a> {
     target: &'a Target,
     /// The lines and hashes once some hunk has changed them.
-    owned: Option<(Vec<u64>, Vec<&'a [u8]>)>,
+    owned: Option<Owned<'a>>,
+}
+
+/// An [`Image`]'s lines once a hunk has been applied.
+struct Owned<'a> {
+    hashes: Vec<u64>,
+    lines: Vec<&'a [u8]>,
+    /// Lines written by a hunk (its whole postimage, context included):
+    /// `git apply` never matches a later hunk of the file on them
+    /// (`LINE_PATCHED`), so a hunk whose preimage is only in what an
+    /// earlier hunk wrote fails.
+    patched: Vec<bool>,
 }
 
 impl<'a> Image<'a> {
     fn len(&self) -> usize {
         match &self.owned {
-            Some((h, _)) => h.len(),
+            Some(o) => o.hashes.len(),
             None => self.target.hashes.len(),
         }
     }
 
     fn hashes(&self) -> &[u64] {
         match &self.owned {
-            Some((h, _)) => h,
+            Some(o) => &o.hashes,
             None => &self.target.hashes,
         }
+    }
+
+    /// Whether an earlier hunk wrote any of lines `p..end`.
+    fn any_patched(&self, p: usize, end: usize) -> bool {
+        self.owned
+            .as_ref()
+            .is_some_and(|o| o.patched.get(p..end).is_none_or(|m| m.contains(&true)))
     }
 
     /// Whether lines `p..p + pre.len()` are `pre` (hashes already equal).
     fn lines_eq(&self, p: usize, pre: &[&[u8]]) -> bool {
         match &self.owned {
-            Some((_, l)) => l.get(p..p + pre.len()).is_some_and(|l| l == pre),
+            Some(o) => o.lines.get(p..p + pre.len()).is_some_and(|l| l == pre),
             None => pre
                 .iter()
                 .enumerate()
@@ -337,15 +357,18 @@ impl<'a> Image<'a> {
     /// The lines, each with its newline when it has one.
     fn lines(&self) -> Vec<&'a [u8]> {
         match &self.owned {
-            Some((_, l)) => l.clone(),
+            Some(o) => o.lines.clone(),
             None => self.target.lines().collect(),
         }
     }
 
-    fn make_owned(&mut self) -> &mut (Vec<u64>, Vec<&'a [u8]>) {
+    fn make_owned(&mut self) -> &mut Owned<'a> {
         let t = self.target;
-        self.owned
-            .get_or_insert_with(|| (t.hashes.clone(), t.lines().collect()))
+        self.owned.get_or_insert_with(|| Owned {
+            hashes: t.hashes.clone(),
+            lines: t.lines().collect(),
+            patched: vec![false; t.hashes.len()],
+        })
     }
 }
 
@@ -403,7 +426,8 @@ fn apply_target<'a>(
     (worst, out, img)
 }
 
-/// Replaces `len` lines of the image at `pos` with `post[from..to]`.
+/// Replaces `len` lines of the image at `pos` with `post[from..to]`, and
+/// marks them as written by a hunk.
 fn splice<'a>(
     img: &mut Image<'a>,
     pos: usize,
@@ -415,21 +439,15 @@ fn splice<'a>(
     let (Some(h), Some(l)) = (post.hashes.get(from..to), post.lines.get(from..to)) else {
         return;
     };
-    // Nothing to change: keep the image borrowed.
-    if img.owned.is_none() && img.hashes().get(pos..pos.saturating_add(len)) == Some(h) {
-        let same = l
-            .iter()
-            .enumerate()
-            .all(|(i, x)| img.target.line(pos + i) == Some(*x));
-        if same {
-            return;
-        }
-    }
-    let (hs, ls) = img.make_owned();
-    let end = pos.saturating_add(len).min(ls.len());
+    // Even lines the hunk leaves as they were are marked, as git does: the
+    // image is copied for them too.
+    let o = img.make_owned();
+    let end = pos.saturating_add(len).min(o.lines.len());
     let pos = pos.min(end);
-    hs.splice(pos..end, h.iter().copied());
-    ls.splice(pos..end, l.iter().copied());
+    o.hashes.splice(pos..end, h.iter().copied());
+    o.lines.splice(pos..end, l.iter().copied());
+    o.patched
+        .splice(pos..end, std::iter::repeat_n(true, l.len()));
 }
 
 fn apply_hunk<'a>(
@@ -550,6 +568,7 @@ fn matches_at(img: &Image<'_>, pre_h: &[u64], pre: &[&[u8]], p: usize) -> bool {
         && pre_h.len() == m
         && pre_h.first().is_none_or(|f| hs[p] == *f)
         && hs[p..end] == *pre_h
+        && !img.any_patched(p, end)
         && img.lines_eq(p, pre)
 }
 
