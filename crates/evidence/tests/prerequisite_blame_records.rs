@@ -4,7 +4,7 @@
 
 use stablepick_evidence::{Context, collect};
 use stablepick_repo::apply::Applies;
-use stablepick_testkit::{commit_on_day, git, lines, sh};
+use stablepick_testkit::{commit_on_day, sh};
 
 /// `one` rewrites lines 10 and 12, `two` line 11 between them, and the fix
 /// changes what `two` wrote: both are needed, and `two` needs `one`.
@@ -12,12 +12,7 @@ use stablepick_testkit::{commit_on_day, git, lines, sh};
 fn blame_records_name_the_lines_the_commit_wrote() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    let base = lines(40);
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    commit_on_day(d, 0, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
+    let base = stablepick_testkit::lines_file_at_v1_0(d, 40);
     let text = base
         .replace("line 10\n", "one\n")
         .replace("line 12\n", "three\n");

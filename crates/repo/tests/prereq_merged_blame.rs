@@ -5,7 +5,7 @@
 
 use stablepick_repo::apply::{Applies, check_commit};
 use stablepick_repo::prereq::{Limits, Why, find_with};
-use stablepick_testkit::{commit_on_day, git, git_on_day, lines};
+use stablepick_testkit::{commit_on_day, git, git_on_day};
 use std::path::Path;
 
 /// `f.c` of 40 numbered lines at `v1.0` (branch `1.0`); on main, `block`
@@ -14,12 +14,7 @@ use std::path::Path;
 /// topic is merged, then `fix` changes a line of the block. Returns
 /// (block, topic, fix).
 fn history(d: &Path) -> (git2::Oid, git2::Oid, git2::Oid) {
-    stablepick_testkit::init(d, "T", "t@example.com");
-    let base = lines(40);
-    std::fs::write(d.join("f.c"), &base).unwrap();
-    commit_on_day(d, 0, "base");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["branch", "1.0"]);
+    let base = stablepick_testkit::lines_file_at_v1_0(d, 40);
     git(d, &["branch", "topic"]);
     std::fs::write(
         d.join("f.c"),

@@ -65,6 +65,19 @@ pub fn fix_files_at_v1_0(dir: &Path, n: usize) {
     git_on_day(dir, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
 }
 
+/// A new repository in `dir` whose first commit, on day 0, holds `f.c` of
+/// [`lines`]`(n)`, tagged `v1.0` (lightweight) with the stable branch `1.0`
+/// there; returns the file's text.
+pub fn lines_file_at_v1_0(dir: &Path, n: usize) -> String {
+    init(dir, "T", "t@example.com");
+    let base = lines(n);
+    std::fs::write(dir.join("f.c"), &base).expect("write f.c");
+    commit_on_day(dir, 0, "base");
+    git(dir, &["tag", "v1.0"]);
+    git(dir, &["branch", "1.0"]);
+    base
+}
+
 /// A one-line crash fix of `f{i}.c` (a file of [`lines`]`(20)`) committed on
 /// `day`: the kind of commit a model learns stable branches take.
 pub fn crash_fix_on_day(dir: &Path, day: i64, i: usize) -> Oid {

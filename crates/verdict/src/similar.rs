@@ -547,14 +547,18 @@ mod tests {
             decision(&r.upstream_form, "c: fix a race", &both, &["1.1"]),
             decision(&r.feature, "x: add a feature", &both, &[]),
         ];
-        let near: Vec<Neighbour> = past
-            .iter()
-            .map(|p| Neighbour {
-                past: p,
-                similarity: 0.5,
-            })
-            .collect();
-        let recs = records("abc", &near);
+        // The summary record's command for these past decisions.
+        let summary = |past: &[PastDecision]| {
+            let near: Vec<Neighbour> = past
+                .iter()
+                .map(|p| Neighbour {
+                    past: p,
+                    similarity: 0.5,
+                })
+                .collect();
+            records("abc", &near)
+        };
+        let recs = summary(&past);
         assert_eq!(parse_nearest(&recs[0].text), Some((3, 4)));
         assert!(passes(d, &recs[0].verified_by), "{}", recs[0].verified_by);
 
@@ -562,25 +566,11 @@ mod tests {
         // passed over that a branch carries a backport line for, fails it.
         let mut wrong = past.clone();
         wrong[3].backported = vec!["1.1".into()];
-        let near: Vec<Neighbour> = wrong
-            .iter()
-            .map(|p| Neighbour {
-                past: p,
-                similarity: 0.5,
-            })
-            .collect();
-        let cmd = records("abc", &near)[0].verified_by.clone();
+        let cmd = summary(&wrong)[0].verified_by.clone();
         assert!(!passes(d, &cmd), "{cmd}");
         let mut wrong = past.clone();
         wrong[2].backported.clear();
-        let near: Vec<Neighbour> = wrong
-            .iter()
-            .map(|p| Neighbour {
-                past: p,
-                similarity: 0.5,
-            })
-            .collect();
-        let cmd = records("abc", &near)[0].verified_by.clone();
+        let cmd = summary(&wrong)[0].verified_by.clone();
         assert!(!passes(d, &cmd), "{cmd}");
     }
 

@@ -33,6 +33,26 @@ fn output(r: &Repo, rec: &Record) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `lib/a.c` released as `v1.0`, the stable branch `1.0` there.
+fn released() -> Repo {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    r
+}
+
+/// Does the record's command succeed in the repository?
+fn passes(r: &Repo, cmd: &str) -> bool {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(r.path())
+        .status()
+        .unwrap()
+        .success()
+}
+
 fn repo() -> (Repo, String, String) {
     let mut r = Repo::new();
     r.commit("base", &[("lib/a.c", "int a;\n"), ("lib/b.c", "int b;\n")]);
@@ -172,15 +192,7 @@ fn the_summed_up_files_and_functions_are_each_checked_by_its_command() {
     let p6: Vec<Record> = ev.records_of(6).cloned().collect();
     let rec = record(&p6, &["[1.0] every touched file"]);
     assert!(rec.text.contains("and function (1)"), "{}", rec.text);
-    let ok = |cmd: &str| {
-        std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .current_dir(r.path())
-            .status()
-            .unwrap()
-            .success()
-    };
+    let ok = |cmd: &str| passes(&r, cmd);
     assert!(ok(&rec.verified_by), "{}", rec.verified_by);
     // The command checks the function too: asked for one the branch does not
     // define, it fails.
@@ -189,10 +201,7 @@ fn the_summed_up_files_and_functions_are_each_checked_by_its_command() {
 
 #[test]
 fn a_bug_the_branch_never_had_is_shown_by_the_ancestry_check() {
-    let mut r = Repo::new();
-    r.commit("base", &[("lib/a.c", "int a;\n")]);
-    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
-    r.git(&["branch", "1.0"]);
+    let mut r = released();
     let feature = r.commit("lib: add bar", &[("lib/bar.c", "int bar = 1;\n")]);
     let fix = r.commit(
         &format!(
@@ -209,22 +218,12 @@ fn a_bug_the_branch_never_had_is_shown_by_the_ancestry_check() {
         "{}",
         rec.verified_by
     );
-    let ok = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&rec.verified_by)
-        .current_dir(r.path())
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "{}", rec.verified_by);
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
 }
 
 #[test]
 fn a_report_in_a_named_commits_quoted_subject_is_not_this_ones() {
-    let mut r = Repo::new();
-    r.commit("base", &[("lib/a.c", "int a;\n")]);
-    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
-    r.git(&["branch", "1.0"]);
+    let mut r = released();
     let older = r.commit(
         "lib: random fix [BZ #30584]",
         &[("lib/a.c", "int a = 1;\n")],
