@@ -194,8 +194,6 @@ pub fn parse(message: &str) -> ParsedMessage {
     parsed
 }
 
-/// A line is a trailer when it starts at column 0 with a known key or an
-/// `…-by:` key. Indented or quoted lines never count.
 /// An extended regular expression, for `grep -i -E`, for the lines
 /// [`parse_trailer`] takes: a key ending in `-by` or one of the plain keys,
 /// then a colon.
@@ -206,6 +204,8 @@ pub fn trailer_grep() -> String {
     )
 }
 
+/// A line is a trailer when it starts at column 0 with a known key or an
+/// `…-by:` key. Indented or quoted lines never count.
 pub fn parse_trailer(line: &str) -> Option<Trailer> {
     let line = line.trim_end();
     if line.starts_with([' ', '\t', '>']) {

@@ -392,38 +392,15 @@ mod tests {
         assert_eq!(shas, vec![past[3].sha.as_str()]);
     }
 
-    /// Runs git in `d` with a fixed identity and no outside configuration.
-    fn git(d: &std::path::Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .args(["-c", "commit.gpgsign=false", "-c", "user.name=T"])
-            .args(["-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(d)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    }
+    use stablepick_testkit::git;
 
     fn commit(d: &std::path::Path, file: &str, message: &str) -> String {
         std::fs::write(d.join(file), message).unwrap();
-        git(d, &["add", file]);
-        git(d, &["commit", "-q", "-m", message]);
-        git(d, &["rev-parse", "HEAD"])
+        stablepick_testkit::commit(d, message).to_string()
     }
 
     fn passes(d: &std::path::Path, cmd: &str) -> bool {
-        std::process::Command::new("sh")
-            .args(["-c", cmd])
-            .current_dir(d)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap()
-            .status
-            .success()
+        stablepick_testkit::sh(d, cmd).status.success()
     }
 
     fn decision(sha: &str, subject: &str, considered: &[&str], taken: &[&str]) -> PastDecision {
@@ -452,7 +429,7 @@ mod tests {
     fn repo() -> Repo {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        git(d, &["init", "-q", "-b", "main"]);
+        stablepick_testkit::init(d, "T", "t@example.com");
         commit(d, "base", "base");
         git(d, &["tag", "v1.0"]);
         let picked = commit(d, "a.c", "a: fix a crash");

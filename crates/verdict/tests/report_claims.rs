@@ -24,12 +24,7 @@ fn record<'a>(recs: &'a [Record], starts: &[&str]) -> &'a Record {
 
 /// What the record's command prints in the repository.
 fn output(r: &Repo, rec: &Record) -> String {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&rec.verified_by)
-        .current_dir(r.path())
-        .output()
-        .unwrap();
+    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -44,13 +39,7 @@ fn released() -> Repo {
 
 /// Does the record's command succeed in the repository?
 fn passes(r: &Repo, cmd: &str) -> bool {
-    std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .current_dir(r.path())
-        .status()
-        .unwrap()
-        .success()
+    stablepick_testkit::sh(r.path(), cmd).status.success()
 }
 
 fn repo() -> (Repo, String, String) {
