@@ -244,23 +244,21 @@ fn earlier_by_author(
     let mut ancestors = ctx.index.mainline_pos(parent).map(|p| graph.ancestors(p));
     // Equal times: a descendant (higher generation) comes first, as in
     // `git log`, which reaches a parent only through its children.
-    let mut candidates: Vec<(Oid, i64, u32)> = ctx
+    let mut candidates: Vec<(Oid, i64, Option<u32>)> = ctx
         .index
         .commits_by_author(email)
         .into_iter()
-        .map(|(o, t)| {
-            let generation = ctx.index.mainline_pos(o).map_or(0, |p| graph.generation(p));
-            (o, t, generation)
-        })
+        .map(|(o, t)| (o, t, ctx.index.mainline_pos(o)))
         .collect();
+    let generation = |pos: Option<u32>| pos.map_or(0, |p| graph.generation(p));
     candidates
-        .sort_by_key(|&(_, t, generation)| (std::cmp::Reverse(t), std::cmp::Reverse(generation)));
+        .sort_by_key(|&(_, t, pos)| (std::cmp::Reverse(t), std::cmp::Reverse(generation(pos))));
     let mut mine = Vec::new();
-    for (o, _, _) in candidates {
+    for (o, _, pos) in candidates {
         // The commit graph rules out later commits at once, so they cost
         // no tree comparison; git is asked only for a parent off the
         // mainline, and only about commits that touch the paths.
-        let earlier = match (&mut ancestors, ctx.index.mainline_pos(o)) {
+        let earlier = match (&mut ancestors, pos) {
             (Some(a), Some(pos)) => a.contains(pos) && ctx.git.touches(o, paths)?,
             (Some(_), None) => false,
             (None, _) => ctx.git.touches(o, paths)? && ctx.index.is_ancestor(ctx.git, o, parent)?,
