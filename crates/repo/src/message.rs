@@ -102,7 +102,12 @@ const PLAIN_TRAILER_KEYS: &[&str] = &[
 static TRAILER_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9 -]{0,40}?):\s*(.*)$").unwrap());
 static FIXES_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^([0-9a-fA-F]{4,40})\b\s*(?:\(\s*"(.*?)"\s*\)|\("(.*)|"(.*?)")?"#).unwrap()
+    // `("subject")`, `('subject')`, an unterminated `("subject`, a bare
+    // `"subject"`, or `(subject)` with no quotes at all.
+    Regex::new(
+        r#"^([0-9a-fA-F]{4,40})\b\s*(?:\(\s*"(.*?)"\s*\)|\(\s*'(.*?)'\s*\)|\("(.*)|"(.*?)"|\(([^"'].*)\)\s*$)?"#,
+    )
+    .unwrap()
 });
 static BACKPORT_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
@@ -229,12 +234,12 @@ pub fn parse_fixes_value(value: &str) -> Option<FixesRef> {
     let cap = FIXES_RE.captures(value.trim())?;
     // Only the unterminated `("…` form may carry a stray `")` at its end;
     // a quoted subject may itself end in `()`.
-    let subject = cap
-        .get(2)
-        .or(cap.get(4))
+    let subject = [2, 3, 5, 6]
+        .into_iter()
+        .find_map(|i| cap.get(i))
         .map(|m| m.as_str().trim().to_string())
         .or_else(|| {
-            cap.get(3)
+            cap.get(4)
                 .map(|m| m.as_str().trim_end_matches(['"', ')']).trim().to_string())
         })
         .filter(|s| !s.is_empty());
@@ -439,6 +444,23 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
         );
         let f = parse_fixes_value("9ad42a052579 (\"tcp: wrapped subject").unwrap();
         assert_eq!(f.subject.as_deref(), Some("tcp: wrapped subject"));
+    }
+
+    #[test]
+    fn fixes_subject_in_single_quotes_or_bare_parentheses() {
+        let f = parse_fixes_value("6e30e37ebe78 ('test: disable vlan_xgress unit test')").unwrap();
+        assert_eq!(f.sha_prefix, "6e30e37ebe78");
+        assert_eq!(
+            f.subject.as_deref(),
+            Some("test: disable vlan_xgress unit test")
+        );
+        // An apostrophe inside a double-quoted subject stays in it.
+        let f = parse_fixes_value("6e30e37ebe78 (\"core: don't leak it\")").unwrap();
+        assert_eq!(f.subject.as_deref(), Some("core: don't leak it"));
+        let f = parse_fixes_value("6e30e37ebe78 (core: fix the (old) parser)").unwrap();
+        assert_eq!(f.subject.as_deref(), Some("core: fix the (old) parser"));
+        let f = parse_fixes_value("6e30e37ebe78").unwrap();
+        assert_eq!(f.subject, None);
     }
 
     #[test]
