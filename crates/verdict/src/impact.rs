@@ -21,13 +21,39 @@ fn grep_words(words: &[&str]) -> String {
     format!("\\b({})", words.join("|").replace(' ', "[ -]"))
 }
 
+/// An extended regular expression for `words` as [`names_word`] matches
+/// them.
+fn grep_whole_words(words: &[&str]) -> String {
+    format!("\\b({})s?\\b", words.join("|"))
+}
+
+/// Is `b` part of a word, as grep's `\b` sees it (so `_fail` in
+/// `g_return_if_fail` is inside a word)?
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// Does a word of `text` start with `stem`? `fail` finds `failure` and
 /// `hang` finds `hanging`, but not the `hang` in `change`, the `race` in
-/// `trace` or the `bug` in `debug`.
+/// `trace`, the `bug` in `debug` or the `fail` in `g_return_if_fail`.
 fn starts_word(text: &str, stem: &str) -> bool {
     let b = text.as_bytes();
     text.match_indices(stem)
-        .any(|(i, _)| i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        .any(|(i, _)| i == 0 || !is_word_byte(b[i - 1]))
+}
+
+/// Is `phrase` in `text` as whole words, with an optional plural `s`?
+/// `implement` finds `implements` but not `implementation`, `enable` not
+/// `reenable`, `support for` not `support forward`.
+fn names_word(text: &str, phrase: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices(phrase).any(|(i, m)| {
+        let mut end = i + m.len();
+        if b.get(end) == Some(&b's') {
+            end += 1;
+        }
+        (i == 0 || !is_word_byte(b[i - 1])) && b.get(end).is_none_or(|&c| !is_word_byte(c))
+    })
 }
 
 pub fn records(ev: &Evidence) -> Vec<Record> {
@@ -36,15 +62,27 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let lower = ev.commit.message.to_ascii_lowercase();
     let mut out = Vec::new();
 
-    let fails: Vec<&str> = FAILURE_WORDS
+    // A failure named only in the quoted subject of a commit this one
+    // names or reverts is that commit's failure.
+    let unquoted = without_quoted_subjects(&ev.commit.message);
+    let own_lower = unquoted.to_ascii_lowercase();
+    let (fails, quoted_fails): (Vec<&str>, Vec<&str>) = FAILURE_WORDS
         .iter()
         .copied()
         .filter(|w| starts_word(&lower, w))
-        .collect();
+        .partition(|w| starts_word(&own_lower, w));
     out.push(if fails.is_empty() {
         Record::new(
             P,
-            "the message names no user-visible failure (crash, hang, leak, corruption, …)",
+            if quoted_fails.is_empty() {
+                "the message names no user-visible failure (crash, hang, leak, corruption, …)"
+                    .to_string()
+            } else {
+                format!(
+                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts)",
+                    quoted_fails.join(", ")
+                )
+            },
             format!("{show} | grep -i -E '{}'", grep_words(FAILURE_WORDS)),
         )
     } else {
@@ -83,7 +121,6 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     };
     // A bug number inside the quoted subject of a commit this one names
     // (`Fixes: 1a2b3c4d ("… [BZ #30584]")`) is that commit's report.
-    let unquoted = without_quoted_subjects(&ev.commit.message);
     let (mut mentioned, mut quoted): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
     for (line, bare) in ev.commit.message.lines().zip(unquoted.lines()) {
         let line = line.trim();
@@ -158,9 +195,14 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let feats: Vec<&str> = FEATURE_WORDS
         .iter()
         .copied()
-        .filter(|w| ev.commit.subject.to_ascii_lowercase().contains(w))
+        .filter(|w| names_word(&ev.commit.subject.to_ascii_lowercase(), w))
         .collect();
     let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
+    let feats_or_all: Vec<&str> = if feats.is_empty() {
+        FEATURE_WORDS.to_vec()
+    } else {
+        feats.clone()
+    };
     if !feats.is_empty() || new_api {
         out.push(Record::new(
             P,
@@ -179,7 +221,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             ),
             format!(
                 "git show -s --format=%s {sha} | grep -i -E '{}'; git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL|^\\+[a-z].*\\('",
-                grep_words(FEATURE_WORDS)
+                grep_whole_words(&feats_or_all)
             ),
         ));
     }
@@ -188,10 +230,25 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
 
 #[cfg(test)]
 mod tests {
-    use super::starts_word;
+    use super::{names_word, starts_word};
+
+    #[test]
+    fn feature_words_are_whole_words() {
+        assert!(names_word("net: implements foo", "implement"));
+        assert!(names_word("add support for bar", "support for"));
+        assert!(!names_word("fix the implementation of baz", "implement"));
+        assert!(!names_word("test: reenable the unit test", "enable"));
+        assert!(!names_word(
+            "fec: support forward error correction",
+            "support for"
+        ));
+        assert!(!names_word("nm_enable_x", "enable"));
+        assert!(names_word("enable", "enable"));
+    }
 
     #[test]
     fn failure_words_start_words() {
+        assert!(!starts_word("g_return_val_if_fail (x)", "fail"));
         assert!(starts_word("fix a hang in probe", "hang"));
         assert!(starts_word("on failure, free the ring", "fail"));
         assert!(starts_word("(cve-2024-1234)", "cve"));
@@ -252,10 +309,20 @@ mod spread_tests {
 }
 
 /// `message` with the quoted subjects of the commits it names
-/// (`("…")`, possibly wrapped over lines) blanked out, line breaks kept.
+/// (`("…")`, possibly wrapped over lines, and a revert's `Revert "…"`
+/// subject) blanked out, line breaks kept.
 fn without_quoted_subjects(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
+    let first = message.lines().next().unwrap_or("");
+    if let Some(q) = first.strip_prefix("Revert \"")
+        && let Some(close) = q.rfind('"')
+    {
+        let end = "Revert \"".len() + close + 1;
+        out.push_str("Revert ");
+        out.extend(std::iter::repeat_n(' ', end - "Revert ".len()));
+        rest = &message[end..];
+    }
     while let Some(open) = rest.find("(\"") {
         let Some(close) = rest[open + 2..].find("\")") else {
             break;
@@ -276,6 +343,19 @@ fn without_quoted_subjects(message: &str) -> String {
 #[cfg(test)]
 mod quoted_tests {
     use super::without_quoted_subjects;
+
+    #[test]
+    fn a_reverts_quoted_subject_is_blanked() {
+        let m = "Revert \"bgpd: fix rt2 leak race\"\n\nThis reverts commit 59d678a2.\nIt broke the crash dump.";
+        let out = without_quoted_subjects(m);
+        assert_eq!(out.lines().count(), m.lines().count());
+        assert!(!out.contains("leak"), "{out}");
+        assert!(out.starts_with("Revert "));
+        assert!(out.contains("crash dump"));
+        // Not a revert, or an unclosed quote: nothing to blank on line one.
+        assert_eq!(without_quoted_subjects("Revert \"x"), "Revert \"x");
+        assert_eq!(without_quoted_subjects("fix \"leak\""), "fix \"leak\"");
+    }
 
     #[test]
     fn quoted_subjects_are_blanked_and_lines_kept() {

@@ -237,3 +237,50 @@ fn a_report_in_a_named_commits_quoted_subject_is_not_this_ones() {
     assert!(shown.contains("Signed-off-by"), "{shown}");
     assert!(!shown.contains("FAIL"), "{shown}");
 }
+
+#[test]
+fn keyword_records_name_only_words_their_grep_shows() {
+    let mut r = released();
+    let leaky = r.commit(
+        "lib: fix a leak and a race in a\n\nSigned-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 1;\n")],
+    );
+    let revert = r.commit(
+        &format!(
+            "Revert \"lib: fix a leak and a race in a\"\n\nThis reverts commit {leaky}.\n\nSigned-off-by: A U Thor <author@example.org>"
+        ),
+        &[("lib/a.c", "int a;\n")],
+    );
+    let reenable = r.commit(
+        "test: reenable the g_return_val_if_fail check\n\nSigned-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &revert));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .contains("no user-visible failure of its own (leak, race only in the quoted subject"),
+        "{}",
+        rec.text
+    );
+    let recs = impact::records(&evidence(&r, &reenable));
+    // `fail` inside `g_return_val_if_fail` is no failure, and `reenable`
+    // is not the feature word `enable`: grep -w agrees on both.
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .starts_with("the message names no user-visible failure ("),
+        "{}",
+        rec.text
+    );
+    assert!(!passes(&r, &rec.verified_by), "{}", output(&r, rec));
+    assert!(
+        !recs.iter().any(|x| x.text.contains("subject says")),
+        "{recs:#?}"
+    );
+    let recs = impact::records(&evidence(&r, &leaky));
+    let rec = record(&recs, &["failure mode named"]);
+    assert_eq!(rec.text, "failure mode named in the message: leak, race");
+    let shown = output(&r, rec);
+    assert!(shown.contains("leak") && shown.contains("race"), "{shown}");
+}
