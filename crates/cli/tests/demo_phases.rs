@@ -222,6 +222,28 @@ fn backport_lines_and_patch_id_fallback() {
     assert_eq!(b["backported_via"], "patch-id");
     let pid = |s: &str| stablepick_testkit::cli_patch_id(&demo().demo.path, s);
     assert_eq!(pid(&sha("silent_fix")), pid(&sha("bp61_silent_fix")));
+    // Every record that says so, the verdict's too, shows the two equal
+    // patch-ids (a backport-line grep would print nothing).
+    let said: Vec<&Value> = j["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let t = r["text"].as_str().unwrap();
+            t.contains("linux-6.1.y") && t.contains("already backported as")
+        })
+        .collect();
+    assert!(said.iter().any(|r| r["phase"] == 9), "{said:#?}");
+    for r in said {
+        let out = stablepick_testkit::sh(&demo().demo.path, r["verified_by"].as_str().unwrap());
+        let out = String::from_utf8_lossy(&out.stdout).into_owned();
+        let ids: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(ids.len(), 2, "{r}: {out}");
+        assert_eq!(ids[0], ids[1], "{r}: {out}");
+    }
     // Same subject, adapted diff: not claimed as backported, but reported.
     let j = analyze(&sha("adapted_fix"));
     assert_eq!(branch(&j, "linux-6.1.y")["backported_as"], Value::Null);

@@ -158,7 +158,7 @@ fn branch(
                 "[{name}] already backported as {st} (backport line names {})",
                 short(oid)
             ),
-            format!("git log --format='%H %s' --grep={sha} {r}"),
+            backported_command(&sha, &r, st, BackportVia::Line),
         ));
     } else {
         for &cand in b.unmarked_with_subject(&ev.commit.subject) {
@@ -170,10 +170,7 @@ fn branch(
                     format!(
                         "[{name}] already backported as {cand}: no backport line, but the same patch-id"
                     ),
-                    format!(
-                        "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
-                        full(cand)
-                    ),
+                    backported_command(&sha, &r, cand, BackportVia::PatchId),
                 ));
                 break;
             }
@@ -383,4 +380,17 @@ fn every_file_and_function(
 /// is indented, and names `func(` there (`static int foo(`, `foo (`).
 pub fn definition_pattern(func: &str) -> String {
     format!("^([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(")
+}
+
+/// The command that shows `sha` is on the branch (`r`) as `backport`: the
+/// backport line naming it, or the two equal patch-ids when the branch's
+/// commit has no such line.
+pub fn backported_command(sha: &str, r: &str, backport: Oid, via: BackportVia) -> String {
+    match via {
+        BackportVia::Line => format!("git log --format='%H %s' --grep={sha} {r}"),
+        BackportVia::PatchId => format!(
+            "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
+            full(backport)
+        ),
+    }
 }

@@ -5,7 +5,7 @@ use crate::{BranchDecision, DecidedBy, Decision, Verdict};
 use stablepick_evidence::{
     BranchFacts, ChangeKind, Evidence, Record, ThreadStatement, ThreadStatementKind,
 };
-use stablepick_repo::short;
+use stablepick_repo::{BackportVia, short};
 
 const P: u8 = 9;
 
@@ -43,7 +43,7 @@ const SEVERE_FAILURES: &[&str] = &[
     "segfault",
     "cve-",
 ];
-/// Score for a NO where nothing argues for the commit.
+/// Score for a NO where no rule argues for the commit.
 const SCORE_NO_SIGNAL: f64 = 0.1;
 
 pub fn decide(ev: &Evidence) -> Decision {
@@ -112,11 +112,19 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
         })
     };
     if let Some(st) = b.backported_as {
+        let via = b.backported_via.unwrap_or(BackportVia::Line);
         return rule(
             "already backported",
             0.0,
-            format!("already backported as {}: no new work", short(st)),
-            format!("git log --format='%H %s' --grep={sha} {r}"),
+            format!(
+                "already backported as {}{}: no new work",
+                short(st),
+                match via {
+                    BackportVia::Line => "",
+                    BackportVia::PatchId => " (no backport line, the same patch-id)",
+                }
+            ),
+            stablepick_evidence::backported_command(&sha, r, st, via),
         );
     }
     if b.in_base {
@@ -320,7 +328,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
     Ruling::rules(
         Verdict::No,
         SCORE_NO_SIGNAL,
-        "no stable nomination and no Fixes: target in this branch; nothing argues for a backport",
+        "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, no reported or tested severe failure in a small change (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)",
         format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'"),
     )
 }
