@@ -135,6 +135,18 @@ pub fn signoff(given: Option<&String>, repo: &std::path::Path) -> Result<Option<
 pub fn run(a: AnalyzeArgs) -> Result<()> {
     let (git, index) = a.repo.open()?;
     let oid = git.resolve_commit(&a.commit)?;
+    // A merge's own diff depends on which parent one reads it against, and
+    // every record's command would need to say which: the commits it brings
+    // in are what a branch takes.
+    let parents = git.commit_info(oid)?.parents.len();
+    if parents > 1 {
+        anyhow::bail!(
+            "{} is a merge commit ({parents} parents); analyze takes the commits it brings in, listed by `git log --no-merges {}^1..{}`",
+            a.commit,
+            a.commit,
+            a.commit
+        );
+    }
     let mail = open_mail(a.mail.as_deref())?;
     // Only mails carry a sign-off: a broken config stops nothing else.
     let signoff = match a.format {

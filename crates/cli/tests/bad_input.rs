@@ -369,3 +369,39 @@ fn both_sides_of_a_change_missing_leave_only_the_apply_question_open() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4);
 }
+
+#[test]
+fn a_merge_commit_is_refused_with_the_commits_it_brings_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    small_repo(dir);
+    git(dir, &["checkout", "-q", "-b", "topic", "v1.0"]);
+    std::fs::write(dir.join("d.c"), "int d;\n").unwrap();
+    git(dir, &["add", "d.c"]);
+    git(dir, &["commit", "-q", "-m", "core: add d.c"]);
+    git(dir, &["checkout", "-q", "master"]);
+    git(
+        dir,
+        &["merge", "-q", "--no-ff", "-m", "Merge topic", "topic"],
+    );
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        dir.to_str().unwrap(),
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "HEAD",
+    ]);
+    assert_clean_failure(&o, "HEAD is a merge commit (2 parents)");
+    assert!(stderr(&o).contains("git log --no-merges HEAD^1..HEAD"));
+    // The commit it brings in is analysed as usual.
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        dir.to_str().unwrap(),
+        "--stable",
+        "linux-1.0.y=v1.0",
+        "HEAD^2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
