@@ -207,8 +207,6 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                     "recent commits on the touched files: {}{}",
                     list(ctx, &recent),
                     if cut {
-                        // The command below goes further back and may
-                        // print older commits after these.
                         format!(
                             " (the only ones among the newest {MAX_SCAN} earlier commits; \
                              older ones were not looked at)"
@@ -218,12 +216,22 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                     }
                 )
             },
-            // The walk follows every parent in commit-date order and skips
-            // no side branch: `--full-history`, not git's simplification.
-            format!(
-                "git log --oneline -5 --no-merges --full-history {sha}^ -- {}",
-                quoted.join(" ")
-            ),
+            if cut {
+                // The same commits the walk read, newest first, each asked
+                // whether it changes the files (diff-tree skips merges).
+                format!(
+                    "git rev-list -n {MAX_SCAN} {sha}^ | git diff-tree --stdin -s -r -- {} | head -5",
+                    quoted.join(" ")
+                )
+            } else {
+                // The walk follows every parent in commit-date order and
+                // skips no side branch: `--full-history`, not git's
+                // simplification.
+                format!(
+                    "git log --oneline -5 --no-merges --full-history {sha}^ -- {}",
+                    quoted.join(" ")
+                )
+            },
         ));
     }
     ev.records.extend(recs);

@@ -45,20 +45,30 @@ fn repo_with_quiet_file(d: &std::path::Path, busy: usize) -> stablepick_repo::Oi
         .unwrap()
 }
 
-fn history_record(busy: usize) -> String {
+/// The Phase 3 record on the touched files' history, and what its command
+/// prints.
+fn history_record_and_output(busy: usize) -> (String, String) {
     let t = tempfile::tempdir().unwrap();
     let fix = repo_with_quiet_file(t.path(), busy);
     let (g, index) = stablepick_testkit::open_index(t.path(), &[]);
-    collect(&Context::new(&g, &index), fix)
+    let r = collect(&Context::new(&g, &index), fix)
         .unwrap()
         .records_of(3)
         .find(|r| {
-            r.verified_by
+            (r.verified_by
                 .starts_with("git log --oneline -5 --no-merges ")
+                || r.verified_by.starts_with("git rev-list -n "))
                 && !r.verified_by.contains("--author")
         })
-        .map(|r| r.text.clone())
-        .expect("a Phase 3 record on the touched files' history")
+        .cloned()
+        .expect("a Phase 3 record on the touched files' history");
+    let out = stablepick_testkit::sh(t.path(), &r.verified_by);
+    assert!(out.status.success(), "{}", r.verified_by);
+    (r.text, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn history_record(busy: usize) -> String {
+    history_record_and_output(busy).0
 }
 
 #[test]
@@ -73,7 +83,10 @@ fn a_file_changed_within_the_walk_lists_that_commit() {
 
 #[test]
 fn a_walk_that_stopped_early_does_not_claim_the_files_have_no_history() {
-    let text = history_record(3_001);
+    let (text, out) = history_record_and_output(3_001);
     assert!(!text.contains("no earlier commits"), "{text}");
     assert!(text.contains("newest 3000 earlier commits"), "{text}");
+    // The command reads the same 3,000 commits, so it finds none either
+    // (a plain `git log` would go on to the file's first commit).
+    assert_eq!(out, "", "{text}");
 }
