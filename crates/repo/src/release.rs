@@ -55,18 +55,34 @@ pub struct TagStyle {
     sep: char,
     parts: usize,
     zero_last: bool,
+    /// A word after the numbers that marks the final release, as rpm's
+    /// `rpm-4.20.0-release` (whose `rpm-4.20.0-rc1` is no release).
+    suffix: String,
+}
+
+/// Words after a version number that still name the release itself.
+const RELEASE_SUFFIXES: &[&str] = &["-release", "_release"];
+
+/// `core` without a [`RELEASE_SUFFIXES`] ending, and that ending.
+fn split_release_suffix(core: &str) -> (&str, &str) {
+    RELEASE_SUFFIXES
+        .iter()
+        .find_map(|sfx| core.strip_suffix(sfx).map(|c| (c, *sfx)))
+        .unwrap_or((core, ""))
 }
 
 impl TagStyle {
     /// The style of `base`, or `None` when it has no plain version (a
-    /// suffix such as `-start` or `-rc1`, or a three-number version not
-    /// ending in 0) or when the known forms already read it.
+    /// suffix such as `-start` or `-rc1` — only [`RELEASE_SUFFIXES`] may
+    /// follow the numbers — or a three-number version not ending in 0) or
+    /// when the known forms already read it.
     pub fn learn(base: &str) -> Option<TagStyle> {
         if release_version(base).is_some() {
             return None;
         }
         let start = base.find(|c: char| c.is_ascii_digit())?;
         let (prefix, core) = base.split_at(start);
+        let (core, suffix) = split_release_suffix(core);
         let sep = core.chars().find(|c| !c.is_ascii_digit())?;
         if !matches!(sep, '.' | '_' | '-') {
             return None;
@@ -81,12 +97,15 @@ impl TagStyle {
             sep,
             parts: n.len(),
             zero_last,
+            suffix: suffix.to_string(),
         })
     }
 
     /// The release version of `tag` in this style (`1.46.0` → 1.46).
     pub fn version(&self, tag: &str) -> Option<ReleaseVersion> {
-        let core = tag.strip_prefix(self.prefix.as_str())?;
+        let core = tag
+            .strip_prefix(self.prefix.as_str())?
+            .strip_suffix(self.suffix.as_str())?;
         if !core.starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
@@ -123,6 +142,7 @@ pub fn dominant_style<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<Tag
                 .then(b.prefix.cmp(&a.prefix))
                 .then(b.parts.cmp(&a.parts))
                 .then((b.sep as u32).cmp(&(a.sep as u32)))
+                .then(b.suffix.cmp(&a.suffix))
         })
         .map(|(s, _)| s)
 }
@@ -371,6 +391,22 @@ mod tests {
             mesa.version("mesa-23.3.0"),
             Some(ReleaseVersion(vec![23, 3]))
         );
+        // rpm: the final release carries `-release`; its candidates and
+        // point releases do not count.
+        let rpm = TagStyle::learn("rpm-4.20.0-release").expect("a style");
+        assert_eq!(
+            rpm.version("rpm-4.19.0-release"),
+            Some(ReleaseVersion(vec![4, 19]))
+        );
+        for t in [
+            "rpm-4.19.0",
+            "rpm-4.19.0-rc1",
+            "rpm-4.19.1-release",
+            "rpm-4.12.0.1-release",
+        ] {
+            assert_eq!(rpm.version(t), None, "{t}");
+        }
+        assert_ne!(TagStyle::learn("rpm-4.20.0"), Some(rpm));
         let two = TagStyle::learn("2.40").expect("a style");
         assert_eq!(two.version("2.39"), Some(ReleaseVersion(vec![2, 39])));
         // Known forms, suffixes and point releases teach no style.
@@ -485,6 +521,22 @@ mod tests {
         assert_eq!(s.version("samba-4.20.0"), Some(ReleaseVersion(vec![4, 20])));
         assert_eq!(s.version("ldb-2.9.0"), None);
         assert_eq!(s.version("samba-4.18.1"), None);
+        // rpm's `-release` tags outnumber its few plain old ones.
+        let rpm = dominant_style([
+            "rpm-4.9.0",
+            "rpm-4.10.0",
+            "rpm-4.10.0-release",
+            "rpm-4.11.0-release",
+            "rpm-4.12.0-rc1",
+            "rpm-4.12.0-release",
+            "rpm-4.12.0.1-release",
+        ])
+        .expect("rpm style");
+        assert_eq!(
+            rpm.version("rpm-4.12.0-release"),
+            Some(ReleaseVersion(vec![4, 12]))
+        );
+        assert_eq!(rpm.version("rpm-4.10.0"), None);
         // Reversed order, same answer; too few tags of any style: none.
         let mut rev = tags;
         rev.reverse();
