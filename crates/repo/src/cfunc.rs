@@ -84,18 +84,14 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
         if b == b'#' && at_line_start(bytes, i) {
             // Preprocessor line, with continuations.
             while i < bytes.len() && bytes[i] != b'\n' {
-                if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
-                    line += 1;
-                    i += 1;
-                }
-                i += 1;
+                i += step(bytes, i, &mut line);
             }
             continue;
         }
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
+                    i += step(bytes, i, &mut line);
                 }
                 continue;
             }
@@ -114,10 +110,9 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                 let quote = b;
                 i += 1;
                 while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
+                    let n = step(bytes, i, &mut line);
+                    // Any other escape hides the byte after the backslash.
+                    i += if n == 1 && bytes[i] == b'\\' { 2 } else { n };
                 }
                 // An unterminated literal ends at the line's end, which
                 // still counts as a line.
@@ -160,6 +155,23 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
         i += 1;
     }
     spans
+}
+
+/// Bytes to advance past `bytes[i]` inside a line that a backslash-newline
+/// continues (a `#` line, a `//` comment, a string literal): a line splice
+/// is consumed whole and counted in `line`, so long help texts written as
+/// one spliced literal keep the line numbers after them right.
+fn step(bytes: &[u8], i: usize, line: &mut usize) -> usize {
+    if bytes[i] != b'\\' {
+        return 1;
+    }
+    let n = match (bytes.get(i + 1), bytes.get(i + 2)) {
+        (Some(b'\n'), _) => 2,
+        (Some(b'\r'), Some(b'\n')) => 3,
+        _ => return 1,
+    };
+    *line += 1;
+    n
 }
 
 fn ident_before(bytes: &[u8], pos: usize) -> Option<String> {
@@ -252,6 +264,30 @@ void *exit_vmx_ops(void *dest)
                 start: 5,
                 end: 8
             }]
+        );
+    }
+
+    /// FRR's watchfrr.c writes its help text as one string literal spliced
+    /// over 70 lines: counted as one line, every function after it sat 70
+    /// lines too early and a new function came out as `netns_create()`.
+    #[test]
+    fn spliced_string_keeps_line_numbers() {
+        let src = "static void help(void)\n{\n\tputs(\"a\\n\\\nb\\n\\\r\nc\");\n}\n\n\
+                   // a comment \\\n continued\nint after(void)\n{\n\treturn 0;\n}\n";
+        assert_eq!(
+            function_spans(src),
+            vec![
+                FunctionSpan {
+                    name: "help".into(),
+                    start: 1,
+                    end: 6
+                },
+                FunctionSpan {
+                    name: "after".into(),
+                    start: 10,
+                    end: 13
+                }
+            ]
         );
     }
 
