@@ -5,7 +5,9 @@
 use crate::cfunc;
 use crate::error::Result;
 use crate::git::Git;
-use git2::{DiffFindOptions, DiffOptions, Oid};
+use git2::{DiffOptions, Oid};
+
+mod renames;
 
 /// Patch text kept per commit; beyond it the patch is marked truncated.
 pub const MAX_PATCH_BYTES: usize = 4 << 20;
@@ -145,6 +147,149 @@ pub fn for_each_patch_line(
     Ok(binary)
 }
 
+/// The renames `git show` finds among `diff`'s deletions and additions:
+/// (deleted delta, added delta, score).
+fn git_renames(repo: &git2::Repository, diff: &git2::Diff<'_>) -> Vec<(usize, usize, u64)> {
+    let side = |f: git2::DiffFile<'_>| {
+        f.path().and_then(|p| p.to_str()).map(|p| renames::Side {
+            path: p.to_string(),
+            id: f.id(),
+            mode: u32::from(f.mode()),
+        })
+    };
+    let (mut deleted, mut added) = (Vec::new(), Vec::new());
+    for (i, d) in diff.deltas().enumerate() {
+        match d.status() {
+            git2::Delta::Deleted => deleted.extend(side(d.old_file()).map(|s| (i, s))),
+            git2::Delta::Added => added.extend(side(d.new_file()).map(|s| (i, s))),
+            _ => {}
+        }
+    }
+    if deleted.is_empty() || added.is_empty() {
+        return Vec::new();
+    }
+    let sides = |v: &[(usize, renames::Side)]| v.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>();
+    renames::detect(repo, &sides(&deleted), &sides(&added))
+        .into_iter()
+        .map(|(s, d, score)| (deleted[s].0, added[d].0, score))
+        .collect()
+}
+
+/// Adds a patch line to `file`: a hunk, or a changed line with its number.
+fn record_line(file: &mut FileDiff, hunk: Option<git2::DiffHunk<'_>>, line: &git2::DiffLine<'_>) {
+    let origin = line.origin();
+    match origin {
+        'H' => {
+            if let Some(h) = hunk {
+                let header = String::from_utf8_lossy(h.header()).into_owned();
+                let context = header
+                    .splitn(3, "@@")
+                    .nth(2)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                file.hunks.push(Hunk {
+                    context,
+                    old_start: h.old_start(),
+                    old_lines: h.old_lines(),
+                    new_start: h.new_start(),
+                    new_lines: h.new_lines(),
+                    changes: Vec::new(),
+                });
+            }
+        }
+        '+' | '-' => {
+            let lineno = if origin == '+' {
+                file.insertions += 1;
+                line.new_lineno()
+            } else {
+                file.deletions += 1;
+                line.old_lineno()
+            };
+            if let Some(h) = file.hunks.last_mut() {
+                h.changes.push((
+                    origin,
+                    lineno.unwrap_or(0),
+                    String::from_utf8_lossy(line.content())
+                        .trim_end_matches('\n')
+                        .to_string(),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The patch of a rename [`git_renames`] found (deleted delta `src`, added
+/// delta `dst`): the two blobs' diff under git's rename header.
+fn rename_patch(
+    repo: &git2::Repository,
+    diff: &git2::Diff<'_>,
+    src: usize,
+    dst: usize,
+    score: u64,
+    file: &mut FileDiff,
+    emit: &mut impl FnMut(char, &[u8]),
+) -> Result<()> {
+    let (Some(src), Some(dst)) = (diff.get_delta(src), diff.get_delta(dst)) else {
+        return Ok(());
+    };
+    let (old, new) = (src.old_file(), dst.new_file());
+    let (o, n) = (
+        file.old_path.clone().unwrap_or_default(),
+        file.path().to_string(),
+    );
+    let mut header = format!(
+        "diff --git a/{o} b/{n}\nsimilarity index {}%\nrename from {o}\nrename to {n}\n",
+        score * 100 / renames::MAX_SCORE
+    );
+    let (old_mode, new_mode) = (u32::from(old.mode()), u32::from(new.mode()));
+    if old.id() != new.id() {
+        let (a, b) = (old.id().to_string(), new.id().to_string());
+        header.push_str(&format!("index {}..{}", &a[..7], &b[..7]));
+        if old_mode == new_mode {
+            header.push_str(&format!(" {old_mode:06o}"));
+        }
+        header.push('\n');
+    }
+    if old_mode != new_mode {
+        header.push_str(&format!(
+            "old mode {old_mode:06o}\nnew mode {new_mode:06o}\n"
+        ));
+    }
+    emit('F', header.as_bytes());
+    if old.id() == new.id() {
+        return Ok(());
+    }
+    let (a, b) = (repo.find_blob(old.id())?, repo.find_blob(new.id())?);
+    let mut opts = DiffOptions::new();
+    opts.context_lines(3);
+    let mut p = git2::Patch::from_blobs(
+        &a,
+        Some(std::path::Path::new(&o)),
+        &b,
+        Some(std::path::Path::new(&n)),
+        Some(&mut opts),
+    )?;
+    file.binary |= p.delta().flags().is_binary();
+    p.print(&mut |_d, h, l| {
+        if l.origin() == 'F' {
+            // libgit2's own header from its `---` line or binary notice on.
+            let text = String::from_utf8_lossy(l.content()).into_owned();
+            let rest: String = text
+                .split_inclusive('\n')
+                .skip_while(|t| !t.starts_with("--- ") && !t.starts_with("Binary"))
+                .collect();
+            emit('F', rest.as_bytes());
+        } else {
+            record_line(file, h, &l);
+            emit(l.origin(), l.content());
+        }
+        true
+    })?;
+    Ok(())
+}
+
 /// Computes the diff of `oid` against its first parent (or the empty tree).
 pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     let repo = git.repo();
@@ -157,17 +302,31 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     };
     let mut opts = DiffOptions::new();
     opts.context_lines(3);
-    let mut diff = crate::treediff::diff_trees(repo, parent_tree.as_ref(), Some(&tree), &mut opts)?;
-    let mut unreadable = unreadable_deltas(repo, &diff)?;
+    let diff = crate::treediff::diff_trees(repo, parent_tree.as_ref(), Some(&tree), &mut opts)?;
+    let unreadable = unreadable_deltas(repo, &diff)?;
     // Rename detection reads blobs: only when all of them can be read.
-    if !unreadable.contains(&true) {
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
-        unreadable = vec![false; diff.deltas().len()];
-    }
+    let renames = if unreadable.contains(&true) {
+        Vec::new()
+    } else {
+        git_renames(repo, &diff)
+    };
+    // A renamed file is listed at its new path, its deletion dropped: the
+    // order `git show` prints.
+    let source_of: std::collections::HashMap<usize, (usize, u64)> = renames
+        .iter()
+        .map(|&(s, d, score)| (d, (s, score)))
+        .collect();
+    let sources: std::collections::HashSet<usize> = renames.iter().map(|r| r.0).collect();
 
+    let path_of = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
     let mut out = CommitDiff::default();
-    for (delta, &unreadable) in diff.deltas().zip(&unreadable) {
-        let status = match delta.status() {
+    // The delta each file comes from.
+    let mut order: Vec<usize> = Vec::new();
+    for (i, (delta, &unreadable)) in diff.deltas().zip(&unreadable).enumerate() {
+        if sources.contains(&i) {
+            continue;
+        }
+        let mut status = match delta.status() {
             git2::Delta::Added => 'A',
             git2::Delta::Deleted => 'D',
             git2::Delta::Renamed => 'R',
@@ -175,81 +334,57 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             git2::Delta::Typechange => 'T',
             _ => 'M',
         };
-        let path_of = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
+        let mut old_path = (status != 'A').then(|| path_of(delta.old_file())).flatten();
+        let mut binary = delta.flags().is_binary();
+        if let Some(&(s, _)) = source_of.get(&i)
+            && let Some(src) = diff.get_delta(s)
+        {
+            status = 'R';
+            old_path = path_of(src.old_file());
+            binary |= src.flags().is_binary();
+        }
         out.files.push(FileDiff {
-            old_path: (status != 'A').then(|| path_of(delta.old_file())).flatten(),
+            old_path,
             new_path: (status != 'D').then(|| path_of(delta.new_file())).flatten(),
             status,
-            binary: delta.flags().is_binary(),
+            binary,
             unreadable,
             ..Default::default()
         });
+        order.push(i);
     }
 
     let mut patch = String::new();
     let mut truncated = false;
-    let binary = for_each_patch_line(&diff, &unreadable, |file_idx, hunk, line| {
-        let Some(file) = out.files.get_mut(file_idx) else {
-            return true;
-        };
-        let origin = line.origin();
-        match origin {
-            'H' => {
-                if let Some(h) = hunk {
-                    let header = String::from_utf8_lossy(h.header()).into_owned();
-                    let context = header
-                        .splitn(3, "@@")
-                        .nth(2)
-                        .unwrap_or("")
-                        .trim()
-                        .to_string();
-                    file.hunks.push(Hunk {
-                        context,
-                        old_start: h.old_start(),
-                        old_lines: h.old_lines(),
-                        new_start: h.new_start(),
-                        new_lines: h.new_lines(),
-                        changes: Vec::new(),
-                    });
-                }
-            }
-            '+' | '-' => {
-                if origin == '+' {
-                    file.insertions += 1;
-                } else {
-                    file.deletions += 1;
-                }
-                let lineno = if origin == '+' {
-                    line.new_lineno()
-                } else {
-                    line.old_lineno()
-                };
-                if let Some(h) = file.hunks.last_mut() {
-                    h.changes.push((
-                        origin,
-                        lineno.unwrap_or(0),
-                        String::from_utf8_lossy(line.content())
-                            .trim_end_matches('\n')
-                            .to_string(),
-                    ));
-                }
-            }
-            _ => {}
+    let mut emit = |origin: char, text: &[u8]| {
+        truncated |= patch.len() > MAX_PATCH_BYTES;
+        if truncated {
+            return;
         }
-        if !truncated {
-            if patch.len() > MAX_PATCH_BYTES {
-                truncated = true;
-            } else {
-                if matches!(origin, '+' | '-' | ' ') {
-                    patch.push(origin);
-                }
-                patch.push_str(&String::from_utf8_lossy(line.content()));
-            }
+        if matches!(origin, '+' | '-' | ' ') {
+            patch.push(origin);
         }
-        true
-    })?;
-    for (file, bin) in out.files.iter_mut().zip(binary) {
-        file.binary |= bin;
+        patch.push_str(&String::from_utf8_lossy(text));
+    };
+    for (file, &i) in out.files.iter_mut().zip(&order) {
+        if unreadable[i] {
+            continue;
+        }
+        if let Some(&(s, score)) = source_of.get(&i) {
+            rename_patch(repo, &diff, s, i, score, file, &mut emit)?;
+            continue;
+        }
+        match git2::Patch::from_diff(&diff, i)? {
+            Some(mut p) => {
+                file.binary |= p.delta().flags().is_binary();
+                p.print(&mut |_d, h, l| {
+                    record_line(file, h, &l);
+                    emit(l.origin(), l.content());
+                    true
+                })?;
+            }
+            None => file.binary |= diff.get_delta(i).is_some_and(|d| d.flags().is_binary()),
+        }
     }
 
     // Enclosing functions: new-file lines against the new blob, removed lines
