@@ -79,8 +79,13 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
                         .collect::<Vec<_>>()
                 )
             ),
+            // git's default function-name rule takes a label at the start
+            // of a line for a function's first line, so `--function-context`
+            // may begin at `out:` and never show the name; C's own rule
+            // (the `cpp` diff driver) skips labels.
             format!(
-                "git show --function-context --format= {sha} -- {}",
+                "printf '*.%s diff=cpp\\n' c h cc cpp hpp | \
+                 git -c core.attributesFile=/dev/stdin show --function-context --format= {sha} -- {}",
                 c_paths.join(" ")
             ),
         ));
