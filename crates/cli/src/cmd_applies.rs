@@ -7,7 +7,7 @@ use crate::analyze::RepoArgs;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use stablepick_evidence::record::sh;
-use stablepick_repo::apply::{Applies, CommitPatch};
+use stablepick_repo::apply::{Applies, CommitPatch, temp_index_command};
 use stablepick_repo::{Git, Oid, RepoIndex};
 use stablepick_verdict::learn::par_map_git;
 use std::fmt::Write as _;
@@ -73,10 +73,10 @@ fn check_commit(git: &Git, index: &RepoIndex, oid: Oid) -> Result<CommitApplies>
             in_base,
             backported_as,
             conflicts: Vec::new(),
-            verified_by: format!(
-                "GIT_INDEX_FILE=$(mktemp -u) sh -c 'git read-tree {} && git show --binary --format= {sha} | git apply --cached --check'",
+            verified_by: temp_index_command(&format!(
+                "git read-tree {} && git show --binary --format= {sha} | git apply --cached --check",
                 sh(b.branch.display_ref())
-            ),
+            )),
         });
     }
     if !todo.is_empty() {

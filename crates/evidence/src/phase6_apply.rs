@@ -7,7 +7,7 @@
 
 use crate::record::{Record, sh};
 use crate::{Context, Evidence, full, subject_of};
-use stablepick_repo::apply::{Applies, CommitPatch};
+use stablepick_repo::apply::{Applies, CommitPatch, temp_index_command, temp_worktree_command};
 use stablepick_repo::prereq::{self, Why};
 use stablepick_repo::{Oid, StableIndex, short};
 
@@ -58,11 +58,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             }
         };
         facts.applies = Some(report.applies);
-        let wt = sh(&worktree(name));
-        let git_check = format!(
-            "git worktree add --detach {wt} {} && git show --binary --format= {sha} | git -C {wt} apply --check",
-            sh(r),
-        );
+        // `-v`: it prints the offsets the text names.
+        let git_check =
+            format!("git show --binary --format= {sha} | git -C \"$wt\" apply -v --check");
         let text = match report.applies {
             Applies::Clean => format!("[{name}] the patch applies cleanly to the branch tip ({r})"),
             Applies::Offset => format!(
@@ -78,12 +76,15 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                 report.summary()
             ),
         };
-        let verified_by = match report.applies {
+        let check = match report.applies {
             Applies::Fuzz => {
-                format!("{git_check}; git show --format= {sha} | patch -d {wt} -p1 -F2 --dry-run")
+                format!(
+                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -F2 --dry-run"
+                )
             }
             _ => git_check,
         };
+        let verified_by = temp_worktree_command(&sh(r), &check);
         records.push(Record::new(P, text, verified_by));
         if !report.applies.git_applies() {
             facts.apply_report = Some(report);
@@ -91,10 +92,6 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
     }
     ev.records.extend(records);
     Ok(())
-}
-
-fn worktree(branch: &str) -> String {
-    format!("/tmp/wt-{}", branch.replace(['/', ' '], "-"))
 }
 
 /// Names the upstream commits `branch` needs before this commit: for a
@@ -204,11 +201,11 @@ fn trial_records(
     let list: Vec<String> = found.list.iter().map(|p| full(p.commit)).collect();
     // Strict `git apply`, as the in-memory check: a prerequisite that does
     // not apply is skipped (and named), then the patch is checked.
-    let replay = format!(
-        "GIT_INDEX_FILE=$(mktemp -u) sh -c 'git read-tree {} && for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; git show --binary --format= {sha} | git apply --cached --check'",
+    let replay = temp_index_command(&format!(
+        "git read-tree {} && for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; git show --binary --format= {sha} | git apply --cached --check",
         sh(r),
         list.join(" ")
-    );
+    ));
     let n = list.len();
     let mut out = vec![Record::new(
         P,
@@ -533,9 +530,11 @@ fn prerequisite_records(
                 P,
                 format!("{head}: {how} (prerequisite {by} does not apply to the branch as is); not in {base} and not backported"),
                 format!(
-                    "git worktree add --detach {wt} {}; ! git show --format= {of} | git -C {wt} apply --check; {cmd}; {not_there}",
-                    sh(r),
-                    wt = sh(&worktree(name))
+                    "{}; {cmd}; {not_there}",
+                    temp_worktree_command(
+                        &sh(r),
+                        &format!("! git show --format= {of} | git -C \"$wt\" apply --check")
+                    ),
                 ),
             ));
         }

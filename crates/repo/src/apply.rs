@@ -178,53 +178,79 @@ impl ApplyReport {
         }
     }
 
-    /// One line for a report: `conflict: 2 of 5 hunks in drivers/x.c fail;
-    /// lib/y.h missing at the target`.
+    /// One line for a report, a part per kind of outcome, each naming only
+    /// what had that outcome: `conflict: `x.c`: hunk #2 of 5 fails; `y.h`
+    /// does not exist at the target; fuzz: `z.c`: hunk #1 of 1 only with
+    /// fuzz 1; offsets: `x.c`: hunk #1 of 5 at offset 12 lines`. A hunk that
+    /// applies at an offset is never listed as failing: `git apply -v`
+    /// shows it succeed.
     pub fn summary(&self) -> String {
-        let mut parts = Vec::new();
+        let (mut conflict, mut fuzz, mut offsets) = (Vec::new(), Vec::new(), Vec::new());
         for f in &self.files {
-            if f.outcome == Applies::Clean {
-                continue;
-            }
             if f.missing {
-                parts.push(format!(
+                conflict.push(format!(
                     "`{}` does not exist at the target",
                     f.missing_path()
                 ));
                 continue;
             }
             if let Some(r) = &f.reason {
-                parts.push(format!("`{}`: {r}", f.path));
+                conflict.push(format!("`{}`: {r}", f.path));
                 continue;
             }
-            let worst: Vec<&HunkApply> =
-                f.hunks.iter().filter(|h| h.outcome == f.outcome).collect();
-            let what = match f.outcome {
-                Applies::Offset => {
-                    let max = worst.iter().map(|h| h.offset.abs()).max().unwrap_or(0);
-                    format!("at offsets up to {max} lines")
-                }
-                Applies::Fuzz => {
-                    let max = worst.iter().map(|h| h.fuzz).max().unwrap_or(0);
-                    format!("only with fuzz {max}")
-                }
-                _ => "fail".to_string(),
+            let of = |kind| -> Vec<&HunkApply> {
+                f.hunks.iter().filter(|h| h.outcome == kind).collect()
             };
-            let numbers: Vec<String> = worst.iter().map(|h| format!("#{}", h.index + 1)).collect();
-            parts.push(format!(
-                "`{}`: hunk{} {} of {} {what}",
-                f.path,
-                if worst.len() == 1 { "" } else { "s" },
-                numbers.join(", "),
-                f.hunks.len()
-            ));
+            let failed = of(Applies::Conflict);
+            if !failed.is_empty() {
+                let verb = if failed.len() == 1 { "fails" } else { "fail" };
+                conflict.push(hunk_list(f, &failed, verb));
+            }
+            let fuzzy = of(Applies::Fuzz);
+            if !fuzzy.is_empty() {
+                let max = fuzzy.iter().map(|h| h.fuzz).max().unwrap_or(0);
+                fuzz.push(hunk_list(f, &fuzzy, &format!("only with fuzz {max}")));
+            }
+            let moved = of(Applies::Offset);
+            if let [h] = moved[..] {
+                // Signed, as `git apply -v` and `patch` print it.
+                offsets.push(hunk_list(
+                    f,
+                    &moved,
+                    &format!("at offset {} lines", h.offset),
+                ));
+            } else if !moved.is_empty() {
+                let max = moved.iter().map(|h| h.offset.abs()).max().unwrap_or(0);
+                offsets.push(hunk_list(
+                    f,
+                    &moved,
+                    &format!("at offsets up to {max} lines"),
+                ));
+            }
         }
+        let parts: Vec<String> = [("conflict", conflict), ("fuzz", fuzz), ("offsets", offsets)]
+            .into_iter()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(kind, p)| format!("{kind}: {}", p.join("; ")))
+            .collect();
         if parts.is_empty() {
             self.applies.as_str().to_string()
         } else {
-            format!("{}: {}", self.applies, parts.join("; "))
+            parts.join("; ")
         }
     }
+}
+
+/// `` `x.c`: hunks #1, #3 of 5 {what} ``.
+fn hunk_list(f: &FileApply, hunks: &[&HunkApply], what: &str) -> String {
+    let numbers: Vec<String> = hunks.iter().map(|h| format!("#{}", h.index + 1)).collect();
+    format!(
+        "`{}`: hunk{} {} of {} {what}",
+        f.path,
+        if hunks.len() == 1 { "" } else { "s" },
+        numbers.join(", "),
+        f.hunks.len()
+    )
 }
 
 impl FileApply {
@@ -1373,6 +1399,37 @@ fn check_file(
         return Ok(conflict(fa, "deleting it would leave lines behind"));
     }
     Ok(fa)
+}
+
+/// A shell command that runs `script` with `GIT_INDEX_FILE` set to a new
+/// temporary index, then removes that file: it leaves nothing behind and
+/// exits with the script's status.
+pub fn temp_index_command(script: &str) -> String {
+    format!(
+        "sh -c {}",
+        sh_quote(&format!(
+            "GIT_INDEX_FILE=$(mktemp -u); export GIT_INDEX_FILE; {script}; rc=$?; rm -f \"$GIT_INDEX_FILE\"; exit $rc"
+        ))
+    )
+}
+
+/// A shell command that checks `rev` (a shell word) out, detached, in a new
+/// temporary directory `"$wt"`, runs `script` and removes the worktree and
+/// its directory: it can run again and again, leaves no worktree
+/// registered, and exits with the script's status (git's when the
+/// worktree cannot be made).
+pub fn temp_worktree_command(rev: &str, script: &str) -> String {
+    format!(
+        "sh -c {}",
+        sh_quote(&format!(
+            "wt=$(mktemp -d) && git worktree add -q --detach \"$wt\" {rev} && {{ {script}; }}; rc=$?; git worktree remove --force \"$wt\" 2>/dev/null || rm -rf \"$wt\"; exit $rc"
+        ))
+    )
+}
+
+/// `s` in single quotes, for `sh -c`.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 #[cfg(test)]
