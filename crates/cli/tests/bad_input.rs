@@ -384,24 +384,20 @@ fn a_merge_commit_is_refused_with_the_commits_it_brings_in() {
         dir,
         &["merge", "-q", "--no-ff", "-m", "Merge topic", "topic"],
     );
-    let o = stablepick(&[
-        "analyze",
-        "--repo",
-        dir.to_str().unwrap(),
-        "--stable",
-        "linux-1.0.y=v1.0",
-        "HEAD",
-    ]);
+    let analyze = |rev: &str| {
+        stablepick(&[
+            "analyze",
+            "--repo",
+            dir.to_str().unwrap(),
+            "--stable",
+            "linux-1.0.y=v1.0",
+            rev,
+        ])
+    };
+    let o = analyze("HEAD");
     assert_clean_failure(&o, "HEAD is a merge commit (2 parents)");
     assert!(stderr(&o).contains("git log --no-merges HEAD^1..HEAD"));
     // The commit it brings in is analysed as usual.
-    let o = stablepick(&[
-        "analyze",
-        "--repo",
-        dir.to_str().unwrap(),
-        "--stable",
-        "linux-1.0.y=v1.0",
-        "HEAD^2",
-    ]);
+    let o = analyze("HEAD^2");
     assert!(o.status.success(), "{}", stderr(&o));
 }
