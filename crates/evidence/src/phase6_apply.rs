@@ -79,7 +79,14 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         let check = match report.applies {
             Applies::Fuzz => {
                 format!(
-                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -F2 --dry-run"
+                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F2 --dry-run"
+                )
+            }
+            // git apply stops at a file's first failing hunk; patch goes on
+            // and names each hunk the text lists.
+            Applies::Conflict => {
+                format!(
+                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F0 --dry-run"
                 )
             }
             _ => git_check,
@@ -202,7 +209,7 @@ fn trial_records(
     // Strict `git apply`, as the in-memory check: a prerequisite that does
     // not apply is skipped (and named), then the patch is checked.
     let replay = temp_index_command(&format!(
-        "git read-tree {} && for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; git show --binary --format= {sha} | git apply --cached --check",
+        "if git read-tree {}; then for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; git show --binary --format= {sha} | git apply --cached --check; else false; fi",
         sh(r),
         list.join(" ")
     ));
@@ -533,7 +540,7 @@ fn prerequisite_records(
                     "{}; {cmd}; {not_there}",
                     temp_worktree_command(
                         &sh(r),
-                        &format!("! git show --format= {of} | git -C \"$wt\" apply --check")
+                        &format!("! git show --binary --format= {of} | git -C \"$wt\" apply --check")
                     ),
                 ),
             ));

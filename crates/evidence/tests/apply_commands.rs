@@ -122,3 +122,35 @@ fn fuzz_command_repeats() {
     let said = twice(d, record(&ev.records, "only with fuzz"), 0);
     assert!(said.contains("with fuzz 1"), "{said}");
 }
+
+/// `1.0` rewrote lines 10 and 40; upstream changes both: two hunks of one
+/// file fail. `git apply` stops at the first; the command goes on with
+/// `patch`, so each hunk the text lists is shown failing.
+#[test]
+fn every_failing_hunk_the_text_lists_is_shown() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let base = stablepick_testkit::lines_file_at_v1_0(d, 60);
+    git_on_day(d, 1, &["checkout", "-q", "1.0"]);
+    let branch = base
+        .replace("line 10\n", "ten\n")
+        .replace("line 40\n", "forty\n");
+    std::fs::write(d.join("f.c"), branch).unwrap();
+    commit_on_day(d, 1, "f: rewrite lines 10 and 40");
+    git_on_day(d, 1, &["checkout", "-q", "main"]);
+    let up = base
+        .replace("line 10\n", "TEN\n")
+        .replace("line 40\n", "FORTY\n");
+    std::fs::write(d.join("f.c"), up).unwrap();
+    let fix = commit_on_day(d, 2, "f: fix lines 10 and 40");
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ev = collect(&Context::new(&g, &index), fix).unwrap();
+    assert_eq!(ev.branches[0].applies, Some(Applies::Conflict));
+    let rec = record(&ev.records, "does NOT apply");
+    assert!(rec.text.contains("hunks #1, #2"), "{}", rec.text);
+    let said = twice(d, rec, 1);
+    for hunk in ["Hunk #1 FAILED", "Hunk #2 FAILED"] {
+        assert!(said.contains(hunk), "{hunk}: {said}");
+    }
+}

@@ -521,9 +521,15 @@ fn branch_points(
                 .starts_with(&format!("{tag}the patch does NOT apply"))
     });
     let apply_cmd = || {
-        apply_rec
-            .map(|r| r.verified_by.clone())
-            .unwrap_or_else(|| format!("git show --format= {} | git apply --check", ev.commit.oid))
+        apply_rec.map(|r| r.verified_by.clone()).unwrap_or_else(|| {
+            stablepick_repo::apply::temp_worktree_command(
+                &stablepick_evidence::record::sh(&b.display_ref),
+                &format!(
+                    "git show --binary --format= {} | git -C \"$wt\" apply -v --check",
+                    ev.commit.oid
+                ),
+            )
+        })
     };
     match b.applies {
         Some(Applies::Clean) => l.pro(6, br, "the patch applies cleanly to the branch tip", apply_cmd()),
