@@ -616,8 +616,10 @@ fn not_analysed(ev: &Evidence, l: &mut Lists) {
     for (p, why) in &ev.not_analysed {
         let (what, cmd) = match p {
             4 => (
-                ": reviews, objections and stable requests on the list are unchecked",
-                format!("stablepick analyze --repo . --mail MAIL.db {sha}"),
+                ": reviews, objections and stable requests on the list are unchecked (the command imports the list's archive, ARCHIVE being its mbox, maildir or public-inbox, and analyses with it)",
+                format!(
+                    "stablepick mail import --db stablepick-mail.db ARCHIVE && stablepick analyze --repo . --mail stablepick-mail.db {sha}"
+                ),
             ),
             5 => (
                 ": whether users can reach the touched code is unchecked",
