@@ -103,13 +103,27 @@ fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<
     })
 }
 
-/// Commits the message names by id beyond its `Fixes:` targets (`Follow-up
-/// for …`, `since commit …`): how projects that do not tag fixes say what a
-/// change builds on.
-fn named_commits(ctx: &Context, ev: &Evidence) -> Vec<Oid> {
+/// Commits the message names beyond its `Fixes:` targets, by id
+/// (`Follow-up for …`, `since commit …`) or by pull request number
+/// (`introduced by #12955`): how projects that do not tag fixes say what a
+/// change builds on. Each with the pull request number it was named by.
+fn named_commits(ctx: &Context, ev: &Evidence) -> Vec<(Oid, Option<u32>)> {
     let mut exclude: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     exclude.push(ev.commit.oid);
-    ctx.index.commits_named_in(&ev.commit.message, &exclude)
+    let mut named: Vec<(Oid, Option<u32>)> = ctx
+        .index
+        .commits_named_in(&ev.commit.message, &exclude)
+        .into_iter()
+        .map(|o| (o, None))
+        .collect();
+    exclude.extend(named.iter().map(|n| n.0));
+    named.extend(
+        ctx.index
+            .pull_requests_named_in(&ev.commit.message, ev.commit.commit_time, &exclude)
+            .into_iter()
+            .map(|(n, o)| (o, Some(n))),
+    );
+    named
 }
 
 fn branch(
@@ -257,11 +271,20 @@ fn branch(
     }
 
     // Other commits the message names: is what it builds on in the branch?
-    for t in named_commits(ctx, ev) {
+    for (t, pull) in named_commits(ctx, ev) {
         let ts = full(t);
         let what = match ctx.git.commit_info(t) {
             Ok(i) => format!("{} (\"{}\")", short(t), i.subject),
             Err(_) => short(t),
+        };
+        // A number is a commit through the subject that names it: the
+        // command shows that subject first.
+        let (what, shown) = match pull {
+            Some(n) => (
+                format!("pull request #{n}, whose commit is {what}"),
+                format!("git log -1 --format='%H %s' {ts}; "),
+            ),
+            None => (format!("commit {what}"), String::new()),
         };
         let place = on_branch(ctx, t, b)?;
         let text = match &place {
@@ -272,8 +295,8 @@ fn branch(
         };
         recs.push(Record::new(
             P,
-            format!("[{name}] the message names commit {what}, which {text}"),
-            place.command(&ts, base, &r),
+            format!("[{name}] the message names {what}, which {text}"),
+            format!("{shown}{}", place.command(&ts, base, &r)),
         ));
     }
 

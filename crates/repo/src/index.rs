@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 5;
+pub const INDEX_FORMAT: u32 = 6;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -204,6 +204,10 @@ struct Stored {
     graph: CommitGraph,
     /// Files changed per mainline commit newer than the oldest stable base.
     touched: PathChanges,
+    /// (pull request, mainline position) of the commits whose subject names
+    /// their pull request, sorted; the oldest commit first for a number
+    /// named twice.
+    pull_requests: Vec<(u32, u32)>,
 }
 
 /// The scans an index build may reuse, and where it keeps its own.
@@ -732,6 +736,46 @@ impl RepoIndex {
         out
     }
 
+    /// The mainline commit whose subject says it is pull request `n`
+    /// (`… (#n)`, `Merge pull request #n from …`).
+    pub fn pull_request_commit(&self, n: u32) -> Option<Oid> {
+        let p = &self.stored.pull_requests;
+        let i = p.partition_point(|&(m, _)| m < n);
+        p.get(i)
+            .filter(|&&(m, _)| m == n)
+            .and_then(|&(_, pos)| self.mainline_oid(pos))
+    }
+
+    /// Earlier mainline commits a message names by pull request number
+    /// (`introduced by #12955`, `…/pull/12800`): on GitHub, where squash
+    /// merges name their pull request in the subject, this is how a
+    /// message says what it builds on. Only commits older than `time` (the
+    /// naming commit's) count: the merge that brought a commit in is not
+    /// what it builds on. At most [`MAX_NAMED_COMMITS`], leaving out `exclude`.
+    pub fn pull_requests_named_in(
+        &self,
+        message: &str,
+        time: i64,
+        exclude: &[Oid],
+    ) -> Vec<(u32, Oid)> {
+        let mut out: Vec<(u32, Oid)> = Vec::new();
+        for n in message::pull_request_refs(message) {
+            let Some(o) = self.pull_request_commit(n) else {
+                continue;
+            };
+            let older = self
+                .mainline_pos(o)
+                .is_some_and(|p| self.commit_time_at(p) < time);
+            if older && !exclude.contains(&o) && !out.iter().any(|x| x.1 == o) {
+                out.push((n, o));
+                if out.len() == MAX_NAMED_COMMITS {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// Resolves an abbreviated sha among the indexed commits.
     pub fn resolve_prefix(&self, prefix: &str) -> Resolved {
         resolve_in(&self.sorted, prefix)
@@ -998,6 +1042,13 @@ fn build(
             (id, s.time)
         })
         .collect();
+    let mut pull_requests: Vec<(u32, u32)> = main_scan
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.pull_request.map(|n| (n, i as u32)))
+        .collect();
+    pull_requests.sort_unstable_by_key(|&(n, pos)| (n, mainline_meta[pos as usize].1, pos));
+    pull_requests.dedup_by_key(|p| p.0);
     let mut fixes = Vec::new();
     let mut reverts = Vec::new();
     let mut unresolved = 0u32;
@@ -1095,6 +1146,7 @@ fn build(
         stable,
         graph,
         touched,
+        pull_requests,
     };
     Ok((stored, (scanned - reused, reused)))
 }

@@ -153,6 +153,64 @@ pub fn commit_ids(message: &str) -> Vec<String> {
     out
 }
 
+/// The pull request a mainline commit's subject says it is: GitHub's
+/// squash merge `… (#1234)` or merge commit `Merge pull request #1234 from …`.
+pub fn pull_request_of_subject(subject: &str) -> Option<u32> {
+    let s = subject.trim();
+    if let Some(rest) = s.strip_prefix("Merge pull request #") {
+        return leading_number(rest);
+    }
+    let open = s.strip_suffix(')')?.rfind("(#")?;
+    let n = &s[open + 2..s.len() - 1];
+    (n.len() <= 7 && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| n.parse().ok())
+        .flatten()
+}
+
+fn leading_number(s: &str) -> Option<u32> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=7)
+        .contains(&digits)
+        .then(|| s[..digits].parse().ok())
+        .flatten()
+}
+
+/// Pull requests (or issues: they share GitHub's numbering) a message
+/// names: `#1234` standing as a word, and `…/pull/1234` links. Numbers
+/// under 10 are left out: `#1` is as often a list item as a reference.
+pub fn pull_request_refs(message: &str) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    let b = message.as_bytes();
+    for (i, _) in message.match_indices('#') {
+        // `#1234`, not `foo#1234` (another repository) or `&#1234;`.
+        if i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'&' | b'/' | b'#')) {
+            continue;
+        }
+        let rest = &message[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if rest
+            .as_bytes()
+            .get(digits)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
+            continue;
+        }
+        if let Some(n) = leading_number(rest).filter(|&n| n >= 10)
+            && !out.contains(&n)
+        {
+            out.push(n);
+        }
+    }
+    for (i, m) in message.match_indices("/pull/") {
+        if let Some(n) = leading_number(&message[i + m.len()..]).filter(|&n| n >= 10)
+            && !out.contains(&n)
+        {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// Parses a commit message. `message` may be lossily decoded; nothing panics.
 pub fn parse(message: &str) -> ParsedMessage {
     let mut lines = message.lines();
@@ -444,6 +502,29 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
         );
         let f = parse_fixes_value("9ad42a052579 (\"tcp: wrapped subject").unwrap();
         assert_eq!(f.subject.as_deref(), Some("tcp: wrapped subject"));
+    }
+
+    #[test]
+    fn pull_requests_of_subjects_and_in_messages() {
+        assert_eq!(
+            pull_request_of_subject("Fix sort_ro keys (#12522)"),
+            Some(12522)
+        );
+        assert_eq!(
+            pull_request_of_subject("Merge pull request #30425 from a/fix"),
+            Some(30425)
+        );
+        for no in [
+            "Fix sort (see #12)",
+            "Fix (#)",
+            "Fix (#12a)",
+            "plain",
+            "(#99999999)",
+        ] {
+            assert_eq!(pull_request_of_subject(no), None, "{no}");
+        }
+        let m = "Fix crash due to merge (#13040)\n\nIntroduced by #12955, see also\nhttps://github.com/o/r/pull/12800 and issue #7.\nNot o/r#555, &#1234; or #12abc.";
+        assert_eq!(pull_request_refs(m), vec![13040, 12955, 12800]);
     }
 
     #[test]

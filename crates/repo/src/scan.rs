@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 1;
+const SCAN_FORMAT: u32 = 2;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -43,6 +43,9 @@ pub(crate) struct Scan {
     pub changed: Vec<String>,
     /// `changed` was asked for (and is complete; empty for a merge).
     pub paths_read: bool,
+    /// The pull request the subject says the commit is
+    /// ([`message::pull_request_of_subject`]).
+    pub pull_request: Option<u32>,
 }
 
 /// One cached scan, as stored.
@@ -59,6 +62,7 @@ struct Cached {
     changed: Option<Vec<String>>,
     /// Kept for branch commits only (`None` for mainline ones).
     subject: Option<String>,
+    pull_request: Option<u32>,
 }
 
 #[derive(serde::Deserialize)]
@@ -159,6 +163,7 @@ impl ScanCache {
                     // Files read once stay with the commit, wanted or not.
                     paths_read: c.changed.is_some(),
                     changed: c.changed.unwrap_or_default(),
+                    pull_request: c.pull_request,
                 })
             })
             .collect()
@@ -241,6 +246,7 @@ impl ScanWriter {
                     parents: Parents::Bytes(&c.parents),
                     changed: c.changed.as_deref(),
                     subject: c.subject.as_deref(),
+                    pull_request: c.pull_request,
                 },
                 Source::Made(p, r) => {
                     let (oids, scans, mainline) = &self.parts[p];
@@ -255,6 +261,7 @@ impl ScanWriter {
                         parents: Parents::Oids(&s.parents),
                         changed: s.paths_read.then_some(s.changed.as_slice()),
                         subject: (!mainline).then_some(s.subject.as_str()),
+                        pull_request: s.pull_request,
                     }
                 }
             }
@@ -301,6 +308,7 @@ struct CachedRef<'a> {
     parents: Parents<'a>,
     changed: Option<&'a [String]>,
     subject: Option<&'a str>,
+    pull_request: Option<u32>,
 }
 
 /// Parents as stored (`[u8; 20]` each), from either form.
@@ -406,9 +414,11 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
         || msg.contains("pstream")
         || msg.contains("cherry");
     let subject = msg.lines().next().unwrap_or("").trim().to_string();
+    let pull_request = message::pull_request_of_subject(&subject);
     if !lower_needed {
         return Scan {
             subject,
+            pull_request,
             ..Default::default()
         };
     }
@@ -418,6 +428,7 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
         reverts: p.reverts,
         backport_of: p.backport_of,
         subject,
+        pull_request,
         ..Default::default()
     }
 }

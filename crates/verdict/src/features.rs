@@ -499,12 +499,19 @@ impl CommitFacts {
             oid,
             subject: info.subject.clone(),
             commit_time: info.commit_time,
-            // Beyond the `Fixes:` targets, which have features of their own.
-            mentioned: index
-                .commits_named_in(&info.message, &[oid])
-                .into_iter()
-                .filter(|o| !fix_targets.contains(o))
-                .collect(),
+            // Beyond the `Fixes:` targets, which have features of their own;
+            // by id or by pull request number.
+            mentioned: {
+                let mut named = index.commits_named_in(&info.message, &[oid]);
+                for (_, o) in index.pull_requests_named_in(&info.message, info.commit_time, &[oid])
+                {
+                    if !named.contains(&o) {
+                        named.push(o);
+                    }
+                }
+                named.retain(|o| !fix_targets.contains(o));
+                named
+            },
             fix_targets,
             has_fixes: !msg.fixes.is_empty(),
             cc_stable: cc,

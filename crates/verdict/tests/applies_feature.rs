@@ -163,3 +163,66 @@ fn commits_named_in_the_message_are_looked_up_in_the_branch() {
     assert_eq!((n, present), (0, None));
     assert!(names.contains(&"mentions:none".to_string()), "{names:?}");
 }
+
+#[test]
+fn pull_requests_named_in_the_message_are_looked_up_in_the_branch() {
+    let mut r = Repo::new();
+    let old = r.commit(
+        "lib: add (#101)",
+        &[("lib/a.c", &c_file(8, 0, "\treturn x;"))],
+    );
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0", "v1.0"]);
+    let new = r.commit(
+        "lib: rework f3 (#205)",
+        &[("lib/a.c", &c_file(8, 3, "\treturn x * 2;"))],
+    );
+    let on_old = r.commit(
+        "lib: tweak f1 (#230)\n\nA follow-up to #101.",
+        &[("lib/a.c", &c_file(8, 1, "\treturn x - 1;"))],
+    );
+    let on_new = r.commit(
+        "lib: fix crash in f3 (#231)\n\nIntroduced by https://github.com/o/r/pull/205.\nFixes #999.",
+        &[("lib/a.c", &c_file(8, 3, "\treturn x * 3;"))],
+    );
+    let (git, index) = common::open_index(&r);
+    let oid = |s: &str| git.resolve_commit(s).unwrap();
+    assert_eq!(index.pull_request_commit(101), Some(oid(&old)));
+    assert_eq!(index.pull_request_commit(999), None);
+    let b = &index.branches()[0];
+    let view = BranchView {
+        stable: b,
+        tree: b.branch.tip(),
+    };
+    let ctx = stablepick_evidence::Context::new(&git, &index);
+    for (sha, named, n, present, text) in [
+        (&on_old, &old, 101, true, "which is in base v1.0"),
+        (
+            &on_new,
+            &new,
+            205,
+            false,
+            "which is not in v1.0 and was not backported",
+        ),
+    ] {
+        let c = CommitFacts::extract(&git, &index, oid(sha)).unwrap();
+        // Its own number (the subject's) and an issue are no commits.
+        assert_eq!(c.mentioned, vec![oid(named)]);
+        let bf = branch_facts(&git, &index, &c, &view);
+        assert_eq!(bf.mentioned_present, Some(present));
+        let ev = stablepick_evidence::collect(&ctx, oid(sha)).unwrap();
+        let rec = ev
+            .records
+            .iter()
+            .find(|r| r.text.contains(&format!("names pull request #{n}")))
+            .unwrap_or_else(|| panic!("no record for #{n}: {:#?}", ev.records));
+        assert!(rec.text.contains(text), "{}", rec.text);
+        // The command shows the subject that makes the number this commit,
+        // then checks what the text says of it.
+        let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.starts_with(&format!("{named} ")), "{said}");
+        assert!(said.contains(&format!("(#{n})")), "{said}");
+        assert!(out.status.success(), "{}", rec.verified_by);
+    }
+}
