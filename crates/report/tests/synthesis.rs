@@ -64,7 +64,8 @@ fn commands_come_from_records(ev: &Evidence, dec: &Decision, s: &Synthesis) {
     {
         assert!(!p.verified_by.is_empty(), "{p:?}");
         let from_record = recs.iter().any(|r| r.verified_by == p.verified_by);
-        let not_analysed = p.verified_by.starts_with("stablepick analyze");
+        let not_analysed = p.verified_by.starts_with("stablepick analyze")
+            || p.verified_by.starts_with("stablepick mail import");
         assert!(from_record || not_analysed, "no record carries {p:?}");
         if let Some(b) = &p.branch {
             assert!(p.text.starts_with(&format!("[{b}] ")), "{p:?}");
