@@ -238,12 +238,16 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
 
 /// Does the (lower-cased) message name a bug report: `bug`, `bz`, `bugzilla` or
 /// `issue` followed by a number of three or more digits (after optional
-/// `#`, `:`, `id` and spaces), or a bug tracker's page?
+/// `#`, `:`, `id` and spaces), a bug tracker's page, or GitHub's closing
+/// keywords before an issue (`Fixes #4494`, `closes owner/repo#1037`)?
 pub fn mentions_bug_report(lower: &str) -> bool {
     if ["show_bug.cgi", "/issues/", "bugs.", "bugzilla."]
         .iter()
         .any(|u| lower.contains(u))
     {
+        return true;
+    }
+    if closes_issue(lower) {
         return true;
     }
     let b = lower.as_bytes();
@@ -268,6 +272,37 @@ pub fn mentions_bug_report(lower: &str) -> bool {
         }
     }
     false
+}
+
+/// GitHub's closing keywords, as a word, before an issue number:
+/// `fixes #12`, `Closes: #4494`, `resolved owner/repo#1037`.
+fn closes_issue(lower: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
+    ];
+    let b = lower.as_bytes();
+    lower.match_indices('#').any(|(i, _)| {
+        if !b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            return false;
+        }
+        // Back over `owner/repo`, then spaces and a colon, to the keyword.
+        let mut head = lower[..i].trim_end_matches(|c: char| {
+            c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.')
+        });
+        if head.len() == i {
+            head = &lower[..i];
+        } else if !lower[head.len()..i].contains('/') {
+            return false;
+        }
+        let head = head.trim_end_matches([' ', '\t', ':']);
+        KEYWORDS.iter().any(|k| {
+            head.ends_with(k)
+                && head[..head.len() - k.len()]
+                    .bytes()
+                    .last()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    })
 }
 
 /// The directory that names the component a path belongs to:
@@ -781,6 +816,10 @@ mod bug_report_tests {
             "closes: https://bugs.example.org/show_bug.cgi?id=99",
             "see https://github.com/o/r/issues/12",
             "linux: fix clone (bz 31394)",
+            "closes #4494",
+            "fixes #7.",
+            "github: closes openvpn/openvpn#1037",
+            "resolves: #12",
         ] {
             assert!(mentions_bug_report(yes), "{yes}");
         }
@@ -789,6 +828,10 @@ mod bug_report_tests {
             "fix a bug in the parser",
             "bug 12 is too short a number",
             "debugging 1234 lines",
+            "prefixes #12 are odd",
+            "fixes the #ifdef",
+            "fix #x1",
+            "introduced in #12955",
         ] {
             assert!(!mentions_bug_report(no), "{no}");
         }

@@ -12,8 +12,9 @@ const P: u8 = 8;
 
 /// What a reader greps for to see the reports a message names: the
 /// trailers, syzbot, and the forms [`mentions_bug_report`] finds (a bug or
-/// issue number of three or more digits, a tracker's page) and CVE ids.
-const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|(^|[^a-z0-9])(bugzilla|bug|bz|issue)[ #:]*(id)?[ #:=]*[0-9]{3}";
+/// issue number of three or more digits, a tracker's page, GitHub's
+/// `Fixes #12`) and CVE ids.
+pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|(^|[^a-z0-9])(bugzilla|bug|bz|issue)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
 /// An extended regular expression for `words` as [`starts_word`] matches
 /// them.
@@ -207,7 +208,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         out.push(Record::new(
             P,
             format!(
-                "looks like new functionality rather than a fix:{}{}",
+                "looks like new functionality or a clean-up rather than a fix:{}{}",
                 if feats.is_empty() {
                     String::new()
                 } else {

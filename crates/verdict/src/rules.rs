@@ -312,8 +312,9 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             SCORE_REAL_FAILURE,
             why,
             format!(
-                "{show} | grep -i -E '{}|^(Reported|Tested)-by:'",
-                SEVERE_FAILURES.join("|")
+                "{show} | grep -i -E '{}|^(Reported|Tested)-by:|{}'",
+                SEVERE_FAILURES.join("|"),
+                crate::impact::REPORT_GREP
             ),
         );
     }
@@ -339,8 +340,11 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
 fn real_failure(ev: &Evidence, b: &BranchFacts) -> Option<String> {
     let lower = ev.commit.message.to_ascii_lowercase();
     let failure = SEVERE_FAILURES.iter().find(|w| contains_word(&lower, w))?;
+    // A report named in the text (`Closes #4494`, `[BZ #32125]`) counts as
+    // Phase 8 counts it.
     let reported = ev.message.trailers_named("Reported-by").count()
-        + ev.message.trailers_named("Closes").count();
+        + ev.message.trailers_named("Closes").count()
+        + usize::from(crate::features::mentions_bug_report(&lower));
     let tested = ev.message.trailers_named("Tested-by").count();
     if reported + tested == 0 || ev.diff.insertions + ev.diff.deletions > 100 {
         return None;

@@ -284,3 +284,21 @@ fn keyword_records_name_only_words_their_grep_shows() {
     let shown = output(&r, rec);
     assert!(shown.contains("leak") && shown.contains("race"), "{shown}");
 }
+
+#[test]
+fn github_closing_keywords_name_a_report_and_the_grep_shows_it() {
+    let mut r = released();
+    let closing = r.commit(
+        "more: fix out-of-bounds write\n\nCloses #4494\nGithub: closes OpenVPN/openvpn#1037\n\nSigned-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 1;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &closing));
+    let rec = record(&recs, &["reported by", "no Reported-by"]);
+    assert!(rec.text.contains("`Closes #4494`"), "{}", rec.text);
+    assert!(rec.text.contains("openvpn#1037"), "{}", rec.text);
+    let shown = output(&r, rec);
+    assert!(
+        shown.contains("Closes #4494") && shown.contains("#1037"),
+        "{shown}"
+    );
+}
