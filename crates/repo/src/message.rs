@@ -364,13 +364,21 @@ pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
         prefix.push(head);
         rest = tail;
     }
+    // A parenthesised tag (`(meson) make …`, `(bug fix) scan …`) and an
+    // adverb (`properly shut down`) come before the verb.
+    let mut rest = rest.trim_start();
+    while let Some(tag) = rest.strip_prefix('(')
+        && let Some(close) = tag.find(')')
+    {
+        rest = tag[close + 1..].trim_start();
+    }
     let verb = rest
         .split_whitespace()
-        .next()
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_ascii_lowercase()
         })
+        .find(|w| !is_adverb(w))
         .filter(|w| !w.is_empty());
     let sub = if prefix.is_empty() {
         None
@@ -378,6 +386,12 @@ pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
         Some(prefix.join(": "))
     };
     (sub, verb)
+}
+
+/// An `-ly` adverb (`properly`, `only`, `early`), not a verb that ends so
+/// (`reply`, `apply`, `rely`).
+fn is_adverb(w: &str) -> bool {
+    w.len() >= 4 && w.ends_with("ly") && !w.ends_with("ply") && w != "rely"
 }
 
 /// Normalised subject used to pair commits across branches. Leading
@@ -502,6 +516,22 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
         );
         let f = parse_fixes_value("9ad42a052579 (\"tcp: wrapped subject").unwrap();
         assert_eq!(f.subject.as_deref(), Some("tcp: wrapped subject"));
+    }
+
+    #[test]
+    fn the_verb_comes_after_tags_and_adverbs() {
+        for (subject, verb) in [
+            ("build-sys: (meson) make dlopen optional", "make"),
+            ("lsfd: (bug fix) scan the fd table", "scan"),
+            ("*: properly shutdown non-groupable shims", "shutdown"),
+            ("net: fix the apply path", "fix"),
+            ("net: reply to pings", "reply"),
+            ("net: apply the mask", "apply"),
+            ("net: only allow root", "allow"),
+            ("net: (unclosed tag", "unclosed"),
+        ] {
+            assert_eq!(subject_parts(subject).1.as_deref(), Some(verb), "{subject}");
+        }
     }
 
     #[test]
