@@ -237,7 +237,9 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
         let reach_note = if facts.user_reachable {
             "reachable from unprivileged system calls or ioctls".to_owned()
         } else {
-            "not reachable from unprivileged system calls or ioctls within the search bounds"
+            // Only kernel entry points are modelled: a user-space
+            // program's `main()` is none, so say what was searched.
+            "not reachable from unprivileged system calls or ioctls within the search bounds (the only entry points modelled: a program's main() or a library's API is not one)"
                 .to_owned()
         };
         let bounds = if facts.truncated {

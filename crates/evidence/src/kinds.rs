@@ -84,7 +84,10 @@ pub fn is_test(path: &str) -> bool {
 
 pub fn is_build(path: &str) -> bool {
     let name = file_name(path);
-    name == "Makefile"
+    // `Makefile.linux`, `Makefile.am`, `GNUmakefile`.
+    name.starts_with("Makefile")
+        || name == "GNUmakefile"
+        || name == "makefile"
         || name.starts_with("Kconfig")
         || name == "Kbuild"
         || name == "meson.build"
@@ -94,7 +97,6 @@ pub fn is_build(path: &str) -> bool {
         || name.ends_with(".cmake")
         || name == "CMakeLists.txt"
         || name == "configure.ac"
-        || name == "Makefile.am"
 }
 
 const ANNOTATIONS: &[&str] = &[
@@ -397,7 +399,13 @@ mod tests {
             );
         }
         // Build files that merely look like docs stay build files.
-        for p in ["po/meson.build", "CMakeLists.txt", "meson_options.txt"] {
+        for p in [
+            "po/meson.build",
+            "CMakeLists.txt",
+            "meson_options.txt",
+            "Makefile.linux",
+            "lib/GNUmakefile",
+        ] {
             assert!(!is_docs(p), "{p}");
             assert_eq!(
                 kinds_of(vec![file(p, &[('+', "x")])]),

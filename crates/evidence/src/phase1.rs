@@ -152,8 +152,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
     if ev.reverts.is_empty() && ev.commit.subject.starts_with("Revert \"") {
         recs.push(Record::new(
             P,
-            "subject says `Revert` but no `This reverts commit` line names the reverted commit",
-            show_subject,
+            "subject says `Revert` but no `This reverts commit <id>` line names the reverted commit",
+            // The body is where such a line would be: show every line that
+            // speaks of reverting, and the one after it.
+            format!("git show -s --format=%b {} | grep -i -A1 revert", ev.commit.oid),
         ));
     }
     ev.records.extend(recs);

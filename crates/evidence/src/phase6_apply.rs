@@ -86,7 +86,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             // and names each hunk the text lists.
             Applies::Conflict => {
                 format!(
-                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F0 --dry-run"
+                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F2 --dry-run"
                 )
             }
             _ => git_check,

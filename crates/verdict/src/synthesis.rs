@@ -465,11 +465,26 @@ fn branch_points(
                     b.files_present.len()
                 )
             } else {
-                format!(
-                    "every touched file ({}) and function ({}) exists at the branch tip",
-                    b.files_present.len(),
-                    b.functions_present.len()
-                )
+                {
+                    // A name defined in two touched files counts twice.
+                    let mut names: Vec<&str> = b
+                        .functions_present
+                        .iter()
+                        .map(|(f, _)| f.as_str())
+                        .collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    format!(
+                        "every touched file ({}) and function ({}{}) exists at the branch tip",
+                        b.files_present.len(),
+                        b.functions_present.len(),
+                        if names.len() < b.functions_present.len() {
+                            format!(", once per file it is in; {} names", names.len())
+                        } else {
+                            String::new()
+                        }
+                    )
+                }
             },
             f.cmd(
                 6,
