@@ -5,6 +5,11 @@
 //! header naming `exit_vmx_usercopy`. This scanner tracks brace depth with
 //! comments, strings and preprocessor lines skipped, and remembers the last
 //! top-level `name(` before each `{` that opens a function body.
+//!
+//! C++ blocks that only group declarations — `namespace x { … }`,
+//! `namespace { … }`, `extern "C" { … }` and `class`/`struct` bodies — do
+//! not count as depth: what they hold is scanned as top level, so function
+//! definitions inside them (templates included) are found too.
 
 /// A function body found in a file: name and 1-based line range.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +37,11 @@ const NOT_FUNCTIONS: &[&str] = &[
     "case",
 ];
 
+/// Words after a declarator's parameters, or before a declaration, whose
+/// parenthesised operand never names the function: the name seen before
+/// them stays the candidate (`auto f() -> decltype(x)`, `f() noexcept(true)`).
+const SPECIFIERS: &[&str] = &["decltype", "noexcept", "throw", "alignas", "__declspec"];
+
 /// Bytes that can change the scanner's state inside a function body.
 const BODY: [bool; 256] = special(b"\n#/\"'{}");
 /// The same at the top level, where calls and declarations matter too.
@@ -56,7 +66,8 @@ fn at_line_start(bytes: &[u8], pos: usize) -> bool {
         .all(u8::is_ascii_whitespace)
 }
 
-/// Returns the spans of top-level function bodies in `source`.
+/// Returns the spans of top-level function bodies in `source`, including
+/// those inside C++ namespaces, `extern "C"` blocks and class bodies.
 pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
     let bytes = source.as_bytes();
     let mut spans = Vec::new();
@@ -67,6 +78,15 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
     let mut candidate: Option<(String, usize)> = None;
     let mut paren_depth: usize = 0;
     let mut open: Option<(String, usize)> = None;
+    // Open declaration-grouping blocks (namespaces, `extern "C"`, class
+    // bodies): they add no depth, so their `}` arrives at depth 0.
+    let mut scopes: usize = 0;
+    // Braces of a member's brace-initialiser in a constructor's
+    // initialiser list (`: m_x{0} {`), which open no body.
+    let mut init_braces: usize = 0;
+    // Where the text since the last top-level `;`, `{` or `}` starts: the
+    // head of whatever the next top-level `{` opens.
+    let mut head = (0usize, 1usize);
     while i < bytes.len() {
         // Most bytes change nothing: skip to the next one that can.
         let table = if depth == 0 { &TOP } else { &BODY };
@@ -81,11 +101,24 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
             i += 1;
             continue;
         }
+        // A comment or preprocessor line with nothing but blanks before it
+        // in the head moves the head past it, so the head stays short.
+        let from = i;
+        let skip_head = |head: &mut (usize, usize), i: usize, line: usize| {
+            if depth == 0
+                && bytes
+                    .get(head.0..from)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_whitespace))
+            {
+                *head = (i.min(bytes.len()), line);
+            }
+        };
         if b == b'#' && at_line_start(bytes, i) {
             // Preprocessor line, with continuations.
             while i < bytes.len() && bytes[i] != b'\n' {
                 i += step(bytes, i, &mut line);
             }
+            skip_head(&mut head, i, line);
             continue;
         }
         match b {
@@ -93,6 +126,7 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += step(bytes, i, &mut line);
                 }
+                skip_head(&mut head, i, line);
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -104,6 +138,7 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                     i += 1;
                 }
                 i += 2;
+                skip_head(&mut head, i, line);
                 continue;
             }
             b'"' | b'\'' => {
@@ -121,40 +156,320 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                 }
                 continue;
             }
-            b'{' => {
-                if depth == 0 {
-                    open = candidate.take();
+            b'{' if depth == 0 && init_braces > 0 => init_braces += 1,
+            b'{' if depth == 0 => {
+                let kind = if paren_depth > 0 || candidate.is_some() && plain_body(bytes, head.0, i)
+                {
+                    Block::Body
+                } else {
+                    classify(&head_tokens(bytes, head.0, i, head.1))
+                };
+                match kind {
+                    Block::Scope => {
+                        scopes += 1;
+                        candidate = None;
+                        head = (i + 1, line);
+                    }
+                    Block::MemberInit => init_braces = 1,
+                    Block::Body => {
+                        open = candidate.take();
+                        depth = 1;
+                    }
+                    Block::Named(name) => {
+                        open = name;
+                        candidate = None;
+                        depth = 1;
+                    }
                 }
-                depth += 1;
+            }
+            b'{' => depth += 1,
+            b'}' if depth == 0 => {
+                if init_braces > 0 {
+                    init_braces -= 1;
+                } else if scopes > 0 {
+                    scopes -= 1;
+                    candidate = None;
+                    head = (i + 1, line);
+                }
             }
             b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0
-                    && let Some((name, start)) = open.take()
-                {
-                    spans.push(FunctionSpan {
-                        name,
-                        start,
-                        end: line,
-                    });
+                depth -= 1;
+                if depth == 0 {
+                    if let Some((name, start)) = open.take() {
+                        spans.push(FunctionSpan {
+                            name,
+                            start,
+                            end: line,
+                        });
+                    }
+                    head = (i + 1, line);
                 }
             }
             b'(' if depth == 0 => {
                 if paren_depth == 0 {
-                    let name = ident_before(bytes, i);
-                    candidate = name
-                        .filter(|n| !NOT_FUNCTIONS.contains(&n.as_str()))
-                        .map(|n| (n, line));
+                    match ident_before(bytes, i) {
+                        Some(n) if SPECIFIERS.contains(&n.as_str()) => {}
+                        name => {
+                            candidate = name
+                                .filter(|n| !NOT_FUNCTIONS.contains(&n.as_str()))
+                                .map(|n| (n, line));
+                        }
+                    }
                 }
                 paren_depth += 1;
             }
             b')' if depth == 0 => paren_depth = paren_depth.saturating_sub(1),
-            b';' | b'=' if depth == 0 && paren_depth == 0 => candidate = None,
+            b';' if depth == 0 && paren_depth == 0 => {
+                candidate = None;
+                head = (i + 1, line);
+            }
+            b'=' if depth == 0 && paren_depth == 0 => candidate = None,
             _ => {}
         }
         i += 1;
     }
     spans
+}
+
+/// Does the `{` at `brace` surely open the body of the function whose name
+/// the scanner holds? It does when it follows a `)` and the head from `from`
+/// has no `:` (a constructor's initialiser list, a class's base list): the
+/// common case, decided without tokenising the head.
+fn plain_body(bytes: &[u8], from: usize, brace: usize) -> bool {
+    let Some(head) = bytes.get(from..brace) else {
+        return false;
+    };
+    head.iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b')') && !head.contains(&b':')
+}
+
+/// What a top-level `{` opens.
+enum Block {
+    /// A namespace, `extern "C"` block or class body: declarations whose
+    /// function definitions count as top level.
+    Scope,
+    /// A member's brace-initialiser in a constructor's initialiser list.
+    MemberInit,
+    /// A block whose name, if any, is this rather than the scanner's
+    /// candidate: a constructor's body after its initialiser list is named
+    /// before the parameter list, not by the last member initialised; an
+    /// enum's body after a macro invocation is not that macro's.
+    Named(Option<(String, usize)>),
+    /// Anything else: a function body when a name was seen, otherwise an
+    /// initialiser, enum or unrecognised block whose contents are skipped.
+    Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    Ident(&'a [u8]),
+    /// A string or character literal.
+    Str,
+    /// `::`
+    Scope,
+    Punct(u8),
+}
+
+/// The tokens of `bytes[from..to]`, each with its line (the first being
+/// `line`), without comments and preprocessor lines.
+fn head_tokens(bytes: &[u8], from: usize, to: usize, mut line: usize) -> Vec<(Tok<'_>, usize)> {
+    let mut toks = Vec::new();
+    let to = to.min(bytes.len());
+    let mut i = from;
+    while i < to {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+            i += 1;
+        } else if b == b'\\' {
+            i += step(bytes, i, &mut line);
+        } else if b.is_ascii_whitespace() {
+            i += 1;
+        } else if b == b'#' && at_line_start(bytes, i)
+            || b == b'/' && bytes.get(i + 1) == Some(&b'/')
+        {
+            while i < to && bytes[i] != b'\n' {
+                i += step(bytes, i, &mut line);
+            }
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i < to && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                if bytes[i] == b'\n' {
+                    line += 1;
+                }
+                i += 1;
+            }
+            i += 2;
+        } else if b == b'"' || b == b'\'' {
+            toks.push((Tok::Str, line));
+            i += 1;
+            while i < to && bytes[i] != b && bytes[i] != b'\n' {
+                let n = step(bytes, i, &mut line);
+                i += if n == 1 && bytes[i] == b'\\' { 2 } else { n };
+            }
+            if i < to && bytes[i] == b {
+                i += 1;
+            }
+        } else if b.is_ascii_alphanumeric() || b == b'_' {
+            let start = i;
+            while i < to && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            toks.push((Tok::Ident(&bytes[start..i]), line));
+        } else if b == b':' && bytes.get(i + 1) == Some(&b':') && i + 1 < to {
+            toks.push((Tok::Scope, line));
+            i += 2;
+        } else {
+            toks.push((Tok::Punct(b), line));
+            i += 1;
+        }
+    }
+    toks
+}
+
+/// Decides what a top-level `{` opens from its head: the tokens since the
+/// last top-level `;`, `{` or `}`.
+fn classify(toks: &[(Tok<'_>, usize)]) -> Block {
+    let is = |t: &(Tok<'_>, usize), w: &[u8]| t.0 == Tok::Ident(w);
+    // `namespace`, `namespace a`, `namespace a::b`, `inline namespace a`.
+    if let Some(k) = toks.iter().rposition(|t| is(t, b"namespace"))
+        && toks[k + 1..]
+            .iter()
+            .all(|t| matches!(t.0, Tok::Ident(_) | Tok::Scope))
+    {
+        return Block::Scope;
+    }
+    // `extern "C"`, `extern "C++"`.
+    if let [.., a, b] = toks
+        && is(a, b"extern")
+        && b.0 == Tok::Str
+    {
+        return Block::Scope;
+    }
+    if let Some(colon) = ctor_colon(toks) {
+        // `: m_x{0}` or `: Base<T>{}` opens a brace-initialiser, not the body.
+        if let Some(last) = toks.last()
+            && matches!(last.0, Tok::Ident(_) | Tok::Punct(b'>'))
+            && toks.len() > colon + 1
+        {
+            return Block::MemberInit;
+        }
+        return Block::Named(ctor_name(&toks[..colon]));
+    }
+    match type_head(toks) {
+        Some(TypeHead::Class) => Block::Scope,
+        Some(TypeHead::Enum) => Block::Named(None),
+        None => Block::Body,
+    }
+}
+
+/// A type definition's head.
+enum TypeHead {
+    /// `class x`, `struct x : base`, `template <typename T> class x`,
+    /// `struct __rte_aligned(8) x`, `union {`.
+    Class,
+    /// `enum x`, `enum class x : int`.
+    Enum,
+}
+
+/// Does this head open a class, struct, union or enum body? Never an
+/// initialiser (`struct s x = {`) or a function returning a type (`struct s
+/// *f(void)`): after the last keyword the only parentheses allowed are
+/// attribute macros right after it. Before it may come a function-like
+/// macro's invocation without a semicolon (`DEFINE_FLAGS(x) enum y {`).
+fn type_head(toks: &[(Tok<'_>, usize)]) -> Option<TypeHead> {
+    let mut depth = 0usize;
+    let mut key = None;
+    for (k, t) in toks.iter().enumerate() {
+        match t.0 {
+            Tok::Punct(b'(') => depth += 1,
+            Tok::Punct(b')') => depth = depth.saturating_sub(1),
+            Tok::Ident(b"class" | b"struct" | b"union" | b"enum") if depth == 0 => key = Some(k),
+            _ => {}
+        }
+    }
+    let k = key?;
+    let mut j = k + 1;
+    while let (Some((Tok::Ident(_), _)), Some((Tok::Punct(b'('), _))) =
+        (toks.get(j), toks.get(j + 1))
+    {
+        let mut depth = 0usize;
+        j += 1;
+        while let Some(t) = toks.get(j) {
+            j += 1;
+            match t.0 {
+                Tok::Punct(b'(') => depth += 1,
+                Tok::Punct(b')') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let plain = |t: &(Tok<'_>, usize)| !matches!(t.0, Tok::Punct(b'=' | b'(' | b')' | b'[' | b']'));
+    if toks[..k].iter().any(|t| t.0 == Tok::Punct(b'='))
+        || !toks.get(j..).unwrap_or_default().iter().all(plain)
+    {
+        return None;
+    }
+    let is_enum = |t: Option<&(Tok<'_>, usize)>| t.is_some_and(|t| t.0 == Tok::Ident(b"enum"));
+    Some(
+        if is_enum(toks.get(k)) || is_enum(k.checked_sub(1).and_then(|p| toks.get(p))) {
+            TypeHead::Enum
+        } else {
+            TypeHead::Class
+        },
+    )
+}
+
+/// The index of a constructor's initialiser-list colon: a single `:` at
+/// parenthesis depth 0 right after the parameter list (`Foo(int x) : m_x(x)`),
+/// or after `noexcept`.
+fn ctor_colon(toks: &[(Tok<'_>, usize)]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, t) in toks.iter().enumerate() {
+        match t.0 {
+            Tok::Punct(b'(') => depth += 1,
+            Tok::Punct(b')') => depth = depth.saturating_sub(1),
+            Tok::Punct(b':')
+                if depth == 0
+                    && k > 0
+                    && matches!(toks[k - 1].0, Tok::Punct(b')') | Tok::Ident(b"noexcept")) =>
+            {
+                return Some(k);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The name before the last parameter list in `toks` that is not a
+/// specifier's operand (`Foo() noexcept(true)` is `Foo`), with its line.
+fn ctor_name(toks: &[(Tok<'_>, usize)]) -> Option<(String, usize)> {
+    let mut depth = 0usize;
+    let mut found = None;
+    for (k, t) in toks.iter().enumerate() {
+        match t.0 {
+            Tok::Punct(b'(') => {
+                if depth == 0
+                    && let Some(&(Tok::Ident(n), l)) = k.checked_sub(1).and_then(|p| toks.get(p))
+                    && let Ok(n) = std::str::from_utf8(n)
+                    && !SPECIFIERS.contains(&n)
+                    && !NOT_FUNCTIONS.contains(&n)
+                    && !n.starts_with(|c: char| c.is_ascii_digit())
+                {
+                    found = Some((n.to_string(), l));
+                }
+                depth += 1;
+            }
+            Tok::Punct(b')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Bytes to advance past `bytes[i]` inside a line that a backslash-newline
@@ -179,6 +494,13 @@ fn ident_before(bytes: &[u8], pos: usize) -> Option<String> {
     while end > 0 && (bytes[end - 1] == b' ' || bytes[end - 1] == b'\t') {
         end -= 1;
     }
+    // A template's explicit specialisation, `max<int>(`, is named `max`.
+    if end > 0 && bytes[end - 1] == b'>' {
+        end = template_args_start(bytes, end)?;
+        while end > 0 && (bytes[end - 1] == b' ' || bytes[end - 1] == b'\t') {
+            end -= 1;
+        }
+    }
     let mut start = end;
     while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
         start -= 1;
@@ -186,9 +508,56 @@ fn ident_before(bytes: &[u8], pos: usize) -> Option<String> {
     if start == end || bytes[start].is_ascii_digit() {
         return None;
     }
+    // `operator bool(`, `operator new(`: a conversion or operator function,
+    // which this names nothing rather than `bool` or `new`; `struct
+    // __rte_aligned(8) x`, `struct E(link_map)`: a macro in a type name.
+    let mut before = start;
+    while before > 0 && bytes[before - 1].is_ascii_whitespace() {
+        before -= 1;
+    }
+    let mut word = before;
+    while word > 0 && is_ident_byte(bytes[word - 1]) {
+        word -= 1;
+    }
+    if matches!(
+        &bytes[word..before],
+        b"operator" | b"struct" | b"union" | b"class" | b"enum"
+    ) {
+        return None;
+    }
+    // A destructor, `~Foo(` or `Foo::~Foo(`, keeps its tilde.
+    if start > 0 && bytes[start - 1] == b'~' {
+        start -= 1;
+    }
     std::str::from_utf8(&bytes[start..end])
         .ok()
         .map(str::to_string)
+}
+
+/// Where the template argument list ending with the `>` before `end`
+/// starts: its `<`, or `None` when there is no balanced `<` on the line.
+fn template_args_start(bytes: &[u8], end: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut k = end;
+    while k > 0 {
+        k -= 1;
+        match bytes[k] {
+            b'>' => depth += 1,
+            b'<' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            b'\n' | b';' | b'{' | b'}' | b'(' | b')' | b'=' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Names of the functions enclosing any of `lines` (1-based), in order of
