@@ -1,7 +1,7 @@
 #![no_main]
 //! Fuzzes the C lexer, the C and assembly parsers and the index built from
-//! their output, and the diff's function-span scanner: none may panic on
-//! any bytes.
+//! their output, and the diff's function-span scanners (C and Go): none
+//! may panic on any bytes.
 
 use libfuzzer_sys::fuzz_target;
 use stablepick_code::{CodeIndex, lexer, parse_file};
@@ -12,6 +12,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(s.start <= s.end);
     }
     let _ = stablepick_repo::cfunc::enclosing_functions(&text, &[1, 5, 40]);
+    for s in stablepick_repo::gofunc::function_spans(&text) {
+        assert!(s.start <= s.end);
+    }
+    let _ = stablepick_repo::gofunc::enclosing_functions(&text, &[1, 5, 40]);
     let toks = lexer::lex(data);
     assert!(
         toks.iter()

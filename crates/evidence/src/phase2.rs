@@ -2,6 +2,7 @@
 
 use crate::record::{Record, sh};
 use crate::{Context, Evidence, full};
+use stablepick_repo::gofunc::is_go;
 
 const P: u8 = 2;
 
@@ -61,12 +62,31 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
     )];
     let functions = d.functions();
     let contexts = d.hunk_contexts();
-    let c_paths: Vec<String> = d
-        .files
-        .iter()
-        .filter(|f| !f.functions.is_empty())
-        .map(|f| sh(f.path()))
-        .collect();
+    let function_files = d.files.iter().filter(|f| !f.functions.is_empty());
+    let paths: Vec<String> = function_files.clone().map(|f| sh(f.path())).collect();
+    let has_go = function_files.clone().any(|f| is_go(f.path()));
+    // Each language's diff driver, for the files that have functions.
+    let mut drivers = Vec::new();
+    if function_files.clone().any(|f| !is_go(f.path())) {
+        drivers.push("printf '*.%s diff=cpp\\n' c h cc cpp hpp");
+    }
+    if has_go {
+        drivers.push("printf '*.go diff=golang\\n'");
+    }
+    let drivers = match drivers[..] {
+        [one] => one.to_string(),
+        _ => format!("{{ {}; }}", drivers.join("; ")),
+    };
+    // The `golang` driver takes any line starting with `func` for a
+    // function's first, so a function literal opening a line in a body
+    // (`\t\tfunc(x int) error {`) would hide the declaration's name; a
+    // declaration has a blank after `func`, which gofmt never writes in a
+    // literal.
+    let go_rule = if has_go {
+        " -c diff.golang.xfuncname='^[[:space:]]*func[[:space:]].*'"
+    } else {
+        ""
+    };
     if !functions.is_empty() {
         recs.push(Record::new(
             P,
@@ -82,11 +102,12 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
             // git's default function-name rule takes a label at the start
             // of a line for a function's first line, so `--function-context`
             // may begin at `out:` and never show the name; C's own rule
-            // (the `cpp` diff driver) skips labels.
+            // (the `cpp` diff driver) skips labels. Go's (`golang`) starts
+            // a function at its `func` line, where a method's receiver is.
             format!(
-                "printf '*.%s diff=cpp\\n' c h cc cpp hpp | \
-                 git -c core.attributesFile=/dev/stdin show --function-context --format= {sha} -- {}",
-                c_paths.join(" ")
+                "{drivers} | \
+                 git -c core.attributesFile=/dev/stdin{go_rule} show --function-context --format= {sha} -- {}",
+                paths.join(" ")
             ),
         ));
     }

@@ -5,6 +5,7 @@
 use crate::record::Record;
 use crate::{Context, Evidence, full};
 use stablepick_code::{CallSite, CodeIndex, findings, function_facts, practice_findings};
+use stablepick_repo::gofunc::is_go;
 
 const P: u8 = 5;
 
@@ -21,7 +22,16 @@ pub struct FunctionReach {
 }
 
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
-    let functions = ev.diff.functions();
+    // The code index reads C and assembly only: a Go function would have no
+    // definition, callers or local practice there.
+    let mut functions: Vec<String> = Vec::new();
+    for f in ev.diff.files.iter().filter(|f| !is_go(f.path())) {
+        for name in &f.functions {
+            if !functions.contains(name) {
+                functions.push(name.clone());
+            }
+        }
+    }
     if functions.is_empty() {
         ev.not_analysed
             .push((P, "the diff touches no C function bodies".into()));
@@ -42,7 +52,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             for f in findings(&index, &sha, &functions) {
                 ev.records.push(Record::new(P, f.text, f.verified_by));
             }
-            for file in &ev.diff.files {
+            for file in ev.diff.files.iter().filter(|f| !is_go(f.path())) {
                 let added: Vec<&str> = file
                     .hunks
                     .iter()

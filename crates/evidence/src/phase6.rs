@@ -3,8 +3,8 @@
 
 use crate::record::{Record, sh};
 use crate::{BranchFacts, Context, Evidence, full};
-use stablepick_repo::cfunc::function_spans;
-use stablepick_repo::diff::is_c_like;
+use stablepick_repo::diff::{function_spans, has_functions};
+use stablepick_repo::gofunc;
 use stablepick_repo::{BackportVia, Oid, StableIndex, short};
 
 const P: u8 = 6;
@@ -14,18 +14,22 @@ const P: u8 = 6;
 /// scanning a large C file is the costliest part of this phase.
 type Defined = std::rc::Rc<std::collections::HashSet<String>>;
 
+/// A blob, and whether it is read as Go (else as C).
+type DefinedKey = (Oid, bool);
+
 thread_local! {
-    static DEFINED: std::cell::RefCell<std::collections::HashMap<Oid, Defined>> =
+    static DEFINED: std::cell::RefCell<std::collections::HashMap<DefinedKey, Defined>> =
         Default::default();
 }
 
 /// Entries kept before the cache starts over.
 const DEFINED_CACHE: usize = 1024;
 
-/// The top-level functions defined in blob `blob` (an empty set when it
-/// cannot be read).
-fn functions_defined(ctx: &Context, blob: Oid) -> Defined {
-    if let Some(hit) = DEFINED.with(|c| c.borrow().get(&blob).cloned()) {
+/// The top-level functions defined in blob `blob`, read as the language of
+/// `path` (an empty set when it cannot be read).
+fn functions_defined(ctx: &Context, path: &str, blob: Oid) -> Defined {
+    let key = (blob, gofunc::is_go(path));
+    if let Some(hit) = DEFINED.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
     }
     let text = ctx
@@ -34,14 +38,19 @@ fn functions_defined(ctx: &Context, blob: Oid) -> Defined {
         .find_blob(blob)
         .map(|b| String::from_utf8_lossy(b.content()).into_owned())
         .unwrap_or_default();
-    let set: Defined =
-        std::rc::Rc::new(function_spans(&text).into_iter().map(|s| s.name).collect());
+    let set: Defined = std::rc::Rc::new(
+        function_spans(path, &text)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.name)
+            .collect(),
+    );
     DEFINED.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= DEFINED_CACHE {
             c.clear();
         }
-        c.insert(blob, set.clone());
+        c.insert(key, set.clone());
     });
     set
 }
@@ -327,10 +336,10 @@ fn branch(
             ),
             format!("git cat-file -e {}:{}", b.branch.display_ref(), sh(&path)),
         ));
-        let Some(blob) = blob.filter(|_| is_c_like(&path)) else {
+        let Some(blob) = blob.filter(|_| has_functions(&path)) else {
             continue;
         };
-        let defined_here = functions_defined(ctx, blob);
+        let defined_here = functions_defined(ctx, &path, blob);
         for func in &f.functions {
             let defined = defined_here.contains(func);
             facts.functions_present.push((func.clone(), defined));
@@ -347,7 +356,7 @@ fn branch(
                 ),
                 format!(
                     "git grep -n -E {} {r} -- {}",
-                    sh(&definition_pattern(func)),
+                    sh(&definition_pattern_in(&path, func)),
                     sh(&path)
                 ),
             ));
@@ -391,7 +400,7 @@ fn every_file_and_function(
     checks.extend(functions.iter().map(|(func, path)| {
         format!(
             "git grep -q -E {} {r} -- {}",
-            sh(&definition_pattern(func)),
+            sh(&definition_pattern_in(path, func)),
             sh(path)
         )
     }));
@@ -403,6 +412,17 @@ fn every_file_and_function(
 /// is indented, and names `func(` there (`static int foo(`, `foo (`).
 pub fn definition_pattern(func: &str) -> String {
     format!("^([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(")
+}
+
+/// The [`definition_pattern`] of `func` in the file `path`: for a Go file,
+/// the `func Name(` or `func (r *T) Name(` line that declares it (a method
+/// being named `T.Name`), which a call never matches.
+pub fn definition_pattern_in(path: &str, func: &str) -> String {
+    if gofunc::is_go(path) {
+        gofunc::definition_pattern(func)
+    } else {
+        definition_pattern(func)
+    }
 }
 
 /// The command that shows `sha` is on the branch (`r`) as `backport`: the

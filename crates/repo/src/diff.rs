@@ -2,9 +2,9 @@
 //! hunks, line counts, the functions whose bodies changed, and the patch
 //! text (capped, so a huge diff cannot exhaust memory).
 
-use crate::cfunc;
 use crate::error::Result;
 use crate::git::Git;
+use crate::{cfunc, gofunc};
 use git2::{DiffOptions, Oid};
 
 mod renames;
@@ -101,6 +101,36 @@ pub fn is_c_like(path: &str) -> bool {
     [".c", ".h", ".cc", ".cpp", ".hpp"]
         .iter()
         .any(|e| path.ends_with(e))
+}
+
+/// The names of the functions of `source` (the file `path`) enclosing any
+/// of `lines`, by the scanner for the file's language: `None` for a file
+/// no scanner reads.
+pub fn enclosing_functions(path: &str, source: &str, lines: &[usize]) -> Option<Vec<String>> {
+    if is_c_like(path) {
+        Some(cfunc::enclosing_functions(source, lines))
+    } else if gofunc::is_go(path) {
+        Some(gofunc::enclosing_functions(source, lines))
+    } else {
+        None
+    }
+}
+
+/// The spans of the functions `source` (the file `path`) defines, by the
+/// scanner for the file's language: `None` for a file no scanner reads.
+pub fn function_spans(path: &str, source: &str) -> Option<Vec<cfunc::FunctionSpan>> {
+    if is_c_like(path) {
+        Some(cfunc::function_spans(source))
+    } else if gofunc::is_go(path) {
+        Some(gofunc::function_spans(source))
+    } else {
+        None
+    }
+}
+
+/// True for files whose functions a scanner can find: C-like or Go.
+pub fn has_functions(path: &str) -> bool {
+    is_c_like(path) || gofunc::is_go(path)
 }
 
 /// For each delta of `diff`, whether a blob it needs is missing from the
@@ -391,7 +421,7 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     // against the old blob.
     let old_rev = parent.as_ref().map(|p| p.id());
     for file in &mut out.files {
-        if file.binary || file.unreadable || !is_c_like(file.path()) {
+        if file.binary || file.unreadable || !has_functions(file.path()) {
             continue;
         }
         let mut names: Vec<String> = Vec::new();
@@ -412,12 +442,12 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
         if let (Some(p), false) = (&file.new_path, added.is_empty())
             && let Some(src) = git.blob_text(oid, p)
         {
-            names.extend(cfunc::enclosing_functions(&src, &added));
+            names.extend(enclosing_functions(p, &src, &added).unwrap_or_default());
         }
         if let (Some(p), Some(old), false) = (&file.old_path, old_rev, removed.is_empty())
             && let Some(src) = git.blob_text(old, p)
         {
-            for n in cfunc::enclosing_functions(&src, &removed) {
+            for n in enclosing_functions(p, &src, &removed).unwrap_or_default() {
                 if !names.contains(&n) {
                     names.push(n);
                 }

@@ -20,6 +20,7 @@ pub mod cfunc;
 pub mod diff;
 pub mod error;
 pub mod git;
+pub mod gofunc;
 pub mod graph;
 mod history;
 mod ids;
