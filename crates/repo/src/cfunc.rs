@@ -563,7 +563,12 @@ fn is_ident_byte(b: u8) -> bool {
 /// Names of the functions enclosing any of `lines` (1-based), in order of
 /// first appearance, without repeats.
 pub fn enclosing_functions(source: &str, lines: &[usize]) -> Vec<String> {
-    let spans = function_spans(source);
+    names_enclosing(&function_spans(source), lines)
+}
+
+/// Names of the `spans` enclosing any of `lines` (1-based), in order of
+/// first appearance, without repeats: the same for every language's finder.
+pub fn names_enclosing(spans: &[FunctionSpan], lines: &[usize]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for &l in lines {
         if let Some(s) = spans.iter().find(|s| s.start <= l && l <= s.end)

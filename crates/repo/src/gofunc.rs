@@ -252,16 +252,7 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
 /// Names of the functions enclosing any of `lines` (1-based), in order of
 /// first appearance, without repeats.
 pub fn enclosing_functions(source: &str, lines: &[usize]) -> Vec<String> {
-    let spans = function_spans(source);
-    let mut out: Vec<String> = Vec::new();
-    for &l in lines {
-        if let Some(s) = spans.iter().find(|s| s.start <= l && l <= s.end)
-            && !out.contains(&s.name)
-        {
-            out.push(s.name.clone());
-        }
-    }
-    out
+    crate::cfunc::names_enclosing(&function_spans(source), lines)
 }
 
 /// Does `source` define a function (or method, `T.Name`) called `name`?
