@@ -18,6 +18,10 @@ fuzz_target!(|data: &[u8]| {
     for id in message::commit_ids(&text) {
         assert!((7..=40).contains(&id.len()));
     }
+    // Pull request numbers: at least 10, at most seven digits.
+    for n in message::pull_request_refs(&text) {
+        assert!((10..10_000_000).contains(&n), "{n}");
+    }
     for line in text.lines() {
         let _ = message::parse_fixes_value(line);
         let _ = message::parse_stable_cc(line);
@@ -27,6 +31,9 @@ fuzz_target!(|data: &[u8]| {
             let _ = release::named_release_tag(&g.version, text.lines());
         }
         let _ = release::TagStyle::learn(line).map(|s| s.version(line));
+        if let Some(n) = message::pull_request_of_subject(line) {
+            assert!(n < 10_000_000, "{n}");
+        }
     }
     let _ = release::dominant_style(text.lines());
     let _ = cfunc::enclosing_functions(&text, &[1, 10, 100]);
