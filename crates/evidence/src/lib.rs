@@ -29,7 +29,9 @@ mod phase7;
 pub mod record;
 
 pub use kinds::ChangeKind;
-pub use phase6::{EVERY_FILE, backported_command, definition_pattern, definition_pattern_in};
+pub use phase6::{
+    EVERY_FILE, backported_command, definition_pattern, definition_pattern_in, every_file_summary,
+};
 pub use phase6_apply::prerequisites_for;
 pub use record::Record;
 

@@ -367,16 +367,10 @@ fn branch(
     {
         recs.push(Record::new(
             P,
-            match facts.functions_present.len() {
-                0 => format!(
-                    "[{name}] {EVERY_FILE} ({}) exists at the branch tip",
-                    facts.files_present.len()
-                ),
-                n => format!(
-                    "[{name}] {EVERY_FILE} ({}) and function ({n}) exists at the branch tip",
-                    facts.files_present.len()
-                ),
-            },
+            format!(
+                "[{name}] {}",
+                every_file_summary(&facts.files_present, &facts.functions_present)
+            ),
             every_file_and_function(&r, &facts.files_present, &function_files),
         ));
     }
@@ -385,6 +379,29 @@ fn branch(
 
 /// How the record that sums up the touched files and functions begins.
 pub const EVERY_FILE: &str = "every touched file";
+
+/// "every touched file (N) and function (M) exists at the branch tip", for
+/// a branch where all of `files` and `functions` are there. A name defined
+/// in two touched files is looked up in each, so it counts once per file,
+/// and the text says so.
+pub fn every_file_summary(files: &[(String, bool)], functions: &[(String, bool)]) -> String {
+    if functions.is_empty() {
+        return format!("{EVERY_FILE} ({}) exists at the branch tip", files.len());
+    }
+    let mut names: Vec<&str> = functions.iter().map(|(f, _)| f.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    format!(
+        "{EVERY_FILE} ({}) and function ({}{}) exists at the branch tip",
+        files.len(),
+        functions.len(),
+        if names.len() < functions.len() {
+            format!(", once per file it is in; {} names", names.len())
+        } else {
+            String::new()
+        }
+    )
+}
 
 /// One command that checks every file exists at `r` and every function has
 /// a definition there: it fails at the first that does not.
@@ -435,5 +452,28 @@ pub fn backported_command(sha: &str, r: &str, backport: Oid, via: BackportVia) -
             "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
             full(backport)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::every_file_summary;
+
+    #[test]
+    fn a_name_in_two_files_is_counted_per_file_and_said_so() {
+        let files = [("a/x.c".to_string(), true), ("b/x.c".to_string(), true)];
+        let one = |n: &str| (n.to_string(), true);
+        assert_eq!(
+            every_file_summary(&files, &[one("f"), one("g")]),
+            "every touched file (2) and function (2) exists at the branch tip"
+        );
+        assert_eq!(
+            every_file_summary(&files, &[one("f"), one("f"), one("g")]),
+            "every touched file (2) and function (3, once per file it is in; 2 names) exists at the branch tip"
+        );
+        assert_eq!(
+            every_file_summary(&files, &[]),
+            "every touched file (2) exists at the branch tip"
+        );
     }
 }

@@ -459,33 +459,7 @@ fn branch_points(
         l.pro(
             6,
             br,
-            if b.functions_present.is_empty() {
-                format!(
-                    "every touched file ({}) exists at the branch tip",
-                    b.files_present.len()
-                )
-            } else {
-                {
-                    // A name defined in two touched files counts twice.
-                    let mut names: Vec<&str> = b
-                        .functions_present
-                        .iter()
-                        .map(|(f, _)| f.as_str())
-                        .collect();
-                    names.sort_unstable();
-                    names.dedup();
-                    format!(
-                        "every touched file ({}) and function ({}{}) exists at the branch tip",
-                        b.files_present.len(),
-                        b.functions_present.len(),
-                        if names.len() < b.functions_present.len() {
-                            format!(", once per file it is in; {} names", names.len())
-                        } else {
-                            String::new()
-                        }
-                    )
-                }
-            },
+            stablepick_evidence::every_file_summary(&b.files_present, &b.functions_present),
             f.cmd(
                 6,
                 |r| {
