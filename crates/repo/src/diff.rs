@@ -107,13 +107,7 @@ pub fn is_c_like(path: &str) -> bool {
 /// of `lines`, by the scanner for the file's language: `None` for a file
 /// no scanner reads.
 pub fn enclosing_functions(path: &str, source: &str, lines: &[usize]) -> Option<Vec<String>> {
-    if is_c_like(path) {
-        Some(cfunc::enclosing_functions(source, lines))
-    } else if gofunc::is_go(path) {
-        Some(gofunc::enclosing_functions(source, lines))
-    } else {
-        None
-    }
+    function_spans(path, source).map(|spans| cfunc::names_enclosing(&spans, lines))
 }
 
 /// The spans of the functions `source` (the file `path`) defines, by the

@@ -255,11 +255,6 @@ pub fn enclosing_functions(source: &str, lines: &[usize]) -> Vec<String> {
     crate::cfunc::names_enclosing(&function_spans(source), lines)
 }
 
-/// Does `source` define a function (or method, `T.Name`) called `name`?
-pub fn defines_function(source: &str, name: &str) -> bool {
-    function_spans(source).iter().any(|s| s.name == name)
-}
-
 /// An extended regular expression (POSIX, as `git grep -E` reads it) for
 /// the line that opens the Go declaration of `name`: `func Name(` or
 /// `func Name[`, and for `T.Name` a method of `T` whatever the receiver is
@@ -279,6 +274,11 @@ pub fn definition_pattern(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Does `source` define a function (or method, `T.Name`) called `name`?
+    fn defines_function(source: &str, name: &str) -> bool {
+        function_spans(source).iter().any(|s| s.name == name)
+    }
 
     fn span(name: &str, start: usize, end: usize) -> FunctionSpan {
         FunctionSpan {
