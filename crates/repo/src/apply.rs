@@ -212,20 +212,17 @@ impl ApplyReport {
                 fuzz.push(hunk_list(f, &fuzzy, &format!("only with fuzz {max}")));
             }
             let moved = of(Applies::Offset);
-            if let [h] = moved[..] {
+            let how_far = match moved[..] {
+                [] => None,
                 // Signed, as `git apply -v` and `patch` print it.
-                offsets.push(hunk_list(
-                    f,
-                    &moved,
-                    &format!("at offset {} lines", h.offset),
-                ));
-            } else if !moved.is_empty() {
-                let max = moved.iter().map(|h| h.offset.abs()).max().unwrap_or(0);
-                offsets.push(hunk_list(
-                    f,
-                    &moved,
-                    &format!("at offsets up to {max} lines"),
-                ));
+                [h] => Some(format!("at offset {} lines", h.offset)),
+                _ => {
+                    let max = moved.iter().map(|h| h.offset.abs()).max().unwrap_or(0);
+                    Some(format!("at offsets up to {max} lines"))
+                }
+            };
+            if let Some(how_far) = how_far {
+                offsets.push(hunk_list(f, &moved, &how_far));
             }
         }
         let parts: Vec<String> = [("conflict", conflict), ("fuzz", fuzz), ("offsets", offsets)]
