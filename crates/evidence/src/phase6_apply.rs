@@ -77,14 +77,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             ),
         };
         let check = match report.applies {
-            Applies::Fuzz => {
-                format!(
-                    "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F2 --dry-run"
-                )
-            }
-            // git apply stops at a file's first failing hunk; patch goes on
-            // and names each hunk the text lists.
-            Applies::Conflict => {
+            // git apply refuses fuzz, and stops at a file's first failing
+            // hunk; patch takes fuzz and goes on, naming each hunk the text
+            // lists.
+            Applies::Fuzz | Applies::Conflict => {
                 format!(
                     "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F2 --dry-run"
                 )
