@@ -119,20 +119,8 @@ fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<
 fn named_commits(ctx: &Context, ev: &Evidence) -> Vec<(Oid, Option<u32>)> {
     let mut exclude: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     exclude.push(ev.commit.oid);
-    let mut named: Vec<(Oid, Option<u32>)> = ctx
-        .index
-        .commits_named_in(&ev.commit.message, &exclude)
-        .into_iter()
-        .map(|o| (o, None))
-        .collect();
-    exclude.extend(named.iter().map(|n| n.0));
-    named.extend(
-        ctx.index
-            .pull_requests_named_in(&ev.commit.message, ev.commit.commit_time, &exclude)
-            .into_iter()
-            .map(|(n, o)| (o, Some(n))),
-    );
-    named
+    ctx.index
+        .named_in(&ev.commit.message, ev.commit.commit_time, &exclude)
 }
 
 fn branch(

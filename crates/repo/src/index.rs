@@ -776,6 +776,25 @@ impl RepoIndex {
         out
     }
 
+    /// The commits a message names, leaving out `exclude`: by id
+    /// ([`Self::commits_named_in`]), then by pull request number
+    /// ([`Self::pull_requests_named_in`], with the number), each once.
+    pub fn named_in(&self, message: &str, time: i64, exclude: &[Oid]) -> Vec<(Oid, Option<u32>)> {
+        let mut named: Vec<(Oid, Option<u32>)> = self
+            .commits_named_in(message, exclude)
+            .into_iter()
+            .map(|o| (o, None))
+            .collect();
+        let mut seen: Vec<Oid> = exclude.to_vec();
+        seen.extend(named.iter().map(|n| n.0));
+        named.extend(
+            self.pull_requests_named_in(message, time, &seen)
+                .into_iter()
+                .map(|(n, o)| (o, Some(n))),
+        );
+        named
+    }
+
     /// Resolves an abbreviated sha among the indexed commits.
     pub fn resolve_prefix(&self, prefix: &str) -> Resolved {
         resolve_in(&self.sorted, prefix)

@@ -536,17 +536,12 @@ impl CommitFacts {
             commit_time: info.commit_time,
             // Beyond the `Fixes:` targets, which have features of their own;
             // by id or by pull request number.
-            mentioned: {
-                let mut named = index.commits_named_in(&info.message, &[oid]);
-                for (_, o) in index.pull_requests_named_in(&info.message, info.commit_time, &[oid])
-                {
-                    if !named.contains(&o) {
-                        named.push(o);
-                    }
-                }
-                named.retain(|o| !fix_targets.contains(o));
-                named
-            },
+            mentioned: index
+                .named_in(&info.message, info.commit_time, &[oid])
+                .into_iter()
+                .map(|(o, _)| o)
+                .filter(|o| !fix_targets.contains(o))
+                .collect(),
             fix_targets,
             has_fixes: !msg.fixes.is_empty(),
             cc_stable: cc,
