@@ -199,10 +199,11 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         .filter(|w| names_word(&ev.commit.subject.to_ascii_lowercase(), w))
         .collect();
     let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
-    let feats_or_all: Vec<&str> = if feats.is_empty() {
-        FEATURE_WORDS.to_vec()
+    // The words the grep looks for: those found, or all when none was.
+    let feats_or_all: &[&str] = if feats.is_empty() {
+        FEATURE_WORDS
     } else {
-        feats.clone()
+        &feats
     };
     if !feats.is_empty() || new_api {
         out.push(Record::new(
@@ -222,7 +223,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             ),
             format!(
                 "git show -s --format=%s {sha} | grep -i -E '{}'; git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL|^\\+[a-z].*\\('",
-                grep_whole_words(&feats_or_all)
+                grep_whole_words(feats_or_all)
             ),
         ));
     }
