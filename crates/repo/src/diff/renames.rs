@@ -102,6 +102,8 @@ fn copied(src: &[(u32, u64)], dst: &[(u32, u64)]) -> u64 {
 /// Blob sizes and chunk counts, read once each.
 struct Blobs<'r> {
     repo: &'r Repository,
+    /// For sizes from object headers; `None` if the store cannot be opened.
+    odb: Option<git2::Odb<'r>>,
     size: HashMap<Oid, u64>,
     spans: HashMap<Oid, Vec<(u32, u64)>>,
 }
@@ -111,7 +113,11 @@ impl Blobs<'_> {
         if let Some(&s) = self.size.get(&id) {
             return Some(s);
         }
-        let s = self.repo.find_blob(id).ok()?.size() as u64;
+        // The header alone: a blob the sizes rule out is never inflated.
+        let s = match &self.odb {
+            Some(odb) => odb.read_header(id).ok()?.0 as u64,
+            None => self.repo.find_blob(id).ok()?.size() as u64,
+        };
         self.size.insert(id, s);
         Some(s)
     }
@@ -152,6 +158,7 @@ impl Blobs<'_> {
 pub fn detect(repo: &Repository, deleted: &[Side], added: &[Side]) -> Vec<(usize, usize, u64)> {
     let mut blobs = Blobs {
         repo,
+        odb: repo.odb().ok(),
         size: HashMap::new(),
         spans: HashMap::new(),
     };
