@@ -19,7 +19,8 @@ fuzz_target!(|data: &[u8]| {
         assert!((7..=40).contains(&id.len()));
     }
     // Pull request numbers: at least 10, at most seven digits.
-    for n in message::pull_request_refs(&text) {
+    let _ = message::github_repos_of_urls(text.lines());
+    for n in message::pull_request_refs(&text, &["o/r".to_string()]) {
         assert!((10..10_000_000).contains(&n), "{n}");
     }
     for line in text.lines() {

@@ -31,11 +31,18 @@ pub(crate) fn release_record(ctx: &Context, oid: Oid, what: &str) -> Record {
             Record::new(
                 P,
                 match last {
-                    Some(l) => format!("{what} is not in any release yet (newer than {})", l.tag),
+                    Some(l) => format!(
+                        "{what} is not in any release yet: no release tag contains it (the newest release is {}; pre-releases and point releases do not count)",
+                        l.tag
+                    ),
                     None => format!("{what} is not in any release (no release tags found)"),
                 },
+                // Every tag that contains it, so a reader sees that none is
+                // a release (release tags may sit on stable branches, off
+                // mainline, so an ancestry check against the newest one
+                // would prove nothing).
                 match last {
-                    Some(l) => format!("! git merge-base --is-ancestor {sha} {}", l.tag),
+                    Some(_) => format!("git tag --contains {sha}"),
                     None => "git tag --list".to_string(),
                 },
             )

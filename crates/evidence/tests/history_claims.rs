@@ -278,3 +278,37 @@ fn recent_commits_come_in_the_order_git_log_prints_them() {
         assert_text_matches_command(d, r);
     }
 }
+
+/// A commit newer than every release is "not in any release yet", and the
+/// command lists the tags that do contain it, none a release: here a
+/// point release cut from mainline, and a release tag that sits on a
+/// stable branch off mainline.
+#[test]
+fn a_commit_in_no_release_shows_the_tags_that_contain_it() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    write(d, "f.c", "0\n");
+    commit_on_day(d, 0, "f: add");
+    git_on_day(d, 0, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    // v2.0 is tagged on its own branch, after the fork.
+    git_on_day(d, 1, &["checkout", "-q", "-b", "2.0"]);
+    write(d, "g.c", "release notes\n");
+    commit_on_day(d, 1, "release 2.0");
+    git_on_day(d, 1, &["tag", "-a", "-m", "v2.0", "v2.0"]);
+    git_on_day(d, 2, &["checkout", "-q", "main"]);
+    write(d, "f.c", "1\n");
+    let fix = commit_on_day(d, 3, "f: fix");
+    git_on_day(d, 4, &["tag", "-a", "-m", "v2.0.1", "v2.0.1"]);
+
+    let recs = phase3(d, fix);
+    let r = record(&recs, "this commit is not in any release yet");
+    assert!(r.text.contains("the newest release is v2.0"), "{}", r.text);
+    let out = stablepick_testkit::sh(d, &r.verified_by);
+    assert!(out.status.success(), "{}", r.verified_by);
+    let tags: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(tags, vec!["v2.0.1".to_string()], "{}", r.verified_by);
+}

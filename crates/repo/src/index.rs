@@ -246,7 +246,30 @@ pub struct RepoIndex {
     /// Which merge brought each commit, worked out on the first
     /// [`RepoIndex::merged_in`] (most commands never ask).
     merges: std::sync::OnceLock<Merges>,
+    /// The GitHub repositories the clone's remotes name (`owner/repo`):
+    /// links to their pull requests name this project's.
+    own_repos: Vec<String>,
     pub stats: BuildStats,
+}
+
+/// The GitHub repositories the clone's remotes point at (read each time
+/// the index opens: remotes are configuration, not history).
+fn own_github_repos(git: &Git) -> Vec<String> {
+    let repo = git.repo();
+    let Ok(names) = repo.remotes() else {
+        return Vec::new();
+    };
+    let mut urls: Vec<String> = Vec::new();
+    for name in names.iter().flatten().flatten() {
+        if let Some(url) = repo
+            .find_remote(name)
+            .ok()
+            .and_then(|r| r.url().ok().map(str::to_owned))
+        {
+            urls.push(url);
+        }
+    }
+    message::github_repos_of_urls(urls.iter().map(String::as_str))
 }
 
 fn oid(b: &[u8; 20]) -> Oid {
@@ -310,6 +333,7 @@ impl RepoIndex {
             && let Some(stored) = load(&cache_path, fingerprint)
         {
             let mut idx = RepoIndex::from_stored(stored);
+            idx.own_repos = own_github_repos(git);
             idx.stats = BuildStats {
                 from_cache: true,
                 millis: start.elapsed().as_millis(),
@@ -350,6 +374,7 @@ impl RepoIndex {
             let _ = save(&cache_path, &stored);
         }
         let mut idx = RepoIndex::from_stored(stored);
+        idx.own_repos = own_github_repos(git);
         idx.stats = BuildStats {
             from_cache: false,
             millis: start.elapsed().as_millis(),
@@ -438,6 +463,7 @@ impl RepoIndex {
             fixed_by,
             fixes_of,
             reverted_by,
+            own_repos: Vec::new(),
             stats: BuildStats::default(),
         }
     }
@@ -759,7 +785,7 @@ impl RepoIndex {
         exclude: &[Oid],
     ) -> Vec<(u32, Oid)> {
         let mut out: Vec<(u32, Oid)> = Vec::new();
-        for n in message::pull_request_refs(message) {
+        for n in message::pull_request_refs(message, &self.own_repos) {
             let Some(o) = self.pull_request_commit(n) else {
                 continue;
             };

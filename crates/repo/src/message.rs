@@ -132,13 +132,23 @@ static PREREQ_RE: LazyLock<Regex> =
 /// commit …`, `Fixes:` and revert lines too), lower-cased, in order, without
 /// repeats: tokens of 7 to 40 hex digits with both a letter and a digit, so
 /// bug and issue numbers are not taken for ids. Backport lines are skipped:
-/// they name the commit itself upstream.
+/// they name the commit itself upstream. So is the revision of a link to a
+/// file (`…/blob/<id>/src/x.c#L20`): it points at code, not at a change.
 pub fn commit_ids(message: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in message.lines() {
-        let lower = line.to_ascii_lowercase();
+        let mut lower = line.to_ascii_lowercase();
         if BACKPORT_RES.iter().any(|re| re.is_match(&lower)) {
             continue;
+        }
+        for marker in ["/blob/", "/tree/", "/raw/", "/blame/"] {
+            while let Some(at) = lower.find(marker) {
+                let from = at + marker.len();
+                let to = lower[from..]
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .map_or(lower.len(), |n| from + n);
+                lower.replace_range(at..to, " ");
+            }
         }
         for tok in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
             let id = (7..=40).contains(&tok.len())
@@ -176,9 +186,15 @@ fn leading_number(s: &str) -> Option<u32> {
 }
 
 /// Pull requests (or issues: they share GitHub's numbering) a message
-/// names: `#1234` standing as a word, and `…/pull/1234` links. Numbers
-/// under 10 are left out: `#1` is as often a list item as a reference.
-pub fn pull_request_refs(message: &str) -> Vec<u32> {
+/// names: `#1234` standing as a word, and links
+/// `https://github.com/OWNER/REPO/pull/1234` to one of `own_repos`
+/// (lower-case `owner/repo`, from the clone's remotes, see
+/// [`github_repos_of_urls`]). A link to another repository (a Dependabot
+/// bump's release notes, a port from a fork) names that repository's pull
+/// request, not this one's; with no known repository, no link counts.
+/// Numbers under 10 are left out: `#1` is as often a list item as a
+/// reference.
+pub fn pull_request_refs(message: &str, own_repos: &[String]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     let b = message.as_bytes();
     for (i, _) in message.match_indices('#') {
@@ -202,10 +218,47 @@ pub fn pull_request_refs(message: &str) -> Vec<u32> {
         }
     }
     for (i, m) in message.match_indices("/pull/") {
+        let own = github_repo_before(&message[..i]).is_some_and(|r| own_repos.contains(&r));
         if let Some(n) = leading_number(&message[i + m.len()..]).filter(|&n| n >= 10)
+            && own
             && !out.contains(&n)
         {
             out.push(n);
+        }
+    }
+    out
+}
+
+/// The lower-case `owner/repo` of a `github.com/owner/repo` that `text`
+/// ends with.
+fn github_repo_before(text: &str) -> Option<String> {
+    let at = text.rfind("github.com/")?;
+    let path = &text[at + "github.com/".len()..];
+    let mut parts = path.split('/');
+    let (owner, repo) = (parts.next()?, parts.next()?);
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    };
+    (parts.next().is_none() && word(owner) && word(repo)).then(|| {
+        let repo = repo.strip_suffix(".git").unwrap_or(repo);
+        format!("{owner}/{repo}").to_ascii_lowercase()
+    })
+}
+
+/// The GitHub repositories (`owner/repo`, lower case) that remote URLs
+/// name: `https://github.com/redis/redis.git`, `git@github.com:redis/redis`.
+pub fn github_repos_of_urls<'a>(urls: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for url in urls {
+        let url = url
+            .trim_end_matches('/')
+            .replacen("github.com:", "github.com/", 1);
+        if let Some(r) = github_repo_before(&url)
+            && !out.contains(&r)
+        {
+            out.push(r);
         }
     }
     out
@@ -441,8 +494,13 @@ mod tests {
                    See bug 1234567, issue #31245 and deadbeef (a word, no digit).\n\
                    Fixes: 0f1e2d3c4b5a\n\
                    (cherry picked from commit 99aa88bb77cc66dd55ee44ff3322110099aabbcc)\n\
-                   Again 1a2b3c4d5e.";
-        assert_eq!(commit_ids(msg), vec!["1a2b3c4d5e", "0f1e2d3c4b5a"]);
+                   Again 1a2b3c4d5e.\n\
+                   See https://github.com/o/r/blob/82f00f517972aa/src/c.c#L20 and\n\
+                   https://github.com/o/r/tree/7a7a7a7a1/src, but https://github.com/o/r/commit/3c3c3c3c3d.";
+        assert_eq!(
+            commit_ids(msg),
+            vec!["1a2b3c4d5e", "0f1e2d3c4b5a", "3c3c3c3c3d"]
+        );
         assert!(commit_ids("").is_empty());
     }
 
@@ -553,8 +611,21 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
         ] {
             assert_eq!(pull_request_of_subject(no), None, "{no}");
         }
-        let m = "Fix crash due to merge (#13040)\n\nIntroduced by #12955, see also\nhttps://github.com/o/r/pull/12800 and issue #7.\nNot o/r#555, &#1234; or #12abc.";
-        assert_eq!(pull_request_refs(m), vec![13040, 12955, 12800]);
+        let m = "Fix crash due to merge (#13040)\n\nIntroduced by #12955, see also\nhttps://github.com/o/r/pull/12800 and issue #7.\nNot o/r#555, &#1234; or #12abc.\nPorted from https://github.com/fork/r/pull/258, bumps\nhttps://github.com/actions/cache/pull/1234.";
+        let own = vec!["o/r".to_string()];
+        assert_eq!(pull_request_refs(m, &own), vec![13040, 12955, 12800]);
+        // With no known repository, only the bare numbers count.
+        assert_eq!(pull_request_refs(m, &[]), vec![13040, 12955]);
+        assert_eq!(
+            github_repos_of_urls([
+                "https://github.com/O/R.git",
+                "git@github.com:o/r",
+                "https://github.com/fork/r/",
+                "https://gitlab.com/o/r.git",
+                "/srv/mirror/r",
+            ]),
+            vec!["o/r".to_string(), "fork/r".to_string()]
+        );
     }
 
     #[test]

@@ -182,9 +182,11 @@ fn pull_requests_named_in_the_message_are_looked_up_in_the_branch() {
         &[("lib/a.c", &c_file(8, 1, "\treturn x - 1;"))],
     );
     let on_new = r.commit(
-        "lib: fix crash in f3 (#231)\n\nIntroduced by https://github.com/o/r/pull/205.\nFixes #999.",
+        "lib: fix crash in f3 (#231)\n\nIntroduced by https://github.com/o/r/pull/205.\nPorted from https://github.com/fork/r/pull/101.\nFixes #999.",
         &[("lib/a.c", &c_file(8, 3, "\treturn x * 3;"))],
     );
+    // Links count for the repository the clone's remote names, not a fork.
+    r.git(&["remote", "add", "origin", "https://github.com/o/r.git"]);
     let (git, index) = common::open_index(&r);
     let oid = |s: &str| git.resolve_commit(s).unwrap();
     assert_eq!(index.pull_request_commit(101), Some(oid(&old)));
@@ -206,7 +208,8 @@ fn pull_requests_named_in_the_message_are_looked_up_in_the_branch() {
         ),
     ] {
         let c = CommitFacts::extract(&git, &index, oid(sha)).unwrap();
-        // Its own number (the subject's) and an issue are no commits.
+        // Its own number (the subject's), an issue and a fork's pull
+        // request are no commits.
         assert_eq!(c.mentioned, vec![oid(named)]);
         let bf = branch_facts(&git, &index, &c, &view);
         assert_eq!(bf.mentioned_present, Some(present));
