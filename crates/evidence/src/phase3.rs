@@ -193,8 +193,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             },
             // `--full-history`: like the index, count commits on side
             // branches whose merge kept the other side's version.
+            // `--no-mailmap`: the address as committed, as the index reads
+            // it (git matches `--author` on the mapped one otherwise).
             format!(
-                "git log --oneline -5 --no-merges --full-history -i --author={} {}^ -- {}",
+                "git log --oneline -5 --no-merges --full-history --no-mailmap -i --author={} {}^ -- {}",
                 sh(&author_pattern(&ev.commit.author_email)),
                 sha,
                 quoted.join(" ")

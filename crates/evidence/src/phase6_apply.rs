@@ -348,7 +348,7 @@ fn series_prerequisites(
                     m.message_id
                 ),
                 format!(
-                    "stablepick mail series {} --db {db}; git log --format='%H %s' --author={} -F --grep={} {}",
+                    "stablepick mail series {} --db {db}; git log --no-mailmap --format='%H %s' --author={} -F --grep={} {}",
                     sh(&link.message_id),
                     sh(&m.from_email),
                     sh(&subj.subject),

@@ -100,7 +100,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
                         "maintainer {person} of \"{}\" signed off the commit",
                         m.section
                     ),
-                    format!("git show -s --format='%(trailers:key=Signed-off-by)' {sha}"),
+                    format!("git show -s --format=%b {sha} | grep -i '^Signed-off-by:'"),
                 ));
             }
         }

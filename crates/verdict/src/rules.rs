@@ -410,7 +410,10 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
     records.push(Record::new(
         P,
         format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by"),
-        format!("git show -s --format='%(trailers)' {sha}"),
+        // The message's own lines, as the parser counts them: git's
+        // `%(trailers)` reads only the last paragraph, and Samba's, say,
+        // ends with an `Autobuild-User(master)` block below the trailers.
+        format!("git show -s --format=%b {sha} | grep -i -E '^(Tested|Reviewed|Acked)-by:'"),
     ));
     if let Some(exceptions) = exception_categories(&ev.kinds) {
         records.push(Record::new(

@@ -328,7 +328,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
             None,
             format!("reviewed: {reviewed} Reviewed-by/Acked-by"),
             f.cmd(9, starts("tested: "), || {
-                format!("git show -s --format='%(trailers)' {sha}")
+                format!("git show -s --format=%b {sha} | grep -i -E '^(Reviewed|Acked)-by:'")
             }),
         );
     }

@@ -302,3 +302,53 @@ fn github_closing_keywords_name_a_report_and_the_grep_shows_it() {
         "{shown}"
     );
 }
+
+/// Samba's messages end with an `Autobuild-User(master)` block below the
+/// trailers, so git's `%(trailers)` shows none of them: the counts and the
+/// sign-off are shown from the message's own lines. And a `.mailmap` that
+/// maps the author's address does not hide the author's earlier commits
+/// from the command that lists them.
+#[test]
+fn trailers_above_an_autobuild_block_and_a_mailmapped_author_are_shown() {
+    let mut r = released();
+    let earlier = r.commit("lib: start a", &[("lib/a.c", "int a = 0;\n")]);
+    r.commit(
+        "mailmap",
+        &[(
+            ".mailmap",
+            "A U Thor <other@example.org> <author@example.org>\n",
+        )],
+    );
+    let fix = r.commit(
+        "lib: fix crash in a\n\n\
+         It crashed.\n\n\
+         Signed-off-by: A U Thor <author@example.org>\n\
+         Reviewed-by: R E Viewer <reviewer@example.org>\n\
+         Tested-by: T E Ster <tester@example.org>\n\n\
+         Autobuild-User(master): Someone\n\
+         Autobuild-Date(master): Mon Jan  1 00:00:00 UTC 2024 on atb-devel-224",
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let d = stablepick_verdict::decide(&ev);
+    let rec = record(
+        &d.records,
+        &["tested: 1 Tested-by; reviewed: 1 Reviewed-by/Acked-by"],
+    );
+    let shown = output(&r, rec);
+    assert_eq!(shown.lines().count(), 2, "{}\n{shown}", rec.verified_by);
+    assert!(shown.contains("Tested-by: T E Ster"), "{shown}");
+
+    let p3: Vec<Record> = ev.records_of(3).cloned().collect();
+    let rec = record(
+        &p3,
+        &["author author@example.org touched these files before"],
+    );
+    assert!(rec.text.contains(&earlier[..12]), "{}", rec.text);
+    let shown = output(&r, rec);
+    assert!(
+        shown.starts_with(&earlier[..7]),
+        "{}\n{shown}",
+        rec.verified_by
+    );
+}
