@@ -195,6 +195,40 @@ fn is_function_header(line: &str) -> bool {
             .is_some_and(|h| h.split_whitespace().count() >= 2)
 }
 
+/// The name a function header line defines: the identifier before its
+/// first `(`.
+fn header_name(line: &str) -> Option<&str> {
+    let head = line.split('(').next()?.trim_end();
+    let name = head
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()?;
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+}
+
+/// Functions the diff defines that it did not define before: names on
+/// added header lines of C-like files that no removed header line of any
+/// file has. A function moved from one file to another, or whose
+/// signature changed, is not new.
+pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
+    let headers = |origin: char| -> Vec<&str> {
+        diff.files
+            .iter()
+            .filter(|f| !f.binary && (is_c_like(f.path()) || f.path().ends_with(".S")))
+            .flat_map(|f| changes(f, origin))
+            .filter(|l| is_function_header(l))
+            .filter_map(header_name)
+            .collect()
+    };
+    let removed = headers('-');
+    let mut out: Vec<String> = Vec::new();
+    for name in headers('+') {
+        if !removed.contains(&name) && !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
 /// Classifies a diff. Several kinds may apply; `Code` means none of the
 /// special categories explains every change.
 pub fn classify(diff: &CommitDiff) -> Vec<ChangeKind> {
@@ -267,14 +301,15 @@ pub fn classify(diff: &CommitDiff) -> Vec<ChangeKind> {
         if id_lines > 0 && id_lines * 2 >= non_trivial_added && removed.len() <= 2 {
             add(&mut kinds, ChangeKind::DeviceId);
         }
-        let new_defs = added.iter().filter(|l| is_function_header(l)).count()
-            > removed.iter().filter(|l| is_function_header(l)).count();
         let new_export = added.iter().any(|l| {
             l.contains("EXPORT_SYMBOL") || (p.ends_with("version.map") && l.trim().ends_with(';'))
         });
-        if (c_like && new_defs) || new_export {
+        if new_export {
             add(&mut kinds, ChangeKind::NewFunction);
         }
+    }
+    if !new_function_names(diff).is_empty() {
+        add(&mut kinds, ChangeKind::NewFunction);
     }
     if code_files > 0 {
         if code_comment_only {
@@ -317,6 +352,42 @@ mod tests {
             files,
             ..Default::default()
         })
+    }
+
+    #[test]
+    fn a_moved_function_is_not_new_and_a_new_one_is_named() {
+        let moved = vec![
+            file(
+                "source3/a.c",
+                &[('-', "NTSTATUS smb_open(int x)"), ('-', "{"), ('-', "}")],
+            ),
+            file(
+                "source3/b.c",
+                &[('+', "NTSTATUS smb_open(int x)"), ('+', "{"), ('+', "}")],
+            ),
+        ];
+        let diff = CommitDiff {
+            files: moved.clone(),
+            ..Default::default()
+        };
+        assert!(new_function_names(&diff).is_empty());
+        assert!(!kinds_of(moved).contains(&ChangeKind::NewFunction));
+        // A changed signature is not new either; an added one is, whatever
+        // the case of its type.
+        let diff = CommitDiff {
+            files: vec![file(
+                "lib/c.c",
+                &[
+                    ('-', "static int *helper(int x)"),
+                    ('+', "static int *helper(long x)"),
+                    ('+', "NTSTATUS smb_close(int x)"),
+                    ('+', "{"),
+                    ('+', "}"),
+                ],
+            )],
+            ..Default::default()
+        };
+        assert_eq!(new_function_names(&diff), vec!["smb_close".to_string()]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! command that shows its premise.
 
 use crate::features::{FAILURE_WORDS, FEATURE_WORDS, component, mentions_bug_report};
+use crate::words::{FAILURE_ENDINGS, grep_inflected, names_inflected, names_word};
 use stablepick_evidence::{ChangeKind, Evidence, Record};
 
 const P: u8 = 8;
@@ -16,45 +17,21 @@ const P: u8 = 8;
 /// `Fixes #12`) and CVE ids.
 pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|(^|[^a-z0-9])(bugzilla|bug|bz|issue)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
-/// An extended regular expression for `words` as [`starts_word`] matches
-/// them.
-fn grep_words(words: &[&str]) -> String {
-    format!("\\b({})", words.join("|").replace(' ', "[ -]"))
+/// An extended regular expression for the failure words `words`, as
+/// [`names_inflected`] matches them.
+fn grep_failures(words: &[&str]) -> String {
+    grep_inflected(words, FAILURE_ENDINGS)
+}
+
+/// Does `text` name the failure word `w`?
+fn names_failure(text: &str, w: &str) -> bool {
+    names_inflected(text, w, FAILURE_ENDINGS)
 }
 
 /// An extended regular expression for `words` as [`names_word`] matches
 /// them.
 fn grep_whole_words(words: &[&str]) -> String {
     format!("\\b({})s?\\b", words.join("|"))
-}
-
-/// Is `b` part of a word, as grep's `\b` sees it (so `_fail` in
-/// `g_return_if_fail` is inside a word)?
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// Does a word of `text` start with `stem`? `fail` finds `failure` and
-/// `hang` finds `hanging`, but not the `hang` in `change`, the `race` in
-/// `trace`, the `bug` in `debug` or the `fail` in `g_return_if_fail`.
-fn starts_word(text: &str, stem: &str) -> bool {
-    let b = text.as_bytes();
-    text.match_indices(stem)
-        .any(|(i, _)| i == 0 || !is_word_byte(b[i - 1]))
-}
-
-/// Is `phrase` in `text` as whole words, with an optional plural `s`?
-/// `implement` finds `implements` but not `implementation`, `enable` not
-/// `reenable`, `support for` not `support forward`.
-fn names_word(text: &str, phrase: &str) -> bool {
-    let b = text.as_bytes();
-    text.match_indices(phrase).any(|(i, m)| {
-        let mut end = i + m.len();
-        if b.get(end) == Some(&b's') {
-            end += 1;
-        }
-        (i == 0 || !is_word_byte(b[i - 1])) && b.get(end).is_none_or(|&c| !is_word_byte(c))
-    })
 }
 
 pub fn records(ev: &Evidence) -> Vec<Record> {
@@ -64,33 +41,35 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let mut out = Vec::new();
 
     // A failure named only in the quoted subject of a commit this one
-    // names or reverts is that commit's failure.
+    // names or reverts is that commit's failure; one in the subsystem
+    // prefix (`libcli:security:`), a link or a tracker line (`BUG:
+    // https://…`) names no failure at all.
     let unquoted = without_quoted_subjects(&ev.commit.message);
-    let own_lower = unquoted.to_ascii_lowercase();
-    let (fails, quoted_fails): (Vec<&str>, Vec<&str>) = FAILURE_WORDS
+    let own_lower = without_names_and_links(&unquoted).to_ascii_lowercase();
+    let (fails, elsewhere): (Vec<&str>, Vec<&str>) = FAILURE_WORDS
         .iter()
         .copied()
-        .filter(|w| starts_word(&lower, w))
-        .partition(|w| starts_word(&own_lower, w));
+        .filter(|w| names_failure(&lower, w))
+        .partition(|w| names_failure(&own_lower, w));
     out.push(if fails.is_empty() {
         Record::new(
             P,
-            if quoted_fails.is_empty() {
+            if elsewhere.is_empty() {
                 "the message names no user-visible failure (crash, hang, leak, corruption, …)"
                     .to_string()
             } else {
                 format!(
-                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts)",
-                    quoted_fails.join(", ")
+                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line)",
+                    elsewhere.join(", ")
                 )
             },
-            format!("{show} | grep -i -E '{}'", grep_words(FAILURE_WORDS)),
+            format!("{show} | grep -i -E '{}'", grep_failures(FAILURE_WORDS)),
         )
     } else {
         Record::new(
             P,
             format!("failure mode named in the message: {}", fails.join(", ")),
-            format!("{show} | grep -i -E '{}'", grep_words(&fails)),
+            format!("{show} | grep -i -E '{}'", grep_failures(&fails)),
         )
     });
 
@@ -199,6 +178,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         .filter(|w| names_word(&ev.commit.subject.to_ascii_lowercase(), w))
         .collect();
     let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
+    let new_functions = stablepick_evidence::kinds::new_function_names(&ev.diff);
     // The words the grep looks for: those found, or all when none was.
     let feats_or_all: &[&str] = if feats.is_empty() {
         FEATURE_WORDS
@@ -206,6 +186,24 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         &feats
     };
     if !feats.is_empty() || new_api {
+        let adds = if new_functions.is_empty() {
+            "adds an exported symbol".to_string()
+        } else {
+            let names: Vec<String> = new_functions.iter().map(|n| format!("`{n}()`")).collect();
+            format!("adds function(s) {}", names.join(", "))
+        };
+        // The added lines that define each new function (its name then
+        // `(`), or the added export lines.
+        let shows_adds = if new_functions.is_empty() {
+            format!(
+                "git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL'; git show --format= {sha} -- '*version.map' | grep -E '^\\+.*;'"
+            )
+        } else {
+            format!(
+                "git show --format= {sha} | grep -E '^\\+[^[:space:]#/*].*\\b({})[[:space:]]*\\('",
+                new_functions.join("|")
+            )
+        };
         out.push(Record::new(
             P,
             format!(
@@ -216,48 +214,18 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
                     format!(" subject says {}", feats.join(", "))
                 },
                 match (feats.is_empty(), new_api) {
-                    (true, true) => " adds a function or exported symbol",
-                    (false, true) => "; adds a function or exported symbol",
-                    _ => "",
+                    (true, true) => format!(" {adds}"),
+                    (false, true) => format!("; {adds}"),
+                    _ => String::new(),
                 }
             ),
             format!(
-                "git show -s --format=%s {sha} | grep -i -E '{}'; git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL|^\\+[a-z].*\\('",
+                "git show -s --format=%s {sha} | grep -i -E '{}'; {shows_adds}",
                 grep_whole_words(feats_or_all)
             ),
         ));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{names_word, starts_word};
-
-    #[test]
-    fn feature_words_are_whole_words() {
-        assert!(names_word("net: implements foo", "implement"));
-        assert!(names_word("add support for bar", "support for"));
-        assert!(!names_word("fix the implementation of baz", "implement"));
-        assert!(!names_word("test: reenable the unit test", "enable"));
-        assert!(!names_word(
-            "fec: support forward error correction",
-            "support for"
-        ));
-        assert!(!names_word("nm_enable_x", "enable"));
-        assert!(names_word("enable", "enable"));
-    }
-
-    #[test]
-    fn failure_words_start_words() {
-        assert!(!starts_word("g_return_val_if_fail (x)", "fail"));
-        assert!(starts_word("fix a hang in probe", "hang"));
-        assert!(starts_word("on failure, free the ring", "fail"));
-        assert!(starts_word("(cve-2024-1234)", "cve"));
-        assert!(!starts_word("change the tracing code", "hang"));
-        assert!(!starts_word("change the tracing code", "race"));
-        assert!(!starts_word("debug output", "bug"));
-    }
 }
 
 /// Where the change lies with respect to `drivers/`, as far as the paths
@@ -313,6 +281,44 @@ mod spread_tests {
 /// `message` with the quoted subjects of the commits it names
 /// (`("…")`, possibly wrapped over lines, and a revert's `Revert "…"`
 /// subject) blanked out, line breaks kept.
+/// `message` with what names no failure of this commit blanked, lines
+/// kept: the subject's subsystem prefix (`s3-errormap: `), links, and a
+/// line left as a bare key once its link is gone (`BUG: https://…`).
+fn without_names_and_links(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (n, line) in message.split_inclusive('\n').enumerate() {
+        let mut kept: String = line
+            .split_inclusive(char::is_whitespace)
+            .map(|w| {
+                if w.starts_with("http://") || w.starts_with("https://") {
+                    let link = w.trim_end();
+                    " ".repeat(link.len()) + &w[link.len()..]
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect();
+        if n == 0
+            && let Some((prefix, _)) = kept.split_once(": ")
+            && !prefix.contains(' ')
+        {
+            let blank = " ".repeat(prefix.len() + 1);
+            kept.replace_range(..prefix.len() + 1, &blank);
+        }
+        let bare_key = kept.trim().strip_suffix(':').is_some_and(|k| {
+            !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        });
+        if bare_key {
+            kept = kept
+                .chars()
+                .map(|c| if c == '\n' { c } else { ' ' })
+                .collect();
+        }
+        out.push_str(&kept);
+    }
+    out
+}
+
 fn without_quoted_subjects(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
@@ -344,7 +350,22 @@ fn without_quoted_subjects(message: &str) -> String {
 
 #[cfg(test)]
 mod quoted_tests {
-    use super::without_quoted_subjects;
+    use super::{without_names_and_links, without_quoted_subjects};
+
+    #[test]
+    fn prefixes_links_and_bare_tracker_keys_are_blanked() {
+        let m = "libcli:security: check the owner sid\n\nBUG: https://bugzilla.samba.org/show_bug.cgi?id=15000\nSee https://example.org/crash-report for the crash.\n";
+        let out = without_names_and_links(m);
+        assert_eq!(out.len(), m.len());
+        assert_eq!(out.lines().count(), m.lines().count());
+        assert!(!out.contains("security"), "{out}");
+        assert!(!out.to_ascii_lowercase().contains("bug"), "{out}");
+        assert!(out.contains("check the owner sid"));
+        assert!(out.contains("for the crash."), "{out}");
+        assert!(!out.contains("crash-report"), "{out}");
+        // A prefix with a space is a sentence, not a subsystem.
+        assert!(without_names_and_links("fix a crash: now").contains("crash"));
+    }
 
     #[test]
     fn a_reverts_quoted_subject_is_blanked() {

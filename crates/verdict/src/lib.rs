@@ -114,3 +114,4 @@ pub mod model;
 pub mod similar;
 pub mod synthesis;
 pub mod window_share;
+mod words;

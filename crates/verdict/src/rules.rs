@@ -369,20 +369,7 @@ fn real_failure(ev: &Evidence, b: &BranchFacts) -> Option<String> {
 /// `ed` and `ing` ("hangs" counts; "hang" is not found in "change"). A word
 /// ending in `-` is a prefix (`cve-`).
 fn contains_word(text: &str, word: &str) -> bool {
-    let b = text.as_bytes();
-    let alnum = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    text.match_indices(word).any(|(i, w)| {
-        if i > 0 && alnum(b.get(i - 1)) {
-            return false;
-        }
-        let end = i + w.len();
-        if w.ends_with('-') || !alnum(b.get(end)) {
-            return true;
-        }
-        ["s", "es", "ed", "ing"]
-            .iter()
-            .any(|suffix| text[end..].starts_with(suffix) && !alnum(b.get(end + suffix.len())))
-    })
+    crate::words::names_inflected(text, word, crate::words::VERB_ENDINGS)
 }
 
 /// The stable-kernel-rules checklist, as far as the evidence answers it.

@@ -352,3 +352,91 @@ fn trailers_above_an_autobuild_block_and_a_mailmapped_author_are_shown() {
         rec.verified_by
     );
 }
+
+/// A new function is named, and the command prints the line that defines
+/// it, whatever the case of its return type; a function moved to another
+/// file is not new.
+#[test]
+fn a_new_function_is_named_and_its_definition_shown_but_a_moved_one_is_not_new() {
+    let mut r = released();
+    r.commit(
+        "lib: b",
+        &[("lib/b.c", "NTSTATUS smb_open(int x)\n{\n\treturn 0;\n}\n")],
+    );
+    let added = r.commit(
+        "lib: smb_close for callers",
+        &[(
+            "lib/a.c",
+            "int a;\n\nNTSTATUS smb_close(int x)\n{\n\treturn x;\n}\n",
+        )],
+    );
+    let moved = r.commit(
+        "lib: move smb_open next to smb_close",
+        &[
+            ("lib/b.c", ""),
+            (
+                "lib/a.c",
+                "int a;\n\nNTSTATUS smb_close(int x)\n{\n\treturn x;\n}\n\nNTSTATUS smb_open(int x)\n{\n\treturn 0;\n}\n",
+            ),
+        ],
+    );
+    let ev = evidence(&r, &added);
+    let recs = impact::records(&ev);
+    let rec = record(&recs, &["looks like new functionality"]);
+    assert!(
+        rec.text.ends_with("adds function(s) `smb_close()`"),
+        "{}",
+        rec.text
+    );
+    let shown = output(&r, rec);
+    assert!(
+        shown.contains("+NTSTATUS smb_close(int x)"),
+        "{}\n{shown}",
+        rec.verified_by
+    );
+
+    let ev = evidence(&r, &moved);
+    assert!(
+        !impact::records(&ev)
+            .iter()
+            .any(|r| r.text.starts_with("looks like new functionality")),
+        "{:#?}",
+        impact::records(&ev)
+    );
+}
+
+/// A failure word in the subsystem prefix, a link or a tracker line names
+/// no failure of this commit, and a word that only begins with one
+/// (`errormap`, `invalidate`) is no failure word: the grep agrees.
+#[test]
+fn prefixes_links_and_longer_words_name_no_failure() {
+    let mut r = released();
+    let samba = r.commit(
+        "libcli:security: check the owner sid\n\n\
+         BUG: https://bugzilla.samba.org/show_bug.cgi?id=15000\n\n\
+         Signed-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 1;\n")],
+    );
+    let longer = r.commit(
+        "s3-errormap: invalidate the cached map\n\nSigned-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &samba));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text.contains(
+            "no user-visible failure of its own (bug, security only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line)"
+        ),
+        "{}",
+        rec.text
+    );
+    let recs = impact::records(&evidence(&r, &longer));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .starts_with("the message names no user-visible failure ("),
+        "{}",
+        rec.text
+    );
+    assert!(!passes(&r, &rec.verified_by), "{}", output(&r, rec));
+}
