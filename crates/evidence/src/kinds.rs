@@ -55,8 +55,9 @@ pub fn is_docs(path: &str) -> bool {
         || path.starts_with("doc/")
         || path.starts_with("docs/")
         || path.starts_with("man/")
-        // glibc's Texinfo manual.
+        // glibc's Texinfo manual, Samba's DocBook manual pages.
         || path.starts_with("manual/")
+        || path.starts_with("docs-xml/")
         || [".rst", ".md", ".adoc", ".texi", ".texinfo", ".po", ".pot"]
             .iter()
             .any(|e| path.ends_with(e))
@@ -74,6 +75,8 @@ pub fn is_test(path: &str) -> bool {
         || path.contains("/selftests/")
         || path.contains("/test/")
         || path.contains("/tests/")
+        // Samba's test harness and its lists of expected failures.
+        || path.starts_with("selftest/")
         // Test programs beside the code they test: glibc's `tst-*.c`,
         // systemd's `test-*.c`, the kernel's `lib/test_*.c`, `*_test.go`.
         // Only the file name counts: a directory such as `test-utils/`
@@ -461,6 +464,7 @@ mod tests {
             "po/LINGUAS",
             "subprojects/x/po/de.po",
             "NEWS.txt",
+            "docs-xml/manpages/smb.conf.5.xml",
         ] {
             assert!(is_docs(p), "{p}");
             assert_eq!(
@@ -497,6 +501,7 @@ mod tests {
             "lib/test_bitmap.c",
             "pkg/cri/server/helpers_test.go",
             "src/test/test-fs-util.c",
+            "selftest/knownfail.d/smb2.lease",
         ] {
             assert!(is_test(p), "{p}");
             assert_eq!(
