@@ -332,12 +332,18 @@ fn branch(
             let defined = defined_here.contains(func);
             facts.functions_present.push((func.clone(), defined));
             function_files.push((func.clone(), path.clone()));
+            // The grep matches the first line of a prototype too (`int
+            // f(int x);`, or BIND's name-first line of a longer one): say
+            // so where that is all it finds.
+            let declared_only = !defined && grep_matches(ctx, blob, &definition_pattern_in(&path, func));
             recs.push(Record::new(
                 P,
                 format!(
                     "[{name}] function `{func}()` {} in `{path}` at the branch tip",
                     if defined {
                         "is defined"
+                    } else if declared_only {
+                        "is NOT defined (declared only: the lines the grep shows open a prototype, with no body)"
                     } else {
                         "is NOT defined"
                     }
@@ -363,6 +369,18 @@ fn branch(
         ));
     }
     Ok((facts, recs))
+}
+
+/// Does a line of the blob match the extended regular expression `pattern`
+/// (as `git grep -E` would)?
+fn grep_matches(ctx: &Context, blob: Oid, pattern: &str) -> bool {
+    let Ok(re) = regex::Regex::new(&format!("(?m){pattern}")) else {
+        return false;
+    };
+    ctx.git
+        .repo()
+        .find_blob(blob)
+        .is_ok_and(|b| re.is_match(&String::from_utf8_lossy(b.content())))
 }
 
 /// How the record that sums up the touched files and functions begins.

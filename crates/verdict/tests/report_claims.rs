@@ -440,3 +440,34 @@ fn prefixes_links_and_longer_words_name_no_failure() {
     );
     assert!(!passes(&r, &rec.verified_by), "{}", output(&r, rec));
 }
+
+/// In the branch the header only declares `helper()`; mainline defines it
+/// there and then fixes it. The grep shows the prototype's line, and the
+/// text says the function is declared only.
+#[test]
+fn a_function_only_declared_in_the_branch_says_so_beside_the_prototype() {
+    let mut r = Repo::new();
+    r.commit(
+        "base",
+        &[("lib/h.h", "#pragma once\n\nint\nhelper(int x,\n       int y);\n")],
+    );
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let inline = |body: &str| {
+        format!("#pragma once\n\nstatic inline int\nhelper(int x,\n       int y)\n{{\n\tint z = x + y;\n\t{body}\n}}\n")
+    };
+    r.commit("lib: inline helper", &[("lib/h.h", &inline("return z;"))]);
+    let fix = r.commit(
+        "lib: fix helper overflow",
+        &[("lib/h.h", &inline("return z & 0xff;"))],
+    );
+    let ev = evidence(&r, &fix);
+    let p6: Vec<Record> = ev.records_of(6).cloned().collect();
+    let rec = record(&p6, &["[1.0] function `helper()`"]);
+    assert!(
+        rec.text.contains("is NOT defined (declared only"),
+        "{}",
+        rec.text
+    );
+    assert!(output(&r, rec).contains("helper(int x,"), "{}", rec.verified_by);
+}
