@@ -322,7 +322,12 @@ fn branch(
                 "[{name}] `{path}` {} at the branch tip",
                 if present { "exists" } else { "does NOT exist" }
             ),
-            format!("git cat-file -e {}:{}", b.branch.display_ref(), sh(&path)),
+            format!(
+                "{}git cat-file -e {}:{}",
+                if present { "" } else { "! " },
+                b.branch.display_ref(),
+                sh(&path)
+            ),
         ));
         let Some(blob) = blob.filter(|_| has_functions(&path)) else {
             continue;
@@ -335,7 +340,8 @@ fn branch(
             // The grep matches the first line of a prototype too (`int
             // f(int x);`, or BIND's name-first line of a longer one): say
             // so where that is all it finds.
-            let declared_only = !defined && grep_matches(ctx, blob, &definition_pattern_in(&path, func));
+            let declared_only =
+                !defined && grep_matches(ctx, blob, &definition_pattern_in(&path, func));
             recs.push(Record::new(
                 P,
                 format!(

@@ -420,7 +420,7 @@ fn prerequisite_records(
                 Some(from) => (
                     format!("it renamed `{from}` to `{path}`, which the branch lacks"),
                     format!(
-                        "git show --stat --format='%H %s' -M {ps} -- {} {}; git cat-file -e {}:{}",
+                        "git show --stat --format='%H %s' -M {ps} -- {} {}; ! git cat-file -e {}:{}",
                         sh(from),
                         sh(path),
                         sh(r),
@@ -430,7 +430,7 @@ fn prerequisite_records(
                 None => (
                     format!("it created `{path}`, which the branch lacks"),
                     format!(
-                        "git log --diff-filter=A --format='%H %s' {base}..{sha}^ -- {}; git cat-file -e {}:{}",
+                        "git log --diff-filter=A --format='%H %s' {base}..{sha}^ -- {}; ! git cat-file -e {}:{}",
                         sh(path),
                         sh(r),
                         sh(path)
@@ -521,7 +521,7 @@ fn prerequisite_records(
                         "it created `{path}`, which prerequisite {by} changes and the branch lacks"
                     ),
                     format!(
-                        "git log --diff-filter=A --format='%H %s' {base}..{of}^ -- {}; git cat-file -e {}:{}",
+                        "git log --diff-filter=A --format='%H %s' {base}..{of}^ -- {}; ! git cat-file -e {}:{}",
                         sh(path),
                         sh(r),
                         sh(path)

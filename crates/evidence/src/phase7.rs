@@ -13,7 +13,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         ev.records.push(Record::new(
             P,
             "no MAINTAINERS file in the tree of this commit",
-            format!("git cat-file -e {sha}:MAINTAINERS"),
+            format!("! git cat-file -e {sha}:MAINTAINERS"),
         ));
         return;
     };

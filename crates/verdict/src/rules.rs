@@ -281,10 +281,17 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             Verdict::No,
             0.03,
             "none of the touched files exist in this branch",
-            format!(
-                "git cat-file -e {r}:{}",
-                b.files_present.first().map(|f| f.0.as_str()).unwrap_or("")
-            ),
+            // Succeeds only when every touched file is missing.
+            b.files_present
+                .iter()
+                .map(|(f, _)| {
+                    format!(
+                        "! git cat-file -e {r}:{}",
+                        stablepick_evidence::record::sh(f)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" && "),
         );
     }
     if let Some(st) = thread_statement(ev)

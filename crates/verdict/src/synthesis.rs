@@ -479,7 +479,7 @@ fn branch_points(
             f.cmd(
                 6,
                 |r| r.text.starts_with(&p),
-                || format!("git cat-file -e {}:{path}", b.display_ref),
+                || format!("! git cat-file -e {}:{path}", b.display_ref),
             ),
         );
     }

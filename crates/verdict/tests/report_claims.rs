@@ -449,12 +449,17 @@ fn a_function_only_declared_in_the_branch_says_so_beside_the_prototype() {
     let mut r = Repo::new();
     r.commit(
         "base",
-        &[("lib/h.h", "#pragma once\n\nint\nhelper(int x,\n       int y);\n")],
+        &[(
+            "lib/h.h",
+            "#pragma once\n\nint\nhelper(int x,\n       int y);\n",
+        )],
     );
     r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
     r.git(&["branch", "1.0"]);
     let inline = |body: &str| {
-        format!("#pragma once\n\nstatic inline int\nhelper(int x,\n       int y)\n{{\n\tint z = x + y;\n\t{body}\n}}\n")
+        format!(
+            "#pragma once\n\nstatic inline int\nhelper(int x,\n       int y)\n{{\n\tint z = x + y;\n\t{body}\n}}\n"
+        )
     };
     r.commit("lib: inline helper", &[("lib/h.h", &inline("return z;"))]);
     let fix = r.commit(
@@ -469,5 +474,37 @@ fn a_function_only_declared_in_the_branch_says_so_beside_the_prototype() {
         "{}",
         rec.text
     );
-    assert!(output(&r, rec).contains("helper(int x,"), "{}", rec.verified_by);
+    assert!(
+        output(&r, rec).contains("helper(int x,"),
+        "{}",
+        rec.verified_by
+    );
+}
+
+/// Claims that something is missing have commands that succeed when it
+/// is: a touched file the branch lacks, the rule that none of the touched
+/// files exist, and a tree with no MAINTAINERS file.
+#[test]
+fn commands_for_missing_things_succeed_when_they_are_missing() {
+    let mut r = released();
+    r.commit("lib: add n", &[("lib/n.c", "int n;\n")]);
+    let fix = r.commit("lib: fix n", &[("lib/n.c", "int n = 1;\n")]);
+    let ev = evidence(&r, &fix);
+    let mut checked = Vec::new();
+    let d = stablepick_verdict::decide(&ev);
+    for rec in ev.records.iter().chain(&d.records) {
+        if rec.text.contains("does NOT exist")
+            || rec.text.contains("none of the touched files exist")
+            || rec.text.starts_with("no MAINTAINERS file")
+        {
+            assert!(
+                passes(&r, &rec.verified_by),
+                "{}\n{}",
+                rec.text,
+                rec.verified_by
+            );
+            checked.push(rec.text.clone());
+        }
+    }
+    assert_eq!(checked.len(), 3, "{checked:#?}");
 }
