@@ -369,7 +369,11 @@ fn branch(
             P,
             format!(
                 "[{name}] {}",
-                every_file_summary(&facts.files_present, &facts.functions_present)
+                every_file_summary(
+                    &facts.files_present,
+                    &facts.functions_present,
+                    ev.diff.files.iter().filter(|f| f.status == 'A').count()
+                )
             ),
             every_file_and_function(&r, &facts.files_present, &function_files),
         ));
@@ -395,17 +399,26 @@ pub const EVERY_FILE: &str = "every touched file";
 /// "every touched file (N) and function (M) exists at the branch tip", for
 /// a branch where all of `files` and `functions` are there. A name defined
 /// in two touched files is looked up in each, so it counts once per file,
-/// and the text says so.
-pub fn every_file_summary(files: &[(String, bool)], functions: &[(String, bool)]) -> String {
+/// and the text says so; so are the `created` files the commit adds, which
+/// no branch has.
+pub fn every_file_summary(
+    files: &[(String, bool)],
+    functions: &[(String, bool)],
+    created: usize,
+) -> String {
+    let files = if created > 0 {
+        format!("{}, besides the {created} it creates", files.len())
+    } else {
+        files.len().to_string()
+    };
     if functions.is_empty() {
-        return format!("{EVERY_FILE} ({}) exists at the branch tip", files.len());
+        return format!("{EVERY_FILE} ({files}) exists at the branch tip");
     }
     let mut names: Vec<&str> = functions.iter().map(|(f, _)| f.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     format!(
-        "{EVERY_FILE} ({}) and function ({}{}) exists at the branch tip",
-        files.len(),
+        "{EVERY_FILE} ({files}) and function ({}{}) exists at the branch tip",
         functions.len(),
         if names.len() < functions.len() {
             format!(", once per file it is in; {} names", names.len())
@@ -476,16 +489,20 @@ mod tests {
         let files = [("a/x.c".to_string(), true), ("b/x.c".to_string(), true)];
         let one = |n: &str| (n.to_string(), true);
         assert_eq!(
-            every_file_summary(&files, &[one("f"), one("g")]),
+            every_file_summary(&files, &[one("f"), one("g")], 0),
             "every touched file (2) and function (2) exists at the branch tip"
         );
         assert_eq!(
-            every_file_summary(&files, &[one("f"), one("f"), one("g")]),
+            every_file_summary(&files, &[one("f"), one("f"), one("g")], 0),
             "every touched file (2) and function (3, once per file it is in; 2 names) exists at the branch tip"
         );
         assert_eq!(
-            every_file_summary(&files, &[]),
+            every_file_summary(&files, &[], 0),
             "every touched file (2) exists at the branch tip"
+        );
+        assert_eq!(
+            every_file_summary(&files, &[], 1),
+            "every touched file (2, besides the 1 it creates) exists at the branch tip"
         );
     }
 }

@@ -175,7 +175,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let feats: Vec<&str> = FEATURE_WORDS
         .iter()
         .copied()
-        .filter(|w| names_word(&ev.commit.subject.to_ascii_lowercase(), w))
+        .filter(|w| names_word(&without_shouted_words(&ev.commit.subject), w))
         .collect();
     let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
     let new_functions = stablepick_evidence::kinds::new_function_names(&ev.diff);
@@ -281,6 +281,35 @@ mod spread_tests {
 /// `message` with the quoted subjects of the commits it names
 /// (`("…")`, possibly wrapped over lines, and a revert's `Revert "…"`
 /// subject) blanked out, line breaks kept.
+/// `subject` lower-cased, with its all-capital words blanked: they name a
+/// command or a constant (Redis's `RENAME`, `ENABLE_FOO`), not what the
+/// change does.
+fn without_shouted_words(subject: &str) -> String {
+    let mut out = String::with_capacity(subject.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
+        // Four letters or more: `API` and `USB` are words of a sentence.
+        let shouted = letters >= 4 && !word.bytes().any(|b| b.is_ascii_lowercase());
+        if shouted {
+            out.extend(std::iter::repeat_n(' ', word.len()));
+        } else {
+            out.push_str(&word.to_ascii_lowercase());
+        }
+        word.clear();
+    };
+    for c in subject.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// `message` with what names no failure of this commit blanked, lines
 /// kept: the subject's subsystem prefix (`s3-errormap: `), links, and a
 /// line left as a bare key once its link is gone (`BUG: https://…`).
@@ -351,6 +380,19 @@ fn without_quoted_subjects(message: &str) -> String {
 #[cfg(test)]
 mod quoted_tests {
     use super::{without_names_and_links, without_quoted_subjects};
+
+    #[test]
+    fn shouted_words_are_names_not_verbs() {
+        use super::without_shouted_words;
+        assert_eq!(
+            without_shouted_words("Fix RENAME when the key is an ENABLE_X (#123)"),
+            "fix        when the key is an          (#123)"
+        );
+        assert_eq!(
+            without_shouted_words("Enable a new API"),
+            "enable a new api"
+        );
+    }
 
     #[test]
     fn prefixes_links_and_bare_tracker_keys_are_blanked() {

@@ -459,7 +459,11 @@ fn branch_points(
         l.pro(
             6,
             br,
-            stablepick_evidence::every_file_summary(&b.files_present, &b.functions_present),
+            stablepick_evidence::every_file_summary(
+                &b.files_present,
+                &b.functions_present,
+                ev.diff.files.iter().filter(|f| f.status == 'A').count(),
+            ),
             f.cmd(
                 6,
                 |r| {
