@@ -198,6 +198,13 @@ fn is_function_header(line: &str) -> bool {
             .is_some_and(|h| h.split_whitespace().count() >= 2)
 }
 
+/// A text file of code: not documentation, a test or a build file, whose
+/// new functions are no new API.
+fn is_code(f: &FileDiff) -> bool {
+    let p = f.path();
+    !f.binary && !is_docs(p) && !is_test(p) && !is_build(p)
+}
+
 /// The name a function header line defines: the identifier before its
 /// first `(`.
 fn header_name(line: &str) -> Option<&str> {
@@ -216,7 +223,7 @@ pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
     let headers = |origin: char| -> Vec<&str> {
         diff.files
             .iter()
-            .filter(|f| !f.binary && (is_c_like(f.path()) || f.path().ends_with(".S")))
+            .filter(|f| is_code(f) && (is_c_like(f.path()) || f.path().ends_with(".S")))
             .flat_map(|f| changes(f, origin))
             .filter(|l| is_function_header(l))
             .filter_map(header_name)
@@ -230,6 +237,31 @@ pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
         }
     }
     out
+}
+
+/// Does the diff export a symbol (`EXPORT_SYMBOL`, a line in a linker
+/// `version.map`)?
+pub fn adds_export(diff: &CommitDiff) -> bool {
+    diff.files.iter().filter(|f| is_code(f)).any(|f| {
+        changes(f, '+').any(|l| {
+            l.contains("EXPORT_SYMBOL")
+                || (f.path().ends_with("version.map") && l.trim().ends_with(';'))
+        })
+    })
+}
+
+/// Does some C-like file of the diff gain function headers (more added
+/// than removed)? A coarser sign than [`new_function_names`]: a function
+/// moved into a file counts, one replaced by another in the same file does
+/// not. The backport model reads this one; it learned from it.
+pub fn grows_function_headers(diff: &CommitDiff) -> bool {
+    diff.files
+        .iter()
+        .filter(|f| is_code(f) && (is_c_like(f.path()) || f.path().ends_with(".S")))
+        .any(|f| {
+            changes(f, '+').filter(|l| is_function_header(l)).count()
+                > changes(f, '-').filter(|l| is_function_header(l)).count()
+        })
 }
 
 /// Classifies a diff. Several kinds may apply; `Code` means none of the
@@ -304,14 +336,8 @@ pub fn classify(diff: &CommitDiff) -> Vec<ChangeKind> {
         if id_lines > 0 && id_lines * 2 >= non_trivial_added && removed.len() <= 2 {
             add(&mut kinds, ChangeKind::DeviceId);
         }
-        let new_export = added.iter().any(|l| {
-            l.contains("EXPORT_SYMBOL") || (p.ends_with("version.map") && l.trim().ends_with(';'))
-        });
-        if new_export {
-            add(&mut kinds, ChangeKind::NewFunction);
-        }
     }
-    if !new_function_names(diff).is_empty() {
+    if adds_export(diff) || !new_function_names(diff).is_empty() {
         add(&mut kinds, ChangeKind::NewFunction);
     }
     if code_files > 0 {
@@ -374,7 +400,19 @@ mod tests {
             ..Default::default()
         };
         assert!(new_function_names(&diff).is_empty());
+        // The coarser per-file count the model reads sees b.c grow.
+        assert!(grows_function_headers(&diff));
         assert!(!kinds_of(moved).contains(&ChangeKind::NewFunction));
+        // A test program's new function is no new API.
+        let test = CommitDiff {
+            files: vec![file(
+                "stdlib/tst-open.c",
+                &[('+', "static int do_test(void)"), ('+', "{"), ('+', "}")],
+            )],
+            ..Default::default()
+        };
+        assert!(new_function_names(&test).is_empty());
+        assert!(!grows_function_headers(&test));
         // A changed signature is not new either; an added one is, whatever
         // the case of its type.
         let diff = CommitDiff {

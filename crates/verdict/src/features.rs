@@ -334,7 +334,17 @@ impl CommitFacts {
         let oid = info.oid;
         let mut f: Vec<(String, f32)> = Vec::new();
         let mut on = |s: String| f.push((s, 1.0));
-        let kinds = stablepick_evidence::kinds::classify(diff);
+        let mut kinds = stablepick_evidence::kinds::classify(diff);
+        // The model's "new function" is the per-file count of headers
+        // ([`stablepick_evidence::kinds::grows_function_headers`]), which
+        // ranked past decisions better than the commit-wide names the
+        // report states (mean F1 0.467 against 0.460 on twelve projects).
+        kinds.retain(|k| *k != ChangeKind::NewFunction);
+        if stablepick_evidence::kinds::adds_export(diff)
+            || stablepick_evidence::kinds::grows_function_headers(diff)
+        {
+            kinds.push(ChangeKind::NewFunction);
+        }
 
         // Phase 1: message forensics.
         let cc = msg.cc_stable();
