@@ -425,21 +425,6 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::contains_word;
-
-    #[test]
-    fn failure_words_match_whole_words() {
-        assert!(contains_word("resulting in a hang.", "hang"));
-        assert!(!contains_word("no functional change", "hang"));
-        assert!(contains_word("a use-after-free in", "use-after-free"));
-        assert!(contains_word("fixes cve-2024-1234", "cve-"));
-        assert!(contains_word("the system hangs", "hang"));
-        assert!(!contains_word("hangar", "hang"));
-    }
-}
-
 /// The stable rules' exception categories (device IDs, build fixes,
 /// documentation) the change falls in, when the whole change falls in
 /// them: one Makefile line beside a new C function is no exception.

@@ -37,6 +37,19 @@ fn released() -> Repo {
     r
 }
 
+/// Phase 8 says the message names no failure at all, and its grep finds
+/// none either.
+fn assert_no_failure_named(r: &Repo, recs: &[Record]) {
+    let rec = record(recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .starts_with("the message names no user-visible failure ("),
+        "{}",
+        rec.text
+    );
+    assert!(!passes(r, &rec.verified_by), "{}", output(r, rec));
+}
+
 /// Does the record's command succeed in the repository?
 fn passes(r: &Repo, cmd: &str) -> bool {
     stablepick_testkit::sh(r.path(), cmd).status.success()
@@ -266,14 +279,7 @@ fn keyword_records_name_only_words_their_grep_shows() {
     let recs = impact::records(&evidence(&r, &reenable));
     // `fail` inside `g_return_val_if_fail` is no failure, and `reenable`
     // is not the feature word `enable`: grep -w agrees on both.
-    let rec = record(&recs, &["the message names no", "failure mode named"]);
-    assert!(
-        rec.text
-            .starts_with("the message names no user-visible failure ("),
-        "{}",
-        rec.text
-    );
-    assert!(!passes(&r, &rec.verified_by), "{}", output(&r, rec));
+    assert_no_failure_named(&r, &recs);
     assert!(
         !recs.iter().any(|x| x.text.contains("subject says")),
         "{recs:#?}"
@@ -431,14 +437,7 @@ fn prefixes_links_and_longer_words_name_no_failure() {
         rec.text
     );
     let recs = impact::records(&evidence(&r, &longer));
-    let rec = record(&recs, &["the message names no", "failure mode named"]);
-    assert!(
-        rec.text
-            .starts_with("the message names no user-visible failure ("),
-        "{}",
-        rec.text
-    );
-    assert!(!passes(&r, &rec.verified_by), "{}", output(&r, rec));
+    assert_no_failure_named(&r, &recs);
 }
 
 /// In the branch the header only declares `helper()`; mainline defines it
