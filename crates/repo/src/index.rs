@@ -253,8 +253,59 @@ pub struct RepoIndex {
 }
 
 /// The GitHub repositories the clone's remotes point at (read each time
-/// the index opens: remotes are configuration, not history).
-fn own_github_repos(git: &Git) -> Vec<String> {
+/// the index opens: remotes are configuration, not history); with none, the
+/// one the history's own links clearly point to ([`linked_github_repo`]).
+fn own_github_repos(git: &Git, idx: &RepoIndex) -> Vec<String> {
+    let from_remotes = github_repos_of_remotes(git);
+    if !from_remotes.is_empty() {
+        return from_remotes;
+    }
+    linked_github_repo(git, idx).into_iter().collect()
+}
+
+/// Mainline messages read to learn which repository the links point to.
+const LINK_SAMPLE: usize = 5_000;
+
+/// For a clone with no GitHub remote (a mirror, a copy) of a project whose
+/// subjects name pull requests: the repository that the pull request and
+/// issue links of the newest mainline messages name most, when it has at
+/// least 10 links and twice the next one's. sway links wlroots' pull
+/// requests more than its own, so there no repository is clear and no
+/// link counts.
+fn linked_github_repo(git: &Git, idx: &RepoIndex) -> Option<String> {
+    if idx.stored.pull_requests.len() < 10 {
+        return None;
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let newest = idx.stored.mainline.len() as u32;
+    for pos in (newest.saturating_sub(LINK_SAMPLE as u32)..newest).rev() {
+        let Some(c) = idx
+            .mainline_oid(pos)
+            .and_then(|o| git.repo().find_commit(o).ok())
+        else {
+            continue;
+        };
+        let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
+        for kind in ["/pull/", "/issues/"] {
+            for (i, _) in message.match_indices(kind) {
+                if let Some(r) = message::github_repo_before(&message[..i]) {
+                    *counts.entry(r).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let runner_up = ranked.get(1).map_or(0, |r| r.1);
+    ranked
+        .into_iter()
+        .next()
+        .filter(|(_, n)| *n >= 10 && *n >= 2 * runner_up)
+        .map(|(r, _)| r)
+}
+
+/// The GitHub repositories the clone's remotes name.
+fn github_repos_of_remotes(git: &Git) -> Vec<String> {
     let repo = git.repo();
     let Ok(names) = repo.remotes() else {
         return Vec::new();
@@ -333,7 +384,7 @@ impl RepoIndex {
             && let Some(stored) = load(&cache_path, fingerprint)
         {
             let mut idx = RepoIndex::from_stored(stored);
-            idx.own_repos = own_github_repos(git);
+            idx.own_repos = own_github_repos(git, &idx);
             idx.stats = BuildStats {
                 from_cache: true,
                 millis: start.elapsed().as_millis(),
@@ -374,7 +425,7 @@ impl RepoIndex {
             let _ = save(&cache_path, &stored);
         }
         let mut idx = RepoIndex::from_stored(stored);
-        idx.own_repos = own_github_repos(git);
+        idx.own_repos = own_github_repos(git, &idx);
         idx.stats = BuildStats {
             from_cache: false,
             millis: start.elapsed().as_millis(),

@@ -231,7 +231,7 @@ pub fn pull_request_refs(message: &str, own_repos: &[String]) -> Vec<u32> {
 
 /// The lower-case `owner/repo` of a `github.com/owner/repo` that `text`
 /// ends with.
-fn github_repo_before(text: &str) -> Option<String> {
+pub(crate) fn github_repo_before(text: &str) -> Option<String> {
     let at = text.rfind("github.com/")?;
     let path = &text[at + "github.com/".len()..];
     let mut parts = path.split('/');
