@@ -277,8 +277,11 @@ fn linked_github_repo(git: &Git, idx: &RepoIndex) -> Option<String> {
         return None;
     }
     let mut counts: HashMap<String, usize> = HashMap::new();
-    let newest = idx.stored.mainline.len() as u32;
-    for pos in (newest.saturating_sub(LINK_SAMPLE as u32)..newest).rev() {
+    // Positions group commits by release, not by time: take the newest by
+    // commit time.
+    let mut by_time: Vec<u32> = (0..idx.stored.mainline.len() as u32).collect();
+    by_time.sort_unstable_by_key(|&p| std::cmp::Reverse(idx.commit_time_at(p)));
+    for &pos in by_time.iter().take(LINK_SAMPLE) {
         let Some(c) = idx
             .mainline_oid(pos)
             .and_then(|o| git.repo().find_commit(o).ok())
