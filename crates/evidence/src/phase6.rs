@@ -9,10 +9,18 @@ use stablepick_repo::{BackportVia, Oid, StableIndex, short};
 
 const P: u8 = 6;
 
-/// Functions defined per blob, kept per worker thread: branches and
+/// What a blob says of its functions, kept per worker thread: branches and
 /// commits of one run mostly look at the same few versions of a file, and
 /// scanning a large C file is the costliest part of this phase.
-type Defined = std::rc::Rc<std::collections::HashSet<String>>;
+struct BlobFunctions {
+    /// The top-level functions it defines.
+    defined: std::collections::HashSet<String>,
+    /// Names that [`definition_pattern`]'s grep finds in it (C only):
+    /// definitions, and the first lines of prototypes.
+    grep_finds: std::collections::HashSet<String>,
+}
+
+type Defined = std::rc::Rc<BlobFunctions>;
 
 /// A blob, and whether it is read as Go (else as C).
 type DefinedKey = (Oid, bool);
@@ -38,13 +46,19 @@ fn functions_defined(ctx: &Context, path: &str, blob: Oid) -> Defined {
         .find_blob(blob)
         .map(|b| String::from_utf8_lossy(b.content()).into_owned())
         .unwrap_or_default();
-    let set: Defined = std::rc::Rc::new(
-        function_spans(path, &text)
+    let go = gofunc::is_go(path);
+    let set: Defined = std::rc::Rc::new(BlobFunctions {
+        defined: function_spans(path, &text)
             .unwrap_or_default()
             .into_iter()
             .map(|s| s.name)
             .collect(),
-    );
+        grep_finds: if go {
+            Default::default()
+        } else {
+            line_openers(&text)
+        },
+    });
     DEFINED.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= DEFINED_CACHE {
@@ -334,14 +348,13 @@ fn branch(
         };
         let defined_here = functions_defined(ctx, &path, blob);
         for func in &f.functions {
-            let defined = defined_here.contains(func);
+            let defined = defined_here.defined.contains(func);
             facts.functions_present.push((func.clone(), defined));
             function_files.push((func.clone(), path.clone()));
             // The grep matches the first line of a prototype too (`int
             // f(int x);`, or BIND's name-first line of a longer one): say
             // so where that is all it finds.
-            let declared_only =
-                !defined && grep_matches(ctx, blob, &definition_pattern_in(&path, func));
+            let declared_only = !defined && defined_here.grep_finds.contains(func);
             recs.push(Record::new(
                 P,
                 format!(
@@ -381,16 +394,37 @@ fn branch(
     Ok((facts, recs))
 }
 
-/// Does a line of the blob match the extended regular expression `pattern`
-/// (as `git grep -E` would)?
-fn grep_matches(ctx: &Context, blob: Oid, pattern: &str) -> bool {
-    let Ok(re) = regex::Regex::new(&format!("(?m){pattern}")) else {
-        return false;
-    };
-    ctx.git
-        .repo()
-        .find_blob(blob)
-        .is_ok_and(|b| re.is_match(&String::from_utf8_lossy(b.content())))
+/// The names [`definition_pattern`] finds in `text`, as `git grep -E`
+/// would: on a line starting with a letter or `_`, each identifier followed
+/// (after blanks) by `(`.
+fn line_openers(text: &str) -> std::collections::HashSet<String> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = std::collections::HashSet::new();
+    for line in text.lines() {
+        let b = line.as_bytes();
+        if !b
+            .first()
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+        {
+            continue;
+        }
+        let mut i = 0;
+        while i < b.len() {
+            if !word(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && word(b[i]) {
+                i += 1;
+            }
+            let rest = line[i..].trim_start_matches([' ', '\t']);
+            if rest.starts_with('(') {
+                out.insert(line[start..i].to_string());
+            }
+        }
+    }
+    out
 }
 
 /// How the record that sums up the touched files and functions begins.
@@ -482,7 +516,26 @@ pub fn backported_command(sha: &str, r: &str, backport: Oid, via: BackportVia) -
 
 #[cfg(test)]
 mod tests {
-    use super::every_file_summary;
+    use super::{definition_pattern, every_file_summary, line_openers};
+
+    #[test]
+    fn lines_opening_with_a_function_match_as_the_grep_does() {
+        let text = "int\nhelper(int x,\n       int y);\nstatic int other (void);\n\tx = helper(1);\nmy_helper(2);\n";
+        let re = regex::Regex::new(&format!("(?m){}", definition_pattern("helper"))).unwrap();
+        let found = line_openers(text);
+        assert!(found.contains("helper"));
+        assert!(re.is_match(text));
+        assert!(found.contains("other"));
+        for (t, expect) in [
+            ("\tx = helper(1);\n", false),
+            ("my_helper(2);\n", false),
+            ("a = helper_x(1);\n", false),
+            ("int helper (void);", true),
+        ] {
+            assert_eq!(line_openers(t).contains("helper"), expect, "{t}");
+            assert_eq!(re.is_match(t), expect, "{t}");
+        }
+    }
 
     #[test]
     fn a_name_in_two_files_is_counted_per_file_and_said_so() {
