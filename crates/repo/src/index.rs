@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 6;
+pub const INDEX_FORMAT: u32 = 7;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -208,6 +208,10 @@ struct Stored {
     /// their pull request, sorted; the oldest commit first for a number
     /// named twice.
     pull_requests: Vec<(u32, u32)>,
+    /// The GitHub repository the newest messages' links clearly point to
+    /// ([`linked_github_repo`]): this project's, for a clone with no
+    /// GitHub remote.
+    linked_repo: Option<String>,
 }
 
 /// The scans an index build may reuse, and where it keeps its own.
@@ -246,21 +250,23 @@ pub struct RepoIndex {
     /// Which merge brought each commit, worked out on the first
     /// [`RepoIndex::merged_in`] (most commands never ask).
     merges: std::sync::OnceLock<Merges>,
-    /// The GitHub repositories the clone's remotes name (`owner/repo`):
-    /// links to their pull requests name this project's.
+    /// This project's GitHub repositories (`owner/repo`), from the clone's
+    /// remotes or the history's links: links to their pull requests name
+    /// this project's.
     own_repos: Vec<String>,
     pub stats: BuildStats,
 }
 
 /// The GitHub repositories the clone's remotes point at (read each time
 /// the index opens: remotes are configuration, not history); with none, the
-/// one the history's own links clearly point to ([`linked_github_repo`]).
+/// one the history's own links clearly point to (learned when the index
+/// was built, [`linked_github_repo`]).
 fn own_github_repos(git: &Git, idx: &RepoIndex) -> Vec<String> {
     let from_remotes = github_repos_of_remotes(git);
     if !from_remotes.is_empty() {
         return from_remotes;
     }
-    linked_github_repo(git, idx).into_iter().collect()
+    idx.stored.linked_repo.iter().cloned().collect()
 }
 
 /// Mainline messages read to learn which repository the links point to.
@@ -272,20 +278,17 @@ const LINK_SAMPLE: usize = 5_000;
 /// least 10 links and twice the next one's. sway links wlroots' pull
 /// requests more than its own, so there no repository is clear and no
 /// link counts.
-fn linked_github_repo(git: &Git, idx: &RepoIndex) -> Option<String> {
-    if idx.stored.pull_requests.len() < 10 {
+fn linked_github_repo(git: &Git, stored: &Stored) -> Option<String> {
+    if stored.pull_requests.len() < 10 {
         return None;
     }
     let mut counts: HashMap<String, usize> = HashMap::new();
     // Positions group commits by release, not by time: take the newest by
     // commit time.
-    let mut by_time: Vec<u32> = (0..idx.stored.mainline.len() as u32).collect();
-    by_time.sort_unstable_by_key(|&p| std::cmp::Reverse(idx.commit_time_at(p)));
+    let mut by_time: Vec<usize> = (0..stored.mainline.len()).collect();
+    by_time.sort_unstable_by_key(|&p| std::cmp::Reverse(stored.mainline_meta[p].1));
     for &pos in by_time.iter().take(LINK_SAMPLE) {
-        let Some(c) = idx
-            .mainline_oid(pos)
-            .and_then(|o| git.repo().find_commit(o).ok())
-        else {
+        let Ok(c) = git.repo().find_commit(oid(&stored.mainline[pos].0)) else {
             continue;
         };
         let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
@@ -1226,7 +1229,7 @@ fn build(
         // A cache that cannot be written only costs speed next time.
         let _ = next_scans.save(&scans.cache, path);
     }
-    let stored = Stored {
+    let mut stored = Stored {
         format: INDEX_FORMAT,
         fingerprint,
         mainline_ref,
@@ -1246,7 +1249,9 @@ fn build(
         graph,
         touched,
         pull_requests,
+        linked_repo: None,
     };
+    stored.linked_repo = linked_github_repo(git, &stored);
     Ok((stored, (scanned - reused, reused)))
 }
 

@@ -188,7 +188,7 @@ fn leading_number(s: &str) -> Option<u32> {
 /// Pull requests (or issues: they share GitHub's numbering) a message
 /// names: `#1234` standing as a word, and links
 /// `https://github.com/OWNER/REPO/pull/1234` to one of `own_repos`
-/// (lower-case `owner/repo`, from the clone's remotes, see
+/// (lower-case `owner/repo`: the project's own, see
 /// [`github_repos_of_urls`]). A link to another repository (a Dependabot
 /// bump's release notes, a port from a fork) names that repository's pull
 /// request, not this one's; with no known repository, no link counts.
