@@ -87,7 +87,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             }
             _ => git_check,
         };
-        let verified_by = temp_worktree_command(&sh(r), &check);
+        let verified_by = temp_worktree_command(&sh(r), &sha, &check);
         records.push(Record::new(P, text, verified_by));
         if !report.applies.git_applies() {
             facts.apply_report = Some(report);
@@ -536,6 +536,7 @@ fn prerequisite_records(
                     "{}; {cmd}; {not_there}",
                     temp_worktree_command(
                         &sh(r),
+                        &of.to_string(),
                         &format!("! git show --binary --format= {of} | git -C \"$wt\" apply --check")
                     ),
                 ),

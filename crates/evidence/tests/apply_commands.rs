@@ -154,3 +154,34 @@ fn every_failing_hunk_the_text_lists_is_shown() {
         assert!(said.contains(hunk), "{hunk}: {said}");
     }
 }
+
+/// The worktree holds only the files the patch changes: a clone that lacks
+/// the blob of another file (a snapshot, a partial clone) still runs the
+/// apply command, where a whole checkout would stop with git's 128.
+#[test]
+fn apply_commands_need_only_the_files_the_patch_changes() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f.c"), stablepick_testkit::lines(20)).unwrap();
+    std::fs::write(d.join("other.c"), "int other;\n").unwrap();
+    commit_on_day(d, 0, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    std::fs::write(
+        d.join("f.c"),
+        stablepick_testkit::lines(20).replace("line 5\n", "five\n"),
+    )
+    .unwrap();
+    // A file it creates is in no tree to check out.
+    std::fs::write(d.join("new.c"), "int new;\n").unwrap();
+    let fix = commit_on_day(d, 1, "f: fix line 5");
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ev = collect(&Context::new(&g, &index), fix).unwrap();
+    let clean = record(&ev.records, "applies cleanly");
+
+    let blob = git(d, &["rev-parse", "1.0:other.c"]);
+    let blob = blob.trim();
+    std::fs::remove_file(d.join(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    twice(d, clean, 0);
+}

@@ -1410,16 +1410,20 @@ pub fn temp_index_command(script: &str) -> String {
     )
 }
 
-/// A shell command that checks `rev` (a shell word) out, detached, in a new
-/// temporary directory `"$wt"`, runs `script` and removes the worktree and
-/// its directory: it can run again and again, leaves no worktree
-/// registered, and exits with the script's status (git's when the
-/// worktree cannot be made).
-pub fn temp_worktree_command(rev: &str, script: &str) -> String {
+/// A shell command that makes a detached worktree of `rev` (a shell word)
+/// in a new temporary directory `"$wt"`, with only the files `commit`
+/// changes checked out (what a patch of it reads: a whole tree would take
+/// seconds on a large project, and fail where a clone lacks some blobs),
+/// runs `script` and removes the worktree and its directory: it can run
+/// again and again, leaves no worktree registered, and exits with the
+/// script's status (git's when the worktree cannot be made). A file the
+/// commit creates, or one the branch lacks, is simply not checked out
+/// (`checkout-index` then exits 1, which the script's status replaces).
+pub fn temp_worktree_command(rev: &str, commit: &str, script: &str) -> String {
     format!(
         "sh -c {}",
         sh_quote(&format!(
-            "wt=$(mktemp -d) && git worktree add -q --detach \"$wt\" {rev} && {{ {script}; }}; rc=$?; git worktree remove --force \"$wt\" 2>/dev/null || rm -rf \"$wt\"; exit $rc"
+            "wt=$(mktemp -d) && git worktree add -q --no-checkout --detach \"$wt\" {rev} && git -C \"$wt\" read-tree {rev} && {{ git diff-tree -r --root --no-commit-id --name-only {commit} | git -C \"$wt\" checkout-index -f -q --stdin; {script}; }}; rc=$?; git worktree remove --force \"$wt\" 2>/dev/null || rm -rf \"$wt\"; exit $rc"
         ))
     )
 }

@@ -517,6 +517,7 @@ fn branch_points(
         apply_rec.map(|r| r.verified_by.clone()).unwrap_or_else(|| {
             stablepick_repo::apply::temp_worktree_command(
                 &stablepick_evidence::record::sh(&b.display_ref),
+                &ev.commit.oid.to_string(),
                 &format!(
                     "git show --binary --format= {} | git -C \"$wt\" apply -v --check",
                     ev.commit.oid
