@@ -205,6 +205,11 @@ fn is_code(f: &FileDiff) -> bool {
     !f.binary && !is_docs(p) && !is_test(p) && !is_build(p)
 }
 
+/// C, or assembly: the files whose header lines a function finder reads.
+fn is_c_or_asm(path: &str) -> bool {
+    is_c_like(path) || path.ends_with(".S")
+}
+
 /// The name a function header line defines: the identifier before its
 /// first `(`.
 fn header_name(line: &str) -> Option<&str> {
@@ -223,7 +228,7 @@ pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
     let headers = |origin: char| -> Vec<&str> {
         diff.files
             .iter()
-            .filter(|f| is_code(f) && (is_c_like(f.path()) || f.path().ends_with(".S")))
+            .filter(|f| is_code(f) && is_c_or_asm(f.path()))
             .flat_map(|f| changes(f, origin))
             .filter(|l| is_function_header(l))
             .filter_map(header_name)
@@ -257,7 +262,7 @@ pub fn adds_export(diff: &CommitDiff) -> bool {
 pub fn grows_function_headers(diff: &CommitDiff) -> bool {
     diff.files
         .iter()
-        .filter(|f| is_code(f) && (is_c_like(f.path()) || f.path().ends_with(".S")))
+        .filter(|f| is_code(f) && is_c_or_asm(f.path()))
         .any(|f| {
             changes(f, '+').filter(|l| is_function_header(l)).count()
                 > changes(f, '-').filter(|l| is_function_header(l)).count()
@@ -298,7 +303,7 @@ pub fn classify(diff: &CommitDiff) -> Vec<ChangeKind> {
         code_files += 1;
         let added: Vec<&str> = changes(f, '+').collect();
         let removed: Vec<&str> = changes(f, '-').collect();
-        let c_like = is_c_like(p) || p.ends_with(".S");
+        let c_like = is_c_or_asm(p);
         // Comment-only: every changed line is a comment or blank.
         if !(c_like
             && added

@@ -385,7 +385,7 @@ fn branch(
                 every_file_summary(
                     &facts.files_present,
                     &facts.functions_present,
-                    ev.diff.files.iter().filter(|f| f.status == 'A').count()
+                    ev.diff.created_files()
                 )
             ),
             every_file_and_function(&r, &facts.files_present, &function_files),

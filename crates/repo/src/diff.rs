@@ -64,6 +64,11 @@ pub struct CommitDiff {
 }
 
 impl CommitDiff {
+    /// How many files the commit creates.
+    pub fn created_files(&self) -> usize {
+        self.files.iter().filter(|f| f.status == 'A').count()
+    }
+
     /// Every function touched, in file order, without repeats.
     pub fn functions(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -474,7 +474,7 @@ impl CommitFacts {
         comps.sort();
         comps.dedup();
         on(format!("components:{}", comps.len().min(5)));
-        let added_files = diff.files.iter().filter(|x| x.status == 'A').count();
+        let added_files = diff.created_files();
         on(format!("added_files:{}", bucket(added_files).min(3)));
         let mut tops: Vec<&str> = diff
             .files

@@ -178,7 +178,6 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         .filter(|w| names_word(&without_shouted_words(&ev.commit.subject), w))
         .collect();
     let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
-    let new_functions = stablepick_evidence::kinds::new_function_names(&ev.diff);
     // The words the grep looks for: those found, or all when none was.
     let feats_or_all: &[&str] = if feats.is_empty() {
         FEATURE_WORDS
@@ -186,6 +185,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         &feats
     };
     if !feats.is_empty() || new_api {
+        let new_functions = stablepick_evidence::kinds::new_function_names(&ev.diff);
         let adds = if new_functions.is_empty() {
             "adds an exported symbol".to_string()
         } else {

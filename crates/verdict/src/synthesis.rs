@@ -462,7 +462,7 @@ fn branch_points(
             stablepick_evidence::every_file_summary(
                 &b.files_present,
                 &b.functions_present,
-                ev.diff.files.iter().filter(|f| f.status == 'A').count(),
+                ev.diff.created_files(),
             ),
             f.cmd(
                 6,
