@@ -141,9 +141,35 @@ impl CodeIndex {
         v
     }
 
+    /// Distinct functions calling the definition of `id` in `file` (see
+    /// [`CodeIndex::callers_of_definition_in`]), file-scope calls left out.
+    fn caller_ids_of_definition_in(&self, id: u32, file: u32) -> Vec<u32> {
+        if !self.defs_of(id).iter().any(|d| d.file == file) {
+            return self.caller_ids(id);
+        }
+        let statics = self.static_files(id);
+        let mut v: Vec<u32> = self
+            .calls_to(id)
+            .iter()
+            .filter(|c| self.call_reaches(&statics, file, c.file))
+            .map(|c| c.caller)
+            .filter(|&c| !self.name(c).is_empty())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Searches callers of `name` upwards for entry points.
     pub fn reach(&self, name: &str, limits: Limits) -> Reach {
+        self.reach_from(name, None, limits)
+    }
+
+    /// As [`CodeIndex::reach`], for the definition of `name` in `file`: its
+    /// first callers are those [`CodeIndex::callers_of_definition_in`] finds.
+    pub fn reach_from(&self, name: &str, file: Option<&str>, limits: Limits) -> Reach {
         const ROOT: u32 = u32::MAX;
+        let root_file = file.and_then(|f| self.file_id(f));
         let mut found: BTreeMap<EntryKind, Chain> = BTreeMap::new();
         let mut truncated = false;
         let mut parent: HashMap<u32, (u32, usize)> = HashMap::new();
@@ -176,7 +202,10 @@ impl CodeIndex {
             if depth > 0 && self.is_init_only(node) {
                 continue;
             }
-            let mut callers = self.caller_ids(node);
+            let mut callers = match root_file {
+                Some(f) if depth == 0 => self.caller_ids_of_definition_in(node, f),
+                _ => self.caller_ids(node),
+            };
             if callers.is_empty() {
                 continue;
             }

@@ -380,6 +380,85 @@ impl CodeIndex {
             .collect()
     }
 
+    /// The id of the indexed file at `path`.
+    pub(crate) fn file_id(&self, path: &str) -> Option<u32> {
+        self.files()
+            .iter()
+            .position(|f| f == path)
+            .map(|i| i as u32)
+    }
+
+    /// Files with their own `static` definition of `id` in a `.c` file: a
+    /// call made in one of them reaches that definition and no other.
+    pub(crate) fn static_files(&self, id: u32) -> Vec<u32> {
+        self.defs_of(id)
+            .iter()
+            .filter(|d| {
+                d.flags & MACRO == 0 && d.flags & STATIC != 0 && self.file(d.file).ends_with(".c")
+            })
+            .map(|d| d.file)
+            .collect()
+    }
+
+    /// Whether a call to `id` made in `call_file` reaches the definition of
+    /// `id` in `def_file`: a static definition takes only its own file's
+    /// calls; any other takes the calls of files without their own static one.
+    pub(crate) fn call_reaches(&self, statics: &[u32], def_file: u32, call_file: u32) -> bool {
+        if statics.contains(&def_file) {
+            call_file == def_file
+        } else {
+            !statics.contains(&call_file)
+        }
+    }
+
+    /// True when `file` holds a `static` definition of `name` in a `.c` file.
+    pub fn is_static_in(&self, name: &str, file: &str) -> bool {
+        match (self.name_id(name), self.file_id(file)) {
+            (Some(id), Some(f)) => self.static_files(id).contains(&f),
+            _ => false,
+        }
+    }
+
+    /// Call sites of the definition of `name` in `file`: only that file's
+    /// calls when it is `static` there, else every call except those made
+    /// in files that define their own `static` `name`. Without a definition
+    /// in `file`, the same as [`CodeIndex::callers`].
+    pub fn callers_of_definition_in(&self, name: &str, file: &str) -> Vec<CallSite> {
+        let shown = |c: &Call| CallSite {
+            function: self.name(c.caller).to_owned(),
+            file: self.file(c.file).to_owned(),
+            line: c.line,
+        };
+        let (Some(id), Some(f)) = (self.name_id(name), self.file_id(file)) else {
+            return self.callers(name);
+        };
+        if !self.defs_of(id).iter().any(|d| d.file == f) {
+            return self.callers(name);
+        }
+        let statics = self.static_files(id);
+        self.calls_to(id)
+            .iter()
+            .filter(|c| self.call_reaches(&statics, f, c.file))
+            .map(shown)
+            .collect()
+    }
+
+    /// Files other than `file` whose own `static` `name` takes their calls.
+    pub fn shadowing_files(&self, name: &str, file: &str) -> Vec<String> {
+        let Some(id) = self.name_id(name) else {
+            return Vec::new();
+        };
+        let mut v: Vec<String> = self
+            .static_files(id)
+            .into_iter()
+            .map(|f| self.file(f).to_owned())
+            .filter(|f| f != file)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// The calls made inside `name` (in any of its definitions); here
     /// `function` is the called name.
     pub fn callees(&self, name: &str) -> Vec<CallSite> {

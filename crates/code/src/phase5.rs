@@ -53,10 +53,45 @@ pub struct FunctionFacts {
     pub truncated: bool,
 }
 
+/// A function a commit changes, with the file it changes it in: two
+/// `static` functions of one name in two files are two functions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TouchedFunction {
+    pub name: String,
+    /// `None` when the file is not known: every call by name counts.
+    pub file: Option<String>,
+}
+
+impl TouchedFunction {
+    pub fn new(name: &str, file: &str) -> Self {
+        TouchedFunction {
+            name: name.to_owned(),
+            file: Some(file.to_owned()),
+        }
+    }
+
+    /// A function known by name only.
+    pub fn named(name: &str) -> Self {
+        TouchedFunction {
+            name: name.to_owned(),
+            file: None,
+        }
+    }
+}
+
 /// The facts about `name` in `index`.
 pub fn function_facts(index: &CodeIndex, name: &str) -> FunctionFacts {
-    let reach = index.reach(name, Limits::default());
-    let mut callers = index.callers(name);
+    function_facts_in(index, name, None)
+}
+
+/// The facts about the definition of `name` in `file` (see
+/// [`CodeIndex::callers_of_definition_in`]); every definition when `None`.
+pub fn function_facts_in(index: &CodeIndex, name: &str, file: Option<&str>) -> FunctionFacts {
+    let reach = index.reach_from(name, file, Limits::default());
+    let mut callers = match file {
+        Some(f) => index.callers_of_definition_in(name, f),
+        None => index.callers(name),
+    };
     callers.truncate(MAX_CALLERS);
     let mut callees: Vec<String> = Vec::new();
     for c in index.callees(name) {
@@ -123,13 +158,72 @@ fn site(c: &CallSite) -> String {
     }
 }
 
+/// Which calls of a touched function can reach the definition changed,
+/// as text for the records and as pathspecs for their commands.
+struct CallScope {
+    /// `" (the static one in F)"`, or empty.
+    label: String,
+    /// `" (calls in F, G are left out: …)"`, or empty.
+    note: String,
+    /// `" -- F"` or `" -- . ':!F'"`, or empty.
+    pathspec: String,
+}
+
+fn call_scope(index: &CodeIndex, f: &TouchedFunction) -> CallScope {
+    let none = CallScope {
+        label: String::new(),
+        note: String::new(),
+        pathspec: String::new(),
+    };
+    let Some(file) = f.file.as_deref() else {
+        return none;
+    };
+    if !index.definitions(&f.name).iter().any(|d| d.file == file) {
+        return none;
+    }
+    if index.is_static_in(&f.name, file) {
+        return CallScope {
+            label: format!(" (the static one in {file})"),
+            note: String::new(),
+            pathspec: format!(" -- {}", quote(file)),
+        };
+    }
+    let shadowing = index.shadowing_files(&f.name, file);
+    if shadowing.is_empty() {
+        return none;
+    }
+    let shown: Vec<&str> = shadowing.iter().take(SHOWN).map(String::as_str).collect();
+    let more = if shadowing.len() > SHOWN {
+        format!(" and {} more", shadowing.len() - SHOWN)
+    } else {
+        String::new()
+    };
+    let mut pathspec = " -- .".to_owned();
+    for s in &shadowing {
+        pathspec.push(' ');
+        pathspec.push_str(&quote(&format!(":!{s}")));
+    }
+    CallScope {
+        label: String::new(),
+        note: format!(
+            " (calls in {}{more} are left out: each defines its own static {})",
+            shown.join(", "),
+            f.name
+        ),
+        pathspec,
+    }
+}
+
 /// Phase 5 findings for `functions` in an index built for revision `rev`.
-pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Finding> {
+pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> Vec<Finding> {
     let mut out = Vec::new();
     let r = quote(rev);
-    for name in functions {
-        let facts = function_facts(index, name);
+    for touched in functions {
+        let name = &touched.name;
+        let scope = call_scope(index, touched);
+        let facts = function_facts_in(index, name, touched.file.as_deref());
         let grep = format!("git grep -n -w {} {r}", quote(name));
+        let scoped_grep = format!("{grep}{}", scope.pathspec);
         let record = |topic, text: String, verified_by: String| Finding {
             function: name.clone(),
             topic,
@@ -171,14 +265,25 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
                     format!("{}:{}{notes}", d.file, d.line)
                 })
                 .collect();
-            format!("{name} at {rev}: defined at {}", defs.join(", "))
+            let changed = match touched.file.as_deref() {
+                Some(file) if !scope.label.is_empty() && facts.definitions.len() > 1 => {
+                    format!("; the one this change is about is the static one in {file}")
+                }
+                _ => String::new(),
+            };
+            format!("{name} at {rev}: defined at {}{changed}", defs.join(", "))
         };
         out.push(record("definition", text, grep.clone()));
         // Callers.
-        let all = index.callers(name);
+        let all = match touched.file.as_deref() {
+            Some(file) => index.callers_of_definition_in(name, file),
+            None => index.callers(name),
+        };
+        let label = &scope.label;
         let text = if all.is_empty() {
             format!(
-                "no direct call sites of {name} at {rev} (it may be reached only through pointers)"
+                "no direct call sites of {name}{label} at {rev} (it may be reached only through pointers){}",
+                scope.note
             )
         } else {
             let mut fns: Vec<&str> = all.iter().map(|c| c.function.as_str()).collect();
@@ -191,13 +296,14 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
                 String::new()
             };
             format!(
-                "callers of {name} at {rev}: {} call sites in {} functions: {}{more}",
+                "callers of {name}{label} at {rev}: {} call sites in {} functions: {}{more}{}",
                 all.len(),
                 fns.len(),
-                shown.join(", ")
+                shown.join(", "),
+                scope.note
             )
         };
-        let mut f = record("callers", text, grep.clone());
+        let mut f = record("callers", text, scoped_grep.clone());
         f.callers = facts.callers.clone();
         out.push(f);
         // Callees.
@@ -205,7 +311,8 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
             let file = facts
                 .definitions
                 .iter()
-                .find(|d| !d.is_macro)
+                .find(|d| !d.is_macro && Some(d.file.as_str()) == touched.file.as_deref())
+                .or_else(|| facts.definitions.iter().find(|d| !d.is_macro))
                 .or(facts.definitions.first());
             let cmd = match file {
                 Some(d) => format!(
@@ -252,10 +359,12 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
             String::new()
         };
         let text = if kinds.is_empty() {
-            format!("entry kinds reached from {name} at {rev}: none found; {reach_note}{bounds}")
+            format!(
+                "entry kinds reached from {name}{label} at {rev}: none found; {reach_note}{bounds}"
+            )
         } else {
             format!(
-                "entry kinds reached from {name} at {rev}: {}; {reach_note}{bounds}",
+                "entry kinds reached from {name}{label} at {rev}: {}; {reach_note}{bounds}",
                 kinds.join("; ")
             )
         };
@@ -263,7 +372,7 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[String]) -> Vec<Findi
             .chains
             .first()
             .map(|c| chain_command(c, rev))
-            .unwrap_or_else(|| grep.clone());
+            .unwrap_or_else(|| scoped_grep.clone());
         let mut f = record("entry_kinds", text, cmd);
         f.entry_kinds = facts.entry_kinds.clone();
         out.push(f);
@@ -277,7 +386,7 @@ pub fn phase5(
     repo: &Repository,
     rev_label: &str,
     tree_id: Oid,
-    functions: &[String],
+    functions: &[TouchedFunction],
 ) -> Result<Vec<Finding>, CodeError> {
     let index = CodeIndex::open(repo, tree_id)?;
     Ok(findings(&index, rev_label, functions))
@@ -343,7 +452,7 @@ mod tests {
                 "int enter_vmx_ops(void)\n{\n\tpreempt_disable();\n\treturn 1;\n}\n",
             ),
         ]);
-        let f = findings(&ix, "v6.1", &["enter_vmx_ops".to_owned()]);
+        let f = findings(&ix, "v6.1", &[TouchedFunction::named("enter_vmx_ops")]);
         let topics: Vec<_> = f.iter().map(|x| x.topic).collect();
         assert_eq!(
             topics,

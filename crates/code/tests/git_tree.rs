@@ -1,7 +1,7 @@
 //! Building from a git tree, and the on-disk cache keyed by tree id.
 
 use git2::{Repository, Signature};
-use stablepick_code::{CodeIndex, EntryKind, IndexCache, phase5, tree_id};
+use stablepick_code::{CodeIndex, EntryKind, IndexCache, TouchedFunction, phase5, tree_id};
 
 fn commit(repo: &Repository, files: &[(&str, &str)]) -> git2::Oid {
     let workdir = repo.workdir().unwrap().to_path_buf();
@@ -77,7 +77,13 @@ fn index_from_tree_is_cached_by_tree_id() {
         &repo,
         &[("kernel/kexec.c", "void kernel_kexec(void)\n{\n}\n")],
     );
-    let f = phase5(&repo, "HEAD", c2, &["enter_vmx_ops".to_owned()]).unwrap();
+    let f = phase5(
+        &repo,
+        "HEAD",
+        c2,
+        &[TouchedFunction::named("enter_vmx_ops")],
+    )
+    .unwrap();
     let entry = f.iter().find(|x| x.topic == "entry_kinds").unwrap();
     assert_eq!(entry.entry_kinds, ["none-found"]);
     assert!(CodeIndex::cache_file(&repo, tree_id(&repo, "HEAD").unwrap()).exists());

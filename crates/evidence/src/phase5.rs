@@ -4,7 +4,9 @@
 
 use crate::record::Record;
 use crate::{Context, Evidence, full};
-use stablepick_code::{CallSite, CodeIndex, findings, function_facts, practice_findings};
+use stablepick_code::{
+    CallSite, CodeIndex, TouchedFunction, findings, function_facts_in, practice_findings,
+};
 use stablepick_repo::gofunc::is_go;
 
 const P: u8 = 5;
@@ -16,6 +18,8 @@ pub struct FunctionReach {
     /// `commit` for the commit's own tree, else the stable branch name.
     pub at: String,
     pub function: String,
+    /// The file the commit changes the function in.
+    pub file: Option<String>,
     pub callers: Vec<CallSite>,
     pub entry_kinds: Vec<String>,
     pub user_reachable: bool,
@@ -24,11 +28,12 @@ pub struct FunctionReach {
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     // The code index reads C and assembly only: a Go function would have no
     // definition, callers or local practice there.
-    let mut functions: Vec<String> = Vec::new();
+    let mut functions: Vec<TouchedFunction> = Vec::new();
     for f in ev.diff.files.iter().filter(|f| !is_go(f.path())) {
         for name in &f.functions {
-            if !functions.contains(name) {
-                functions.push(name.clone());
+            let touched = TouchedFunction::new(name, f.path());
+            if !functions.contains(&touched) {
+                functions.push(touched);
             }
         }
     }
@@ -93,12 +98,13 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     }
 }
 
-fn push_reach(ev: &mut Evidence, index: &CodeIndex, at: &str, functions: &[String]) {
-    for name in functions {
-        let facts = function_facts(index, name);
+fn push_reach(ev: &mut Evidence, index: &CodeIndex, at: &str, functions: &[TouchedFunction]) {
+    for f in functions {
+        let facts = function_facts_in(index, &f.name, f.file.as_deref());
         ev.reach.push(FunctionReach {
             at: at.to_string(),
-            function: name.clone(),
+            function: f.name.clone(),
+            file: f.file.clone(),
             callers: facts.callers,
             entry_kinds: facts.entry_kinds,
             user_reachable: facts.user_reachable,

@@ -49,6 +49,9 @@ pub struct BranchJson {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FunctionJson {
     pub function: String,
+    /// The file the commit changes the function in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub callers: Vec<stablepick_code::CallSite>,
     pub entry_kinds: Vec<String>,
     pub user_reachable: bool,
@@ -60,6 +63,7 @@ fn functions_at(ev: &Evidence, at: &str) -> Vec<FunctionJson> {
         .filter(|r| r.at == at)
         .map(|r| FunctionJson {
             function: r.function.clone(),
+            file: r.file.clone(),
             callers: r.callers.clone(),
             entry_kinds: r.entry_kinds.clone(),
             user_reachable: r.user_reachable,
