@@ -168,6 +168,10 @@ pub struct Evidence {
     /// Phase 4: what replies on the list said about stable, in so many
     /// words (empty without a mail archive).
     pub thread: Vec<ThreadStatement>,
+    /// The project nominates commits with `Cc: stable` (at least 1 in 100
+    /// mainline commits has such a line): without it, a missing
+    /// nomination says nothing.
+    pub project_nominates: bool,
 }
 
 /// What a reply on the list says about taking the change to stable.
@@ -196,6 +200,11 @@ impl Evidence {
     }
 }
 
+/// At least one mainline commit in 100 has a `Cc: …stable…` line.
+pub fn nominates(usage: stablepick_repo::StableCcUsage) -> bool {
+    u64::from(usage.with_stable_cc) * 100 >= u64::from(usage.commits)
+}
+
 /// Runs every collector over `oid`.
 pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
     let commit = ctx.git.commit_info(oid)?;
@@ -221,6 +230,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         records: Vec::new(),
         not_analysed: Vec::new(),
         thread: Vec::new(),
+        project_nominates: nominates(ctx.index.stable_cc_usage()),
     };
     let trace = std::env::var_os("STABLEPICK_TRACE").is_some();
     let mut t = std::time::Instant::now();

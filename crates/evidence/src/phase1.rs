@@ -129,6 +129,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             "no `Cc: stable@…` nomination",
             format!("git show -s --format=%B {sha} | grep -i '^Cc:.*stable'"),
         ));
+        if !ev.project_nominates {
+            recs.push(project_does_not_nominate(ctx));
+        }
     }
 
     // Reverts
@@ -298,4 +301,26 @@ fn find_subject(ctx: &Context, subject: &str) -> Option<Oid> {
         }
     }
     None
+}
+
+/// Why a missing `Cc: stable` says nothing here: the project (almost) never
+/// writes one.
+fn project_does_not_nominate(ctx: &Context) -> Record {
+    let usage = ctx.index.stable_cc_usage();
+    let main = sh(ctx.index.mainline_display());
+    let how_many = if usage.with_stable_cc == 0 {
+        "none".to_owned()
+    } else {
+        format!("only {}", usage.with_stable_cc)
+    };
+    Record::new(
+        P,
+        format!(
+            "this project does not nominate commits with `Cc: stable`: {how_many} of its {} mainline commits (merges aside) has a `Cc: …stable…` line, so the missing nomination is no sign against",
+            usage.commits
+        ),
+        format!(
+            "git rev-list --no-merges --count {main} && git log --no-merges --format=%H -i --grep='^Cc:.*stable' {main} | wc -l"
+        ),
+    )
 }

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 7;
+pub const INDEX_FORMAT: u32 = 8;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -212,6 +212,18 @@ struct Stored {
     /// ([`linked_github_repo`]): this project's, for a clone with no
     /// GitHub remote.
     linked_repo: Option<String>,
+    /// Mainline commits (merges aside), and how many of them carry a line
+    /// `git log -i --grep='^Cc:.*stable'` finds: whether the project
+    /// nominates commits for stable that way at all.
+    stable_cc_usage: StableCcUsage,
+}
+
+/// How many mainline commits (merges aside) there are, and how many carry a
+/// `Cc: …stable…` line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StableCcUsage {
+    pub commits: u32,
+    pub with_stable_cc: u32,
 }
 
 /// The scans an index build may reuse, and where it keeps its own.
@@ -680,6 +692,11 @@ impl RepoIndex {
     }
 
     /// `Fixes:` lines on mainline whose sha matched no commit or several.
+    /// Whether and how much the mainline history nominates with `Cc: stable`.
+    pub fn stable_cc_usage(&self) -> StableCcUsage {
+        self.stored.stable_cc_usage
+    }
+
     pub fn unresolved_fixes(&self) -> u32 {
         self.stored.unresolved_fixes
     }
@@ -1129,6 +1146,10 @@ fn build(
         })
         .collect();
     let graph = CommitGraph::new(&parents);
+    let stable_cc_usage = match pos_of.get(&to_bytes(mainline_tip)) {
+        Some(&tip) => stable_cc_usage_from(tip, &parents, &main_scan),
+        None => StableCcUsage::default(),
+    };
     drop(parents);
     drop(pos_of);
 
@@ -1250,9 +1271,33 @@ fn build(
         touched,
         pull_requests,
         linked_repo: None,
+        stable_cc_usage,
     };
     stored.linked_repo = linked_github_repo(git, &stored);
     Ok((stored, (scanned - reused, reused)))
+}
+
+/// [`StableCcUsage`] of the commits `tip` reaches (`git rev-list --no-merges
+/// tip`): "mainline" also holds what release tags on other branches reach.
+fn stable_cc_usage_from(tip: u32, parents: &[Vec<u32>], scans: &[scan::Scan]) -> StableCcUsage {
+    let mut seen = vec![false; parents.len()];
+    let mut stack = vec![tip];
+    let mut usage = StableCcUsage::default();
+    while let Some(p) = stack.pop() {
+        let Some(mark) = seen.get_mut(p as usize) else {
+            continue;
+        };
+        if std::mem::replace(mark, true) {
+            continue;
+        }
+        let s = &scans[p as usize];
+        if s.parents.len() <= 1 {
+            usage.commits += 1;
+            usage.with_stable_cc += u32::from(s.stable_cc_line);
+        }
+        stack.extend(&parents[p as usize]);
+    }
+    usage
 }
 
 /// Resolves an abbreviated sha the way a reader would: a unique match wins;

@@ -37,5 +37,7 @@ pub mod treediff;
 pub use error::{RepoError, Result};
 pub use git::{CommitInfo, Git, short};
 pub use git2::Oid;
-pub use index::{BackportVia, IndexOptions, Release, RepoIndex, Resolved, StableIndex};
+pub use index::{
+    BackportVia, IndexOptions, Release, RepoIndex, Resolved, StableCcUsage, StableIndex,
+};
 pub use stable::{BranchRef, StableSpec};

@@ -360,6 +360,18 @@ pub fn parse_fixes_value(value: &str) -> Option<FixesRef> {
     })
 }
 
+/// True when a line of `msg` matches `git log -i --grep='^Cc:.*stable'`:
+/// the looser test a reader can run over a whole history, where
+/// [`parse_stable_cc`] decides what one commit nominates.
+pub fn has_stable_cc_line(msg: &str) -> bool {
+    msg.lines().any(|l| {
+        l.as_bytes()
+            .get(..3)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"cc:"))
+            && l.to_ascii_lowercase().contains("stable")
+    })
+}
+
 /// Parses a `Cc:` value; returns `None` unless it names a stable list.
 pub fn parse_stable_cc(value: &str) -> Option<StableCc> {
     let (addr, hint) = match value.split_once('#') {
@@ -472,6 +484,18 @@ pub fn is_hex_prefix(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stable_cc_lines_as_git_grep_finds_them() {
+        assert!(has_stable_cc_line("x\n\nCc: stable@dpdk.org\n"));
+        assert!(has_stable_cc_line(
+            "x\n\ncc: Linux Stable <stable@vger.kernel.org>\n"
+        ));
+        // git's `^Cc:` anchors at the line's start.
+        assert!(!has_stable_cc_line("x\n\n  Cc: stable@dpdk.org\n"));
+        assert!(!has_stable_cc_line("x\n\nCc: dev@dpdk.org\nstable\n"));
+        assert!(!has_stable_cc_line("é\nC"));
+    }
 
     #[test]
     fn retitled_backports_pair_with_their_mainline_subject() {

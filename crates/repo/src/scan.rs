@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 2;
+const SCAN_FORMAT: u32 = 3;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub(crate) struct Scan {
     /// The pull request the subject says the commit is
     /// ([`message::pull_request_of_subject`]).
     pub pull_request: Option<u32>,
+    /// A line matches `git log -i --grep='^Cc:.*stable'`
+    /// ([`message::has_stable_cc_line`]).
+    pub stable_cc_line: bool,
 }
 
 /// One cached scan, as stored.
@@ -63,6 +66,7 @@ struct Cached {
     /// Kept for branch commits only (`None` for mainline ones).
     subject: Option<String>,
     pull_request: Option<u32>,
+    stable_cc_line: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -164,6 +168,7 @@ impl ScanCache {
                     paths_read: c.changed.is_some(),
                     changed: c.changed.unwrap_or_default(),
                     pull_request: c.pull_request,
+                    stable_cc_line: c.stable_cc_line,
                 })
             })
             .collect()
@@ -247,6 +252,7 @@ impl ScanWriter {
                     changed: c.changed.as_deref(),
                     subject: c.subject.as_deref(),
                     pull_request: c.pull_request,
+                    stable_cc_line: c.stable_cc_line,
                 },
                 Source::Made(p, r) => {
                     let (oids, scans, mainline) = &self.parts[p];
@@ -262,6 +268,7 @@ impl ScanWriter {
                         changed: s.paths_read.then_some(s.changed.as_slice()),
                         subject: (!mainline).then_some(s.subject.as_str()),
                         pull_request: s.pull_request,
+                        stable_cc_line: s.stable_cc_line,
                     }
                 }
             }
@@ -309,6 +316,7 @@ struct CachedRef<'a> {
     changed: Option<&'a [String]>,
     subject: Option<&'a str>,
     pull_request: Option<u32>,
+    stable_cc_line: bool,
 }
 
 /// Parents as stored (`[u8; 20]` each), from either form.
@@ -415,10 +423,12 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
         || msg.contains("cherry");
     let subject = msg.lines().next().unwrap_or("").trim().to_string();
     let pull_request = message::pull_request_of_subject(&subject);
+    let stable_cc_line = message::has_stable_cc_line(msg);
     if !lower_needed {
         return Scan {
             subject,
             pull_request,
+            stable_cc_line,
             ..Default::default()
         };
     }
@@ -429,6 +439,7 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
         backport_of: p.backport_of,
         subject,
         pull_request,
+        stable_cc_line,
         ..Default::default()
     }
 }

@@ -163,6 +163,21 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
                 format!("{show} | grep -i '^Cc:.*stable'")
             }),
         );
+    } else if !ev.project_nominates {
+        // Nobody here writes `Cc: stable`: only a missing `Fixes:` is a
+        // missing tag.
+        if ev.fixes.is_empty() {
+            l.con(
+                1,
+                None,
+                if ev.message.fixes_naming_no_commit().is_empty() {
+                    "not tagged with the commit it fixes (no Fixes:; this project does not nominate with Cc: stable)"
+                } else {
+                    "not tagged with the commit it fixes (its Fixes: names an issue, not a commit; this project does not nominate with Cc: stable)"
+                },
+                f.cmd(1, starts("trailers parsed"), || format!("{show} | grep -i '^Fixes:'")),
+            );
+        }
     } else {
         l.con(
             1,

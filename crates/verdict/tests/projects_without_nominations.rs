@@ -1,0 +1,118 @@
+//! A project whose history never writes `Cc: stable` (glibc, Samba, BIND):
+//! a commit without one is not "not nominated" there. Phase 1 says so with
+//! counts a reader can check, and the synthesis does not hold it against
+//! the commit; where the project does nominate, it still does.
+
+mod common;
+
+use common::Repo;
+use stablepick_evidence::{Context, Evidence, collect};
+use stablepick_verdict::{rules::decide, synthesis};
+
+fn evidence(r: &Repo, sha: &str) -> Evidence {
+    let (git, index) = common::open_index(r);
+    let oid = git.resolve_commit(sha).unwrap();
+    collect(&Context::new(&git, &index), oid).unwrap()
+}
+
+/// `v1.0` and its branch, then `n` mainline commits, the last `nominated`
+/// of them with `Cc: stable@example.org`; an old release's side branch
+/// and a merge make the mainline of the index differ from `git rev-list`.
+fn project(n: usize, nominated: usize) -> (Repo, String) {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    r.git(&["checkout", "-q", "-b", "old", "v1.0"]);
+    r.commit(
+        "old: fix\n\nCc: stable@example.org",
+        &[("lib/old.c", "1\n")],
+    );
+    r.git(&["tag", "-a", "-m", "v0.9", "v0.9"]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["checkout", "-q", "-b", "topic"]);
+    r.commit("topic: work", &[("lib/t.c", "1\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "--no-ff", "-m", "Merge topic", "topic"]);
+    let mut last = String::new();
+    for i in 0..n {
+        let cc = if i + nominated >= n {
+            "\n\nCc: stable@example.org"
+        } else {
+            ""
+        };
+        last = r.commit(
+            &format!("lib: fix crash {i}{cc}"),
+            &[("lib/a.c", &format!("int a = {i};\n"))],
+        );
+    }
+    let fix = r.commit(
+        "lib: fix a crash on empty input",
+        &[("lib/a.c", "int a = -1;\n")],
+    );
+    assert!(!last.is_empty());
+    (r, fix)
+}
+
+#[test]
+fn a_project_that_never_nominates_does_not_count_it_against() {
+    let (r, fix) = project(20, 0);
+    let ev = evidence(&r, &fix);
+    assert!(!ev.project_nominates);
+    let rec = ev
+        .records
+        .iter()
+        .find(|x| x.text.starts_with("this project does not nominate"))
+        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    // base, topic, 20 fixes and this one: 23 commits, merges aside; the
+    // old release's fix is not on mainline.
+    assert!(
+        rec.text.contains("none of its 23 mainline commits"),
+        "{}",
+        rec.text
+    );
+    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
+    assert!(out.status.success());
+    let said: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(said, ["23", "0"]);
+
+    let s = synthesis::synthesize(&ev, &decide(&ev));
+    let against: Vec<&str> = s.evidence_against.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        !against
+            .iter()
+            .any(|t| t.contains("not nominated") || t.contains("neither nominated")),
+        "{against:#?}"
+    );
+    assert!(
+        against.contains(
+            &"not tagged with the commit it fixes (no Fixes:; this project does not nominate with Cc: stable)"
+        ),
+        "{against:#?}"
+    );
+}
+
+#[test]
+fn a_project_that_nominates_still_counts_it_against() {
+    // 1 of 23 commits: more than 1 in 100.
+    let (r, fix) = project(20, 1);
+    let ev = evidence(&r, &fix);
+    assert!(ev.project_nominates);
+    assert!(
+        !ev.records
+            .iter()
+            .any(|x| x.text.starts_with("this project does not nominate")),
+        "{:#?}",
+        ev.records
+    );
+    let s = synthesis::synthesize(&ev, &decide(&ev));
+    assert!(
+        s.evidence_against.iter().any(|p| p
+            .text
+            .starts_with("neither nominated for stable (no Cc: stable)")),
+        "{s:#?}"
+    );
+}
