@@ -16,6 +16,7 @@
 //! for r in &ev.records { println!("[Phase {}] {}  ({})", r.phase, r.text, r.verified_by); }
 //! ```
 
+pub mod codeowners;
 pub mod kinds;
 pub mod maintainers;
 mod phase1;

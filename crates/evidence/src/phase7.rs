@@ -1,22 +1,43 @@
 //! Phase 7, subsystem and maintainers: the MAINTAINERS sections (Linux or
-//! DPDK format) that cover the touched files, as of the commit itself.
+//! DPDK format) and the CODEOWNERS lines that cover the touched files, as
+//! of the commit itself.
 
-use crate::maintainers;
 use crate::record::{Record, sh};
 use crate::{Context, Evidence, MaintainerFacts, full};
+use crate::{codeowners, maintainers};
 
 const P: u8 = 7;
 
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     let sha = full(ev.commit.oid);
+    let owners = codeowners_records(ctx, ev);
     let Some(sections) = parsed_maintainers(ctx, ev.commit.oid) else {
-        ev.records.push(Record::new(
-            P,
-            "no MAINTAINERS file in the tree of this commit",
-            format!("! git cat-file -e {sha}:MAINTAINERS"),
-        ));
+        // A project without MAINTAINERS may name owners in CODEOWNERS.
+        if !owners {
+            ev.records.push(Record::new(
+                P,
+                "no MAINTAINERS or CODEOWNERS file in the tree of this commit",
+                format!(
+                    "! git cat-file -e {sha}:MAINTAINERS && for f in {}; do ! git cat-file -e {sha}:$f || exit 1; done",
+                    codeowners::LOCATIONS.join(" ")
+                ),
+            ));
+        }
         return;
     };
+    if sections
+        .iter()
+        .all(|s| s.files.is_empty() && s.regexes.is_empty())
+    {
+        // glibc's, NetworkManager's and runc's MAINTAINERS list people or
+        // point to a wiki: no section names files.
+        ev.records.push(Record::new(
+            P,
+            "MAINTAINERS names no files (no `F:` or `N:` lines, not the kernel's format): it covers none of the touched files",
+            format!("! git show {sha}:MAINTAINERS | grep -q -E '^[FN]:'"),
+        ));
+        return;
+    }
     for path in ev.diff.paths() {
         let matches = maintainers::matching(&sections, &path);
         // Catch-all sections (`F: *`, specificity 0) only matter when nothing
@@ -105,6 +126,85 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             }
         }
     }
+}
+
+/// Phase 7 records from the first CODEOWNERS file of the commit's tree
+/// ([`codeowners::LOCATIONS`]): one per line that owns touched files, and
+/// one for the files no line owns. False when the tree has none.
+fn codeowners_records(ctx: &Context, ev: &mut Evidence) -> bool {
+    let sha = full(ev.commit.oid);
+    let Ok(tree) = ctx
+        .git
+        .repo()
+        .find_commit(ev.commit.oid)
+        .and_then(|c| c.tree())
+    else {
+        return false;
+    };
+    let Some((location, blob)) = codeowners::LOCATIONS.iter().find_map(|l| {
+        let e = tree.get_path(std::path::Path::new(l)).ok()?;
+        Some((*l, ctx.git.repo().find_blob(e.id()).ok()?))
+    }) else {
+        return false;
+    };
+    let rules = codeowners::parse(&String::from_utf8_lossy(blob.content()));
+    let show = format!("git show {sha}:{location}");
+    // Touched files by the line that owns them, in line order.
+    let mut by_line: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut unowned: Vec<String> = Vec::new();
+    for path in ev.diff.paths() {
+        match codeowners::owner_of(&rules, &path) {
+            Some(r) => match by_line.iter_mut().find(|(l, _)| *l == r.line) {
+                Some((_, files)) => files.push(path),
+                None => by_line.push((r.line, vec![path])),
+            },
+            None => unowned.push(path),
+        }
+    }
+    by_line.sort_by_key(|(l, _)| *l);
+    for (line, files) in by_line {
+        let Some(r) = rules.iter().find(|r| r.line == line) else {
+            continue;
+        };
+        let files = quoted_list(&files);
+        let text = if r.owners.is_empty() {
+            format!(
+                "{files}: {location} line {line} (`{}`) leaves them without an owner",
+                r.pattern
+            )
+        } else {
+            format!(
+                "{files}: owned by {} ({location} line {line}: `{}`, the last line that matches)",
+                r.owners.join(", "),
+                r.pattern
+            )
+        };
+        ev.records
+            .push(Record::new(P, text, format!("{show} | sed -n '{line}p'")));
+    }
+    if !unowned.is_empty() {
+        ev.records.push(Record::new(
+            P,
+            format!("no line of {location} owns {}", quoted_list(&unowned)),
+            show,
+        ));
+    }
+    true
+}
+
+/// `` `a`, `b` and 3 more ``.
+fn quoted_list(paths: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = paths
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        s.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    s
 }
 
 /// MAINTAINERS changes rarely: a triage run parses each version once.

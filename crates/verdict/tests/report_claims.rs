@@ -482,7 +482,7 @@ fn a_function_only_declared_in_the_branch_says_so_beside_the_prototype() {
 
 /// Claims that something is missing have commands that succeed when it
 /// is: a touched file the branch lacks, the rule that none of the touched
-/// files exist, and a tree with no MAINTAINERS file.
+/// files exist, and a tree with no MAINTAINERS or CODEOWNERS file.
 #[test]
 fn commands_for_missing_things_succeed_when_they_are_missing() {
     let mut r = released();
@@ -494,7 +494,7 @@ fn commands_for_missing_things_succeed_when_they_are_missing() {
     for rec in ev.records.iter().chain(&d.records) {
         if rec.text.contains("does NOT exist")
             || rec.text.contains("none of the touched files exist")
-            || rec.text.starts_with("no MAINTAINERS file")
+            || rec.text.starts_with("no MAINTAINERS or CODEOWNERS file")
         {
             assert!(
                 passes(&r, &rec.verified_by),
@@ -506,4 +506,53 @@ fn commands_for_missing_things_succeed_when_they_are_missing() {
         }
     }
     assert_eq!(checked.len(), 3, "{checked:#?}");
+}
+
+/// Phase 7 where a project names owners otherwise: a MAINTAINERS file that
+/// lists people but no files, and a CODEOWNERS file whose last matching
+/// line owns each touched file. Each command shows what the text says.
+#[test]
+fn owners_from_codeowners_and_a_maintainers_file_without_patterns() {
+    let mut r = released();
+    r.commit(
+        "add owners",
+        &[
+            (
+                "MAINTAINERS",
+                "Alice <alice@example.org>\nBob <bob@example.org>\n",
+            ),
+            (
+                ".github/CODEOWNERS",
+                "# owners\n* @org/core\n/lib/ @alice\n*.md\n",
+            ),
+            ("lib/n.c", "int n;\n"),
+            ("README.md", "x\n"),
+            ("tools/t.c", "int t;\n"),
+        ],
+    );
+    let fix = r.commit(
+        "lib: fix n",
+        &[
+            ("lib/n.c", "int n = 1;\n"),
+            ("lib/m.c", "int m;\n"),
+            ("README.md", "y\n"),
+            ("tools/t.c", "int t = 1;\n"),
+        ],
+    );
+    let ev = evidence(&r, &fix);
+    let p7: Vec<&Record> = ev.records.iter().filter(|x| x.phase == 7).collect();
+    let texts: Vec<&str> = p7.iter().map(|x| x.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "`tools/t.c`: owned by @org/core (.github/CODEOWNERS line 2: `*`, the last line that matches)",
+            "`lib/m.c`, `lib/n.c`: owned by @alice (.github/CODEOWNERS line 3: `/lib/`, the last line that matches)",
+            "`README.md`: .github/CODEOWNERS line 4 (`*.md`) leaves them without an owner",
+            "MAINTAINERS names no files (no `F:` or `N:` lines, not the kernel's format): it covers none of the touched files",
+        ]
+    );
+    assert_eq!(output(&r, p7[0]).trim(), "* @org/core");
+    assert_eq!(output(&r, p7[1]).trim(), "/lib/ @alice");
+    assert_eq!(output(&r, p7[2]).trim(), "*.md");
+    assert!(passes(&r, &p7[3].verified_by), "{}", p7[3].verified_by);
 }
