@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use serde::Serialize;
 
 use crate::facts::{INIT, MACRO, STATIC};
-use crate::index::CodeIndex;
+use crate::index::{Call, CodeIndex};
 use crate::wiring::{EntryKind, PRIVILEGED_SYSCALLS};
 
 /// Bounds of the search.
@@ -67,6 +67,44 @@ impl Reach {
     }
 }
 
+/// Test, fuzz and benchmark programs: their `main()` is not how users run
+/// the code.
+fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split('/');
+    let file = parts.next_back().unwrap_or("");
+    parts.any(|d| {
+        matches!(
+            d,
+            "test"
+                | "tests"
+                | "testsuite"
+                | "testcases"
+                | "selftest"
+                | "selftests"
+                | "unittest"
+                | "unittests"
+                | "unit-tests"
+                | "fuzz"
+                | "fuzzing"
+                | "oss-fuzz"
+                | "bench"
+                | "benches"
+                | "benchmarks"
+                | "benchtests"
+        )
+    }) || file.starts_with("test")
+        || file.starts_with("tst-")
+        || file.starts_with("tst_")
+        || file.starts_with("bug-")
+        || file.contains("_test.")
+        || file.contains("-test.")
+        || file.contains("fuzz")
+}
+
+/// The parent of the queried function in a search.
+const ROOT: u32 = u32::MAX;
+
 impl CodeIndex {
     /// The ways `name` itself is an entry point: (kind, how it is entered).
     pub fn direct_entries(&self, name: &str) -> Vec<(EntryKind, String)> {
@@ -97,7 +135,13 @@ impl CodeIndex {
                 out.push((EntryKind::Init, format!("constructor {def}")));
             }
         }
-        for w in self.wiring(name) {
+        // A test harness's callback table (glibc's `.test_function`) is
+        // no more an entry point than a test's main().
+        for w in self
+            .wiring(name)
+            .into_iter()
+            .filter(|w| !is_test_path(&w.file))
+        {
             out.push((w.kind, w.describe()));
         }
         out.sort();
@@ -114,9 +158,19 @@ impl CodeIndex {
         fns.peek().is_some() && fns.all(|d| d.flags & INIT != 0)
     }
 
-    /// Distinct functions calling `id` (scoped as in
-    /// [`CodeIndex::callers_scoped`]), file-scope calls left out.
-    fn caller_ids(&self, id: u32) -> Vec<u32> {
+    /// The calls that can reach `id`: with `file`, those reaching its
+    /// definition there ([`CodeIndex::callers_of_definition_in`]); else, as
+    /// [`CodeIndex::callers_scoped`], only calls in their own files when
+    /// every definition is `static` in a `.c` file.
+    pub(crate) fn reaching_calls(&self, id: u32, file: Option<u32>) -> Vec<&Call> {
+        let file = file.filter(|f| self.defs_of(id).iter().any(|d| d.file == *f));
+        let calls = self.calls_to(id).iter();
+        if let Some(f) = file {
+            let statics = self.static_files(id);
+            return calls
+                .filter(|c| self.call_reaches(&statics, f, c.file))
+                .collect();
+        }
         let fns: Vec<u32> = self
             .defs_of(id)
             .iter()
@@ -129,10 +183,13 @@ impl CodeIndex {
                 .iter()
                 .filter(|d| d.flags & MACRO == 0)
                 .all(|d| d.flags & STATIC != 0 && self.file(d.file).ends_with(".c"));
-        let mut v: Vec<u32> = self
-            .calls_to(id)
+        calls.filter(|c| !local || fns.contains(&c.file)).collect()
+    }
+
+    /// Distinct functions among `calls`' callers, file-scope calls left out.
+    fn caller_ids(&self, calls: &[&Call]) -> Vec<u32> {
+        let mut v: Vec<u32> = calls
             .iter()
-            .filter(|c| !local || fns.contains(&c.file))
             .map(|c| c.caller)
             .filter(|&c| !self.name(c).is_empty())
             .collect();
@@ -141,23 +198,18 @@ impl CodeIndex {
         v
     }
 
-    /// Distinct functions calling the definition of `id` in `file` (see
-    /// [`CodeIndex::callers_of_definition_in`]), file-scope calls left out.
-    fn caller_ids_of_definition_in(&self, id: u32, file: u32) -> Vec<u32> {
-        if !self.defs_of(id).iter().any(|d| d.file == file) {
-            return self.caller_ids(id);
+    /// The chain from `node` back down to the queried function.
+    fn chain_down(&self, node: u32, parent: &HashMap<u32, (u32, usize)>) -> Vec<String> {
+        let mut functions = vec![self.name(node).to_owned()];
+        let mut cur = node;
+        while let Some(&(next, _)) = parent.get(&cur) {
+            if next == ROOT {
+                break;
+            }
+            functions.push(self.name(next).to_owned());
+            cur = next;
         }
-        let statics = self.static_files(id);
-        let mut v: Vec<u32> = self
-            .calls_to(id)
-            .iter()
-            .filter(|c| self.call_reaches(&statics, file, c.file))
-            .map(|c| c.caller)
-            .filter(|&c| !self.name(c).is_empty())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        functions
     }
 
     /// Searches callers of `name` upwards for entry points.
@@ -168,8 +220,8 @@ impl CodeIndex {
     /// As [`CodeIndex::reach`], for the definition of `name` in `file`: its
     /// first callers are those [`CodeIndex::callers_of_definition_in`] finds.
     pub fn reach_from(&self, name: &str, file: Option<&str>, limits: Limits) -> Reach {
-        const ROOT: u32 = u32::MAX;
         let root_file = file.and_then(|f| self.file_id(f));
+        let main = self.name_id("main");
         let mut found: BTreeMap<EntryKind, Chain> = BTreeMap::new();
         let mut truncated = false;
         let mut parent: HashMap<u32, (u32, usize)> = HashMap::new();
@@ -181,31 +233,38 @@ impl CodeIndex {
         while let Some(node) = queue.pop_front() {
             let depth = parent[&node].1;
             for (kind, entry) in self.direct_entries(self.name(node)) {
-                found.entry(kind).or_insert_with(|| {
-                    let mut functions = vec![self.name(node).to_owned()];
-                    let mut cur = node;
-                    while let Some(&(next, _)) = parent.get(&cur) {
-                        if next == ROOT {
-                            break;
-                        }
-                        functions.push(self.name(next).to_owned());
-                        cur = next;
-                    }
-                    Chain {
-                        kind,
-                        entry,
-                        functions,
-                    }
+                found.entry(kind).or_insert_with(|| Chain {
+                    kind,
+                    entry,
+                    functions: self.chain_down(node, &parent),
                 });
+            }
+            let calls = self.reaching_calls(node, root_file.filter(|_| depth == 0));
+            // Every program has its own main(): the one calling here is the
+            // one in the calling file, so the entry is found from the call.
+            if !found.contains_key(&EntryKind::Program)
+                && let Some(file) = calls
+                    .iter()
+                    .filter(|c| Some(c.caller) == main)
+                    .map(|c| self.file(c.file))
+                    .find(|f| !is_test_path(f))
+            {
+                let mut functions = vec!["main".to_owned()];
+                functions.extend(self.chain_down(node, &parent));
+                found.insert(
+                    EntryKind::Program,
+                    Chain {
+                        kind: EntryKind::Program,
+                        entry: format!("main() in {file}"),
+                        functions,
+                    },
+                );
             }
             // Boot-only code is only called from boot-only code.
             if depth > 0 && self.is_init_only(node) {
                 continue;
             }
-            let mut callers = match root_file {
-                Some(f) if depth == 0 => self.caller_ids_of_definition_in(node, f),
-                _ => self.caller_ids(node),
-            };
+            let mut callers = self.caller_ids(&calls);
             if callers.is_empty() {
                 continue;
             }
@@ -325,5 +384,60 @@ mod tests {
         );
         assert_eq!(r.kinds, [EntryKind::NoneFound]);
         assert!(r.truncated);
+    }
+
+    #[test]
+    fn each_program_is_entered_by_its_own_main() {
+        let ix = CodeIndex::from_sources([
+            (
+                "src/server.c",
+                "int main(int argc, char **argv)\n{\n\tload_config();\n\treturn 0;\n}\n",
+            ),
+            (
+                "src/config.c",
+                "void load_config(void)\n{\n\tparse_line();\n}\nvoid parse_line(void)\n{\n}\n",
+            ),
+            (
+                "tools/cli.c",
+                "int main(void)\n{\n\tcli_run();\n\treturn 0;\n}\nvoid cli_run(void)\n{\n}\n",
+            ),
+            (
+                "tests/unit.c",
+                "int main(void)\n{\n\tonly_tested();\n\treturn 0;\n}\n",
+            ),
+            ("src/util.c", "void only_tested(void)\n{\n}\n"),
+            ("glibc/tst-x.c", "int main(void)\n{\n\ttested_too();\n}\n"),
+            ("src/more.c", "void tested_too(void)\n{\n}\n"),
+        ]);
+        let r = ix.reach("parse_line", Limits::default());
+        assert_eq!(r.kinds, [EntryKind::Program]);
+        assert_eq!(r.chains[0].entry, "main() in src/server.c");
+        assert_eq!(r.chains[0].render(), "main → load_config → parse_line");
+        assert!(!r.user_reachable());
+        // The other program's main() is the one that calls it.
+        assert_eq!(ix.chains("cli_run")[0].entry, "main() in tools/cli.c");
+        // A test program is not how users run the code.
+        assert_eq!(ix.entry_kinds("only_tested"), [EntryKind::NoneFound]);
+        assert_eq!(ix.entry_kinds("tested_too"), [EntryKind::NoneFound]);
+    }
+
+    #[test]
+    fn test_programs_are_told_apart_by_their_paths() {
+        for p in [
+            "tests/a.c",
+            "src/test/x.c",
+            "posix/tst-mkdtemp.c",
+            "io/bug-ftw3.c",
+            "lib/x_test.c",
+            "fuzz/f.c",
+            "oss-fuzz/x.c",
+            "benchtests/b.c",
+            "src/fuzz_ziplist.c",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in ["src/server.c", "tools/cli.c", "lib/attest.c", "contest.c"] {
+            assert!(!is_test_path(p), "{p}");
+        }
     }
 }

@@ -352,31 +352,28 @@ impl CodeIndex {
     pub fn callers(&self, name: &str) -> Vec<CallSite> {
         self.raw_calls_to(name)
             .iter()
-            .map(|c| CallSite {
-                function: self.name(c.caller).to_owned(),
-                file: self.file(c.file).to_owned(),
-                line: c.line,
-            })
+            .map(|c| self.call_site(c))
             .collect()
+    }
+
+    /// A call as a [`CallSite`] named by its calling function.
+    fn call_site(&self, c: &Call) -> CallSite {
+        CallSite {
+            function: self.name(c.caller).to_owned(),
+            file: self.file(c.file).to_owned(),
+            line: c.line,
+        }
     }
 
     /// Call sites of `name` that can reach its definition: when every
     /// definition is `static` in `.c` files, only calls in those files.
     pub fn callers_scoped(&self, name: &str) -> Vec<CallSite> {
-        let defs = self.raw_defs(name);
-        let fns: Vec<&Def> = defs.iter().filter(|d| d.flags & MACRO == 0).collect();
-        let local = !fns.is_empty()
-            && fns
-                .iter()
-                .all(|d| d.flags & STATIC != 0 && self.file(d.file).ends_with(".c"));
-        self.raw_calls_to(name)
-            .iter()
-            .filter(|c| !local || fns.iter().any(|d| d.file == c.file))
-            .map(|c| CallSite {
-                function: self.name(c.caller).to_owned(),
-                file: self.file(c.file).to_owned(),
-                line: c.line,
-            })
+        let Some(id) = self.name_id(name) else {
+            return Vec::new();
+        };
+        self.reaching_calls(id, None)
+            .into_iter()
+            .map(|c| self.call_site(c))
             .collect()
     }
 
@@ -424,22 +421,16 @@ impl CodeIndex {
     /// in files that define their own `static` `name`. Without a definition
     /// in `file`, the same as [`CodeIndex::callers`].
     pub fn callers_of_definition_in(&self, name: &str, file: &str) -> Vec<CallSite> {
-        let shown = |c: &Call| CallSite {
-            function: self.name(c.caller).to_owned(),
-            file: self.file(c.file).to_owned(),
-            line: c.line,
+        let Some(id) = self.name_id(name) else {
+            return Vec::new();
         };
-        let (Some(id), Some(f)) = (self.name_id(name), self.file_id(file)) else {
-            return self.callers(name);
-        };
-        if !self.defs_of(id).iter().any(|d| d.file == f) {
+        let file = self.file_id(file);
+        if !file.is_some_and(|f| self.defs_of(id).iter().any(|d| d.file == f)) {
             return self.callers(name);
         }
-        let statics = self.static_files(id);
-        self.calls_to(id)
-            .iter()
-            .filter(|c| self.call_reaches(&statics, f, c.file))
-            .map(shown)
+        self.reaching_calls(id, file)
+            .into_iter()
+            .map(|c| self.call_site(c))
             .collect()
     }
 

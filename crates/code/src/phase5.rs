@@ -122,10 +122,25 @@ fn quote(s: &str) -> String {
     }
 }
 
-/// The `git grep` that shows every hop of a chain.
+/// The `git grep` that shows every hop of a chain. A program's `main()` is
+/// shown in its own file only: every program has one.
 fn chain_command(chain: &Chain, rev: &str) -> String {
-    let mut cmd = "git grep -n -E".to_owned();
-    for (i, f) in chain.functions.iter().enumerate() {
+    let mut functions = chain.functions.as_slice();
+    let mut cmd = String::new();
+    if chain.kind == EntryKind::Program
+        && let Some(file) = chain.entry.strip_prefix("main() in ")
+        && let [_main, called, ..] = functions
+    {
+        cmd = format!(
+            "git grep -n -w -e main -e {} {} -- {} && ",
+            quote(called),
+            quote(rev),
+            quote(file)
+        );
+        functions = &functions[1..];
+    }
+    cmd.push_str("git grep -n -E");
+    for (i, f) in functions.iter().enumerate() {
         let pat = match chain.entry.strip_prefix("syscall ") {
             Some(sc) if i == 0 => format!("SYSCALL_DEFINE[0-9]\\({sc}\\b"),
             _ => format!("\\b{f}\\b"),
@@ -146,6 +161,7 @@ fn kind_phrase(kind: EntryKind) -> &'static str {
         EntryKind::Probe => "probe (driver probe/remove)",
         EntryKind::Interrupt => "interrupt (interrupt handler)",
         EntryKind::Pointer => "pointer (wired into an ops structure or callback)",
+        EntryKind::Program => "program (a main() function outside tests)",
         EntryKind::NoneFound => "none-found",
     }
 }
@@ -344,9 +360,8 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
         let reach_note = if facts.user_reachable {
             "reachable from unprivileged system calls or ioctls".to_owned()
         } else {
-            // Only kernel entry points are modelled: a user-space
-            // program's `main()` is none, so say what was searched.
-            "not reachable from unprivileged system calls or ioctls within the search bounds (the only entry points modelled: a program's main() or a library's API is not one)"
+            // Say what was searched: a library's API is no entry point.
+            "not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring and programs' main(); a library's API is not one)"
                 .to_owned()
         };
         let bounds = if facts.truncated {

@@ -22,6 +22,9 @@ pub enum EntryKind {
     Interrupt,
     /// Wired into an ops structure or callback of unknown kind.
     Pointer,
+    /// A program's `main()` (outside tests): the code runs when the
+    /// program does.
+    Program,
     /// No entry point was found within the search bounds.
     NoneFound,
 }
@@ -37,6 +40,7 @@ impl EntryKind {
             EntryKind::Probe => "probe",
             EntryKind::Interrupt => "interrupt",
             EntryKind::Pointer => "pointer",
+            EntryKind::Program => "program",
             EntryKind::NoneFound => "none-found",
         }
     }

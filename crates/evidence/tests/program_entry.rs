@@ -1,0 +1,81 @@
+//! Phase 5 in a user-space program: the touched function is reached from
+//! the program's own main(), not from a test's, and the chain's command
+//! shows that main() calling the next function in the chain.
+
+use stablepick_evidence::{Context, collect};
+use stablepick_testkit::{commit_on_day, git, init, sh};
+use std::path::Path;
+
+fn write(d: &Path, path: &str, text: &str) {
+    let p = d.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn a_program_function_is_reached_from_the_programs_main() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    write(
+        d,
+        "src/server.c",
+        "int main(int argc, char **argv)\n{\n\tload_config();\n\treturn 0;\n}\n",
+    );
+    write(
+        d,
+        "src/config.c",
+        "void load_config(void)\n{\n\tparse_line(1);\n}\n\nint parse_line(int n)\n{\n\treturn n;\n}\n",
+    );
+    write(
+        d,
+        "tests/unit.c",
+        "int main(void)\n{\n\treturn parse_line(2);\n}\n",
+    );
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    let text = std::fs::read_to_string(d.join("src/config.c")).unwrap();
+    write(
+        d,
+        "src/config.c",
+        &text.replace("return n;", "return n + 1;"),
+    );
+    let fix = commit_on_day(d, 1, "config: fix parse_line");
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ctx = Context {
+        code: true,
+        ..Context::new(&g, &index)
+    };
+    let ev = collect(&ctx, fix).unwrap();
+    let chain = ev
+        .records
+        .iter()
+        .find(|r| r.phase == 5 && r.text.starts_with("call chain (program"))
+        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    assert_eq!(
+        chain.text,
+        "call chain (program, main() in src/server.c): main → load_config → parse_line"
+    );
+    let out = sh(d, &chain.verified_by);
+    assert!(out.status.success(), "{}: {out:?}", chain.verified_by);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(":src/server.c:1:int main("), "{said}");
+    assert!(said.contains(":src/server.c:3:\tload_config();"), "{said}");
+    assert!(said.contains(":src/config.c:3:\tparse_line(1);"), "{said}");
+    // The test's main() is not the entry, and the command does not show it.
+    assert!(
+        !said
+            .lines()
+            .any(|l| l.contains("tests/unit.c") && l.contains("main")),
+        "{said}"
+    );
+    let reach = ev
+        .reach
+        .iter()
+        .find(|r| r.at == "commit" && r.function == "parse_line")
+        .unwrap();
+    assert_eq!(reach.entry_kinds, ["program"]);
+    assert!(!reach.user_reachable);
+}
