@@ -5,6 +5,7 @@
 use crate::record::{Record, sh};
 use crate::{Context, Evidence, MaintainerFacts, full};
 use crate::{codeowners, maintainers};
+use std::sync::{Arc, LazyLock};
 
 const P: u8 = 7;
 
@@ -143,11 +144,13 @@ fn codeowners_records(ctx: &Context, ev: &mut Evidence) -> bool {
     };
     let Some((location, blob)) = codeowners::LOCATIONS.iter().find_map(|l| {
         let e = tree.get_path(std::path::Path::new(l)).ok()?;
-        Some((*l, ctx.git.repo().find_blob(e.id()).ok()?))
+        Some((*l, e.id()))
     }) else {
         return false;
     };
-    let rules = codeowners::parse(&String::from_utf8_lossy(blob.content()));
+    let Some(rules) = parsed_codeowners(ctx, blob) else {
+        return false;
+    };
     let show = format!("git show {sha}:{location}");
     // Touched files by the line that owns them, in line order.
     let mut by_line: Vec<(usize, Vec<String>)> = Vec::new();
@@ -207,14 +210,41 @@ fn quoted_list(paths: &[String]) -> String {
     s
 }
 
-/// MAINTAINERS changes rarely: a triage run parses each version once.
+/// Parsed files by blob, so a triage run parses each version once:
+/// MAINTAINERS and CODEOWNERS change rarely.
+type ParsedBlobs<T> = std::sync::Mutex<std::collections::HashMap<git2::Oid, Arc<T>>>;
+
+/// `parse` of the text of `blob`, from `cache` when it was parsed before.
+fn parsed_blob<T>(
+    cache: &ParsedBlobs<T>,
+    ctx: &Context,
+    blob: git2::Oid,
+    parse: impl FnOnce(&str) -> T,
+) -> Option<Arc<T>> {
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&blob).cloned()) {
+        return Some(hit);
+    }
+    let b = ctx.git.repo().find_blob(blob).ok()?;
+    let parsed = Arc::new(parse(&String::from_utf8_lossy(b.content())));
+    if let Ok(mut c) = cache.lock() {
+        if c.len() > 64 {
+            c.clear();
+        }
+        c.insert(blob, parsed.clone());
+    }
+    Some(parsed)
+}
+
+fn parsed_codeowners(ctx: &Context, blob: git2::Oid) -> Option<Arc<Vec<codeowners::Rule>>> {
+    static CACHE: LazyLock<ParsedBlobs<Vec<codeowners::Rule>>> = LazyLock::new(Default::default);
+    parsed_blob(&CACHE, ctx, blob, codeowners::parse)
+}
+
 fn parsed_maintainers(
     ctx: &Context,
     commit: stablepick_repo::Oid,
-) -> Option<std::sync::Arc<Vec<maintainers::Section>>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, LazyLock, Mutex};
-    static CACHE: LazyLock<Mutex<HashMap<git2::Oid, Arc<Vec<maintainers::Section>>>>> =
+) -> Option<Arc<Vec<maintainers::Section>>> {
+    static CACHE: LazyLock<ParsedBlobs<Vec<maintainers::Section>>> =
         LazyLock::new(Default::default);
     let blob = ctx
         .git
@@ -222,18 +252,7 @@ fn parsed_maintainers(
         .find_commit(commit)
         .and_then(|c| c.tree())
         .and_then(|t| t.get_path(std::path::Path::new("MAINTAINERS")))
-        .map(|e| e.id());
-    let blob = blob.ok()?;
-    if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&blob).cloned()) {
-        return Some(hit);
-    }
-    let b = ctx.git.repo().find_blob(blob).ok()?;
-    let parsed = Arc::new(maintainers::parse(&String::from_utf8_lossy(b.content())));
-    if let Ok(mut c) = CACHE.lock() {
-        if c.len() > 64 {
-            c.clear();
-        }
-        c.insert(blob, parsed.clone());
-    }
-    Some(parsed)
+        .map(|e| e.id())
+        .ok()?;
+    parsed_blob(&CACHE, ctx, blob, maintainers::parse)
 }
