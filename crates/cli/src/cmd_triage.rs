@@ -563,8 +563,38 @@ pub fn triage(a: TriageArgs) -> Result<()> {
         return printed.and(failures);
     }
     let printed = print_triage(&a, model.as_ref(), &oids, cache.as_ref(), cached, &triaged);
+    if model.is_none() {
+        hint_model_for_untagged(&a, &index);
+    }
     let failures = triaged.report_failures();
     printed.and(failures)
+}
+
+/// Rules alone decide from tags. In a project that never writes
+/// `Cc: stable` they say YES to little, so say how to learn from the
+/// project's own backports instead.
+fn hint_model_for_untagged(a: &TriageArgs, index: &RepoIndex) {
+    let usage = index.stable_cc_usage();
+    if stablepick_evidence::nominates(usage) {
+        return;
+    }
+    let stable: Vec<String> = a
+        .repo
+        .stable
+        .iter()
+        .map(|s| format!("--stable {s}"))
+        .collect();
+    eprintln!(
+        "stablepick: this project does not nominate with Cc: stable ({} of {} mainline commits), so rules alone say YES to few commits; learn from its own backports with `stablepick train --repo {} {} --out MODEL` and triage with --model MODEL",
+        usage.with_stable_cc,
+        usage.commits,
+        a.repo.repo.display(),
+        if stable.is_empty() {
+            "--stable BRANCH=BASE".to_owned()
+        } else {
+            stable.join(" ")
+        }
+    );
 }
 
 /// The mails of every YES (commit, branch), prerequisites included.
