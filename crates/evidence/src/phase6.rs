@@ -87,6 +87,33 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 
 /// Is `oid` contained in `base` (a tag or commit)? Uses the index when it
 /// can, git otherwise.
+/// The commit this one says it was cherry-picked from, when the branch
+/// holds it; and whether its base does.
+fn picked_from_the_branch(ctx: &Context, ev: &Evidence, b: &StableIndex) -> Option<(Oid, bool)> {
+    let repo = ctx.git.repo();
+    for prefix in &ev.message.backport_of {
+        let Some(origin) = repo
+            .revparse_single(&format!("{prefix}^{{commit}}"))
+            .ok()
+            .map(|o| o.id())
+        else {
+            continue;
+        };
+        if origin == ev.commit.oid {
+            continue;
+        }
+        let reaches =
+            |tip: Oid| tip == origin || repo.graph_descendant_of(tip, origin).unwrap_or(false);
+        if reaches(b.branch.base_commit()) {
+            return Some((origin, true));
+        }
+        if reaches(b.branch.tip()) {
+            return Some((origin, false));
+        }
+    }
+    None
+}
+
 fn in_base(ctx: &Context, oid: Oid, b: &StableIndex) -> stablepick_repo::Result<bool> {
     ctx.index.in_base(ctx.git, oid, b)
 }
@@ -94,6 +121,8 @@ fn in_base(ctx: &Context, oid: Oid, b: &StableIndex) -> stablepick_repo::Result<
 /// Where a commit stands against a branch.
 enum OnBranch {
     InBase,
+    /// Its backport was taken before the base was tagged on the branch.
+    InBaseAsBackport(Oid),
     BackportedAs(Oid),
     OwnCommit,
     Absent,
@@ -105,6 +134,9 @@ impl OnBranch {
     fn command(&self, ts: &str, base: &str, r: &str) -> String {
         match self {
             OnBranch::InBase => format!("git merge-base --is-ancestor {ts} {base}"),
+            OnBranch::InBaseAsBackport(st) => format!(
+                "git merge-base --is-ancestor {st} {base} && git log --format='%H %s' --grep={ts} {base}"
+            ),
             OnBranch::BackportedAs(_) => format!("git log --format='%H %s' --grep={ts} {r}"),
             OnBranch::OwnCommit => format!("git merge-base --is-ancestor {ts} {r}"),
             OnBranch::Absent => format!(
@@ -117,6 +149,8 @@ impl OnBranch {
 fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<OnBranch> {
     Ok(if in_base(ctx, t, b)? {
         OnBranch::InBase
+    } else if let Some(st) = b.backported_in_base(t) {
+        OnBranch::InBaseAsBackport(st)
     } else if let Some(&st) = b.backported_as(t).first() {
         OnBranch::BackportedAs(st)
     } else if b.has_own_commit(t) {
@@ -173,6 +207,44 @@ fn branch(
             P,
             format!("[{name}] the commit is already in the base {base} itself"),
             format!("git merge-base --is-ancestor {sha} {base}"),
+        ));
+    } else if let Some(st) = b.backported_in_base(oid) {
+        // The release was tagged on the branch after taking the fix, or a
+        // cherry-pick of it reached mainline before the base.
+        facts.in_base = true;
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] already in the base {base}: {base} holds its backport {} (backport line names {})",
+                short(st),
+                short(oid)
+            ),
+            format!(
+                "git merge-base --is-ancestor {st} {base} && git log --format='%H %s' --grep={sha} {base}"
+            ),
+        ));
+    } else if let Some((origin, in_base_too)) = picked_from_the_branch(ctx, ev, b) {
+        // This mainline commit is itself a cherry-pick of a commit the
+        // branch holds: the fix was made there first.
+        facts.in_base = in_base_too;
+        if !in_base_too {
+            facts.backported_as = Some(origin);
+            facts.backported_via = Some(BackportVia::Line);
+        }
+        let holder = if in_base_too {
+            base.as_str()
+        } else {
+            r.as_str()
+        };
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] already on the branch: this commit is a cherry-pick of {}, which {holder} holds",
+                short(origin)
+            ),
+            format!(
+                "git show -s --format=%B {sha} | grep -i 'cherry picked from commit' && git merge-base --is-ancestor {origin} {holder}"
+            ),
         ));
     } else if let Some(&st) = b.backported_as(oid).first() {
         facts.backported_as = Some(st);
@@ -247,6 +319,11 @@ fn branch(
         let place = on_branch(ctx, t, b)?;
         let text = match &place {
             OnBranch::InBase => format!("bug present: Fixes target {} is in base {base}", short(t)),
+            OnBranch::InBaseAsBackport(st) => format!(
+                "bug present: Fixes target {} is in base {base} as its backport {}",
+                short(t),
+                short(*st)
+            ),
             OnBranch::BackportedAs(st) => format!(
                 "bug present: Fixes target {} was itself backported to the branch as {}",
                 short(t),
@@ -300,6 +377,9 @@ fn branch(
         let place = on_branch(ctx, t, b)?;
         let text = match &place {
             OnBranch::InBase => format!("is in base {base}"),
+            OnBranch::InBaseAsBackport(st) => {
+                format!("is in base {base} as its backport {}", short(*st))
+            }
             OnBranch::BackportedAs(st) => format!("was backported to the branch as {}", short(*st)),
             OnBranch::OwnCommit => "is a commit of the branch".to_string(),
             OnBranch::Absent => format!("is not in {base} and was not backported"),

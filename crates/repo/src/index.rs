@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 8;
+pub const INDEX_FORMAT: u32 = 9;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -63,6 +63,10 @@ pub struct StableIndex {
     backports: Vec<([u8; 20], [u8; 20])>,
     /// Branch commits without a backport line, with their normalised subject.
     unmarked: Vec<([u8; 20], String)>,
+    /// (upstream, stable) pairs from the backport lines of the commits the
+    /// base holds beyond mainline: util-linux and Samba tag a release on
+    /// its branch, after the fixes taken during its release candidates.
+    base_backports: Vec<([u8; 20], [u8; 20])>,
     #[serde(skip)]
     by_upstream: HashMap<Oid, Vec<Oid>>,
     #[serde(skip)]
@@ -105,6 +109,16 @@ impl StableIndex {
             .get(&message::normalize_subject(subject))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The commit of the base's own part (beyond mainline) whose backport
+    /// line names `upstream`: it is in the base, though not on mainline.
+    pub fn backported_in_base(&self, upstream: Oid) -> Option<Oid> {
+        let up = to_bytes(upstream);
+        self.base_backports
+            .iter()
+            .find(|(u, _)| *u == up)
+            .map(|(_, st)| oid(st))
     }
 
     /// Is `oid` one of the branch's own commits since its base?
@@ -1151,7 +1165,6 @@ fn build(
         None => StableCcUsage::default(),
     };
     drop(parents);
-    drop(pos_of);
 
     let mut authors: Vec<String> = Vec::new();
     let mut author_ids: HashMap<String, u32> = HashMap::new();
@@ -1183,7 +1196,18 @@ fn build(
         .collect();
     let touched = PathChanges::new(covered_after, &per_commit);
     drop(per_commit);
-    for (o, s) in main_oids.iter().zip(&main_scan) {
+    // Mainline commits that carry another's change by a backport line: a
+    // base they are in holds that change (NetworkManager merges its
+    // release branches, cherry-picks and all, into main).
+    let mut carriers: Vec<(u32, [u8; 20])> = Vec::new();
+    for (i, (o, s)) in main_oids.iter().zip(&main_scan).enumerate() {
+        for up in &s.backport_of {
+            if let Some(t) = pick(git, &sorted, &on_mainline, up, None)
+                && t != *o
+            {
+                carriers.push((i as u32, to_bytes(t)));
+            }
+        }
         for f in &s.fixes {
             match pick(
                 git,
@@ -1216,6 +1240,25 @@ fn build(
         scanned += list.len();
         reused += known.iter().filter(|k| k.is_some()).count();
         let branch_scans = scan::scan_commits(git.git_dir(), &list, None, known, &stage, progress)?;
+        let mut base_backports = base_backports(
+            git,
+            &b,
+            mainline_tip,
+            &sorted,
+            &on_mainline,
+            &mut scans.cache,
+            progress,
+        )?;
+        if let Some(&base_pos) = pos_of.get(&to_bytes(b.base_commit()))
+            && !carriers.is_empty()
+        {
+            let mut in_base = graph.ancestors(base_pos);
+            for &(pos, up) in &carriers {
+                if in_base.contains(pos) {
+                    base_backports.push((up, to_bytes(main_oids[pos as usize])));
+                }
+            }
+        }
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&branch_scans) {
@@ -1240,6 +1283,7 @@ fn build(
             commits: list.len(),
             backports,
             unmarked,
+            base_backports,
             by_upstream: HashMap::new(),
             by_subject: HashMap::new(),
             own: Default::default(),
@@ -1275,6 +1319,36 @@ fn build(
     };
     stored.linked_repo = linked_github_repo(git, &stored);
     Ok((stored, (scanned - reused, reused)))
+}
+
+/// The (upstream, stable) pairs named by backport lines of the commits
+/// `b`'s base holds and mainline does not: none when the base is a
+/// mainline commit.
+fn base_backports(
+    git: &Git,
+    b: &BranchRef,
+    mainline_tip: Oid,
+    sorted: &[[u8; 20]],
+    on_mainline: &IdSet,
+    cache: &mut ScanCache,
+    progress: Option<&Progress>,
+) -> Result<Vec<([u8; 20], [u8; 20])>> {
+    let own = walk(git.repo(), b.base_commit(), &[mainline_tip])?;
+    if own.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stage = format!("reading the messages of {}'s base", b.name);
+    let known = cache.take(&own, None);
+    let scanned = scan::scan_commits(git.git_dir(), &own, None, known, &stage, progress)?;
+    let mut pairs = Vec::new();
+    for (o, s) in own.iter().zip(&scanned) {
+        for up in &s.backport_of {
+            if let Some(u) = pick(git, sorted, on_mainline, up, None) {
+                pairs.push((to_bytes(u), to_bytes(*o)));
+            }
+        }
+    }
+    Ok(pairs)
 }
 
 /// [`StableCcUsage`] of the commits `tip` reaches (`git rev-list --no-merges

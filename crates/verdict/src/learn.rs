@@ -116,6 +116,11 @@ pub fn window(
         if c.parent_count() > 1 || c.time().seconds() > cutoff || b.has_own_commit(oid) {
             continue;
         }
+        // Taken before the base was tagged on the branch (util-linux tags
+        // its releases there): decided, but not in this branch's window.
+        if b.backported_in_base(oid).is_some() {
+            continue;
+        }
         out.push(oid);
     }
     // Oldest first, ties by id: a stable order whatever the walk did.

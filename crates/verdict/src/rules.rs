@@ -111,6 +111,14 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
             verified_by,
         })
     };
+    // Phase 6 said how the branch has it; its command shows that.
+    let phase6_shows = |fallback: String| {
+        let tag = format!("[{}] already ", b.name);
+        ev.records
+            .iter()
+            .find(|x| x.phase == 6 && x.text.starts_with(&tag))
+            .map_or(fallback, |x| x.verified_by.clone())
+    };
     if let Some(st) = b.backported_as {
         let via = b.backported_via.unwrap_or(BackportVia::Line);
         return rule(
@@ -124,7 +132,7 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
                     BackportVia::PatchId => " (no backport line, the same patch-id)",
                 }
             ),
-            stablepick_evidence::backported_command(&sha, r, st, via),
+            phase6_shows(stablepick_evidence::backported_command(&sha, r, st, via)),
         );
     }
     if b.in_base {
@@ -132,7 +140,7 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
             "already in the base",
             0.0,
             format!("already contained in {}", b.base),
-            format!("git merge-base --is-ancestor {sha} {}", b.base),
+            phase6_shows(format!("git merge-base --is-ancestor {sha} {}", b.base)),
         );
     }
     if ev.message.noautosel() {
