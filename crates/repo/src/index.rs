@@ -946,8 +946,9 @@ fn resolve_in(sorted: &[[u8; 20]], prefix: &str) -> Resolved {
 /// Release tags sorted oldest first; one tag per version. Besides the known
 /// forms, tags in the style of a branch's base tag count ([`TagStyle`]):
 /// `--stable nm-1-46=1.46.0` makes `1.44.0` a release too. With no base tag
-/// to learn from and no tag in a known form, the style most tags share
-/// ([`crate::release::dominant_style`]).
+/// to learn from and no tag in a known form, the style most tags share and
+/// its sibling with another count of numbers
+/// ([`crate::release::release_styles`]).
 fn release_tags(git: &Git, branches: &[BranchRef]) -> Result<Vec<Release>> {
     let mut styles: Vec<TagStyle> = branches
         .iter()
@@ -962,7 +963,7 @@ fn release_tags(git: &Git, branches: &[BranchRef]) -> Result<Vec<Release>> {
             .iter()
             .any(|(name, _)| crate::release::release_version(name).is_some())
     {
-        styles.extend(crate::release::dominant_style(
+        styles.extend(crate::release::release_styles(
             tags.iter().map(|(n, _)| n.as_str()),
         ));
     }

@@ -95,6 +95,13 @@ const PLAIN_TRAILER_KEYS: &[&str] = &[
     "bugzilla",
     "coverity issue",
     "cve",
+    "bug",
+    "ticket",
+    "issue",
+    "redmine",
+    "resolves",
+    "addresses",
+    "jira",
     "change-id",
     "message-id",
 ];

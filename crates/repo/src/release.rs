@@ -127,6 +127,38 @@ pub const MIN_STYLE_TAGS: usize = 3;
 /// Ties go to the shorter prefix, then the smaller, so the answer does not
 /// depend on the order of `tags`.
 pub fn dominant_style<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<TagStyle> {
+    dominant(&style_counts(tags))
+}
+
+/// The release styles of a project whose base tags teach none: the
+/// [`dominant_style`], and with it the same prefix's other count of
+/// numbers when [`MIN_STYLE_TAGS`] tags have it too. Suricata tagged
+/// `suricata-3.2`, then `suricata-4.0.0` … `suricata-8.0.0`: both name
+/// releases.
+pub fn release_styles<'a>(tags: impl IntoIterator<Item = &'a str>) -> Vec<TagStyle> {
+    let counts = style_counts(tags);
+    let Some(best) = dominant(&counts) else {
+        return Vec::new();
+    };
+    let mut out: Vec<TagStyle> = counts
+        .iter()
+        .filter(|(s, n)| {
+            **n >= MIN_STYLE_TAGS
+                && **s != best
+                && s.prefix == best.prefix
+                && s.sep == best.sep
+                && s.suffix == best.suffix
+        })
+        .map(|(s, _)| s.clone())
+        .collect();
+    out.sort_by_key(|s| s.parts);
+    out.insert(0, best);
+    out
+}
+
+fn style_counts<'a>(
+    tags: impl IntoIterator<Item = &'a str>,
+) -> std::collections::HashMap<TagStyle, usize> {
     let mut counts: std::collections::HashMap<TagStyle, usize> = Default::default();
     for t in tags {
         if let Some(s) = TagStyle::learn(t) {
@@ -134,7 +166,12 @@ pub fn dominant_style<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<Tag
         }
     }
     counts
-        .into_iter()
+}
+
+fn dominant(counts: &std::collections::HashMap<TagStyle, usize>) -> Option<TagStyle> {
+    counts
+        .iter()
+        .map(|(s, n)| (s.clone(), *n))
         .filter(|(_, n)| *n >= MIN_STYLE_TAGS)
         .max_by(|(a, n), (b, m)| {
             n.cmp(m)
@@ -503,6 +540,35 @@ mod tests {
         ] {
             assert_eq!(base(b), None, "{b}");
         }
+    }
+
+    #[test]
+    fn a_prefix_whose_releases_changed_from_two_to_three_numbers() {
+        let tags = [
+            "suricata-1.1",
+            "suricata-1.2",
+            "suricata-2.0",
+            "suricata-3.2",
+            "suricata-3.2.5",
+            "suricata-4.0.0",
+            "suricata-4.1.0",
+            "suricata-8.0.0",
+            "suricata-8.0.6",
+            "suricata-8.0.0-rc1",
+            "libhtp-0.5.0",
+        ];
+        let styles = release_styles(tags);
+        assert_eq!(styles.len(), 2, "{styles:?}");
+        let v = |t| release_version_in(t, &styles);
+        assert_eq!(v("suricata-3.2"), Some(ReleaseVersion(vec![3, 2])));
+        assert_eq!(v("suricata-8.0.0"), Some(ReleaseVersion(vec![8, 0])));
+        assert_eq!(v("suricata-8.0.6"), None);
+        assert_eq!(v("suricata-3.2.5"), None);
+        assert_eq!(v("suricata-8.0.0-rc1"), None);
+        assert_eq!(v("libhtp-0.5.0"), None);
+        // One style alone stays one style.
+        assert_eq!(release_styles(["a-1.0", "a-1.1", "a-1.2"]).len(), 1);
+        assert!(release_styles(["x"]).is_empty());
     }
 
     #[test]

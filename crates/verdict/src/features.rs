@@ -241,9 +241,16 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
 /// `#`, `:`, `id` and spaces), a bug tracker's page, or GitHub's closing
 /// keywords before an issue (`Fixes #4494`, `closes owner/repo#1037`)?
 pub fn mentions_bug_report(lower: &str) -> bool {
-    if ["show_bug.cgi", "/issues/", "bugs.", "bugzilla."]
-        .iter()
-        .any(|u| lower.contains(u))
+    if [
+        "show_bug.cgi",
+        "/issues/",
+        "bugs.",
+        "bugzilla.",
+        "/browse/",
+        "ghsa-",
+    ]
+    .iter()
+    .any(|u| lower.contains(u))
     {
         return true;
     }
@@ -251,7 +258,7 @@ pub fn mentions_bug_report(lower: &str) -> bool {
         return true;
     }
     let b = lower.as_bytes();
-    for word in ["bugzilla", "bug", "bz", "issue"] {
+    for word in ["bugzilla", "bug", "bz", "issue", "ticket", "redmine"] {
         let mut from = 0;
         while let Some(at) = lower[from..].find(word) {
             let start = from + at;

@@ -15,7 +15,7 @@ const P: u8 = 8;
 /// trailers, syzbot, and the forms [`mentions_bug_report`] finds (a bug or
 /// issue number of three or more digits, a tracker's page, GitHub's
 /// `Fixes #12`) and CVE ids.
-pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|(^|[^a-z0-9])(bugzilla|bug|bz|issue)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
+pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity|Bug|Ticket|Issue|Redmine|Resolves|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
 /// An extended regular expression for the failure words `words`, as
 /// [`names_inflected`] matches them.
@@ -83,6 +83,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
                 || k == "closes"
                 || k.starts_with("bugzilla")
                 || k == "coverity issue"
+                || ["bug", "ticket", "issue", "redmine", "resolves", "jira"].contains(&k.as_str())
         })
         .map(|t| format!("{}: {}", t.key, t.value))
         .collect();
@@ -135,10 +136,10 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         out.push(Record::new(
             P,
             if quoted.is_empty() {
-                "no Reported-by, Closes or Bugzilla trailer and no bug number, tracker link, CVE or syzbot in the message: no report on record".to_string()
+                "no Reported-by, Closes or Bugzilla trailer and no bug or ticket number, tracker link, CVE, security advisory or syzbot in the message: no report on record".to_string()
             } else {
                 format!(
-                    "no Reported-by, Closes or Bugzilla trailer and no bug number, tracker link, CVE or syzbot of its own: no report on record (the report in `{}` is in the quoted subject of a commit it names)",
+                    "no Reported-by, Closes or Bugzilla trailer and no bug or ticket number, tracker link, CVE, security advisory or syzbot of its own: no report on record (the report in `{}` is in the quoted subject of a commit it names)",
                     quoted.join("`, `")
                 )
             },
@@ -334,9 +335,15 @@ fn without_names_and_links(message: &str) -> String {
             let blank = " ".repeat(prefix.len() + 1);
             kept.replace_range(..prefix.len() + 1, &blank);
         }
-        let bare_key = kept.trim().strip_suffix(':').is_some_and(|k| {
-            !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
-        });
+        let is_key =
+            |k: &str| !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+        // `BUG: <link>` (the link blanked above) or `Bug: #4734.`: a
+        // tracker line, whose key names no failure.
+        let bare_key = kept.trim().strip_suffix(':').is_some_and(is_key)
+            || kept.trim().split_once(':').is_some_and(|(k, v)| {
+                let v = v.trim().trim_end_matches('.').trim_start_matches('#');
+                is_key(k) && !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit())
+            });
         if bare_key {
             kept = kept
                 .chars()

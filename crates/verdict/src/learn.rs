@@ -113,12 +113,11 @@ pub fn window(
         // the branch forked from mainline after it (flatpak's and SDL's
         // branches start well after their base tag). Learning it as taken
         // would teach that a window's first weeks are always taken.
+        // A commit whose backport the base itself holds (taken before the
+        // release was tagged on the branch) stays, as not taken since the
+        // base: triage decides it NO by the hard rule, and leaving it out
+        // of training lowered NetworkManager's F1 from 0.525 to 0.437.
         if c.parent_count() > 1 || c.time().seconds() > cutoff || b.has_own_commit(oid) {
-            continue;
-        }
-        // Taken before the base was tagged on the branch (util-linux tags
-        // its releases there): decided, but not in this branch's window.
-        if b.backported_in_base(oid).is_some() {
             continue;
         }
         out.push(oid);

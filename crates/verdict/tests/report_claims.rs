@@ -556,3 +556,54 @@ fn owners_from_codeowners_and_a_maintainers_file_without_patterns() {
     assert_eq!(output(&r, p7[2]).trim(), "*.md");
     assert!(passes(&r, &p7[3].verified_by), "{}", p7[3].verified_by);
 }
+
+/// Trackers other projects name: Suricata's `Ticket: #7689`, a `Bug: #4734`
+/// line (whose key is no failure word), a GitHub security advisory behind
+/// util-linux's `Addresses:`, a Jira link. Each is a report on record,
+/// shown by the record's grep, and Phase 1 lists the tracker trailers.
+#[test]
+fn tickets_bug_lines_advisories_and_jira_links_are_reports() {
+    let mut r = released();
+    let cases = [
+        ("lib: fix a leak in a\n\nTicket: #7689", "Ticket: #7689"),
+        ("lib: fix a leak in b\n\nBug: #4734", "Bug: #4734"),
+        (
+            "lib: check the target\n\nAddresses: https://github.com/o/p/security/advisories/GHSA-abcd-1234-wxyz",
+            "GHSA-abcd-1234-wxyz",
+        ),
+        (
+            "lib: do not block\n\nResolves: https://issues.redhat.com/browse/RHEL-12345",
+            "RHEL-12345",
+        ),
+    ];
+    for (i, (msg, shown)) in cases.iter().enumerate() {
+        let sha = r.commit(msg, &[("lib/a.c", &format!("int a = {i};\n"))]);
+        let ev = evidence(&r, &sha);
+        let recs = impact::records(&ev);
+        let rec = record(&recs, &["reported by a user or a tool", "no Reported-by"]);
+        assert!(
+            rec.text.starts_with("reported by a user or a tool"),
+            "{msg}: {}",
+            rec.text
+        );
+        assert!(
+            output(&r, rec).contains(shown),
+            "{msg}: {}",
+            output(&r, rec)
+        );
+        let fail = record(&recs, &["failure mode named", "the message names no"]);
+        assert!(!fail.text.contains("bug"), "{msg}: {}", fail.text);
+    }
+    let sha = r.commit(
+        "lib: fix a leak in c\n\nTicket: #7690\nSigned-off-by: A <a@example.org>",
+        &[("lib/a.c", "int a = 9;\n")],
+    );
+    let ev = evidence(&r, &sha);
+    let trailers = record(&ev.records, &["trailers parsed from the message"]);
+    assert!(
+        trailers.text.contains("`Ticket: #7690`"),
+        "{}",
+        trailers.text
+    );
+    assert!(output(&r, trailers).contains("Ticket: #7690"));
+}
