@@ -67,9 +67,9 @@ impl Reach {
     }
 }
 
-/// Test, fuzz and benchmark programs: their `main()` is not how users run
-/// the code.
-fn is_test_path(path: &str) -> bool {
+/// Test, fuzz, benchmark and example programs: their `main()` is not how
+/// users run the code.
+fn is_test_or_example_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts = lower.split('/');
     let file = parts.next_back().unwrap_or("");
@@ -92,6 +92,12 @@ fn is_test_path(path: &str) -> bool {
                 | "benches"
                 | "benchmarks"
                 | "benchtests"
+                | "examples"
+                | "example"
+                | "samples"
+                | "sample"
+                | "demos"
+                | "demo"
         )
     }) || file.starts_with("test")
         || file.starts_with("tst-")
@@ -140,7 +146,7 @@ impl CodeIndex {
         for w in self
             .wiring(name)
             .into_iter()
-            .filter(|w| !is_test_path(&w.file))
+            .filter(|w| !is_test_or_example_path(&w.file))
         {
             out.push((w.kind, w.describe()));
         }
@@ -247,7 +253,7 @@ impl CodeIndex {
                     .iter()
                     .filter(|c| Some(c.caller) == main)
                     .map(|c| self.file(c.file))
-                    .find(|f| !is_test_path(f))
+                    .find(|f| !is_test_or_example_path(f))
             {
                 let mut functions = vec!["main".to_owned()];
                 functions.extend(self.chain_down(node, &parent));
@@ -422,9 +428,11 @@ mod tests {
     }
 
     #[test]
-    fn test_programs_are_told_apart_by_their_paths() {
+    fn test_and_example_programs_are_told_apart_by_their_paths() {
         for p in [
             "tests/a.c",
+            "examples/lib/custom/main.c",
+            "examples/C/glib/add-connection-gdbus.c",
             "src/test/x.c",
             "posix/tst-mkdtemp.c",
             "io/bug-ftw3.c",
@@ -434,10 +442,10 @@ mod tests {
             "benchtests/b.c",
             "src/fuzz_ziplist.c",
         ] {
-            assert!(is_test_path(p), "{p}");
+            assert!(is_test_or_example_path(p), "{p}");
         }
         for p in ["src/server.c", "tools/cli.c", "lib/attest.c", "contest.c"] {
-            assert!(!is_test_path(p), "{p}");
+            assert!(!is_test_or_example_path(p), "{p}");
         }
     }
 }

@@ -377,6 +377,12 @@ impl CodeIndex {
             .collect()
     }
 
+    /// True for a kernel tree: some function implements a system call
+    /// (`SYSCALL_DEFINEn`). Elsewhere system calls are no entry points.
+    pub fn defines_system_calls(&self) -> bool {
+        self.d.defs.iter().any(|d| d.syscall.is_some())
+    }
+
     /// The id of the indexed file at `path`.
     pub(crate) fn file_id(&self, path: &str) -> Option<u32> {
         self.files()

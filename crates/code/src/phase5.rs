@@ -161,7 +161,7 @@ fn kind_phrase(kind: EntryKind) -> &'static str {
         EntryKind::Probe => "probe (driver probe/remove)",
         EntryKind::Interrupt => "interrupt (interrupt handler)",
         EntryKind::Pointer => "pointer (wired into an ops structure or callback)",
-        EntryKind::Program => "program (a main() function outside tests)",
+        EntryKind::Program => "program (a main() function outside tests and examples)",
         EntryKind::NoneFound => "none-found",
     }
 }
@@ -234,6 +234,7 @@ fn call_scope(index: &CodeIndex, f: &TouchedFunction) -> CallScope {
 pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> Vec<Finding> {
     let mut out = Vec::new();
     let r = quote(rev);
+    let kernel = index.defines_system_calls();
     for touched in functions {
         let name = &touched.name;
         let scope = call_scope(index, touched);
@@ -357,12 +358,16 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
             .iter()
             .map(|c| format!("{} via {}", kind_phrase(c.kind), c.entry))
             .collect();
+        // Say what was searched: a library's API is no entry point, and
+        // outside a kernel neither are system calls.
         let reach_note = if facts.user_reachable {
-            "reachable from unprivileged system calls or ioctls".to_owned()
+            "; reachable from unprivileged system calls or ioctls"
+        } else if kernel {
+            "; not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring and programs' main(); a library's API is not one)"
+        } else if kinds.is_empty() {
+            " within the search bounds (entry points modelled: function-pointer wiring, registration calls, constructors and programs' main(); a library's API is not one)"
         } else {
-            // Say what was searched: a library's API is no entry point.
-            "not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring and programs' main(); a library's API is not one)"
-                .to_owned()
+            ""
         };
         let bounds = if facts.truncated {
             let l = Limits::default();
@@ -375,11 +380,11 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
         };
         let text = if kinds.is_empty() {
             format!(
-                "entry kinds reached from {name}{label} at {rev}: none found; {reach_note}{bounds}"
+                "entry kinds reached from {name}{label} at {rev}: none found{reach_note}{bounds}"
             )
         } else {
             format!(
-                "entry kinds reached from {name}{label} at {rev}: {}; {reach_note}{bounds}",
+                "entry kinds reached from {name}{label} at {rev}: {}{reach_note}{bounds}",
                 kinds.join("; ")
             )
         };

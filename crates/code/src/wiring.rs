@@ -22,8 +22,8 @@ pub enum EntryKind {
     Interrupt,
     /// Wired into an ops structure or callback of unknown kind.
     Pointer,
-    /// A program's `main()` (outside tests): the code runs when the
-    /// program does.
+    /// A program's `main()` (outside tests and examples): the code runs
+    /// when the program does.
     Program,
     /// No entry point was found within the search bounds.
     NoneFound,

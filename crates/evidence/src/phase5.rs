@@ -84,9 +84,22 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         let Ok(index) = CodeIndex::open(repo, tip_tree.id()) else {
             continue;
         };
+        // Callers and entry points of a function the branch defines; of
+        // one it lacks, only that it has no definition there.
+        let defined: Vec<&str> = functions
+            .iter()
+            .filter(|f| !index.definitions(&f.name).is_empty())
+            .map(|f| f.name.as_str())
+            .collect();
         for f in findings(&index, b.branch.display_ref(), &functions)
             .into_iter()
-            .filter(|f| f.topic == "callers" || f.topic == "entry_kinds")
+            .filter(|f| {
+                if defined.contains(&f.function.as_str()) {
+                    f.topic == "callers" || f.topic == "entry_kinds"
+                } else {
+                    f.topic == "definition"
+                }
+            })
         {
             ev.records.push(Record::new(
                 P,

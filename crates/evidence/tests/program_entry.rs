@@ -71,6 +71,23 @@ fn a_program_function_is_reached_from_the_programs_main() {
             .any(|l| l.contains("tests/unit.c") && l.contains("main")),
         "{said}"
     );
+    // Outside a kernel, system calls are not named as entry points.
+    let kinds = ev
+        .records
+        .iter()
+        .find(|r| {
+            r.phase == 5
+                && r.text
+                    .starts_with("entry kinds reached from parse_line at ")
+        })
+        .unwrap();
+    assert!(
+        kinds.text.ends_with(
+            "program (a main() function outside tests and examples) via main() in src/server.c"
+        ),
+        "{}",
+        kinds.text
+    );
     let reach = ev
         .reach
         .iter()
@@ -78,4 +95,41 @@ fn a_program_function_is_reached_from_the_programs_main() {
         .unwrap();
     assert_eq!(reach.entry_kinds, ["program"]);
     assert!(!reach.user_reachable);
+}
+
+/// A function the commit adds is not defined on the branch: Phase 5 says so
+/// there, rather than listing no callers and no entry points.
+#[test]
+fn a_function_the_branch_lacks_has_no_callers_there() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    write(d, "src/a.c", "int main(void)\n{\n\treturn 0;\n}\n");
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    write(
+        d,
+        "src/a.c",
+        "static int helper(void)\n{\n\treturn 1;\n}\n\nint main(void)\n{\n\treturn helper();\n}\n",
+    );
+    let c = commit_on_day(d, 1, "a: add helper");
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ctx = Context {
+        code: true,
+        ..Context::new(&g, &index)
+    };
+    let ev = collect(&ctx, c).unwrap();
+    let on_branch: Vec<&str> = ev
+        .records
+        .iter()
+        .filter(|r| r.phase == 5 && r.text.starts_with("[1.0] ") && r.text.contains("helper"))
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(
+        on_branch,
+        ["[1.0] helper at 1.0: no definition found in the tree"],
+        "{:#?}",
+        ev.records
+    );
 }

@@ -249,7 +249,8 @@ fn driver_spread(paths: &[&str], comps: &[String]) -> String {
             comps.join(", ")
         )
     } else {
-        format!("touches no driver code: {}", comps.join(", "))
+        // Said of the paths only: many projects have no `drivers/` at all.
+        format!("no file under `drivers/`: it changes {}", comps.join(", "))
     }
 }
 
@@ -269,7 +270,7 @@ mod spread_tests {
                 &["man/x.xml", "src/resolve/y.c"],
                 &c(&["man", "src/resolve"])
             ),
-            "touches no driver code: man, src/resolve"
+            "no file under `drivers/`: it changes man, src/resolve"
         );
         assert!(
             driver_spread(&["drivers/a/x.c", "lib/y.c"], &c(&["drivers/a", "lib"]))
