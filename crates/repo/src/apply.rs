@@ -18,9 +18,10 @@
 //!    match on lines an earlier hunk of the file wrote (`git apply` marks
 //!    them). Found at the expected line: [`Applies::Clean`]; elsewhere:
 //!    [`Applies::Offset`].
-//! 2. **fuzz** — like `patch -F2`: the anchoring to the top or end is
-//!    dropped, then up to one and then two leading and trailing context
-//!    lines are ignored. A match here is [`Applies::Fuzz`]. `git apply`
+//! 2. **fuzz** — like `patch -F2`: up to one and then two leading and
+//!    trailing context lines are ignored; the anchoring to the top or end
+//!    is dropped only once the fuzz reaches the hunk's context, as GNU
+//!    patch does. A match here is [`Applies::Fuzz`]. `git apply`
 //!    never fuzzes (without `-C`), so a fuzzy hunk means `git apply --check`
 //!    and `git am` refuse the patch while `patch -p1` takes it.
 //! 3. otherwise the hunk is a [`Applies::Conflict`]. Later hunks are still
@@ -544,16 +545,23 @@ fn apply_hunk<'a>(
         return r;
     }
 
-    let mut tried: Vec<(usize, usize)> = Vec::with_capacity(MAX_FUZZ + 2);
-    if !anchor_begin && !anchor_end {
-        tried.push((0, 0));
-    }
+    // `patch` keeps a hunk's anchoring to the top or the end of the file
+    // until the fuzz reaches the hunk's context (GNU patch's prefix and
+    // suffix fuzz): with `-F2` and three lines of context, a hunk with no
+    // trailing context still has to match at the end.
+    let context = leading.max(trailing);
+    // (leading dropped, trailing dropped, anchored): the exact pass tried
+    // the first.
+    let mut tried: Vec<(usize, usize, bool)> = Vec::with_capacity(MAX_FUZZ + 2);
+    tried.push((0, 0, anchor_begin || anchor_end));
     for fuzz in 0..=MAX_FUZZ {
+        let keep = fuzz < context;
+        let (begin, end) = (anchor_begin && keep, anchor_end && keep);
         let (dl, dt) = (fuzz.min(leading), fuzz.min(trailing));
-        if tried.contains(&(dl, dt)) {
+        if tried.contains(&(dl, dt, begin || end)) {
             continue;
         }
-        tried.push((dl, dt));
+        tried.push((dl, dt, begin || end));
         let (pe, qe) = (pre.len().saturating_sub(dt), post.len().saturating_sub(dt));
         let (Some(ph), Some(pl), Some(_)) = (
             pre.hashes.get(dl..pe),
@@ -567,7 +575,7 @@ fn apply_hunk<'a>(
             continue;
         }
         let want = expected + dl;
-        if let Some(pos) = find(img, ph, pl, want, false, false) {
+        if let Some(pos) = find(img, ph, pl, want, begin, end) {
             if change {
                 splice(img, pos, pl.len(), post, dl, qe);
             }
@@ -1498,8 +1506,27 @@ mod tests {
         let new = [b"new first\n".as_slice(), &old].concat();
         let h = hunks(&old, &new);
         let moved = [b"header\n".as_slice(), &old].concat();
-        // `git apply` wants a hunk at line 1 at the top of the file.
-        assert_eq!(apply_text(&moved, &h).applies, Applies::Fuzz);
+        // `git apply` wants a hunk at line 1 at the top of the file, and so
+        // does `patch -F2` while the fuzz is below the hunk's three lines
+        // of context: both refuse it.
+        assert_eq!(apply_text(&moved, &h).applies, Applies::Conflict);
+    }
+
+    #[test]
+    fn end_of_file_hunk_is_anchored_under_fuzz_too() {
+        let old = lines(10);
+        let new = [old.as_slice(), b"new last\n"].concat();
+        let h = hunks(&old, &new);
+        // Its context is there, but no longer at the end: `patch -F2`
+        // fails it ("Hunk #1 FAILED"), as Suricata's rules files showed.
+        let moved = [old.as_slice(), b"trailer\n"].concat();
+        assert_eq!(apply_text(&moved, &h).applies, Applies::Conflict);
+        // A changed outermost context line still fuzzes in at the end.
+        let changed = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("line 8\n", "LINE 8\n")
+            .into_bytes();
+        assert_eq!(apply_text(&changed, &h).applies, Applies::Fuzz);
     }
 
     #[test]
