@@ -431,10 +431,18 @@ pub fn practice_findings<S: AsRef<str>>(
             let in_sub = index.practice_count(&c, &sub);
             let dir_label = if dir.is_empty() { "the top directory".to_owned() } else { dir.clone() };
             let sub_label = if sub.is_empty() { "the tree".to_owned() } else { sub.clone() };
-            let text = if in_sub == 0 {
-                format!("local practice: `{c}` does not appear in {sub_label} at {rev}; the change introduces it there")
+            let shown = if c == crate::practice::NULL_CHECK {
+                "`== NULL` or `!= NULL`".to_owned()
             } else {
-                format!("local practice: `{c}` appears on {in_dir} lines in {dir_label} and {in_sub} lines in {sub_label} at {rev}")
+                format!("`{c}`")
+            };
+            // The index counts code lines; the grep also shows comments.
+            let text = if in_sub == 0 {
+                format!("local practice: {shown} does not appear in the code of {sub_label} at {rev}; the change introduces it there")
+            } else if dir == sub {
+                format!("local practice: {shown} appears on {in_sub} code lines (comments aside) in {sub_label} at {rev}")
+            } else {
+                format!("local practice: {shown} appears on {in_dir} code lines (comments aside) in {dir_label} and {in_sub} in {sub_label} at {rev}")
             };
             Finding {
                 function: function.to_owned(),
@@ -521,7 +529,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(
             f[0].text,
-            "local practice: `__no_sanitize_address` appears on 1 lines in arch/powerpc/lib/ and 2 lines in arch/powerpc/ at v6.1"
+            "local practice: `__no_sanitize_address` appears on 1 code lines (comments aside) in arch/powerpc/lib/ and 2 in arch/powerpc/ at v6.1"
         );
         assert_eq!(
             f[0].verified_by,

@@ -163,12 +163,13 @@ fn practice_from_diff_lines() {
     assert_eq!(f.len(), 3);
     assert!(
         f[0].text
-            .contains("0 lines in arch/powerpc/lib/ and 1 lines in arch/powerpc/"),
+            .contains("0 code lines (comments aside) in arch/powerpc/lib/ and 1 in arch/powerpc/"),
         "{}",
         f[0].text
     );
     assert!(
-        f[1].text.contains("1 lines in arch/powerpc/lib/"),
+        f[1].text
+            .contains("1 code lines (comments aside) in arch/powerpc/lib/"),
         "{}",
         f[1].text
     );

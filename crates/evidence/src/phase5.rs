@@ -65,7 +65,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
                     .filter(|c| c.0 == '+')
                     .map(|c| c.2.as_str())
                     .collect();
-                for func in &file.functions {
+                // One record per construct and file: the text names no
+                // function, so one per touched function would repeat it.
+                if let Some(func) = file.functions.first() {
                     for f in practice_findings(&index, &sha, func, file.path(), &added) {
                         ev.records.push(Record::new(P, f.text, f.verified_by));
                     }

@@ -133,3 +133,45 @@ fn a_function_the_branch_lacks_has_no_callers_there() {
         ev.records
     );
 }
+
+/// Two functions of one file both gain a NULL check: local practice is
+/// said once for the file, naming both comparisons the grep shows.
+#[test]
+fn local_practice_is_said_once_per_file() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    let before = "int f(int *p)\n{\n\treturn 0;\n}\n\nint g(int *p)\n{\n\treturn 0;\n}\n";
+    write(d, "src/a.c", before);
+    write(d, "src/b.c", "int h(int *p)\n{\n\tif (p != NULL)\n\t\treturn 1;\n\treturn 0;\n}\n");
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    write(
+        d,
+        "src/a.c",
+        &before.replace("\treturn 0;", "\tif (p == NULL)\n\t\treturn -1;\n\treturn 0;"),
+    );
+    let c = commit_on_day(d, 1, "a: check p");
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ctx = Context {
+        code: true,
+        ..Context::new(&g, &index)
+    };
+    let ev = collect(&ctx, c).unwrap();
+    let practice: Vec<_> = ev
+        .records
+        .iter()
+        .filter(|r| r.text.starts_with("local practice"))
+        .collect();
+    assert_eq!(practice.len(), 1, "{practice:#?}");
+    assert!(
+        practice[0].text.starts_with(
+            "local practice: `== NULL` or `!= NULL` appears on 3 code lines (comments aside) in src/ at "
+        ),
+        "{}",
+        practice[0].text
+    );
+    let out = sh(d, &practice[0].verified_by);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+}
