@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::index::{CodeIndex, Data};
 
-const MAGIC: &[u8; 8] = b"SPCODE\x00\x01";
+/// Bumped whenever the parser reads a tree otherwise: an index built by
+/// another parser is rebuilt, not trusted.
+const MAGIC: &[u8; 8] = b"SPCODE\x00\x02";
 
 /// Where the index of `tree` is cached for the repository at `gitdir`.
 pub fn cache_path(gitdir: &Path, tree: git2::Oid) -> PathBuf {

@@ -469,11 +469,17 @@ impl<'a> Parser<'a> {
                 level = level.max(0);
             }
         }
-        let (n, o, c) = groups.into_iter().rev().find(|&(n, _, _)| {
+        let is_attr =
+            |n: usize| ATTR_MACROS.contains(&String::from_utf8_lossy(self.text(stmt[n])).as_ref());
+        // A name right after `)` is no declarator (`(*fp)(…)`), unless the
+        // `)` closes an attribute: `static void __attribute__((noreturn))
+        // usage(void)`, as util-linux writes every `usage()`.
+        let after_attr = |n: usize| groups.iter().any(|&(gn, _, gc)| gc + 1 == n && is_attr(gn));
+        let (n, o, c) = groups.iter().rev().copied().find(|&(n, _, _)| {
             let name = String::from_utf8_lossy(self.text(stmt[n]));
-            !ATTR_MACROS.contains(&name.as_ref())
+            !is_attr(n)
                 && !NOT_CALLS.contains(&name.as_bytes())
-                && (n == 0 || !self.is_punct(stmt[n - 1], b")"))
+                && (n == 0 || !self.is_punct(stmt[n - 1], b")") || after_attr(n))
         })?;
         let name_b = self.text(stmt[n]);
         let mut flags = 0u8;
@@ -638,6 +644,22 @@ mod tests {
         let f = parse_c(src);
         let names: Vec<_> = f.calls.iter().map(|c| c.callee.as_str()).collect();
         assert_eq!(names, ["puts"]);
+    }
+
+    #[test]
+    fn an_attribute_between_type_and_name_is_skipped() {
+        let src = b"static void __attribute__((__noreturn__)) usage(void)\n{\n\tfputs(x, stdout);\n}\nint (*fp)(int) = 0;\n";
+        let f = parse_c(src);
+        let names: Vec<&str> = f.defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["usage"]);
+        assert!(f.defs[0].flags & STATIC != 0);
+        assert_eq!(
+            f.calls
+                .iter()
+                .map(|c| c.callee.as_str())
+                .collect::<Vec<_>>(),
+            ["fputs"]
+        );
     }
 
     #[test]

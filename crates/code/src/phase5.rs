@@ -93,8 +93,14 @@ pub fn function_facts_in(index: &CodeIndex, name: &str, file: Option<&str>) -> F
         None => index.callers(name),
     };
     callers.truncate(MAX_CALLERS);
+    // The calls made in the definition in `file`, when it has one: every
+    // program of a tree may define its own `usage()` and `main()`.
+    let defined_in_file = file.filter(|f| index.definitions(name).iter().any(|d| d.file == *f));
     let mut callees: Vec<String> = Vec::new();
     for c in index.callees(name) {
+        if defined_in_file.is_some_and(|f| c.file != f) {
+            continue;
+        }
         if !callees.contains(&c.function) {
             callees.push(c.function);
         }

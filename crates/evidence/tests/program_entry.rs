@@ -143,14 +143,21 @@ fn local_practice_is_said_once_per_file() {
     init(d, "T", "t@example.com");
     let before = "int f(int *p)\n{\n\treturn 0;\n}\n\nint g(int *p)\n{\n\treturn 0;\n}\n";
     write(d, "src/a.c", before);
-    write(d, "src/b.c", "int h(int *p)\n{\n\tif (p != NULL)\n\t\treturn 1;\n\treturn 0;\n}\n");
+    write(
+        d,
+        "src/b.c",
+        "int h(int *p)\n{\n\tif (p != NULL)\n\t\treturn 1;\n\treturn 0;\n}\n",
+    );
     commit_on_day(d, 0, "initial");
     git(d, &["tag", "v1.0"]);
     git(d, &["branch", "1.0"]);
     write(
         d,
         "src/a.c",
-        &before.replace("\treturn 0;", "\tif (p == NULL)\n\t\treturn -1;\n\treturn 0;"),
+        &before.replace(
+            "\treturn 0;",
+            "\tif (p == NULL)\n\t\treturn -1;\n\treturn 0;",
+        ),
     );
     let c = commit_on_day(d, 1, "a: check p");
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);

@@ -44,7 +44,7 @@ fn tree(d: &Path) {
     write(
         d,
         "include/random-bits.h",
-        "static inline unsigned random_bits(void)\n{\n\treturn 4;\n}\n",
+        "static inline unsigned random_bits(void)\n{\n\treturn hdr_helper();\n}\n",
     );
     write(
         d,
@@ -59,7 +59,7 @@ fn tree(d: &Path) {
     write(
         d,
         "posix/tempname.c",
-        "static int random_bits(unsigned *r)\n{\n\t*r = 1;\n\treturn 0;\n}\n\nint try_tempname(void)\n{\n\tunsigned r;\n\treturn random_bits(&r);\n}\n",
+        "static int random_bits(unsigned *r)\n{\n\t*r = 1;\n\treturn clock_gettime();\n}\n\nint try_tempname(void)\n{\n\tunsigned r;\n\treturn random_bits(&r);\n}\n",
     );
     commit_on_day(d, 0, "initial");
     git(d, &["tag", "v1.0"]);
@@ -103,6 +103,17 @@ fn a_static_function_is_called_only_from_its_own_file() {
         "{out}"
     );
 
+    // What it calls is its own body's calls, not the header's.
+    let callees = ev
+        .records
+        .iter()
+        .find(|r| r.phase == 5 && r.text.contains(" calls: "))
+        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    assert!(
+        callees.text.ends_with("calls: clock_gettime"),
+        "{}",
+        callees.text
+    );
     let reach = ev
         .reach
         .iter()
