@@ -85,6 +85,18 @@ impl ParsedMessage {
     }
 }
 
+/// Trailer keys that name a report in a tracker (`Ticket: #7689`,
+/// `Addresses: <issue link>`): trailers, and reports too.
+pub const TRACKER_TRAILER_KEYS: &[&str] = &[
+    "bug",
+    "ticket",
+    "issue",
+    "redmine",
+    "resolves",
+    "addresses",
+    "jira",
+];
+
 /// Trailer keys that count even without the `-by` suffix.
 const PLAIN_TRAILER_KEYS: &[&str] = &[
     "fixes",

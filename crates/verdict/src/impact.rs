@@ -15,7 +15,7 @@ const P: u8 = 8;
 /// trailers, syzbot, and the forms [`mentions_bug_report`] finds (a bug or
 /// issue number of three or more digits, a tracker's page, GitHub's
 /// `Fixes #12`) and CVE ids.
-pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity|Bug|Ticket|Issue|Redmine|Resolves|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
+pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity|Bug|Ticket|Issue|Redmine|Resolves|Addresses|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
 /// An extended regular expression for the failure words `words`, as
 /// [`names_inflected`] matches them.
@@ -83,7 +83,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
                 || k == "closes"
                 || k.starts_with("bugzilla")
                 || k == "coverity issue"
-                || ["bug", "ticket", "issue", "redmine", "resolves", "jira"].contains(&k.as_str())
+                || stablepick_repo::message::TRACKER_TRAILER_KEYS.contains(&k.as_str())
         })
         .map(|t| format!("{}: {}", t.key, t.value))
         .collect();
