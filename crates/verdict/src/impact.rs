@@ -179,12 +179,6 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         .filter(|w| names_word(&without_shouted_words(&ev.commit.subject), w))
         .collect();
     let new_api = ev.kinds.contains(&ChangeKind::NewFunction);
-    // The words the grep looks for: those found, or all when none was.
-    let feats_or_all: &[&str] = if feats.is_empty() {
-        FEATURE_WORDS
-    } else {
-        &feats
-    };
     if !feats.is_empty() || new_api {
         let new_functions = stablepick_evidence::kinds::new_function_names(&ev.diff);
         let adds = if new_functions.is_empty() {
@@ -195,9 +189,11 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         };
         // The added lines that define each new function (its name then
         // `(`), or the added export lines.
+        // Either kind of export line shows it: the braces pass on the lines
+        // of both greps, and the last `grep .` succeeds if there are any.
         let shows_adds = if new_functions.is_empty() {
             format!(
-                "git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL'; git show --format= {sha} -- '*version.map' | grep -E '^\\+.*;'"
+                "{{ git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL'; git show --format= {sha} -- '*version.map' | grep -E '^\\+.*;'; }} | grep ."
             )
         } else {
             format!(
@@ -220,10 +216,19 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
                     _ => String::new(),
                 }
             ),
-            format!(
-                "git show -s --format=%s {sha} | grep -i -E '{}'; {shows_adds}",
-                grep_whole_words(feats_or_all)
-            ),
+            // Each part the text claims, so the command succeeds when all
+            // of them hold.
+            match (feats.is_empty(), new_api) {
+                (false, true) => format!(
+                    "git show -s --format=%s {sha} | grep -i -E '{}' && {shows_adds}",
+                    grep_whole_words(&feats)
+                ),
+                (false, false) => format!(
+                    "git show -s --format=%s {sha} | grep -i -E '{}'",
+                    grep_whole_words(&feats)
+                ),
+                _ => shows_adds,
+            },
         ));
     }
     out

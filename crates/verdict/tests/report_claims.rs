@@ -400,6 +400,35 @@ fn a_new_function_is_named_and_its_definition_shown_but_a_moved_one_is_not_new()
         "{}\n{shown}",
         rec.verified_by
     );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    // A subject's feature words alone, and with an export line: the
+    // command succeeds when what the text says holds.
+    for (msg, file, export) in [
+        ("lib: add support for b", "int a = 7;\n", false),
+        (
+            "lib: add support for c",
+            "int a = 8;\nEXPORT_SYMBOL(a);\n",
+            true,
+        ),
+    ] {
+        let sha = r.commit(msg, &[("lib/a.c", file)]);
+        let ev = evidence(&r, &sha);
+        let recs = impact::records(&ev);
+        let rec = record(&recs, &["looks like new functionality"]);
+        assert!(rec.text.contains("support for"), "{}", rec.text);
+        assert_eq!(
+            rec.text.ends_with("adds an exported symbol"),
+            export,
+            "{}",
+            rec.text
+        );
+        assert!(
+            passes(&r, &rec.verified_by),
+            "{}: {}",
+            rec.text,
+            rec.verified_by
+        );
+    }
 
     let ev = evidence(&r, &moved);
     assert!(
