@@ -78,15 +78,44 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         ));
     }
     for b in ctx.index.branches() {
-        let (facts, recs) = branch(ctx, ev, b)?;
+        let (facts, mut recs) = branch(ctx, ev, b)?;
+        recs.extend(followups_on_branch(ctx, ev, b)?);
         ev.branches.push(facts);
         ev.records.extend(recs);
     }
     Ok(())
 }
 
-/// Is `oid` contained in `base` (a tag or commit)? Uses the index when it
-/// can, git otherwise.
+/// The later fixes of this commit (Phase 3) that a branch already has: a
+/// backport needs them, and these are there.
+fn followups_on_branch(
+    ctx: &Context,
+    ev: &Evidence,
+    b: &StableIndex,
+) -> stablepick_repo::Result<Vec<Record>> {
+    let (name, base) = (&b.branch.name, &b.branch.base);
+    let r = sh(b.branch.display_ref());
+    let mut recs = Vec::new();
+    for &f in &ev.followup_fixes {
+        let place = on_branch(ctx, f, b)?;
+        let how = match &place {
+            OnBranch::InBase => format!("is in base {base}"),
+            OnBranch::InBaseAsBackport(st) => {
+                format!("is in base {base} as its backport {}", short(*st))
+            }
+            OnBranch::BackportedAs(st) => format!("was backported as {}", short(*st)),
+            OnBranch::OwnCommit => "is a commit of the branch".to_owned(),
+            OnBranch::Absent => continue,
+        };
+        recs.push(Record::new(
+            P,
+            format!("[{name}] the later fix {} of this commit {how}", short(f)),
+            place.command(&full(f), base, &r),
+        ));
+    }
+    Ok(recs)
+}
+
 /// The commit this one says it was cherry-picked from, when the branch
 /// holds it; and whether its base does.
 fn picked_from_the_branch(ctx: &Context, ev: &Evidence, b: &StableIndex) -> Option<(Oid, bool)> {
@@ -114,6 +143,8 @@ fn picked_from_the_branch(ctx: &Context, ev: &Evidence, b: &StableIndex) -> Opti
     None
 }
 
+/// Is `oid` contained in `b`'s base? Uses the index when it can, git
+/// otherwise.
 fn in_base(ctx: &Context, oid: Oid, b: &StableIndex) -> stablepick_repo::Result<bool> {
     ctx.index.in_base(ctx.git, oid, b)
 }

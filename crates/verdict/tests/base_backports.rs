@@ -148,3 +148,35 @@ fn a_fixes_target_whose_cherry_pick_reached_the_base_is_a_present_bug() {
     );
     assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
 }
+
+/// A later fix of the commit that the branch already took is named, with
+/// the command that shows it there.
+#[test]
+fn a_later_fix_the_branch_took_is_named() {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let first = r.commit("lib: fix a crash in a", &[("lib/a.c", "int a = 1;\n")]);
+    let later = r.commit(
+        &format!(
+            "lib: fix the fix\n\nFixes: {} (\"lib: fix a crash in a\")",
+            &first[..12]
+        ),
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    r.git(&["checkout", "-q", "1.0"]);
+    let taken = r.backport(&later, &[("lib/a.c", "int a = 2;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let ev = evidence(&r, &first);
+    let rec = record(&ev.records, "[1.0] the later fix");
+    assert_eq!(
+        rec.text,
+        format!(
+            "[1.0] the later fix {} of this commit was backported as {}",
+            &later[..12],
+            &taken[..12]
+        )
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+}
