@@ -3,13 +3,17 @@
 //! shows that main() calling the next function in the chain.
 
 use stablepick_evidence::{Context, collect};
-use stablepick_testkit::{commit_on_day, git, init, sh};
-use std::path::Path;
+use stablepick_testkit::{commit_on_day, git, init, sh, write};
 
-fn write(d: &Path, path: &str, text: &str) {
-    let p = d.join(path);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
+/// A context that runs Phase 5.
+fn with_code<'a>(
+    g: &'a stablepick_repo::Git,
+    index: &'a stablepick_repo::RepoIndex,
+) -> Context<'a> {
+    Context {
+        code: true,
+        ..Context::new(g, index)
+    }
 }
 
 #[test]
@@ -44,10 +48,7 @@ fn a_program_function_is_reached_from_the_programs_main() {
     let fix = commit_on_day(d, 1, "config: fix parse_line");
 
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
-    let ctx = Context {
-        code: true,
-        ..Context::new(&g, &index)
-    };
+    let ctx = with_code(&g, &index);
     let ev = collect(&ctx, fix).unwrap();
     let chain = ev
         .records
@@ -115,10 +116,7 @@ fn a_function_the_branch_lacks_has_no_callers_there() {
     );
     let c = commit_on_day(d, 1, "a: add helper");
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
-    let ctx = Context {
-        code: true,
-        ..Context::new(&g, &index)
-    };
+    let ctx = with_code(&g, &index);
     let ev = collect(&ctx, c).unwrap();
     let on_branch: Vec<&str> = ev
         .records
@@ -161,10 +159,7 @@ fn local_practice_is_said_once_per_file() {
     );
     let c = commit_on_day(d, 1, "a: check p");
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
-    let ctx = Context {
-        code: true,
-        ..Context::new(&g, &index)
-    };
+    let ctx = with_code(&g, &index);
     let ev = collect(&ctx, c).unwrap();
     let practice: Vec<_> = ev
         .records

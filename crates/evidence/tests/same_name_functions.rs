@@ -3,14 +3,8 @@
 //! callers and reach are that file's, and the commands show just those.
 
 use stablepick_evidence::{Context, Record, collect};
-use stablepick_testkit::{commit_on_day, git, init, sh};
+use stablepick_testkit::{commit_on_day, git, init, sh, write};
 use std::path::Path;
-
-fn write(d: &Path, path: &str, text: &str) {
-    let p = d.join(path);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn phase5<'r>(recs: &'r [Record], start: &str) -> &'r Record {
     recs.iter()

@@ -97,7 +97,8 @@ pub const TRACKER_TRAILER_KEYS: &[&str] = &[
     "jira",
 ];
 
-/// Trailer keys that count even without the `-by` suffix.
+/// Trailer keys that count even without the `-by` suffix, besides
+/// [`TRACKER_TRAILER_KEYS`].
 const PLAIN_TRAILER_KEYS: &[&str] = &[
     "fixes",
     "cc",
@@ -107,13 +108,6 @@ const PLAIN_TRAILER_KEYS: &[&str] = &[
     "bugzilla",
     "coverity issue",
     "cve",
-    "bug",
-    "ticket",
-    "issue",
-    "redmine",
-    "resolves",
-    "addresses",
-    "jira",
     "change-id",
     "message-id",
 ];
@@ -334,8 +328,9 @@ pub fn parse(message: &str) -> ParsedMessage {
 /// then a colon.
 pub fn trailer_grep() -> String {
     format!(
-        "^([A-Za-z][A-Za-z0-9 -]*-by|{}):",
-        PLAIN_TRAILER_KEYS.join("|")
+        "^([A-Za-z][A-Za-z0-9 -]*-by|{}|{}):",
+        PLAIN_TRAILER_KEYS.join("|"),
+        TRACKER_TRAILER_KEYS.join("|")
     )
 }
 
@@ -349,7 +344,9 @@ pub fn parse_trailer(line: &str) -> Option<Trailer> {
     let cap = TRAILER_RE.captures(line)?;
     let key = cap[1].trim();
     let lower = key.to_ascii_lowercase();
-    let known = lower.ends_with("-by") || PLAIN_TRAILER_KEYS.contains(&lower.as_str());
+    let known = lower.ends_with("-by")
+        || PLAIN_TRAILER_KEYS.contains(&lower.as_str())
+        || TRACKER_TRAILER_KEYS.contains(&lower.as_str());
     if !known || key.contains("  ") {
         return None;
     }

@@ -38,6 +38,15 @@ pub fn init(dir: &Path, name: &str, email: &str) {
     git(dir, &["config", "user.email", email]);
 }
 
+/// Writes `text` to `path` under `dir`, making its directories.
+pub fn write(dir: &Path, path: &str, text: &str) {
+    let p = dir.join(path);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("make directories");
+    }
+    std::fs::write(p, text).expect("write a file");
+}
+
 /// Commits everything in the work tree with message `msg`.
 pub fn commit(dir: &Path, msg: &str) -> Oid {
     git(dir, &["add", "-A"]);
