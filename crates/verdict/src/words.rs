@@ -19,8 +19,24 @@ pub(crate) const FAILURE_ENDINGS: &[&str] = &[
 pub(crate) const VERB_ENDINGS: &[&str] = &["s", "es", "ed", "ing"];
 
 /// Is `stem` in `text` as a word, bare or with one of `endings`? A stem
-/// ending in `-` (`cve-`) needs only its start to be a word's.
+/// ending in `-` (`cve-`) needs only its start to be a word's. Within a
+/// phrase a space and a hyphen are one: `use after free` is
+/// `use-after-free`, `double-free` is `double free`.
 pub(crate) fn names_inflected(text: &str, stem: &str, endings: &[&str]) -> bool {
+    let inner = stem.trim_end_matches('-');
+    if inner.contains([' ', '-']) {
+        let (text, inner) = (text.replace('-', " "), inner.replace('-', " "));
+        let stem = if stem.ends_with('-') {
+            format!("{inner}-")
+        } else {
+            inner
+        };
+        return names_inflected_exactly(&text, &stem, endings);
+    }
+    names_inflected_exactly(text, stem, endings)
+}
+
+fn names_inflected_exactly(text: &str, stem: &str, endings: &[&str]) -> bool {
     let b = text.as_bytes();
     let ends_word = |at: usize| b.get(at).is_none_or(|&c| !is_word_byte(c));
     text.match_indices(stem).any(|(i, w)| {
@@ -44,13 +60,17 @@ pub(crate) fn names_word(text: &str, phrase: &str) -> bool {
 }
 
 /// An extended regular expression for `words` as [`names_inflected`]
-/// matches them with `endings` (a space in a phrase also matches `-`).
+/// matches them with `endings` (within a phrase, a space or a hyphen
+/// matches either).
 pub(crate) fn grep_inflected(words: &[&str], endings: &[&str]) -> String {
-    format!(
-        "\\b({})({})?\\b",
-        words.join("|").replace(' ', "[ -]"),
-        endings.join("|")
-    )
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| match w.strip_suffix('-') {
+            Some(inner) => format!("{}-", inner.replace([' ', '-'], "[ -]")),
+            None => w.replace([' ', '-'], "[ -]"),
+        })
+        .collect();
+    format!("\\b({})({})?\\b", words.join("|"), endings.join("|"))
 }
 
 #[cfg(test)]
@@ -78,6 +98,9 @@ mod tests {
         assert!(f("a buggy path", "bug"));
         assert!(f("the kernel panicked", "panic"));
         assert!(f("(cve-2024-1234)", "cve"));
+        assert!(f("su: fix use after free in run_shell", "use-after-free"));
+        assert!(f("a double-free of the ring", "double free"));
+        assert!(!f("use after freezing", "use-after-free"));
         assert!(!f("change the tracing code", "hang"));
         assert!(!f("change the tracing code", "race"));
         assert!(!f("debug output", "bug"));
