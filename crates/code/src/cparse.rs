@@ -258,11 +258,18 @@ impl<'a> Parser<'a> {
     }
 
     fn wire_args(&mut self, name: &[u8], open: usize) {
-        let Some(positions) = registration_args(&String::from_utf8_lossy(name)) else {
+        let callee = String::from_utf8_lossy(name);
+        let known = registration_args(&callee);
+        // A project's own registration call (Suricata's
+        // `AppLayerParserRegisterParser(…, SMTPParseClientRecord)`): any
+        // argument may be the function it registers. An argument that is
+        // no function is never looked up.
+        if known.is_none() && !callee.to_ascii_lowercase().contains("register") {
             return;
-        };
+        }
         let args = self.simple_args(open);
-        for &p in positions {
+        let every: Vec<usize> = (0..args.len()).collect();
+        for &p in known.unwrap_or(&every) {
             if let Some(Some(ti)) = args.get(p) {
                 let w = RawWire {
                     target: s(self.text(*ti)),

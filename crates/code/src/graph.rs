@@ -393,6 +393,23 @@ mod tests {
     }
 
     #[test]
+    fn a_projects_own_registration_call_wires_its_argument() {
+        let ix = CodeIndex::from_sources([(
+            "src/app-layer-smtp.c",
+            "static int SMTPParse(void)\n{\n\treturn MimeDecInitParser();\n}\n\
+static int SMTPParseClientRecord(void *f)\n{\n\treturn SMTPParse();\n}\n\
+void RegisterSMTPParsers(void)\n{\n\tAppLayerParserRegisterParser(IPPROTO_TCP, ALPROTO_SMTP, STREAM_TOSERVER, SMTPParseClientRecord);\n}\n",
+        )]);
+        let r = ix.reach("MimeDecInitParser", Limits::default());
+        assert_eq!(r.kinds, [EntryKind::Pointer]);
+        assert_eq!(r.chains[0].entry, "AppLayerParserRegisterParser()");
+        assert_eq!(
+            r.chains[0].render(),
+            "SMTPParseClientRecord → SMTPParse → MimeDecInitParser"
+        );
+    }
+
+    #[test]
     fn each_program_is_entered_by_its_own_main() {
         let ix = CodeIndex::from_sources([
             (

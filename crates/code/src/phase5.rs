@@ -394,11 +394,17 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
                 kinds.join("; ")
             )
         };
-        let cmd = facts
-            .chains
-            .first()
-            .map(|c| chain_command(c, rev))
-            .unwrap_or_else(|| scoped_grep.clone());
+        // Every kind the text names, each shown by its chain's grep.
+        let cmd = if facts.chains.is_empty() {
+            scoped_grep.clone()
+        } else {
+            facts
+                .chains
+                .iter()
+                .map(|c| chain_command(c, rev))
+                .collect::<Vec<_>>()
+                .join(" && ")
+        };
         let mut f = record("entry_kinds", text, cmd);
         f.entry_kinds = facts.entry_kinds.clone();
         out.push(f);
@@ -511,6 +517,24 @@ mod tests {
         let json = serde_json::to_value(&f[1]).unwrap();
         assert_eq!(json["callers"][0]["function"], "copypage_power7");
         assert!(json["callers"][0]["file"].is_string() && json["callers"][0]["line"].is_u64());
+    }
+
+    #[test]
+    fn the_entry_kinds_command_shows_every_chain() {
+        let ix = CodeIndex::from_sources([
+            ("src/main.c", "int main(void)\n{\n\treturn parse();\n}\n"),
+            (
+                "src/parse.c",
+                "int parse(void)\n{\n\treturn 0;\n}\nvoid setup(void)\n{\n\tRegisterHandler(parse);\n}\n",
+            ),
+        ]);
+        let f = findings(&ix, "HEAD", &[TouchedFunction::new("parse", "src/parse.c")]);
+        let kinds = f.iter().find(|x| x.topic == "entry_kinds").unwrap();
+        assert_eq!(kinds.entry_kinds, ["pointer", "program"]);
+        assert_eq!(
+            kinds.verified_by,
+            "git grep -n -E -e '\\bparse\\b' HEAD && git grep -n -w -e main -e parse HEAD -- src/main.c && git grep -n -E -e '\\bparse\\b' HEAD"
+        );
     }
 
     #[test]
