@@ -152,6 +152,17 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
     let show = format!("git show -s --format=%B {sha}");
     let cc = ev.message.cc_stable();
     let starts = |p: &'static str| move |r: &Record| r.text.starts_with(p);
+    // With no `Fixes:`, the text may still name what it builds on or
+    // repairs (`since commit …`, `introduced by #12955`): Phase 6 says
+    // where that commit is.
+    let names_a_commit = ev
+        .records_of(6)
+        .any(|r| r.text.contains("] the message names "));
+    let no_fixes = if names_a_commit {
+        "no Fixes:; its text names a commit instead, see Phase 6"
+    } else {
+        "no Fixes:"
+    };
 
     // Phase 1: the nomination and the Fixes: tags.
     if cc {
@@ -171,9 +182,11 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
                 1,
                 None,
                 if ev.message.fixes_naming_no_commit().is_empty() {
-                    "not tagged with the commit it fixes (no Fixes:; this project does not nominate with Cc: stable)"
+                    format!(
+                        "not tagged with the commit it fixes ({no_fixes}; this project does not nominate with Cc: stable)"
+                    )
                 } else {
-                    "not tagged with the commit it fixes (its Fixes: names an issue, not a commit; this project does not nominate with Cc: stable)"
+                    "not tagged with the commit it fixes (its Fixes: names an issue, not a commit; this project does not nominate with Cc: stable)".to_owned()
                 },
                 f.cmd(1, starts("trailers parsed"), || format!("{show} | grep -i '^Fixes:'")),
             );
@@ -183,11 +196,14 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
             1,
             None,
             if ev.fixes.is_empty() && !ev.message.fixes_naming_no_commit().is_empty() {
-                "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes (its Fixes: names an issue, not a commit)"
+                "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes (its Fixes: names an issue, not a commit)".to_owned()
             } else if ev.fixes.is_empty() {
-                "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes (no Fixes:)"
+                format!(
+                    "neither nominated for stable (no Cc: stable) nor tagged with the commit it fixes ({no_fixes})"
+                )
             } else {
                 "not nominated for stable (no Cc: stable), although it names the commit it fixes"
+                    .to_owned()
             },
             f.cmd(1, starts("trailers parsed"), || {
                 format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'")

@@ -636,3 +636,27 @@ fn tickets_bug_lines_advisories_and_jira_links_are_reports() {
     );
     assert!(output(&r, trailers).contains("Ticket: #7690"));
 }
+
+/// No `Fixes:`, but the text names the commit it repairs: the synthesis
+/// says so rather than only "no Fixes:".
+#[test]
+fn a_commit_named_in_the_text_is_mentioned_where_fixes_is_missing() {
+    let mut r = released();
+    let cache = r.commit("lib: add a cache", &[("lib/a.c", "int a = 1;\n")]);
+    let fix = r.commit(
+        &format!(
+            "lib: fix a crash in the cache\n\nThe cache crashes since commit {}.",
+            &cache[..12]
+        ),
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let d = stablepick_verdict::decide(&ev);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &d);
+    assert!(
+        s.evidence_against.iter().any(|p| p
+            .text
+            .contains("its text names a commit instead, see Phase 6")),
+        "{s:#?}"
+    );
+}
