@@ -98,15 +98,10 @@ fn followups_on_branch(
     let mut recs = Vec::new();
     for &f in &ev.followup_fixes {
         let place = on_branch(ctx, f, b)?;
-        let how = match &place {
-            OnBranch::InBase => format!("is in base {base}"),
-            OnBranch::InBaseAsBackport(st) => {
-                format!("is in base {base} as its backport {}", short(*st))
-            }
-            OnBranch::BackportedAs(st) => format!("was backported as {}", short(*st)),
-            OnBranch::OwnCommit => "is a commit of the branch".to_owned(),
-            OnBranch::Absent => continue,
-        };
+        if matches!(place, OnBranch::Absent) {
+            continue;
+        }
+        let how = place.describe(base);
         recs.push(Record::new(
             P,
             format!("[{name}] the later fix {} of this commit {how}", short(f)),
@@ -160,6 +155,21 @@ enum OnBranch {
 }
 
 impl OnBranch {
+    /// Where the commit stands, as the end of a sentence about it.
+    fn describe(&self, base: &str) -> String {
+        match self {
+            OnBranch::InBase => format!("is in base {base}"),
+            OnBranch::InBaseAsBackport(st) => {
+                format!("is in base {base} as its backport {}", short(*st))
+            }
+            OnBranch::BackportedAs(st) => {
+                format!("was backported to the branch as {}", short(*st))
+            }
+            OnBranch::OwnCommit => "is a commit of the branch".to_owned(),
+            OnBranch::Absent => format!("is not in {base} and was not backported"),
+        }
+    }
+
     /// The command that shows where commit `ts` (full sha) stands: against
     /// the base tag `base` and the branch ref `r` (quoted for the shell).
     fn command(&self, ts: &str, base: &str, r: &str) -> String {
@@ -406,15 +416,7 @@ fn branch(
             None => (format!("commit {what}"), String::new()),
         };
         let place = on_branch(ctx, t, b)?;
-        let text = match &place {
-            OnBranch::InBase => format!("is in base {base}"),
-            OnBranch::InBaseAsBackport(st) => {
-                format!("is in base {base} as its backport {}", short(*st))
-            }
-            OnBranch::BackportedAs(st) => format!("was backported to the branch as {}", short(*st)),
-            OnBranch::OwnCommit => "is a commit of the branch".to_string(),
-            OnBranch::Absent => format!("is not in {base} and was not backported"),
-        };
+        let text = place.describe(base);
         recs.push(Record::new(
             P,
             format!("[{name}] the message names {what}, which {text}"),

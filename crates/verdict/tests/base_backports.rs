@@ -173,7 +173,7 @@ fn a_later_fix_the_branch_took_is_named() {
     assert_eq!(
         rec.text,
         format!(
-            "[1.0] the later fix {} of this commit was backported as {}",
+            "[1.0] the later fix {} of this commit was backported to the branch as {}",
             &later[..12],
             &taken[..12]
         )
