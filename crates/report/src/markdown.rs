@@ -2,8 +2,8 @@
 
 use crate::PHASES;
 use stablepick_evidence::{Evidence, Record};
-use stablepick_verdict::Decision;
 use stablepick_verdict::synthesis::{Point, Synthesis, synthesize};
+use stablepick_verdict::{Decision, Verdict};
 use std::fmt::Write;
 
 pub fn markdown(ev: &Evidence, d: &Decision) -> String {
@@ -53,10 +53,15 @@ pub fn markdown(ev: &Evidence, d: &Decision) -> String {
     let _ = writeln!(out, "\n## Verdict");
     for b in &d.branches {
         let v = b.verdict.map(|v| v.as_str()).unwrap_or("undecided");
+        // The score is the chance of YES: a NO is as sure as it is low.
+        let confidence = match b.verdict {
+            Some(Verdict::No) => format!("confidence {:.2}; score {:.2}", 1.0 - b.score, b.score),
+            _ => format!("confidence {:.2}", b.score),
+        };
         let _ = writeln!(
             out,
-            "- {} (base {}): **{v}** (confidence {:.2}) — {}",
-            b.branch, b.base, b.score, b.reason
+            "- {} (base {}): **{v}** ({confidence}) — {}",
+            b.branch, b.base, b.reason
         );
     }
     let overall = d

@@ -142,6 +142,19 @@ fn a_reverted_fix_is_evidence_against() {
         has(&s.evidence_against, "[linux-6.1.y] already backported").is_some(),
         "{s:#?}"
     );
+    // A NO is as sure as its score is low.
+    let md = markdown(&ev, &dec);
+    let no = dec
+        .branches
+        .iter()
+        .find(|b| b.verdict == Some(stablepick_verdict::Verdict::No))
+        .expect("a NO");
+    let line = format!(
+        "**NO** (confidence {:.2}; score {:.2})",
+        1.0 - no.score,
+        no.score
+    );
+    assert!(md.contains(&line), "{line}\n{md}");
 }
 
 #[test]
