@@ -247,7 +247,7 @@ fn branch(
         recs.push(Record::new(
             P,
             format!("[{name}] the commit is already in the base {base} itself"),
-            format!("git merge-base --is-ancestor {sha} {base}"),
+            OnBranch::InBase.command(&sha, base, &r),
         ));
     } else if let Some(st) = b.backported_in_base(oid) {
         // The release was tagged on the branch after taking the fix, or a
@@ -260,9 +260,7 @@ fn branch(
                 short(st),
                 short(oid)
             ),
-            format!(
-                "git merge-base --is-ancestor {st} {base} && git log --format='%H %s' --grep={sha} {base}"
-            ),
+            OnBranch::InBaseAsBackport(st).command(&sha, base, &r),
         ));
     } else if let Some((origin, in_base_too)) = picked_from_the_branch(ctx, ev, b) {
         // This mainline commit is itself a cherry-pick of a commit the

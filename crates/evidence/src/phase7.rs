@@ -11,8 +11,20 @@ const P: u8 = 7;
 
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     let sha = full(ev.commit.oid);
-    let owners = codeowners_records(ctx, ev);
-    let Some(sections) = parsed_maintainers(ctx, ev.commit.oid) else {
+    let tree = ctx
+        .git
+        .repo()
+        .find_commit(ev.commit.oid)
+        .and_then(|c| c.tree())
+        .ok();
+    // The blob at `path` in the commit's tree.
+    let blob = |path: &str| {
+        tree.as_ref()
+            .and_then(|t| t.get_path(std::path::Path::new(path)).ok())
+            .map(|e| e.id())
+    };
+    let owners = codeowners_records(ctx, ev, &blob);
+    let Some(sections) = blob("MAINTAINERS").and_then(|b| parsed_maintainers(ctx, b)) else {
         // A project without MAINTAINERS may name owners in CODEOWNERS.
         if !owners {
             ev.records.push(Record::new(
@@ -132,20 +144,16 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
 /// Phase 7 records from the first CODEOWNERS file of the commit's tree
 /// ([`codeowners::LOCATIONS`]): one per line that owns touched files, and
 /// one for the files no line owns. False when the tree has none.
-fn codeowners_records(ctx: &Context, ev: &mut Evidence) -> bool {
+fn codeowners_records(
+    ctx: &Context,
+    ev: &mut Evidence,
+    blob_at: &dyn Fn(&str) -> Option<git2::Oid>,
+) -> bool {
     let sha = full(ev.commit.oid);
-    let Ok(tree) = ctx
-        .git
-        .repo()
-        .find_commit(ev.commit.oid)
-        .and_then(|c| c.tree())
+    let Some((location, blob)) = codeowners::LOCATIONS
+        .iter()
+        .find_map(|l| Some((*l, blob_at(l)?)))
     else {
-        return false;
-    };
-    let Some((location, blob)) = codeowners::LOCATIONS.iter().find_map(|l| {
-        let e = tree.get_path(std::path::Path::new(l)).ok()?;
-        Some((*l, e.id()))
-    }) else {
         return false;
     };
     let Some(rules) = parsed_codeowners(ctx, blob) else {
@@ -153,22 +161,20 @@ fn codeowners_records(ctx: &Context, ev: &mut Evidence) -> bool {
     };
     let show = format!("git show {sha}:{location}");
     // Touched files by the line that owns them, in line order.
-    let mut by_line: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut by_rule: Vec<(&codeowners::Rule, Vec<String>)> = Vec::new();
     let mut unowned: Vec<String> = Vec::new();
     for path in ev.diff.paths() {
         match codeowners::owner_of(&rules, &path) {
-            Some(r) => match by_line.iter_mut().find(|(l, _)| *l == r.line) {
+            Some(r) => match by_rule.iter_mut().find(|(o, _)| o.line == r.line) {
                 Some((_, files)) => files.push(path),
-                None => by_line.push((r.line, vec![path])),
+                None => by_rule.push((r, vec![path])),
             },
             None => unowned.push(path),
         }
     }
-    by_line.sort_by_key(|(l, _)| *l);
-    for (line, files) in by_line {
-        let Some(r) = rules.iter().find(|r| r.line == line) else {
-            continue;
-        };
+    by_rule.sort_by_key(|(r, _)| r.line);
+    for (r, files) in by_rule {
+        let line = r.line;
         let files = quoted_list(&files);
         let text = if r.owners.is_empty() {
             format!(
@@ -240,19 +246,8 @@ fn parsed_codeowners(ctx: &Context, blob: git2::Oid) -> Option<Arc<Vec<codeowner
     parsed_blob(&CACHE, ctx, blob, codeowners::parse)
 }
 
-fn parsed_maintainers(
-    ctx: &Context,
-    commit: stablepick_repo::Oid,
-) -> Option<Arc<Vec<maintainers::Section>>> {
+fn parsed_maintainers(ctx: &Context, blob: git2::Oid) -> Option<Arc<Vec<maintainers::Section>>> {
     static CACHE: LazyLock<ParsedBlobs<Vec<maintainers::Section>>> =
         LazyLock::new(Default::default);
-    let blob = ctx
-        .git
-        .repo()
-        .find_commit(commit)
-        .and_then(|c| c.tree())
-        .and_then(|t| t.get_path(std::path::Path::new("MAINTAINERS")))
-        .map(|e| e.id())
-        .ok()?;
     parsed_blob(&CACHE, ctx, blob, maintainers::parse)
 }

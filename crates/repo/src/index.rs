@@ -69,6 +69,9 @@ pub struct StableIndex {
     base_backports: Vec<([u8; 20], [u8; 20])>,
     #[serde(skip)]
     by_upstream: HashMap<Oid, Vec<Oid>>,
+    /// `base_backports` by upstream commit.
+    #[serde(skip)]
+    in_base_by_upstream: HashMap<Oid, Oid>,
     #[serde(skip)]
     by_subject: HashMap<String, Vec<Oid>>,
     #[serde(skip)]
@@ -80,6 +83,10 @@ impl StableIndex {
         self.by_upstream.clear();
         self.by_subject.clear();
         self.own.clear();
+        self.in_base_by_upstream.clear();
+        for (up, st) in &self.base_backports {
+            self.in_base_by_upstream.entry(oid(up)).or_insert(oid(st));
+        }
         for (up, st) in &self.backports {
             let (up, st) = (oid(up), oid(st));
             self.by_upstream.entry(up).or_default().push(st);
@@ -114,11 +121,7 @@ impl StableIndex {
     /// The commit of the base's own part (beyond mainline) whose backport
     /// line names `upstream`: it is in the base, though not on mainline.
     pub fn backported_in_base(&self, upstream: Oid) -> Option<Oid> {
-        let up = to_bytes(upstream);
-        self.base_backports
-            .iter()
-            .find(|(u, _)| *u == up)
-            .map(|(_, st)| oid(st))
+        self.in_base_by_upstream.get(&upstream).copied()
     }
 
     /// Is `oid` one of the branch's own commits since its base?
@@ -705,12 +708,12 @@ impl RepoIndex {
         self.reverted_by.get(&oid).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// `Fixes:` lines on mainline whose sha matched no commit or several.
     /// Whether and how much the mainline history nominates with `Cc: stable`.
     pub fn stable_cc_usage(&self) -> StableCcUsage {
         self.stored.stable_cc_usage
     }
 
+    /// `Fixes:` lines on mainline whose sha matched no commit or several.
     pub fn unresolved_fixes(&self) -> u32 {
         self.stored.unresolved_fixes
     }
@@ -1241,25 +1244,28 @@ fn build(
         scanned += list.len();
         reused += known.iter().filter(|k| k.is_some()).count();
         let branch_scans = scan::scan_commits(git.git_dir(), &list, None, known, &stage, progress)?;
-        let mut base_backports = base_backports(
-            git,
-            &b,
-            mainline_tip,
-            &sorted,
-            &on_mainline,
-            &mut scans.cache,
-            progress,
-        )?;
-        if let Some(&base_pos) = pos_of.get(&to_bytes(b.base_commit()))
-            && !carriers.is_empty()
-        {
-            let mut in_base = graph.ancestors(base_pos);
-            for &(pos, up) in &carriers {
-                if in_base.contains(pos) {
-                    base_backports.push((up, to_bytes(main_oids[pos as usize])));
-                }
+        // A base in the index's mainline (a release tag, on the branch or
+        // not) has all its history there, carriers and all; only another
+        // base's own commits need reading.
+        let base_backports = match pos_of.get(&to_bytes(b.base_commit())) {
+            Some(&base_pos) => {
+                let mut in_base = graph.ancestors(base_pos);
+                carriers
+                    .iter()
+                    .filter(|&&(pos, _)| in_base.contains(pos))
+                    .map(|&(pos, up)| (up, to_bytes(main_oids[pos as usize])))
+                    .collect()
             }
-        }
+            None => base_backports(
+                git,
+                &b,
+                mainline_tip,
+                &sorted,
+                &on_mainline,
+                &mut scans.cache,
+                progress,
+            )?,
+        };
         let mut backports = Vec::new();
         let mut unmarked = Vec::new();
         for (o, s) in list.iter().zip(&branch_scans) {
@@ -1286,6 +1292,7 @@ fn build(
             unmarked,
             base_backports,
             by_upstream: HashMap::new(),
+            in_base_by_upstream: HashMap::new(),
             by_subject: HashMap::new(),
             own: Default::default(),
         });
@@ -1323,8 +1330,8 @@ fn build(
 }
 
 /// The (upstream, stable) pairs named by backport lines of the commits
-/// `b`'s base holds and mainline does not: none when the base is a
-/// mainline commit.
+/// `b`'s base holds and the mainline tip does not, for a base outside the
+/// index's mainline.
 fn base_backports(
     git: &Git,
     b: &BranchRef,

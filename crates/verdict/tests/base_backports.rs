@@ -180,3 +180,36 @@ fn a_later_fix_the_branch_took_is_named() {
     );
     assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
 }
+
+/// A base given as a commit of the branch, no release tag: its own commits
+/// are read for backport lines all the same.
+#[test]
+fn a_base_given_as_a_branch_commit_holds_its_backports_too() {
+    let mut r = Repo::new();
+    r.commit("base", &[("lib/a.c", "int a;\n"), ("lib/b.c", "int b;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let fix = r.commit("lib: fix a crash in a", &[("lib/a.c", "int a = 1;\n")]);
+    r.git(&["checkout", "-q", "1.0"]);
+    r.clock += common::DAY;
+    r.git(&["cherry-pick", "-x", &fix]);
+    let base = r.git(&["rev-parse", "HEAD"]);
+    r.commit("1.0: later", &[("lib/b.c", "int b = 1;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let git = stablepick_repo::Git::open(r.path()).unwrap();
+    let index = stablepick_repo::RepoIndex::open(
+        &git,
+        &stablepick_repo::IndexOptions {
+            stable: vec![format!("1.0={base}").parse().unwrap()],
+            no_cache: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let b = &index.branches()[0];
+    let picked = git.resolve_commit(&base).unwrap();
+    assert_eq!(
+        b.backported_in_base(git.resolve_commit(&fix).unwrap()),
+        Some(picked)
+    );
+}
