@@ -296,7 +296,20 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
             };
             format!("{name} at {rev}: defined at {}{changed}", defs.join(", "))
         };
-        out.push(record("definition", text, grep.clone()));
+        // With no definition, the command looks for a line that opens one
+        // (the name then `(`, at the start of a line, not ending a
+        // prototype with `;`) and succeeds when there is none.
+        let shows_definitions = if facts.definitions.is_empty() {
+            format!(
+                "! git grep -n -E {} {r}",
+                quote(&format!(
+                    "^([A-Za-z_].*[^A-Za-z0-9_])?{name}[[:space:]]*\\([^;]*$"
+                ))
+            )
+        } else {
+            grep.clone()
+        };
+        out.push(record("definition", text, shows_definitions));
         // Callers.
         let all = match touched.file.as_deref() {
             Some(file) => index.callers_of_definition_in(name, file),

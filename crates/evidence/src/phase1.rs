@@ -34,14 +34,15 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         recs.push(Record::new(
             P,
             "the message is not valid UTF-8; invalid bytes are shown as U+FFFD",
-            format!("git cat-file commit {sha} | iconv -f UTF-8 -t UTF-8 >/dev/null"),
+            // iconv fails on the invalid bytes, which is the claim.
+            format!("! git cat-file commit {sha} | iconv -f UTF-8 -t UTF-8 >/dev/null"),
         ));
     }
     if ev.message.trailers.is_empty() {
-        recs.push(Record::new(
+        recs.push(Record::absence(
             P,
             "no trailers in the message",
-            show_trailers.clone(),
+            &show_trailers,
         ));
     } else {
         let list: Vec<String> = ev
@@ -60,18 +61,23 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
     // Fixes
     if ev.message.fixes.is_empty() {
         let issues = ev.message.fixes_naming_no_commit();
-        recs.push(Record::new(
-            P,
-            if issues.is_empty() {
-                "no `Fixes:` tag in this commit (absence is not a negative signal)".to_string()
-            } else {
+        let grep = format!("git show -s --format=%B {sha} | grep -i '^Fixes:'");
+        recs.push(if issues.is_empty() {
+            Record::absence(
+                P,
+                "no `Fixes:` tag in this commit (absence is not a negative signal)",
+                grep,
+            )
+        } else {
+            Record::new(
+                P,
                 format!(
                     "no `Fixes:` tag names a commit (absence is not a negative signal); `Fixes: {}` names an issue, not the commit that brought the bug",
                     issues.join("`, `Fixes: ")
-                )
-            },
-            format!("git show -s --format=%B {sha} | grep -i '^Fixes:'"),
-        ));
+                ),
+                grep,
+            )
+        });
     }
     for f in ev.message.fixes.clone() {
         let target = resolve_fix(ctx, &f.sha_prefix, f.subject.as_deref());
@@ -124,7 +130,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         }
     }
     if ev.message.stable_cc.is_empty() {
-        recs.push(Record::new(
+        recs.push(Record::absence(
             P,
             "no `Cc: stable@…` nomination",
             format!("git show -s --format=%B {sha} | grep -i '^Cc:.*stable'"),
@@ -231,10 +237,17 @@ fn fix_record(ctx: &Context, t: &FixTarget) -> Record {
                     t.subject.clone().unwrap_or_default()
                 ),
             };
+            // The commits the prefix matches include this one: where the
+            // prefix is ambiguous (the quoted subject chose among them),
+            // `rev-parse --verify` would fail.
             Record::new(
                 P,
                 format!("`Fixes: {}{}` resolves to {}{}", t.prefix, quoted, o, check),
-                format!("git show -s --format='%H %s' {} ", full(*o)) + "&& " + &rev_parse,
+                format!(
+                    "git show -s --format='%H %s' {0} && git rev-parse --disambiguate={1} | grep -x {0}",
+                    full(*o),
+                    t.prefix
+                ),
             )
         }
         FixResolution::Ambiguous(all) => {

@@ -113,7 +113,11 @@ fn followups_on_branch(
 
 /// The commit this one says it was cherry-picked from, when the branch
 /// holds it; and whether its base does.
-fn picked_from_the_branch(ctx: &Context, ev: &Evidence, b: &StableIndex) -> Option<(Oid, bool)> {
+fn picked_from_the_branch(
+    ctx: &Context,
+    ev: &Evidence,
+    b: &StableIndex,
+) -> Option<(Oid, bool, String)> {
     let repo = ctx.git.repo();
     for prefix in &ev.message.backport_of {
         let Some(origin) = repo
@@ -129,10 +133,10 @@ fn picked_from_the_branch(ctx: &Context, ev: &Evidence, b: &StableIndex) -> Opti
         let reaches =
             |tip: Oid| tip == origin || repo.graph_descendant_of(tip, origin).unwrap_or(false);
         if reaches(b.branch.base_commit()) {
-            return Some((origin, true));
+            return Some((origin, true, prefix.clone()));
         }
         if reaches(b.branch.tip()) {
-            return Some((origin, false));
+            return Some((origin, false, prefix.clone()));
         }
     }
     None
@@ -262,7 +266,7 @@ fn branch(
             ),
             OnBranch::InBaseAsBackport(st).command(&sha, base, &r),
         ));
-    } else if let Some((origin, in_base_too)) = picked_from_the_branch(ctx, ev, b) {
+    } else if let Some((origin, in_base_too, named_as)) = picked_from_the_branch(ctx, ev, b) {
         // This mainline commit is itself a cherry-pick of a commit the
         // branch holds: the fix was made there first.
         facts.in_base = in_base_too;
@@ -281,8 +285,11 @@ fn branch(
                 "[{name}] already on the branch: this commit is a cherry-pick of {}, which {holder} holds",
                 short(origin)
             ),
+            // The backport line, in whichever form the project writes it
+            // (`(cherry picked from commit …)`, `[ Upstream commit … ]`).
             format!(
-                "git show -s --format=%B {sha} | grep -i 'cherry picked from commit' && git merge-base --is-ancestor {origin} {holder}"
+                "git show -s --format=%B {sha} | grep -i -F {} && git merge-base --is-ancestor {origin} {holder}",
+                sh(&named_as)
             ),
         ));
     } else if let Some(&st) = b.backported_as(oid).first() {
@@ -338,20 +345,23 @@ fn branch(
     // Bug present?
     let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     if targets.is_empty() {
-        recs.push(Record::new(
-            P,
-            format!(
-                "[{name}] bug presence unknown: {}",
-                if ev.fixes.is_empty() && !ev.message.fixes_naming_no_commit().is_empty() {
-                    "no Fixes: tag naming a commit (it names an issue)"
-                } else if ev.fixes.is_empty() {
-                    "no Fixes: tag"
-                } else {
-                    "the Fixes: tag resolves to no single commit"
-                }
-            ),
-            format!("git show -s --format=%B {sha} | grep -i '^Fixes:'"),
-        ));
+        let grep = format!("git show -s --format=%B {sha} | grep -i '^Fixes:'");
+        let no_fixes_line = ev.fixes.is_empty() && ev.message.fixes_naming_no_commit().is_empty();
+        let text = format!(
+            "[{name}] bug presence unknown: {}",
+            if no_fixes_line {
+                "no Fixes: tag"
+            } else if ev.fixes.is_empty() {
+                "no Fixes: tag naming a commit (it names an issue)"
+            } else {
+                "the Fixes: tag resolves to no single commit"
+            }
+        );
+        recs.push(if no_fixes_line {
+            Record::absence(P, text, grep)
+        } else {
+            Record::new(P, text, grep)
+        });
     }
     for t in targets {
         let ts = full(t);
@@ -466,6 +476,11 @@ fn branch(
             // f(int x);`, or BIND's name-first line of a longer one): say
             // so where that is all it finds.
             let declared_only = !defined && defined_here.grep_finds.contains(func);
+            let grep = format!(
+                "git grep -n -E {} {r} -- {}",
+                sh(&definition_pattern_in(&path, func)),
+                sh(&path)
+            );
             recs.push(Record::new(
                 P,
                 format!(
@@ -478,11 +493,12 @@ fn branch(
                         "is NOT defined"
                     }
                 ),
-                format!(
-                    "git grep -n -E {} {r} -- {}",
-                    sh(&definition_pattern_in(&path, func)),
-                    sh(&path)
-                ),
+                // Where the grep finds nothing, that is the claim.
+                if defined || declared_only {
+                    grep
+                } else {
+                    format!("! {grep}")
+                },
             ));
         }
     }

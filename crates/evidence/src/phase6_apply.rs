@@ -80,9 +80,16 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             // git apply refuses fuzz, and stops at a file's first failing
             // hunk; patch takes fuzz and goes on, naming each hunk the text
             // lists.
-            Applies::Fuzz | Applies::Conflict => {
+            Applies::Fuzz => {
                 format!(
                     "{git_check}; git show --format= {sha} | patch -d \"$wt\" -p1 -f -F2 --dry-run"
+                )
+            }
+            // Both refuse it, which is the claim: the check succeeds when
+            // `patch` fails too.
+            Applies::Conflict => {
+                format!(
+                    "{git_check}; ! git show --format= {sha} | patch -d \"$wt\" -p1 -f -F2 --dry-run"
                 )
             }
             _ => git_check,
@@ -204,10 +211,12 @@ fn trial_records(
     let list: Vec<String> = found.list.iter().map(|p| full(p.commit)).collect();
     // Strict `git apply`, as the in-memory check: a prerequisite that does
     // not apply is skipped (and named), then the patch is checked.
+    // Where the patch still fails, that is the claim: its check is negated.
     let replay = temp_index_command(&format!(
-        "if git read-tree {}; then for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; git show --binary --format= {sha} | git apply --cached --check; else false; fi",
+        "if git read-tree {}; then for c in {}; do git show --binary --format= $c | git apply --cached || echo \"$c does not apply\"; done; echo \"the patch:\"; {}git show --binary --format= {sha} | git apply --cached --check; else false; fi",
         sh(r),
-        list.join(" ")
+        list.join(" "),
+        if sufficient { "" } else { "! " }
     ));
     let n = list.len();
     let mut out = vec![Record::new(

@@ -17,6 +17,14 @@ impl Record {
             verified_by: verified_by.into(),
         }
     }
+
+    /// A claim that something is missing, where `finder` is the command
+    /// that would find it (a `grep` that exits 1 on no match): the command
+    /// is negated, so that, like every record's, it succeeds when the claim
+    /// holds. `finder` must be one pipeline.
+    pub fn absence(phase: u8, text: impl Into<String>, finder: impl AsRef<str>) -> Record {
+        Record::new(phase, text, format!("! {}", finder.as_ref()))
+    }
 }
 
 /// Quotes `s` for a POSIX shell when it holds anything but safe characters.

@@ -81,8 +81,9 @@ fn apply_and_prerequisite_commands_repeat() {
 
     let mut ev = collect(&ctx, fix).unwrap();
     assert_eq!(ev.branches[0].applies, Some(Applies::Conflict));
-    // 1: `git apply` refused the patch (a worktree failure would be 128).
-    twice(d, record(&ev.records, "does NOT apply"), 1);
+    // 0: `git apply` and `patch` both refused the patch, which is the
+    // claim (a worktree failure would be 128).
+    twice(d, record(&ev.records, "does NOT apply"), 0);
 
     stablepick_evidence::prerequisites_for(&ctx, &mut ev, "1.0").unwrap();
     let trial = record(&ev.records, "prerequisite(s) applied first");
@@ -149,7 +150,7 @@ fn every_failing_hunk_the_text_lists_is_shown() {
     assert_eq!(ev.branches[0].applies, Some(Applies::Conflict));
     let rec = record(&ev.records, "does NOT apply");
     assert!(rec.text.contains("hunks #1, #2"), "{}", rec.text);
-    let said = twice(d, rec, 1);
+    let said = twice(d, rec, 0);
     for hunk in ["Hunk #1 FAILED", "Hunk #2 FAILED"] {
         assert!(said.contains(hunk), "{hunk}: {said}");
     }

@@ -173,8 +173,10 @@ fn go_functions_are_named_and_looked_up_at_branch_tips() {
             }
         );
         let r = record(&recs, &text);
+        // Each command succeeds when its text holds: it shows the
+        // definition, or finds none.
         let (ok, out) = run(d, r);
-        assert_eq!(ok, defined, "{}\n{}\n{out}", r.text, r.verified_by);
+        assert!(ok, "{}\n{}\n{out}", r.text, r.verified_by);
         if defined {
             assert_eq!(out.lines().count(), 1, "{}\n{out}", r.verified_by);
             assert!(

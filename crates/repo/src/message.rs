@@ -76,10 +76,13 @@ impl ParsedMessage {
     pub fn fixes_naming_no_commit(&self) -> Vec<&str> {
         self.trailers_named("Fixes")
             .map(|t| t.value.as_str())
+            // What the `Fixes:` parser takes as a commit is none, except a
+            // short number (`Fixes: 1234`), which is an issue's.
             .filter(|v| {
-                !v.split_whitespace()
-                    .next()
-                    .is_some_and(|w| w.len() >= 7 && is_hex_prefix(w))
+                parse_fixes_value(v).is_none()
+                    || v.split_whitespace()
+                        .next()
+                        .is_some_and(|w| w.len() < 7 && w.bytes().all(|b| b.is_ascii_digit()))
             })
             .collect()
     }

@@ -52,19 +52,24 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         .filter(|w| names_failure(&lower, w))
         .partition(|w| names_failure(&own_lower, w));
     out.push(if fails.is_empty() {
-        Record::new(
-            P,
-            if elsewhere.is_empty() {
-                "the message names no user-visible failure (crash, hang, leak, corruption, …)"
-                    .to_string()
-            } else {
+        let grep = format!("{show} | grep -i -E '{}'", grep_failures(FAILURE_WORDS));
+        if elsewhere.is_empty() {
+            Record::absence(
+                P,
+                "the message names no user-visible failure (crash, hang, leak, corruption, …)",
+                grep,
+            )
+        } else {
+            // The grep shows where the words are.
+            Record::new(
+                P,
                 format!(
                     "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line)",
                     elsewhere.join(", ")
-                )
-            },
-            format!("{show} | grep -i -E '{}'", grep_failures(FAILURE_WORDS)),
-        )
+                ),
+                grep,
+            )
+        }
     } else {
         Record::new(
             P,
@@ -132,26 +137,30 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             ),
             grep,
         ));
+    } else if quoted.is_empty() {
+        out.push(Record::absence(
+            P,
+            "no Reported-by, Closes or Bugzilla trailer and no bug or ticket number, tracker link, CVE, security advisory or syzbot in the message: no report on record",
+            grep,
+        ));
     } else {
         out.push(Record::new(
             P,
-            if quoted.is_empty() {
-                "no Reported-by, Closes or Bugzilla trailer and no bug or ticket number, tracker link, CVE, security advisory or syzbot in the message: no report on record".to_string()
-            } else {
-                format!(
-                    "no Reported-by, Closes or Bugzilla trailer and no bug or ticket number, tracker link, CVE, security advisory or syzbot of its own: no report on record (the report in `{}` is in the quoted subject of a commit it names)",
-                    quoted.join("`, `")
-                )
-            },
+            format!(
+                "no Reported-by, Closes or Bugzilla trailer and no bug or ticket number, tracker link, CVE, security advisory or syzbot of its own: no report on record (the report in `{}` is in the quoted subject of a commit it names)",
+                quoted.join("`, `")
+            ),
             grep,
         ));
     }
     let tested = ev.message.trailers_named("Tested-by").count();
-    out.push(Record::new(
-        P,
-        format!("{tested} Tested-by trailer(s)"),
-        format!("{show} | grep -i '^Tested-by:'"),
-    ));
+    let grep = format!("{show} | grep -i '^Tested-by:'");
+    let text = format!("{tested} Tested-by trailer(s)");
+    out.push(if tested == 0 {
+        Record::absence(P, text, grep)
+    } else {
+        Record::new(P, text, grep)
+    });
 
     let lines = ev.diff.insertions + ev.diff.deletions;
     let mut comps: Vec<String> = ev.diff.files.iter().map(|f| component(f.path())).collect();

@@ -345,7 +345,16 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
         Verdict::No,
         SCORE_NO_SIGNAL,
         "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, no reported or tested severe failure in a small change (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)",
-        format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'"),
+        {
+            // The grep shows the `Fixes:` lines whose targets the branch
+            // lacks; with none and no nomination, finding nothing is the
+            // claim.
+            let grep = format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'");
+            let tagged = !ev.message.fixes.is_empty()
+                || !ev.message.stable_cc.is_empty()
+                || !ev.message.fixes_naming_no_commit().is_empty();
+            if tagged { grep } else { format!("! {grep}") }
+        },
     )
 }
 
@@ -409,14 +418,16 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
     let tested = ev.message.trailers_named("Tested-by").count();
     let reviewed = ev.message.trailers_named("Reviewed-by").count()
         + ev.message.trailers_named("Acked-by").count();
-    records.push(Record::new(
-        P,
-        format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by"),
-        // The message's own lines, as the parser counts them: git's
-        // `%(trailers)` reads only the last paragraph, and Samba's, say,
-        // ends with an `Autobuild-User(master)` block below the trailers.
-        format!("git show -s --format=%b {sha} | grep -i -E '^(Tested|Reviewed|Acked)-by:'"),
-    ));
+    let text = format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by");
+    // The message's own lines, as the parser counts them: git's
+    // `%(trailers)` reads only the last paragraph, and Samba's, say,
+    // ends with an `Autobuild-User(master)` block below the trailers.
+    let grep = format!("git show -s --format=%b {sha} | grep -i -E '^(Tested|Reviewed|Acked)-by:'");
+    records.push(if tested + reviewed == 0 {
+        Record::absence(P, text, grep)
+    } else {
+        Record::new(P, text, grep)
+    });
     if let Some(exceptions) = exception_categories(&ev.kinds) {
         records.push(Record::new(
             P,

@@ -646,6 +646,12 @@ fn not_analysed(ev: &Evidence, l: &mut Lists) {
                     "stablepick mail import --db stablepick-mail.db ARCHIVE && stablepick analyze --repo . --mail stablepick-mail.db {sha}"
                 ),
             ),
+            // Asked for but with nothing to read: the files and hunk
+            // headers show what the change touches instead.
+            5 if !why.starts_with("code semantics not analysed") => (
+                ": whether users can reach the touched code is unchecked",
+                format!("git show --format= {sha} | grep -E '^(\\+\\+\\+|@@)'"),
+            ),
             5 => (
                 ": whether users can reach the touched code is unchecked",
                 format!("stablepick analyze --repo . --code {sha}"),
