@@ -6,8 +6,12 @@
 //! body every `ident (` that is not a keyword, a member call or an attribute
 //! is a call. Preprocessor conditionals restore the brace depth at `#else`
 //! so that `#ifdef`-duplicated openings do not shift every later function.
+//! They also say which code is a test program's: a definition inside a
+//! branch taken only when a test macro is defined (`#ifdef TEST_PROGRAM`,
+//! `#if defined(TEST_PROGRAM_FILEEQ)`, the `#else` of `#ifndef TESTING`)
+//! carries the [`TEST`] flag.
 
-use crate::facts::{EXIT, FileFacts, INIT, MACRO, RawCall, RawDef, RawWire, STATIC};
+use crate::facts::{EXIT, FileFacts, INIT, MACRO, RawCall, RawDef, RawWire, STATIC, TEST};
 use crate::lexer::{TokKind, Token, lex};
 use crate::practice;
 use crate::wiring::registration_args;
@@ -132,6 +136,17 @@ struct State {
 struct Cond {
     at_if: State,
     after_first: Option<State>,
+    /// The branch being read is compiled only for a test program.
+    test: bool,
+    /// An `#else` here would be: `#ifndef TEST_X`, `#if !defined(TEST_X)`.
+    else_test: bool,
+}
+
+/// A macro that marks test-program code: a name beginning with `TEST`
+/// (`TEST_PROGRAM`, `TEST_PROGRAM_FILEEQ`, `TESTING`) or holding `_TEST`
+/// (`UNIT_TEST`, `ENABLE_TESTS`).
+pub fn is_test_macro(name: &[u8]) -> bool {
+    name.starts_with(b"TEST") || name.windows(5).any(|w| w == b"_TEST")
 }
 
 struct Parser<'a> {
@@ -489,7 +504,7 @@ impl<'a> Parser<'a> {
                 && (n == 0 || !self.is_punct(stmt[n - 1], b")") || after_attr(n))
         })?;
         let name_b = self.text(stmt[n]);
-        let mut flags = 0u8;
+        let mut flags = if self.in_test() { TEST } else { 0 };
         for &k in stmt {
             match self.text(k) {
                 b"static" => flags |= STATIC,
@@ -536,6 +551,44 @@ impl<'a> Parser<'a> {
         self.st.clone()
     }
 
+    /// True inside a branch compiled only for a test program.
+    fn in_test(&self) -> bool {
+        self.cond.iter().any(|c| c.test)
+    }
+
+    /// Which branches of a conditional are test code, from the directive
+    /// `word` and its condition's tokens `cond`: (this branch, an `#else`).
+    fn test_branches(&self, word: &[u8], cond: std::ops::Range<usize>) -> (bool, bool) {
+        let name = self.text(cond.start);
+        match word {
+            b"ifdef" | b"elifdef" => (is_test_macro(name), false),
+            b"ifndef" | b"elifndef" => (false, is_test_macro(name)),
+            _ => {
+                // `#if defined(TEST_X) && …` is test code; `#if !defined(TEST_X)`
+                // and `#if !TEST_X` are not, and then their `#else` is.
+                let (mut positive, mut negative) = (false, false);
+                for k in cond.clone() {
+                    if !self.is_ident(k) || !is_test_macro(self.text(k)) {
+                        continue;
+                    }
+                    let mut p = k;
+                    if p > cond.start && self.is_punct(p - 1, b"(") {
+                        p -= 1;
+                    }
+                    if p > cond.start && self.text(p - 1) == b"defined" {
+                        p -= 1;
+                    }
+                    if p > cond.start && self.is_punct(p - 1, b"!") {
+                        negative = true;
+                    } else {
+                        positive = true;
+                    }
+                }
+                (positive, negative && !positive)
+            }
+        }
+    }
+
     /// Handles a preprocessor line starting at `i`; returns the index after it.
     fn directive(&mut self, i: usize) -> usize {
         let mut end = i + 1;
@@ -543,22 +596,37 @@ impl<'a> Parser<'a> {
             end += 1;
         }
         let word = self.text(i + 1);
+        let cond = (i + 2).min(end)..end;
         match word {
             b"define" if self.is_ident(i + 2) && i + 2 < end => self.define(i + 2, end),
             b"if" | b"ifdef" | b"ifndef" => {
                 let at_if = self.snapshot();
+                let (test, else_test) = self.test_branches(word, cond);
                 self.cond.push(Cond {
                     at_if,
                     after_first: None,
+                    test,
+                    else_test,
                 });
             }
             b"elif" | b"else" | b"elifdef" | b"elifndef" => {
                 let now = self.snapshot();
+                let branches = (word != b"else").then(|| self.test_branches(word, cond));
                 if let Some(top) = self.cond.last_mut() {
                     if top.after_first.is_none() {
                         top.after_first = Some(now);
                     }
                     self.st = top.at_if.clone();
+                    match branches {
+                        Some((test, else_test)) => {
+                            top.test = test;
+                            top.else_test = else_test;
+                        }
+                        None => {
+                            top.test = top.else_test;
+                            top.else_test = false;
+                        }
+                    }
                 }
             }
             b"endif" => {
@@ -706,6 +774,39 @@ module_init(my_init);\n";
         let defs: Vec<_> = f.defs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(defs, ["a", "b"]);
         assert_eq!(calls(&f)[1], ("b".into(), "c2".into(), 13));
+    }
+
+    #[test]
+    fn definitions_under_test_macros_are_flagged() {
+        let src = b"#ifdef TEST_PROGRAM_X\nint main(void)\n{\n\treturn 0;\n}\n#else\nint a(void)\n{\n}\n#endif\n\
+#if defined(TEST_PROGRAM)\n#if X\nint b(void) {}\n#else\nint c(void) {}\n#endif\n#elif defined(OTHER)\nint d(void) {}\n#endif\n\
+#ifndef TESTING\nint e(void) {}\n#else\nint f(void) {}\n#endif\n\
+#if !defined(UNIT_TEST)\nint g(void) {}\n#else\nint h(void) {}\n#endif\n\
+#ifdef CONFIG_LATEST\nint i(void) {}\n#endif\n#endif\n#else\n#elif TEST\nint j(void) {}\n";
+        let f = parse_c(src);
+        let test: Vec<(&str, bool)> = f
+            .defs
+            .iter()
+            .map(|d| (d.name.as_str(), d.flags & TEST != 0))
+            .collect();
+        assert_eq!(
+            test,
+            [
+                ("main", true),
+                ("a", false),
+                ("b", true),
+                ("c", true),
+                ("d", false),
+                ("e", false),
+                ("f", true),
+                ("g", false),
+                ("h", true),
+                ("i", false),
+                ("j", false),
+            ]
+        );
+        assert!(is_test_macro(b"TEST_ME") && is_test_macro(b"UNIT_TEST"));
+        assert!(!is_test_macro(b"CONFIG_LATEST") && !is_test_macro(b"HAVE_ATTEST"));
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub const EXIT: u8 = 4;
 pub const MACRO: u8 = 8;
 /// Flag: an assembly symbol.
 pub const ASM: u8 = 16;
+/// Flag: defined inside a test-program conditional (`#ifdef TEST_PROGRAM`
+/// and the like, see [`crate::cparse::is_test_macro`]).
+pub const TEST: u8 = 32;
 
 /// A definition found in one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

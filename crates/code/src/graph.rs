@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::facts::{INIT, MACRO, STATIC};
+use crate::facts::{INIT, MACRO, STATIC, TEST};
 use crate::index::{Call, CodeIndex};
 use crate::wiring::{EntryKind, PRIVILEGED_SYSCALLS};
 
@@ -155,6 +155,17 @@ impl CodeIndex {
         out
     }
 
+    /// True when the `main()` making call `c` is a test program's, defined
+    /// under `#ifdef TEST_PROGRAM` or the like in a library file: the
+    /// definition of `main` in the call's file nearest above the call.
+    fn in_test_main(&self, main: u32, c: &Call) -> bool {
+        self.defs_of(main)
+            .iter()
+            .filter(|d| d.file == c.file && d.line <= c.line && d.flags & MACRO == 0)
+            .max_by_key(|d| d.line)
+            .is_some_and(|d| d.flags & TEST != 0)
+    }
+
     fn is_init_only(&self, id: u32) -> bool {
         let mut fns = self
             .defs_of(id)
@@ -248,10 +259,12 @@ impl CodeIndex {
             let calls = self.reaching_calls(node, root_file.filter(|_| depth == 0));
             // Every program has its own main(): the one calling here is the
             // one in the calling file, so the entry is found from the call.
+            // A test program's main() inside a library file is none.
             if !found.contains_key(&EntryKind::Program)
+                && let Some(main) = main
                 && let Some(file) = calls
                     .iter()
-                    .filter(|c| Some(c.caller) == main)
+                    .filter(|c| c.caller == main && !self.in_test_main(main, c))
                     .map(|c| self.file(c.file))
                     .find(|f| !is_test_or_example_path(f))
             {

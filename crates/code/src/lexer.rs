@@ -223,6 +223,24 @@ pub fn lex(src: &[u8]) -> Vec<Token> {
     toks
 }
 
+/// For each 1-based line of `src` (index 0 unused), whether any token lies
+/// on it: false for a blank line and for one holding only comment text
+/// (or a line splice). A literal spliced over lines marks each of them.
+pub fn code_lines(src: &[u8]) -> Vec<bool> {
+    let lines = src.iter().filter(|&&b| b == b'\n').count() + 2;
+    let mut code = vec![false; lines];
+    for t in lex(src) {
+        let first = t.line as usize;
+        let spliced = t.text(src).iter().filter(|&&b| b == b'\n').count();
+        for l in first..=first + spliced {
+            if let Some(c) = code.get_mut(l) {
+                *c = true;
+            }
+        }
+    }
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +282,15 @@ mod tests {
     #[test]
     fn unterminated_string_stops_at_line_end() {
         assert_eq!(idents("\"abc\nfoo"), ["foo"]);
+    }
+
+    #[test]
+    fn code_lines_leave_out_comments_and_blanks() {
+        let src =
+            b"/**\n * doc\n */\nint f(void) /* c */\n{\n\t// x\n\n\ts = \"a\\\nb\";\n#if X\n}\n";
+        let code = code_lines(src);
+        let lines: Vec<usize> = (1..code.len()).filter(|&l| code[l]).collect();
+        assert_eq!(lines, [4, 5, 8, 9, 10, 11]);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Entry kinds and wiring on small hand-written trees.
 
-use stablepick_code::{CodeIndex, EntryKind, Limits, extract_constructs, practice_findings};
+use stablepick_code::{
+    CodeIndex, EntryKind, Limits, TouchedFunction, extract_constructs, findings, practice_findings,
+};
 
 #[test]
 fn driver_wiring_kinds() {
@@ -176,5 +178,75 @@ fn practice_from_diff_lines() {
     assert_eq!(
         f[1].verified_by,
         "git grep -n -E 'if \\(!\\w+\\)' v6.1 -- arch/powerpc/"
+    );
+}
+
+#[test]
+fn a_test_programs_main_in_a_library_file_is_no_entry_point() {
+    // util-linux keeps unit-test programs in its library files, under
+    // `#ifdef TEST_PROGRAM_xxx`; the `#else` of such a block is library code.
+    let ix = CodeIndex::from_sources([
+        (
+            "lib/fileeq.c",
+            "int ul_fileeq(const char *a, const char *b)\n{\n\treturn ul_fileeq_data(a, b);\n}\n\
+static int ul_fileeq_data(const char *a, const char *b)\n{\n\treturn 0;\n}\n\
+#ifdef TEST_PROGRAM_FILEEQ\n\
+int main(int argc, char *argv[])\n{\n\treturn ul_fileeq(argv[1], argv[2]);\n}\n\
+#else\n\
+int ul_fileeq_only_lib(void)\n{\n\treturn only_lib();\n}\n\
+#endif /* TEST_PROGRAM_FILEEQ */\n",
+        ),
+        (
+            "lib/other.c",
+            "#if defined(TEST_PROGRAM) && !defined(NOTHING)\n\
+int main(void)\n{\n\treturn only_tested();\n}\n\
+#endif\n\
+#ifndef TESTING\n\
+#else\n\
+int main(void)\n{\n\treturn only_tested_too();\n}\n\
+#endif\n",
+        ),
+        (
+            "misc-utils/hardlink.c",
+            "static int compare(const char *a, const char *b)\n{\n\treturn ul_fileeq(a, b);\n}\n\
+int main(int argc, char **argv)\n{\n\treturn compare(argv[1], argv[2]);\n}\n",
+        ),
+    ]);
+    let defs = ix.definitions("main");
+    assert_eq!(defs.len(), 4, "{defs:?}");
+    assert_eq!(ix.entry_kinds("only_tested"), [EntryKind::NoneFound]);
+    assert_eq!(ix.entry_kinds("only_tested_too"), [EntryKind::NoneFound]);
+    // Code in the `#else` branch is no test code: its callers still count.
+    assert_eq!(ix.callers("only_lib")[0].function, "ul_fileeq_only_lib");
+
+    let r = ix.reach("ul_fileeq_data", Limits::default());
+    assert_eq!(r.kinds, [EntryKind::Program]);
+    assert_eq!(r.chains[0].entry, "main() in misc-utils/hardlink.c");
+    assert_eq!(
+        r.chains[0].render(),
+        "main → compare → ul_fileeq → ul_fileeq_data"
+    );
+
+    let f = findings(
+        &ix,
+        "HEAD",
+        &[TouchedFunction::new("ul_fileeq_data", "lib/fileeq.c")],
+    );
+    let kinds = f.iter().find(|x| x.topic == "entry_kinds").unwrap();
+    assert_eq!(kinds.entry_kinds, ["program"]);
+    assert!(
+        kinds.text.contains("via main() in misc-utils/hardlink.c"),
+        "{}",
+        kinds.text
+    );
+    assert!(
+        f.iter()
+            .filter(|x| x.topic != "callers")
+            .all(|x| !x.text.contains("main() in lib/") && !x.verified_by.contains("lib/fileeq.c")),
+        "{f:#?}"
+    );
+    assert_eq!(
+        kinds.verified_by,
+        "git grep -n -w -e main -e compare HEAD -- misc-utils/hardlink.c && git grep -n -E -e '\\bcompare\\b' -e '\\bul_fileeq\\b' -e '\\bul_fileeq_data\\b' HEAD"
     );
 }

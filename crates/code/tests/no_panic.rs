@@ -17,6 +17,10 @@ const C_PIECES: &[&str] = &[
     "#if A\n",
     "#else\n",
     "#endif\n",
+    "#ifdef TEST_PROGRAM\n",
+    "#ifndef TESTING\n",
+    "#elif !defined(UNIT_TEST)\n",
+    "main(",
     "/*",
     "*/",
     "//",
@@ -55,6 +59,8 @@ proptest! {
         for t in toks {
             prop_assert!(t.start <= t.end && t.end as usize <= bytes.len());
         }
+        let code = lexer::code_lines(&bytes);
+        prop_assert_eq!(code.len(), bytes.iter().filter(|&&b| b == b'\n').count() + 2);
     }
 
     #[test]
@@ -62,7 +68,7 @@ proptest! {
         let _ = parse_file("a.c", &bytes);
         let _ = parse_file("a.S", &bytes);
         let ix = CodeIndex::from_sources([("d/a.c", bytes.clone()), ("d/b.S", bytes.clone())]);
-        for name in ["foo", "bar", "sys_foo", ""] {
+        for name in ["foo", "bar", "sys_foo", "main", ""] {
             let _ = ix.callers(name);
             let _ = ix.reach(name, Default::default());
         }

@@ -1,7 +1,8 @@
 //! Phase 2's "changed lines lie in function(s)" record names the functions
 //! its `--function-context` command shows around the changed lines: none
 //! for an entry added to a file-scope initializer, a new function as
-//! itself, and a function whose body has a label as the function.
+//! itself, a function whose body has a label as the function, and none
+//! for a change to comment text alone.
 
 use stablepick_evidence::{Context, Record, collect};
 use stablepick_repo::Oid;
@@ -130,4 +131,121 @@ fn a_change_below_a_label_shows_the_function_name() {
     let (names, out) = functions_and_output(d, c);
     assert_eq!(names, ["state_change"]);
     assert!(out.contains("state_change(int s)"), "{out}");
+}
+
+const PROPERTIES: &str = "static void
+nm_client_class_init(NMClientClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+	/**
+	 * NMClient:version-info:
+	 *
+	 * @DOC@
+	 */
+	obj_properties[PROP_VERSION_INFO] = g_param_spec_boxed(\"version-info\", @ARG@);
+	// the last property
+	object_class->finalize = finalize;
+}
+
+static void
+nm_client_init(NMClient *client)
+{
+	client->priv = NULL;
+}
+";
+
+/// NetworkManager 5a65170b49 changes only a gtk-doc comment inside
+/// `nm_client_class_init()`: the function's code is the same, so the record
+/// names no function; a change to a comment and a code line names it.
+#[test]
+fn a_comment_only_change_touches_no_function() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    let text = |doc: &str, arg: &str, last: &str| {
+        PROPERTIES
+            .replace("@DOC@", doc)
+            .replace("@ARG@", arg)
+            .replace("the last property", last)
+    };
+    std::fs::write(
+        d.join("nm-client.c"),
+        text("The version info.", "NULL", "the last property"),
+    )
+    .unwrap();
+    commit(d, "client: add");
+
+    // Only comment text: a line of the block comment and a line comment.
+    std::fs::write(
+        d.join("nm-client.c"),
+        text(
+            "The version info, see %NMVersionInfoCapabilities.",
+            "NULL",
+            "the final property",
+        ),
+    )
+    .unwrap();
+    let c = commit(d, "client: document capabilities");
+    let recs = phase2(d, c);
+    assert!(
+        recs.iter()
+            .all(|r| !r.text.starts_with("changed lines lie in function(s)")),
+        "{recs:#?}"
+    );
+    let stat = recs
+        .iter()
+        .find(|r| r.text.starts_with("1 file(s) changed"))
+        .unwrap();
+    assert!(stat.text.contains("`nm-client.c` (+2 -2)"), "{}", stat.text);
+    let out = stablepick_testkit::sh(d, &stat.verified_by);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2 insertions(+), 2 deletions(-)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // A comment line and a code line.
+    std::fs::write(
+        d.join("nm-client.c"),
+        text(
+            "The version info as %NMVersionInfo.",
+            "G_PARAM_READABLE",
+            "the final property",
+        ),
+    )
+    .unwrap();
+    let c = commit(d, "client: make version-info readable");
+    let (names, out) = functions_and_output(d, c);
+    assert_eq!(names, ["nm_client_class_init"]);
+    assert!(
+        out.contains("nm_client_class_init(NMClientClass *klass)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+\tobj_properties[PROP_VERSION_INFO]"),
+        "{out}"
+    );
+    assert!(!out.contains("nm_client_init"), "{out}");
+}
+
+/// Opening and closing a comment around code changes that code though its
+/// own lines stay as they were.
+#[test]
+fn commenting_out_code_touches_its_function() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    let src = |open: &str, close: &str| {
+        format!(
+            "static int\nfirst(void)\n{{\n\treturn 0;\n}}\n\nstatic void\nsecond(int x)\n{{\n{open}\tcleanup(x);\n{close}\treturn;\n}}\n"
+        )
+    };
+    std::fs::write(d.join("c.c"), src("", "")).unwrap();
+    commit(d, "c: add");
+    std::fs::write(d.join("c.c"), src("\t/*\n", "\t */\n")).unwrap();
+    let c = commit(d, "c: no cleanup");
+    let (names, out) = functions_and_output(d, c);
+    assert_eq!(names, ["second"]);
+    assert!(out.contains("second(int x)"), "{out}");
 }

@@ -37,7 +37,9 @@ pub struct FileDiff {
     pub insertions: usize,
     pub deletions: usize,
     pub hunks: Vec<Hunk>,
-    /// Functions whose bodies contain a changed line (C-like files only).
+    /// Functions whose bodies contain a changed line (C-like files and Go);
+    /// in C-like files a line that is blank or only comment text changes
+    /// no function (see [`code_changes`]).
     pub functions: Vec<String>,
 }
 
@@ -125,6 +127,57 @@ pub fn function_spans(path: &str, source: &str) -> Option<Vec<cfunc::FunctionSpa
     } else {
         None
     }
+}
+
+/// The changed lines of a C-like file that change code: `added` (new-file
+/// lines) and `removed` (old-file lines) without those that are blank or
+/// hold only comment text in their version, by the C lexer, so a `/* … */`
+/// spanning lines is seen whole. An unchanged line that is code in one
+/// version only (a comment opened or closed around it) counts as changed
+/// there. Without a version's text its lines are kept as they are.
+pub fn code_changes(
+    old: Option<&str>,
+    new: Option<&str>,
+    added: &[usize],
+    removed: &[usize],
+) -> (Vec<usize>, Vec<usize>) {
+    let old_code = old.map(|s| stablepick_code::lexer::code_lines(s.as_bytes()));
+    let new_code = new.map(|s| stablepick_code::lexer::code_lines(s.as_bytes()));
+    let is_code = |code: &Option<Vec<bool>>, l: usize| {
+        code.as_ref()
+            .is_none_or(|c| c.get(l).copied().unwrap_or(true))
+    };
+    let mut a: Vec<usize> = added
+        .iter()
+        .copied()
+        .filter(|&l| is_code(&new_code, l))
+        .collect();
+    let mut r: Vec<usize> = removed
+        .iter()
+        .copied()
+        .filter(|&l| is_code(&old_code, l))
+        .collect();
+    if let (Some(o), Some(n), Some(oc), Some(nc)) = (old, new, &old_code, &new_code) {
+        let line_count =
+            |s: &str| s.matches('\n').count() + usize::from(!s.is_empty() && !s.ends_with('\n'));
+        let removed: std::collections::HashSet<usize> = removed.iter().copied().collect();
+        let added: std::collections::HashSet<usize> = added.iter().copied().collect();
+        let old_kept = (1..=line_count(o)).filter(|l| !removed.contains(l));
+        let new_kept = (1..=line_count(n)).filter(|l| !added.contains(l));
+        for (ol, nl) in old_kept.zip(new_kept) {
+            let (was, is) = (oc.get(ol) == Some(&true), nc.get(nl) == Some(&true));
+            if was && !is {
+                r.push(ol);
+            } else if is && !was {
+                a.push(nl);
+            }
+        }
+    }
+    for v in [&mut a, &mut r] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    (a, r)
 }
 
 /// True for files whose functions a scanner can find: C-like or Go.
@@ -438,15 +491,29 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             .filter(|c| c.0 == '-')
             .map(|c| c.1 as usize)
             .collect();
-        if let (Some(p), false) = (&file.new_path, added.is_empty())
-            && let Some(src) = git.blob_text(oid, p)
-        {
-            names.extend(enclosing_functions(p, &src, &added).unwrap_or_default());
+        // C-like files: both versions, to tell comment-only lines apart.
+        let c_like = is_c_like(file.path());
+        let new_src = file
+            .new_path
+            .as_deref()
+            .filter(|_| c_like || !added.is_empty())
+            .and_then(|p| git.blob_text(oid, p));
+        let old_src = file
+            .old_path
+            .as_deref()
+            .zip(old_rev)
+            .filter(|_| c_like || !removed.is_empty())
+            .and_then(|(p, old)| git.blob_text(old, p));
+        let (added, removed) = if c_like {
+            code_changes(old_src.as_deref(), new_src.as_deref(), &added, &removed)
+        } else {
+            (added, removed)
+        };
+        if let (Some(p), Some(src), false) = (&file.new_path, &new_src, added.is_empty()) {
+            names.extend(enclosing_functions(p, src, &added).unwrap_or_default());
         }
-        if let (Some(p), Some(old), false) = (&file.old_path, old_rev, removed.is_empty())
-            && let Some(src) = git.blob_text(old, p)
-        {
-            for n in enclosing_functions(p, &src, &removed).unwrap_or_default() {
+        if let (Some(p), Some(src), false) = (&file.old_path, &old_src, removed.is_empty()) {
+            for n in enclosing_functions(p, src, &removed).unwrap_or_default() {
                 if !names.contains(&n) {
                     names.push(n);
                 }
@@ -496,4 +563,33 @@ fn diffstat(files: &[FileDiff], ins: usize, del: usize) -> String {
         plural(del, "deletion")
     ));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_changes;
+
+    #[test]
+    fn comment_lines_change_no_code() {
+        let old = "int f(void)\n{\n\t/* one\n\t * two */\n\treturn 0; // zero\n}\n";
+        let new = "int f(void)\n{\n\t/* one\n\t * three */\n\treturn 1; // zero\n}\n";
+        // Line 4 is comment text in both versions, line 5 is code.
+        assert_eq!(
+            code_changes(Some(old), Some(new), &[4, 5], &[4, 5]),
+            (vec![5], vec![5])
+        );
+        // Without a version's text its lines stay.
+        assert_eq!(code_changes(None, Some(new), &[4], &[4]), (vec![], vec![4]));
+    }
+
+    #[test]
+    fn a_comment_closed_around_code_changes_that_code() {
+        let old = "void g(void)\n{\n\t/*\n\th();\n\t*/\n}\n";
+        let new = "void g(void)\n{\n\th();\n}\n";
+        // Removing the comment's lines brings `h();` (old 4, new 3) back.
+        assert_eq!(
+            code_changes(Some(old), Some(new), &[], &[3, 5]),
+            (vec![3], vec![])
+        );
+    }
 }
