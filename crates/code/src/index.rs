@@ -332,19 +332,40 @@ impl CodeIndex {
     pub fn definitions(&self, name: &str) -> Vec<Definition> {
         self.raw_defs(name)
             .iter()
-            .map(|d| Definition {
-                name: name.to_owned(),
-                file: self.file(d.file).to_owned(),
-                line: d.line,
-                is_static: d.flags & STATIC != 0,
-                is_init: d.flags & INIT != 0,
-                is_exit: d.flags & EXIT != 0,
-                is_macro: d.flags & MACRO != 0,
-                is_asm: d.flags & ASM != 0,
-                syscall: d.syscall.map(|s| self.name(s).to_owned()),
-                definer: d.definer.map(|s| self.name(s).to_owned()),
-            })
+            .map(|d| self.definition(d))
             .collect()
+    }
+
+    /// The functions the macro `definer` generates in `file`
+    /// (`SYSCALL_DEFINE4(reboot, …)` defines `sys_reboot`), by line.
+    pub fn defined_by(&self, definer: &str, file: &str) -> Vec<Definition> {
+        let Some(id) = self.name_id(definer) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Definition> = self
+            .d
+            .defs
+            .iter()
+            .filter(|d| d.definer == Some(id) && self.file(d.file) == file)
+            .map(|d| self.definition(d))
+            .collect();
+        out.sort_by_key(|d| d.line);
+        out
+    }
+
+    fn definition(&self, d: &Def) -> Definition {
+        Definition {
+            name: self.name(d.name).to_owned(),
+            file: self.file(d.file).to_owned(),
+            line: d.line,
+            is_static: d.flags & STATIC != 0,
+            is_init: d.flags & INIT != 0,
+            is_exit: d.flags & EXIT != 0,
+            is_macro: d.flags & MACRO != 0,
+            is_asm: d.flags & ASM != 0,
+            syscall: d.syscall.map(|s| self.name(s).to_owned()),
+            definer: d.definer.map(|s| self.name(s).to_owned()),
+        }
     }
 
     /// Every call of `name` by its name, as `git grep -w` would see it
