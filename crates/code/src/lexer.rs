@@ -226,20 +226,175 @@ pub fn lex(src: &[u8]) -> Vec<Token> {
 /// For each 1-based line of `src` (index 0 unused), whether any token lies
 /// on it: false for a blank line and for one holding only comment text
 /// (or a line splice). A literal spliced over lines marks each of them.
+///
+/// One pass over the bytes with the lexer's view of comments and literals,
+/// without making tokens: it runs on both versions of every changed C file
+/// of every commit a triage reads.
 pub fn code_lines(src: &[u8]) -> Vec<bool> {
+    code_lines_until(src, usize::MAX)
+}
+
+/// [`code_lines`] read only as far as line `last`: the lines after it are
+/// left false, unread. A change near the top of a long file reads its top.
+pub fn code_lines_until(src: &[u8], last: usize) -> Vec<bool> {
+    #[derive(PartialEq)]
+    enum In {
+        Code,
+        Block,
+        Line,
+        Literal(u8),
+    }
     let lines = src.iter().filter(|&&b| b == b'\n').count() + 2;
     let mut code = vec![false; lines];
-    for t in lex(src) {
-        let first = t.line as usize;
-        let spliced = t.text(src).iter().filter(|&&b| b == b'\n').count();
-        for l in first..=first + spliced {
+    let (mut i, mut line, mut state) = (0usize, 1usize, In::Code);
+    // A directive's end is a token of the line it ends on, as in `lex`:
+    // `#define X \` spliced onto a comment line marks that line.
+    let (mut line_start, mut in_directive) = (true, false);
+    loop {
+        if line > last {
+            return code;
+        }
+        // Skip the bytes that change nothing in this state: most of a
+        // comment, of a literal, or of a line already marked.
+        let stops: &[bool; 256] = match state {
+            In::Code if !line_start && code.get(line) == Some(&true) => &CODE_STOPS,
+            In::Code => &EVERY_BYTE,
+            In::Block => &BLOCK_STOPS,
+            In::Line => &LINE_STOPS,
+            In::Literal(_) => &LITERAL_STOPS,
+        };
+        i += src
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| stops[b as usize])
+            .unwrap_or(src.len().saturating_sub(i));
+        let Some(&b) = src.get(i) else {
+            break;
+        };
+        let mut mark = |l: usize| {
             if let Some(c) = code.get_mut(l) {
                 *c = true;
             }
+        };
+        let at = |k: usize| src.get(k).copied();
+        if state == In::Code
+            && !matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'\n' | b'\\' | b'/')
+        {
+            if b == b'#' && line_start && !in_directive {
+                in_directive = true;
+            }
+            line_start = false;
         }
+        match state {
+            In::Code => match b {
+                b'\n' => {
+                    if in_directive {
+                        mark(line);
+                        in_directive = false;
+                    }
+                    line += 1;
+                    line_start = true;
+                }
+                // A splice joins lines and is no token.
+                b'\\' if at(i + 1) == Some(b'\n') => {
+                    line += 1;
+                    i += 2;
+                    continue;
+                }
+                b'\\' if at(i + 1) == Some(b'\r') && at(i + 2) == Some(b'\n') => {
+                    line += 1;
+                    i += 3;
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {}
+                b'/' if at(i + 1) == Some(b'*') => {
+                    state = In::Block;
+                    i += 2;
+                    continue;
+                }
+                b'/' if at(i + 1) == Some(b'/') => {
+                    state = In::Line;
+                    i += 2;
+                    continue;
+                }
+                b'"' | b'\'' => {
+                    mark(line);
+                    state = In::Literal(b);
+                }
+                _ => {
+                    line_start = false;
+                    mark(line);
+                }
+            },
+            In::Block => {
+                if b == b'\n' {
+                    line += 1;
+                } else if b == b'*' && at(i + 1) == Some(b'/') {
+                    state = In::Code;
+                    i += 2;
+                    continue;
+                }
+            }
+            In::Line => match b {
+                // A line comment goes on over a splice.
+                b'\\' if at(i + 1) == Some(b'\n') => {
+                    line += 1;
+                    i += 2;
+                    continue;
+                }
+                // The newline is the code's again.
+                b'\n' => {
+                    state = In::Code;
+                    continue;
+                }
+                _ => {}
+            },
+            In::Literal(quote) => match b {
+                // An escape takes the next byte; an escaped newline goes
+                // on to the next line, which the literal then covers.
+                b'\\' => {
+                    if at(i + 1) == Some(b'\n') {
+                        line += 1;
+                        mark(line);
+                    }
+                    i += 2;
+                    continue;
+                }
+                // An unterminated literal ends at the line's end.
+                b'\n' => {
+                    state = In::Code;
+                    continue;
+                }
+                _ if b == quote => state = In::Code,
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    if in_directive && let Some(c) = code.get_mut(line) {
+        *c = true;
     }
     code
 }
+
+/// A table of the bytes `bytes`, for [`code_lines_until`]'s skipping.
+const fn stops(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
+const EVERY_BYTE: [bool; 256] = [true; 256];
+/// On a marked line: what starts a comment or literal, a splice, the end.
+const CODE_STOPS: [bool; 256] = stops(b"/\"'\\\n");
+const BLOCK_STOPS: [bool; 256] = stops(b"*\n");
+const LINE_STOPS: [bool; 256] = stops(b"\\\n");
+const LITERAL_STOPS: [bool; 256] = stops(b"\\\n\"'");
 
 #[cfg(test)]
 mod tests {

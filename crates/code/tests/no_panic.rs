@@ -52,7 +52,64 @@ fn c_like() -> impl Strategy<Value = Vec<u8>> {
         .prop_map(|v| v.concat().into_bytes())
 }
 
+/// `code_lines` by its definition: the lines the lexer's tokens cover.
+fn lines_with_tokens(src: &[u8]) -> Vec<bool> {
+    let mut code = vec![false; src.iter().filter(|&&b| b == b'\n').count() + 2];
+    for t in lexer::lex(src) {
+        let first = t.line as usize;
+        let spliced = t.text(src).iter().filter(|&&b| b == b'\n').count();
+        for l in first..=first + spliced {
+            if let Some(c) = code.get_mut(l) {
+                *c = true;
+            }
+        }
+    }
+    code
+}
+
+/// Pieces whose comments, literals and splices the one-pass scanner must
+/// read as the lexer does.
+const COMMENT_PIECES: &[&str] = &[
+    "/*",
+    "*/",
+    "//",
+    "\"",
+    "'",
+    "\\",
+    "\\\n",
+    "\n",
+    " ",
+    "\t",
+    "x",
+    "f(a);",
+    "*",
+    "/",
+    "#if X\n",
+    "\r\n",
+    "\\\r\n",
+    "#define Y(a) \\\n",
+    "'\\''",
+    "\"a\\\"b\"",
+    "#",
+    "\x0b",
+    "\x0c",
+];
+
 proptest! {
+    #[test]
+    fn code_lines_are_the_lines_tokens_cover(
+        pieces in prop::collection::vec(prop::sample::select(COMMENT_PIECES), 0..60)
+    ) {
+        let src = pieces.concat().into_bytes();
+        let all = lexer::code_lines(&src);
+        prop_assert_eq!(&all, &lines_with_tokens(&src), "{:?}", String::from_utf8_lossy(&src));
+        // Read as far as a line, the lines up to it are the same.
+        for last in 0..all.len() {
+            let some = lexer::code_lines_until(&src, last);
+            prop_assert_eq!(&some[..=last], &all[..=last]);
+        }
+    }
+
     #[test]
     fn lexer_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let toks = lexer::lex(&bytes);

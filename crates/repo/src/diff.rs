@@ -141,8 +141,33 @@ pub fn code_changes(
     added: &[usize],
     removed: &[usize],
 ) -> (Vec<usize>, Vec<usize>) {
-    let old_code = old.map(|s| stablepick_code::lexer::code_lines(s.as_bytes()));
-    let new_code = new.map(|s| stablepick_code::lexer::code_lines(s.as_bytes()));
+    // Unchanged lines switch between code and comment only when a changed
+    // line opens or closes a comment, or splices a line onto the next;
+    // otherwise each version is read only as far as its last changed line.
+    let delimits = |text: Option<&str>, lines: &[usize]| {
+        let (Some(text), Some(&last)) = (text, lines.iter().max()) else {
+            return false;
+        };
+        let wanted: std::collections::HashSet<usize> = lines.iter().copied().collect();
+        text.split('\n')
+            .take(last)
+            .enumerate()
+            .filter(|(i, _)| wanted.contains(&(i + 1)))
+            .any(|(_, l)| {
+                l.contains("/*") || l.contains("*/") || l.trim_end_matches('\r').ends_with('\\')
+            })
+    };
+    let switches = delimits(new, added) || delimits(old, removed);
+    let upto = |lines: &[usize]| {
+        if switches {
+            usize::MAX
+        } else {
+            lines.iter().copied().max().unwrap_or(0)
+        }
+    };
+    let old_code =
+        old.map(|s| stablepick_code::lexer::code_lines_until(s.as_bytes(), upto(removed)));
+    let new_code = new.map(|s| stablepick_code::lexer::code_lines_until(s.as_bytes(), upto(added)));
     let is_code = |code: &Option<Vec<bool>>, l: usize| {
         code.as_ref()
             .is_none_or(|c| c.get(l).copied().unwrap_or(true))
@@ -157,7 +182,8 @@ pub fn code_changes(
         .copied()
         .filter(|&l| is_code(&old_code, l))
         .collect();
-    if let (Some(o), Some(n), Some(oc), Some(nc)) = (old, new, &old_code, &new_code) {
+    if let (true, Some(o), Some(n), Some(oc), Some(nc)) = (switches, old, new, &old_code, &new_code)
+    {
         let line_count =
             |s: &str| s.matches('\n').count() + usize::from(!s.is_empty() && !s.ends_with('\n'));
         let removed: std::collections::HashSet<usize> = removed.iter().copied().collect();
