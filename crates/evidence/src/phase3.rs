@@ -176,18 +176,21 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         ));
     } else if let (Some(&parent), false) = (ev.commit.parents.first(), paths.is_empty()) {
         let quoted: Vec<String> = paths.iter().map(|p| sh(p)).collect();
-        let mine = earlier_by_author(ctx, &ev.commit.author_email, parent, &paths)?;
+        let (email, name) = (&ev.commit.author_email, &ev.commit.author_name);
+        let mine = earlier_by_author(ctx, email, name, parent, &paths)?;
+        // One person may write under several addresses: the name counts.
+        let who = if name.trim().is_empty() {
+            email.clone()
+        } else {
+            format!("{} <{email}> (this address or this name)", name.trim())
+        };
         recs.push(Record::new(
             P,
             if mine.is_empty() {
-                format!(
-                    "author {} has no earlier mainline commits on the touched files",
-                    ev.commit.author_email
-                )
+                format!("author {who} has no earlier mainline commits on the touched files")
             } else {
                 format!(
-                    "author {} touched these files before: {}",
-                    ev.commit.author_email,
+                    "author {who} touched these files before: {}",
                     list(ctx, &mine)
                 )
             },
@@ -196,8 +199,8 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             // `--no-mailmap`: the address as committed, as the index reads
             // it (git matches `--author` on the mapped one otherwise).
             format!(
-                "git log --oneline -5 --no-merges --full-history --no-mailmap -i --author={} {}^ -- {}",
-                sh(&author_pattern(&ev.commit.author_email)),
+                "git log --oneline -5 --no-merges --full-history --no-mailmap -i -E --author={} {}^ -- {}",
+                sh(&author_pattern(email, name)),
                 sha,
                 quoted.join(" ")
             ),
@@ -254,6 +257,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 fn earlier_by_author(
     ctx: &Context,
     email: &str,
+    name: &str,
     parent: Oid,
     paths: &[String],
 ) -> stablepick_repo::Result<Vec<Oid>> {
@@ -263,7 +267,7 @@ fn earlier_by_author(
     // `git log`, which reaches a parent only through its children.
     let mut candidates: Vec<(Oid, i64, Option<u32>)> = ctx
         .index
-        .commits_by_author(email)
+        .commits_by_identity(email, name)
         .into_iter()
         .map(|(o, t)| (o, t, ctx.index.mainline_pos(o)))
         .collect();
@@ -290,20 +294,26 @@ fn earlier_by_author(
     Ok(mine)
 }
 
-/// A `git log --author` pattern that matches exactly `email`: git matches
-/// it as a regular expression against `Name <email>`.
-fn author_pattern(email: &str) -> String {
-    let escaped: String = email
-        .chars()
-        .flat_map(|c| {
-            let special = matches!(c, '.' | '[' | ']' | '*' | '^' | '$' | '\\');
-            special
-                .then_some('\\')
-                .into_iter()
-                .chain(std::iter::once(c))
-        })
-        .collect();
-    format!("<{escaped}>")
+/// A `git log -E --author` pattern for `email` or the author name `name`:
+/// git matches it as an extended regular expression against `Name <email>`.
+fn author_pattern(email: &str, name: &str) -> String {
+    let escape = |s: &str| -> String {
+        s.chars()
+            .flat_map(|c| {
+                let special = ".[]()*+?{}|^$\\".contains(c);
+                special
+                    .then_some('\\')
+                    .into_iter()
+                    .chain(std::iter::once(c))
+            })
+            .collect()
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        format!("<{}>", escape(email))
+    } else {
+        format!("<{}>|^{} <", escape(email), escape(name))
+    }
 }
 
 /// The fix-of-fix record for Fixes target `t`: the commits it fixes, theirs

@@ -83,7 +83,10 @@ fn a_later_commit_of_the_same_series_with_the_same_time_is_not_earlier_work() {
     commit_on_day(d, 9, "f: later");
 
     let recs = phase3(d, first);
-    let r = record(&recs, "author t@example.com");
+    let r = record(
+        &recs,
+        "author T <t@example.com> (this address or this name)",
+    );
     assert!(
         !r.text.contains(&second.to_string()[..12]),
         "a later commit listed: {}",
@@ -97,7 +100,10 @@ fn a_later_commit_of_the_same_series_with_the_same_time_is_not_earlier_work() {
 
     // From the second, both earlier ones, the newer first.
     let recs = phase3(d, second);
-    let r = record(&recs, "author t@example.com");
+    let r = record(
+        &recs,
+        "author T <t@example.com> (this address or this name)",
+    );
     assert_eq!(
         ids_in_text(&r.text),
         vec![
@@ -134,7 +140,7 @@ fn commits_of_a_side_branch_the_merge_did_not_keep_are_listed_and_printed() {
     let recs = phase3(d, fix);
     for prefix in [
         "recent commits on the touched files",
-        "author t@example.com",
+        "author T <t@example.com> (this address or this name)",
     ] {
         let r = record(&recs, prefix);
         let listed = ids_in_text(&r.text);
@@ -227,7 +233,7 @@ fn a_commit_that_creates_the_files_directory_for_another_file_is_not_listed() {
     let recs = phase3(d, fix);
     for prefix in [
         "recent commits on the touched files",
-        "author t@example.com",
+        "author T <t@example.com> (this address or this name)",
     ] {
         let r = record(&recs, prefix);
         assert_eq!(
@@ -271,7 +277,7 @@ fn recent_commits_come_in_the_order_git_log_prints_them() {
     let recs = phase3(d, fix);
     for prefix in [
         "recent commits on the touched files",
-        "author t@example.com",
+        "author T <t@example.com> (this address or this name)",
     ] {
         let r = record(&recs, prefix);
         assert_eq!(ids_in_text(&r.text).len(), 5, "{}", r.text);

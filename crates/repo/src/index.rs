@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 9;
+pub const INDEX_FORMAT: u32 = 10;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -212,6 +212,8 @@ struct Stored {
     mainline_meta: Vec<(u32, i64)>,
     /// Lower-cased author e-mail addresses.
     authors: Vec<String>,
+    /// The name each address in `authors` was first seen with, lower-cased.
+    author_names: Vec<String>,
     stable_commits: Vec<[u8; 20]>,
     fixes: Vec<([u8; 20], [u8; 20])>,
     reverts: Vec<([u8; 20], [u8; 20])>,
@@ -811,6 +813,25 @@ impl RepoIndex {
         self.mainline_oid(*self.series_root.get(p as usize)?)
     }
 
+    /// Mainline commits by `email`, or by an address first seen with the
+    /// author name `name` (both case-insensitive): one person under
+    /// several addresses. Newest first, with their commit times.
+    pub fn commits_by_identity(&self, email: &str, name: &str) -> Vec<(Oid, i64)> {
+        let email = email.to_ascii_lowercase();
+        let name = name.trim().to_lowercase();
+        let mut out: Vec<(Oid, i64)> = self
+            .stored
+            .authors
+            .iter()
+            .zip(&self.stored.author_names)
+            .filter(|(a, n)| **a == email || (!name.is_empty() && **n == name))
+            .flat_map(|(a, _)| self.commits_by_author(a))
+            .collect();
+        out.sort_by_key(|&(o, t)| (std::cmp::Reverse(t), o));
+        out.dedup();
+        out
+    }
+
     /// Mainline commits by `email` (case-insensitive), newest first, with
     /// their commit times.
     pub fn commits_by_author(&self, email: &str) -> Vec<(Oid, i64)> {
@@ -1171,12 +1192,14 @@ fn build(
     drop(parents);
 
     let mut authors: Vec<String> = Vec::new();
+    let mut author_names: Vec<String> = Vec::new();
     let mut author_ids: HashMap<String, u32> = HashMap::new();
     let mainline_meta: Vec<(u32, i64)> = main_scan
         .iter()
         .map(|s| {
             let id = *author_ids.entry(s.author.clone()).or_insert_with(|| {
                 authors.push(s.author.clone());
+                author_names.push(s.author_name.trim().to_lowercase());
                 (authors.len() - 1) as u32
             });
             (id, s.time)
@@ -1314,6 +1337,7 @@ fn build(
             .collect(),
         mainline_meta,
         authors,
+        author_names,
         stable_commits: stable_all.into_iter().map(to_bytes).collect(),
         fixes,
         reverts,

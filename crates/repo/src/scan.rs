@@ -25,12 +25,15 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 3;
+const SCAN_FORMAT: u32 = 4;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Scan {
     pub author: String,
+    /// The author's name as committed: one person may write under
+    /// several addresses.
+    pub author_name: String,
     pub time: i64,
     pub fixes: Vec<message::FixesRef>,
     pub reverts: Vec<String>,
@@ -56,6 +59,7 @@ pub(crate) struct Scan {
 struct Cached {
     oid: [u8; 20],
     author: String,
+    author_name: String,
     time: i64,
     fixes: Vec<message::FixesRef>,
     reverts: Vec<String>,
@@ -154,6 +158,7 @@ impl ScanCache {
                     .collect::<Option<Vec<Oid>>>()?;
                 Some(Scan {
                     author: c.author,
+                    author_name: c.author_name,
                     time: c.time,
                     fixes: c.fixes,
                     reverts: c.reverts,
@@ -244,6 +249,7 @@ impl ScanWriter {
                 Source::Earlier(c) => CachedRef {
                     oid: c.oid,
                     author: &c.author,
+                    author_name: &c.author_name,
                     time: c.time,
                     fixes: &c.fixes,
                     reverts: &c.reverts,
@@ -260,6 +266,7 @@ impl ScanWriter {
                     CachedRef {
                         oid: to_bytes(oids[r]),
                         author: &s.author,
+                        author_name: &s.author_name,
                         time: s.time,
                         fixes: &s.fixes,
                         reverts: &s.reverts,
@@ -308,6 +315,7 @@ impl serde::Serialize for Entries<'_> {
 struct CachedRef<'a> {
     oid: Id,
     author: &'a str,
+    author_name: &'a str,
     time: i64,
     fixes: &'a [message::FixesRef],
     reverts: &'a [String],
@@ -399,6 +407,7 @@ fn read_one(repo: &Repository, o: Oid, mainline: bool, wanted: bool) -> Result<S
     let msg = String::from_utf8_lossy(c.message_bytes());
     let mut s = scan_one(&msg);
     s.author = String::from_utf8_lossy(c.author().email_bytes()).to_ascii_lowercase();
+    s.author_name = String::from_utf8_lossy(c.author().name_bytes()).into_owned();
     s.time = c.time().seconds();
     s.parents = c.parent_ids().collect();
     if mainline {

@@ -350,7 +350,9 @@ fn trailers_above_an_autobuild_block_and_a_mailmapped_author_are_shown() {
     let p3: Vec<Record> = ev.records_of(3).cloned().collect();
     let rec = record(
         &p3,
-        &["author author@example.org touched these files before"],
+        &[
+            "author A U Thor <author@example.org> (this address or this name) touched these files before",
+        ],
     );
     assert!(rec.text.contains(&earlier[..12]), "{}", rec.text);
     let shown = output(&r, rec);
@@ -661,4 +663,47 @@ fn a_commit_named_in_the_text_is_mentioned_where_fixes_is_missing() {
             .contains("its text names a commit instead, see Phase 6")),
         "{s:#?}"
     );
+}
+
+/// One person writing under two addresses: the earlier commit made under
+/// the other address is the author's, and the command finds it; another
+/// person's commit to the same file is not.
+#[test]
+fn an_author_under_another_address_touched_the_files_before() {
+    let mut r = released();
+    let by = |r: &mut Repo, msg: &str, text: &str, author: &str| {
+        r.commit(msg, &[("lib/a.c", text)]);
+        r.git(&["commit", "-q", "--amend", "--no-edit", "--author", author]);
+        r.git(&["rev-parse", "HEAD"])
+    };
+    let other = by(
+        &mut r,
+        "lib: by someone else",
+        "int a = 1;\n",
+        "O. Ther <o@example.org>",
+    );
+    let mine = by(
+        &mut r,
+        "lib: start a",
+        "int a = 2;\n",
+        "A U Thor <thor@work.example>",
+    );
+    let fix = r.commit("lib: fix a", &[("lib/a.c", "int a = 3;\n")]);
+    let ev = evidence(&r, &fix);
+    let p3: Vec<Record> = ev.records_of(3).cloned().collect();
+    let rec = record(
+        &p3,
+        &[
+            "author A U Thor <author@example.org> (this address or this name) touched these files before",
+        ],
+    );
+    assert!(rec.text.contains(&mine[..12]), "{}", rec.text);
+    assert!(!rec.text.contains(&other[..12]), "{}", rec.text);
+    let shown = output(&r, rec);
+    assert!(
+        shown.starts_with(&mine[..7]),
+        "{}\n{shown}",
+        rec.verified_by
+    );
+    assert!(!shown.contains(&other[..7]), "{}\n{shown}", rec.verified_by);
 }
