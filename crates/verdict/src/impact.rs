@@ -51,7 +51,17 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         .copied()
         .filter(|w| names_failure(&lower, w))
         .partition(|w| names_failure(&own_lower, w));
-    out.push(if fails.is_empty() {
+    // `fix error handling`, `on the error path`: the code it changes, not
+    // a failure users see.
+    let error_names_code = fails == ["error"] && errors_name_only_code(&own_lower);
+    let fails: Vec<&str> = if error_names_code { Vec::new() } else { fails };
+    out.push(if error_names_code {
+        Record::new(
+            P,
+            "the message names no user-visible failure: `error` only names the code it changes (error handling, an error path, …)",
+            format!("{show} | grep -i -E '\\berrors?\\b'"),
+        )
+    } else if fails.is_empty() {
         let grep = format!("{show} | grep -i -E '{}'", grep_failures(FAILURE_WORDS));
         if elsewhere.is_empty() {
             Record::absence(
@@ -210,6 +220,20 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
                 new_functions.join("|")
             )
         };
+        // A fix that names its failure and only adds functions (an unlock
+        // helper for a locking fix, a free helper for a leak) adds them for
+        // the fix.
+        if feats.is_empty() && !new_functions.is_empty() && !fails.is_empty() {
+            out.push(Record::new(
+                P,
+                format!(
+                    "{adds} in a change whose message names a failure ({}): helper(s) of the fix rather than new functionality",
+                    fails.join(", ")
+                ),
+                shows_adds,
+            ));
+            return out;
+        }
         out.push(Record::new(
             P,
             format!(
@@ -241,6 +265,52 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         ));
     }
     out
+}
+
+/// Does every `error` in `text` (lower-cased) name a kind of code, as in
+/// `error handling`, `error path`, `error code`?
+fn errors_name_only_code(text: &str) -> bool {
+    const CODE: &[&str] = &[
+        "handling",
+        "handler",
+        "handlers",
+        "path",
+        "paths",
+        "code",
+        "codes",
+        "case",
+        "cases",
+        "label",
+        "labels",
+        "check",
+        "checks",
+        "reporting",
+        "value",
+        "values",
+    ];
+    let b = text.as_bytes();
+    let mut seen = false;
+    for (i, _) in text.match_indices("error") {
+        if i > 0 && crate::words::is_word_byte(b[i - 1]) {
+            continue;
+        }
+        let rest = &text[i + "error".len()..];
+        let rest = rest.strip_prefix('s').unwrap_or(rest);
+        if rest.bytes().next().is_some_and(crate::words::is_word_byte) {
+            continue;
+        }
+        seen = true;
+        let next = rest.trim_start_matches([' ', '-']);
+        let word: String = next
+            .bytes()
+            .take_while(|&c| crate::words::is_word_byte(c))
+            .map(char::from)
+            .collect();
+        if !CODE.contains(&word.as_str()) {
+            return false;
+        }
+    }
+    seen
 }
 
 /// Where the change lies with respect to `drivers/`, as far as the paths

@@ -376,14 +376,18 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         l.pro(
             2,
             None,
-            format!("small: {lines} changed lines, within the 100-line guideline"),
+            format!(
+                "small: {lines} changed lines, within the stable kernel rules' 100-line guideline"
+            ),
             size_cmd,
         );
     } else {
         l.con(
             2,
             None,
-            format!("large: {lines} changed lines, beyond the 100-line guideline"),
+            format!(
+                "large: {lines} changed lines, beyond the stable kernel rules' 100-line guideline"
+            ),
             size_cmd,
         );
     }

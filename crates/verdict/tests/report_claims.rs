@@ -444,6 +444,75 @@ fn a_new_function_is_named_and_its_definition_shown_but_a_moved_one_is_not_new()
     );
 }
 
+/// A fix that names its failure and adds a function for it (an unlock
+/// helper for a race) is not called new functionality; the command shows
+/// the helper's definition.
+#[test]
+fn a_helper_added_by_a_fix_that_names_its_failure_is_no_new_functionality() {
+    let mut r = released();
+    let fix = r.commit(
+        "lib: fix race on the lookup table\n\nThe lookup dropped the lock too early.",
+        &[(
+            "lib/a.c",
+            "int a;\n\nvoid unlock_row(int x)\n{\n\treturn;\n}\n",
+        )],
+    );
+    let ev = evidence(&r, &fix);
+    let recs = impact::records(&ev);
+    assert!(
+        !recs
+            .iter()
+            .any(|r| r.text.starts_with("looks like new functionality")),
+        "{recs:#?}"
+    );
+    let rec = record(&recs, &["adds function(s) `unlock_row()` in a change"]);
+    assert!(rec.text.contains("names a failure (race)"), "{}", rec.text);
+    assert!(
+        output(&r, rec).contains("+void unlock_row(int x)"),
+        "{}",
+        rec.verified_by
+    );
+    let d = stablepick_verdict::decide(&ev);
+    assert!(
+        !d.records
+            .iter()
+            .any(|r| r.text.contains("new functionality or a clean-up")),
+        "{:#?}",
+        d.records
+    );
+}
+
+/// `fix error handling` names the code a change touches, not a failure:
+/// no failure mode is claimed, and the grep shows the phrase. An error
+/// users see still counts.
+#[test]
+fn error_handling_names_code_not_a_failure() {
+    let mut r = released();
+    let handling = r.commit(
+        "detect: fix error handling\n\nFree the buffer on the error path.",
+        &[("lib/a.c", "int a = 5;\n")],
+    );
+    let ev = evidence(&r, &handling);
+    let recs = impact::records(&ev);
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text.contains("`error` only names the code it changes"),
+        "{}",
+        rec.text
+    );
+    let shown = output(&r, rec);
+    assert!(shown.contains("fix error handling"), "{shown}");
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+
+    let seen = r.commit(
+        "lib: report an error to the caller\n\nThe error was dropped.",
+        &[("lib/a.c", "int a = 6;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &seen));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert_eq!(rec.text, "failure mode named in the message: error");
+}
+
 /// A failure word in the subsystem prefix, a link or a tracker line names
 /// no failure of this commit, and a word that only begins with one
 /// (`errormap`, `invalidate`) is no failure word: the grep agrees.
