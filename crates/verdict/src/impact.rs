@@ -17,6 +17,17 @@ const P: u8 = 8;
 /// `Fixes #12`) and CVE ids.
 pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity|Bug|Ticket|Issue|Redmine|Resolves|Addresses|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
+/// Failure words Phase 8 names beyond the model's [`FAILURE_WORDS`]: an
+/// assertion hit aborts the program. As a model feature it lowered
+/// OpenVPN's average precision from 0.776 to 0.753 (its messages name
+/// `ASSERT()` in passing), so only the report reads it.
+const REPORT_ONLY_FAILURES: &[&str] = &["assertion"];
+
+/// Every failure word Phase 8 names.
+fn failure_words() -> impl Iterator<Item = &'static str> {
+    FAILURE_WORDS.iter().chain(REPORT_ONLY_FAILURES).copied()
+}
+
 /// An extended regular expression for the failure words `words`, as
 /// [`names_inflected`] matches them.
 fn grep_failures(words: &[&str]) -> String {
@@ -46,9 +57,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     // https://…`) names no failure at all.
     let unquoted = without_quoted_subjects(&ev.commit.message);
     let own_lower = without_names_and_links(&unquoted).to_ascii_lowercase();
-    let (fails, elsewhere): (Vec<&str>, Vec<&str>) = FAILURE_WORDS
-        .iter()
-        .copied()
+    let (fails, elsewhere): (Vec<&str>, Vec<&str>) = failure_words()
         .filter(|w| names_failure(&lower, w))
         .partition(|w| names_failure(&own_lower, w));
     // `fix error handling`, `on the error path`: the code it changes, not
@@ -62,7 +71,10 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             format!("{show} | grep -i -E '\\berrors?\\b'"),
         )
     } else if fails.is_empty() {
-        let grep = format!("{show} | grep -i -E '{}'", grep_failures(FAILURE_WORDS));
+        let grep = format!(
+            "{show} | grep -i -E '{}'",
+            grep_failures(&failure_words().collect::<Vec<_>>())
+        );
         if elsewhere.is_empty() {
             Record::absence(
                 P,

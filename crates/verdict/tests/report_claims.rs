@@ -484,9 +484,9 @@ fn a_helper_added_by_a_fix_that_names_its_failure_is_no_new_functionality() {
 
 /// `fix error handling` names the code a change touches, not a failure:
 /// no failure mode is claimed, and the grep shows the phrase. An error
-/// users see still counts.
+/// users see still counts, and so does an assertion hit.
 #[test]
-fn error_handling_names_code_not_a_failure() {
+fn error_handling_names_code_and_an_assertion_hit_is_a_failure() {
     let mut r = released();
     let handling = r.commit(
         "detect: fix error handling\n\nFree the buffer on the error path.",
@@ -511,6 +511,20 @@ fn error_handling_names_code_not_a_failure() {
     let recs = impact::records(&evidence(&r, &seen));
     let rec = record(&recs, &["the message names no", "failure mode named"]);
     assert_eq!(rec.text, "failure mode named in the message: error");
+
+    // An assertion hit aborts the program: a failure, and the grep shows it.
+    let hit = r.commit(
+        "platform: fix printing tunnel links\n\nWe can hit an assertion at trace level: the buffer is too small.",
+        &[("lib/a.c", "int a = 7;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &hit));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert_eq!(rec.text, "failure mode named in the message: assertion");
+    assert!(
+        output(&r, rec).contains("hit an assertion"),
+        "{}",
+        rec.verified_by
+    );
 }
 
 /// A failure word in the subsystem prefix, a link or a tracker line names
