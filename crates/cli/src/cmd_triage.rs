@@ -838,9 +838,15 @@ impl TriageCache {
         w.flush()?;
         drop(w);
         std::fs::rename(&tmp, &self.path)?;
+        // Rows of other branch tips, models and builds.
+        stablepick_repo::cache_dir::prune(dir, "triage-", ".jsonl", KEPT_TRIAGE_CACHES, &self.path);
         Ok(())
     }
 }
+
+/// Triage row caches kept: each branch tip, model and build has its own,
+/// and a daily run makes a new one.
+const KEPT_TRIAGE_CACHES: usize = 8;
 
 pub fn train(a: TrainArgs) -> Result<()> {
     let (git, index) = a.repo.open()?;

@@ -25,6 +25,25 @@ pub struct FunctionReach {
     pub user_reachable: bool,
 }
 
+/// Code indexes kept in the cache directory: the branch tips' trees and
+/// those of recently analysed commits (each commit has a tree of its own).
+const KEPT_CODE_INDEXES: usize = 32;
+
+/// The code index of `tree` ([`CodeIndex::open`]), its cache file marked as
+/// used and the least recently used others removed.
+fn open_code_index(
+    repo: &git2::Repository,
+    tree: git2::Oid,
+) -> Result<CodeIndex, stablepick_code::CodeError> {
+    let index = CodeIndex::open(repo, tree)?;
+    let path = CodeIndex::cache_file(repo, tree);
+    stablepick_repo::cache_dir::touch(&path);
+    if let Some(dir) = path.parent() {
+        stablepick_repo::cache_dir::prune(dir, "code-", ".bin", KEPT_CODE_INDEXES, &path);
+    }
+    Ok(index)
+}
+
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     // The code index reads C and assembly only: a Go function would have no
     // definition, callers or local practice there.
@@ -52,7 +71,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             return;
         }
     };
-    match CodeIndex::open(repo, tree) {
+    match open_code_index(repo, tree) {
         Ok(index) => {
             for f in findings(&index, &sha, &functions) {
                 ev.records.push(Record::new(P, f.text, f.verified_by));
@@ -83,7 +102,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         let Ok(tip_tree) = repo.find_commit(b.branch.tip()).and_then(|c| c.tree()) else {
             continue;
         };
-        let Ok(index) = CodeIndex::open(repo, tip_tree.id()) else {
+        let Ok(index) = open_code_index(repo, tip_tree.id()) else {
             continue;
         };
         // Callers and entry points of a function the branch defines; of

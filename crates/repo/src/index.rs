@@ -26,6 +26,10 @@ use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
 pub const INDEX_FORMAT: u32 = 10;
+
+/// Index files kept in the cache directory: one per branch set (and
+/// mainline) recently asked for.
+const KEPT_INDEXES: usize = 4;
 const UNRELEASED: u16 = u16::MAX;
 
 /// A major release tag, in release order.
@@ -420,6 +424,7 @@ impl RepoIndex {
             && !opts.rebuild
             && let Some(stored) = load(&cache_path, fingerprint)
         {
+            crate::cache_dir::touch(&cache_path);
             let mut idx = RepoIndex::from_stored(stored);
             idx.own_repos = own_github_repos(git, &idx);
             idx.stats = BuildStats {
@@ -460,6 +465,10 @@ impl RepoIndex {
         if !opts.no_cache {
             // A cache that cannot be written only costs speed next time.
             let _ = save(&cache_path, &stored);
+            // Indexes of other branch sets and of older formats.
+            if let Some(dir) = cache_path.parent() {
+                crate::cache_dir::prune(dir, "index-v", ".bin", KEPT_INDEXES, &cache_path);
+            }
         }
         let mut idx = RepoIndex::from_stored(stored);
         idx.own_repos = own_github_repos(git, &idx);
@@ -1324,6 +1333,10 @@ fn build(
     if let Some(path) = &scans.path {
         // A cache that cannot be written only costs speed next time.
         let _ = next_scans.save(&scans.cache, path);
+        // One scan cache serves every branch set: older formats go.
+        if let Some(dir) = path.parent() {
+            crate::cache_dir::prune(dir, "scans-v", ".bin", 1, path);
+        }
     }
     let mut stored = Stored {
         format: INDEX_FORMAT,

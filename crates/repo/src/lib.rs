@@ -16,6 +16,7 @@
 //! ```
 
 pub mod apply;
+pub mod cache_dir;
 pub mod cfunc;
 pub mod diff;
 pub mod error;
