@@ -1,7 +1,7 @@
 //! Phase 6, stable trees: per branch, is it already there (and as which
 //! commit), is the bug there, are the touched files and functions there.
 
-use crate::record::{Record, sh};
+use crate::record::{Record, in_tree, sh};
 use crate::{BranchFacts, Context, Evidence, full};
 use stablepick_repo::diff::{function_spans, has_functions};
 use stablepick_repo::gofunc;
@@ -443,7 +443,7 @@ fn branch(
         if f.status == 'A' {
             continue;
         }
-        // Present as `git cat-file -e` sees it (any entry); only a file's
+        // Present as `git ls-tree` sees it (any entry); only a file's
         // text is scanned for functions.
         let entry = tip_tree.get_path(std::path::Path::new(&path)).ok();
         let present = entry.is_some();
@@ -458,10 +458,9 @@ fn branch(
                 if present { "exists" } else { "does NOT exist" }
             ),
             format!(
-                "{}git cat-file -e {}:{}",
+                "{}{}",
                 if present { "" } else { "! " },
-                b.branch.display_ref(),
-                sh(&path)
+                in_tree(&sh(b.branch.display_ref()), &path)
             ),
         ));
         let Some(blob) = blob.filter(|_| has_functions(&path)) else {
@@ -596,10 +595,7 @@ fn every_file_and_function(
     files: &[(String, bool)],
     functions: &[(String, String)],
 ) -> String {
-    let mut checks: Vec<String> = files
-        .iter()
-        .map(|(f, _)| format!("git cat-file -e {r}:{}", sh(f)))
-        .collect();
+    let mut checks: Vec<String> = files.iter().map(|(f, _)| in_tree(r, f)).collect();
     checks.extend(functions.iter().map(|(func, path)| {
         format!(
             "git grep -q -E {} {r} -- {}",

@@ -5,7 +5,7 @@
 //! branch needs first: a history search that is only worth its time once
 //! the verdict for that branch is YES.
 
-use crate::record::{Record, sh};
+use crate::record::{Record, in_tree, sh};
 use crate::{Context, Evidence, full, subject_of};
 use stablepick_repo::apply::{Applies, CommitPatch, temp_index_command, temp_worktree_command};
 use stablepick_repo::prereq::{self, Why};
@@ -429,20 +429,18 @@ fn prerequisite_records(
                 Some(from) => (
                     format!("it renamed `{from}` to `{path}`, which the branch lacks"),
                     format!(
-                        "git show --stat --format='%H %s' -M {ps} -- {} {}; ! git cat-file -e {}:{}",
+                        "git show --stat --format='%H %s' -M {ps} -- {} {}; ! {}",
                         sh(from),
                         sh(path),
-                        sh(r),
-                        sh(path)
+                        in_tree(&sh(r), path)
                     ),
                 ),
                 None => (
                     format!("it created `{path}`, which the branch lacks"),
                     format!(
-                        "git log --diff-filter=A --format='%H %s' {base}..{sha}^ -- {}; ! git cat-file -e {}:{}",
+                        "git log --diff-filter=A --format='%H %s' {base}..{sha}^ -- {}; ! {}",
                         sh(path),
-                        sh(r),
-                        sh(path)
+                        in_tree(&sh(r), path)
                     ),
                 ),
             };
@@ -530,10 +528,9 @@ fn prerequisite_records(
                         "it created `{path}`, which prerequisite {by} changes and the branch lacks"
                     ),
                     format!(
-                        "git log --diff-filter=A --format='%H %s' {base}..{of}^ -- {}; ! git cat-file -e {}:{}",
+                        "git log --diff-filter=A --format='%H %s' {base}..{of}^ -- {}; ! {}",
                         sh(path),
-                        sh(r),
-                        sh(path)
+                        in_tree(&sh(r), path)
                     ),
                 ),
                 _ => continue,

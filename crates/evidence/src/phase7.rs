@@ -2,7 +2,7 @@
 //! DPDK format) and the CODEOWNERS lines that cover the touched files, as
 //! of the commit itself.
 
-use crate::record::{Record, sh};
+use crate::record::{Record, in_tree, sh};
 use crate::{Context, Evidence, MaintainerFacts, full};
 use crate::{codeowners, maintainers};
 use std::sync::{Arc, LazyLock};
@@ -31,7 +31,8 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
                 P,
                 "no MAINTAINERS or CODEOWNERS file in the tree of this commit",
                 format!(
-                    "! git cat-file -e {sha}:MAINTAINERS && for f in {}; do ! git cat-file -e {sha}:$f || exit 1; done",
+                    "! {} && for f in {}; do ! git ls-tree -z --name-only {sha} -- \"$f\" | grep -qzFx \"$f\" || exit 1; done",
+                    in_tree(&sha, "MAINTAINERS"),
                     codeowners::LOCATIONS.join(" ")
                 ),
             ));

@@ -27,6 +27,14 @@ impl Record {
     }
 }
 
+/// The command that succeeds when `path` is in the tree of `rev` (already
+/// safe for the shell). It reads trees only, so a blob that a partial
+/// clone lacks (and would fetch for `git cat-file -e`) does not matter.
+pub fn in_tree(rev: &str, path: &str) -> String {
+    let p = sh(path);
+    format!("git ls-tree -z --name-only {rev} -- {p} | grep -qzFx {p}")
+}
+
 /// Quotes `s` for a POSIX shell when it holds anything but safe characters.
 pub fn sh(s: &str) -> String {
     if !s.is_empty()

@@ -292,12 +292,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             // Succeeds only when every touched file is missing.
             b.files_present
                 .iter()
-                .map(|(f, _)| {
-                    format!(
-                        "! git cat-file -e {r}:{}",
-                        stablepick_evidence::record::sh(f)
-                    )
-                })
+                .map(|(f, _)| format!("! {}", stablepick_evidence::record::in_tree(r, f)))
                 .collect::<Vec<_>>()
                 .join(" && "),
         );

@@ -505,7 +505,12 @@ fn branch_points(
                     r.text
                         .starts_with(&format!("{tag}{}", stablepick_evidence::EVERY_FILE))
                 },
-                || format!("git cat-file -e {}:{}", b.display_ref, b.files_present[0].0),
+                || {
+                    stablepick_evidence::record::in_tree(
+                        &stablepick_evidence::record::sh(&b.display_ref),
+                        &b.files_present[0].0,
+                    )
+                },
             ),
         );
     }
@@ -518,7 +523,15 @@ fn branch_points(
             f.cmd(
                 6,
                 |r| r.text.starts_with(&p),
-                || format!("! git cat-file -e {}:{path}", b.display_ref),
+                || {
+                    format!(
+                        "! {}",
+                        stablepick_evidence::record::in_tree(
+                            &stablepick_evidence::record::sh(&b.display_ref),
+                            path
+                        )
+                    )
+                },
             ),
         );
     }
