@@ -73,7 +73,12 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     };
     match open_code_index(repo, tree) {
         Ok(index) => {
-            for f in findings(&index, &sha, &functions) {
+            // A function the commit removes has no definition in its tree:
+            // that alone is said, as for a branch that lacks one.
+            for f in findings(&index, &sha, &functions)
+                .into_iter()
+                .filter(|f| f.topic == "definition" || !index.definitions(&f.function).is_empty())
+            {
                 ev.records.push(Record::new(P, f.text, f.verified_by));
             }
             for file in ev.diff.files.iter().filter(|f| !is_go(f.path())) {

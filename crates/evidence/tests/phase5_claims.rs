@@ -135,6 +135,42 @@ fn a_function_the_branch_lacks_has_no_callers_there() {
     );
 }
 
+/// A function the commit removes has no definition in its tree: that is
+/// all Phase 5 says of it there, and the command finds no definition.
+#[test]
+fn a_function_the_commit_removes_has_only_its_missing_definition() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    write(
+        d,
+        "src/a.c",
+        "static int helper(void)\n{\n\treturn 1;\n}\n\nint main(void)\n{\n\treturn helper();\n}\n",
+    );
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    write(d, "src/a.c", "int main(void)\n{\n\treturn 1;\n}\n");
+    let c = commit_on_day(d, 1, "a: drop helper");
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ev = collect(&with_code(&g, &index), c).unwrap();
+    let at_commit: Vec<&Record> = ev
+        .records
+        .iter()
+        .filter(|r| r.phase == 5 && !r.text.starts_with('[') && r.text.contains("helper"))
+        .collect();
+    assert_eq!(at_commit.len(), 1, "{at_commit:#?}");
+    assert!(
+        at_commit[0]
+            .text
+            .ends_with("no definition found in the tree"),
+        "{}",
+        at_commit[0].text
+    );
+    let out = sh(d, &at_commit[0].verified_by);
+    assert!(out.status.success(), "{}", at_commit[0].verified_by);
+}
+
 /// Two functions of one file both gain a NULL check: local practice is
 /// said once for the file, naming both comparisons the grep shows.
 #[test]

@@ -78,6 +78,7 @@ impl ParsedMessage {
             .map(|t| t.value.as_str())
             // What the `Fixes:` parser takes as a commit is none, except a
             // short number (`Fixes: 1234`), which is an issue's.
+            .filter(|v| !v.trim().is_empty())
             .filter(|v| {
                 parse_fixes_value(v).is_none()
                     || v.split_whitespace()
@@ -503,6 +504,15 @@ pub fn is_hex_prefix(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_fixes_line_names_nothing() {
+        let m = parse("f: fix\n\nFixes:\nSigned-off-by: A <a@example.org>\n");
+        assert!(m.fixes.is_empty());
+        assert!(m.fixes_naming_no_commit().is_empty());
+        let m = parse("f: fix\n\nFixes: #1234\nFixes: 1234\n");
+        assert_eq!(m.fixes_naming_no_commit(), ["#1234", "1234"]);
+    }
 
     #[test]
     fn stable_cc_lines_as_git_grep_finds_them() {
