@@ -1,7 +1,8 @@
 #![no_main]
 //! Fuzzes the C lexer, the C and assembly parsers and the index built from
 //! their output, and the diff's function-span scanners (C and Go): none
-//! may panic on any bytes.
+//! may panic on any bytes. The one-pass comment scanner must also mark
+//! exactly the lines the lexer's tokens cover.
 
 use libfuzzer_sys::fuzz_target;
 use stablepick_code::{CodeIndex, lexer, parse_file};
@@ -21,6 +22,19 @@ fuzz_target!(|data: &[u8]| {
         toks.iter()
             .all(|t| t.start <= t.end && t.end as usize <= data.len())
     );
+    let code = lexer::code_lines(data);
+    let mut by_tokens = vec![false; code.len()];
+    for t in &toks {
+        let first = t.line as usize;
+        let spliced = t.text(data).iter().filter(|&&b| b == b'\n').count();
+        for l in first..=first + spliced {
+            if let Some(c) = by_tokens.get_mut(l) {
+                *c = true;
+            }
+        }
+    }
+    assert_eq!(code, by_tokens);
+    let _ = stablepick_repo::diff::code_changes(Some(&text), Some(&text), &[1, 3, 40], &[2, 7]);
     let _ = parse_file("fuzz.c", data);
     let _ = parse_file("fuzz.S", data);
     let ix = CodeIndex::from_sources([("d/fuzz.c", data), ("d/fuzz.S", data)]);

@@ -1,7 +1,7 @@
 //! Phase 1, message forensics: subsystem, verb, trailers, Fixes resolution
 //! (with the quoted-subject check), stable Cc hints, opt-outs, reverts.
 
-use crate::record::{Record, sh};
+use crate::record::{FIXES_LINE, Record, sh};
 use crate::{Context, Evidence, FixResolution, FixTarget, full, subject_of};
 use stablepick_repo::message::normalize_subject;
 use stablepick_repo::{Oid, Resolved, short};
@@ -61,7 +61,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
     // Fixes
     if ev.message.fixes.is_empty() {
         let issues = ev.message.fixes_naming_no_commit();
-        let grep = format!("git show -s --format=%B {sha} | grep -i '^Fixes:'");
+        let grep = format!("git show -s --format=%B {sha} | grep -i -E '{FIXES_LINE}'");
         recs.push(if issues.is_empty() {
             Record::absence(
                 P,

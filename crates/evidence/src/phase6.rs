@@ -1,7 +1,7 @@
 //! Phase 6, stable trees: per branch, is it already there (and as which
 //! commit), is the bug there, are the touched files and functions there.
 
-use crate::record::{Record, in_tree, sh};
+use crate::record::{FIXES_LINE, Record, in_tree, sh};
 use crate::{BranchFacts, Context, Evidence, full};
 use stablepick_repo::diff::{function_spans, has_functions};
 use stablepick_repo::gofunc;
@@ -345,7 +345,7 @@ fn branch(
     // Bug present?
     let targets: Vec<Oid> = ev.fixes.iter().filter_map(|f| f.oid()).collect();
     if targets.is_empty() {
-        let grep = format!("git show -s --format=%B {sha} | grep -i '^Fixes:'");
+        let grep = format!("git show -s --format=%B {sha} | grep -i -E '{FIXES_LINE}'");
         let no_fixes_line = ev.fixes.is_empty() && ev.message.fixes_naming_no_commit().is_empty();
         let text = format!(
             "[{name}] bug presence unknown: {}",

@@ -27,6 +27,10 @@ impl Record {
     }
 }
 
+/// A `grep -E` pattern for a `Fixes:` line with a value, as the message
+/// parser reads one: an empty `Fixes:` line is no tag.
+pub const FIXES_LINE: &str = "^Fixes:[[:space:]]*[^[:space:]]";
+
 /// The command that succeeds when `path` is in the tree of `rev` (already
 /// safe for the shell). It reads trees only, so a blob that a partial
 /// clone lacks (and would fetch for `git cat-file -e`) does not matter.

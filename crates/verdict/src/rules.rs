@@ -2,6 +2,7 @@
 //! becomes a Phase 9 record carrying the command that shows its premise.
 
 use crate::{BranchDecision, DecidedBy, Decision, Verdict};
+use stablepick_evidence::record::FIXES_LINE;
 use stablepick_evidence::{
     BranchFacts, ChangeKind, Evidence, Record, ThreadStatement, ThreadStatementKind,
 };
@@ -173,7 +174,7 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
             0.02,
             "the bug it fixes is not in this branch".into(),
             if checks.is_empty() {
-                format!("{show} | grep -i '^Fixes:'")
+                format!("{show} | grep -i -E '{FIXES_LINE}'")
             } else {
                 checks.join(" && ")
             },
@@ -333,7 +334,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             Verdict::Yes,
             SCORE_FIXES_PRESENT,
             "fixes a bug that is present in this branch",
-            format!("{show} | grep -i '^Fixes:'"),
+            format!("{show} | grep -i -E '{FIXES_LINE}'"),
         );
     }
     Ruling::rules(
@@ -344,7 +345,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             // The grep shows the `Fixes:` lines whose targets the branch
             // lacks; with none and no nomination, finding nothing is the
             // claim.
-            let grep = format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'");
+            let grep = format!("{show} | grep -i -E -e '{FIXES_LINE}' -e '^Cc:.*stable'");
             let tagged = !ev.message.fixes.is_empty()
                 || !ev.message.stable_cc.is_empty()
                 || !ev.message.fixes_naming_no_commit().is_empty();

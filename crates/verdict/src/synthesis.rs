@@ -18,6 +18,7 @@
 
 use crate::combine::{CLOSE_CALL, DISAGREE};
 use crate::{DecidedBy, Decision, Verdict, impact, rules, similar};
+use stablepick_evidence::record::FIXES_LINE;
 use stablepick_evidence::{Evidence, FixResolution, Record};
 use stablepick_repo::apply::Applies;
 use stablepick_repo::short;
@@ -188,7 +189,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
                 } else {
                     "not tagged with the commit it fixes (its Fixes: names an issue, not a commit; this project does not nominate with Cc: stable)".to_owned()
                 },
-                f.cmd(1, starts("trailers parsed"), || format!("{show} | grep -i '^Fixes:'")),
+                f.cmd(1, starts("trailers parsed"), || format!("{show} | grep -i -E '{FIXES_LINE}'")),
             );
         }
     } else {
@@ -206,7 +207,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
                     .to_owned()
             },
             f.cmd(1, starts("trailers parsed"), || {
-                format!("{show} | grep -i -e '^Fixes:' -e '^Cc:.*stable'")
+                format!("{show} | grep -i -E -e '{FIXES_LINE}' -e '^Cc:.*stable'")
             }),
         );
     }
@@ -266,7 +267,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
             f.cmd(
                 6,
                 |r| r.text.contains("bug presence unknown: no Fixes: tag"),
-                || format!("{show} | grep -i '^Fixes:'"),
+                || format!("{show} | grep -i -E '{FIXES_LINE}'"),
             ),
         );
     }

@@ -790,3 +790,30 @@ fn an_author_under_another_address_touched_the_files_before() {
     );
     assert!(!shown.contains(&other[..7]), "{}\n{shown}", rec.verified_by);
 }
+
+/// An empty `Fixes:` line is no tag: the records say there is none, and
+/// each command, run in the repository, agrees.
+#[test]
+fn an_empty_fixes_line_is_no_tag_and_every_command_agrees() {
+    let mut r = released();
+    let c = r.commit(
+        "gir: fix closure annotations\n\nThis is a new warning.\nFixes:\n\n../a.c:12: Warning: invalid closure annotation",
+        &[("lib/a.c", "int a = 9;\n")],
+    );
+    let ev = evidence(&r, &c);
+    let d = stablepick_verdict::decide(&ev);
+    let recs: Vec<&Record> = ev.records.iter().chain(&d.records).collect();
+    assert!(
+        recs.iter()
+            .any(|r| r.text.starts_with("no `Fixes:` tag in this commit")),
+        "{recs:#?}"
+    );
+    for rec in recs {
+        assert!(
+            passes(&r, &rec.verified_by),
+            "{}\n{}",
+            rec.text,
+            rec.verified_by
+        );
+    }
+}
