@@ -218,20 +218,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             let names: Vec<String> = new_functions.iter().map(|n| format!("`{n}()`")).collect();
             format!("adds function(s) {}", names.join(", "))
         };
-        // The added lines that define each new function (its name then
-        // `(`), or the added export lines.
-        // Either kind of export line shows it: the braces pass on the lines
-        // of both greps, and the last `grep .` succeeds if there are any.
-        let shows_adds = if new_functions.is_empty() {
-            format!(
-                "{{ git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL'; git show --format= {sha} -- '*version.map' | grep -E '^\\+.*;'; }} | grep ."
-            )
-        } else {
-            format!(
-                "git show --format= {sha} | grep -E '^\\+[^[:space:]#/*].*\\b({})[[:space:]]*\\('",
-                new_functions.join("|")
-            )
-        };
+        let shows_adds = shows_added_functions(&sha, &new_functions);
         // A fix that names its failure and only adds functions (an unlock
         // helper for a locking fix, a free helper for a leak) adds them for
         // the fix.
@@ -323,6 +310,23 @@ fn errors_name_only_code(text: &str) -> bool {
         }
     }
     seen
+}
+
+/// The command that shows what a change adds: the added lines that define
+/// each of `new_functions` (its name then `(`), or, with none, the added
+/// export lines (either kind shows it: the braces pass on the lines of both
+/// greps, and the last `grep .` succeeds if there are any).
+pub(crate) fn shows_added_functions(sha: &str, new_functions: &[String]) -> String {
+    if new_functions.is_empty() {
+        format!(
+            "{{ git show --format= {sha} | grep -E '^\\+.*EXPORT_SYMBOL'; git show --format= {sha} -- '*version.map' | grep -E '^\\+.*;'; }} | grep ."
+        )
+    } else {
+        format!(
+            "git show --format= {sha} | grep -E '^\\+[^[:space:]#/*].*\\b({})[[:space:]]*\\('",
+            new_functions.join("|")
+        )
+    }
 }
 
 /// Where the change lies with respect to `drivers/`, as far as the paths

@@ -435,7 +435,10 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
         records.push(Record::new(
             P,
             "adds a new function or exported symbol: check it is not a new feature",
-            format!("git show --format= {sha} | grep -E '^\\+(EXPORT_SYMBOL|[a-z].*\\()'"),
+            crate::impact::shows_added_functions(
+                sha,
+                &stablepick_evidence::kinds::new_function_names(&ev.diff),
+            ),
         ));
     }
 }
