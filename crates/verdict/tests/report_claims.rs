@@ -817,3 +817,25 @@ fn an_empty_fixes_line_is_no_tag_and_every_command_agrees() {
         );
     }
 }
+
+/// The stable rules' note on an added function shows its definition,
+/// whatever the case of its return type.
+#[test]
+fn the_rules_note_on_an_added_function_shows_its_definition() {
+    let mut r = released();
+    let c = r.commit(
+        "lib: compute the update flag",
+        &[(
+            "lib/a.c",
+            "int a;\n\nBOOL update_flag(int x)\n{\n\treturn x != 0;\n}\n",
+        )],
+    );
+    let d = stablepick_verdict::decide(&evidence(&r, &c));
+    let rec = record(&d.records, &["adds a new function or exported symbol"]);
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert!(
+        output(&r, rec).contains("+BOOL update_flag(int x)"),
+        "{}",
+        rec.verified_by
+    );
+}
