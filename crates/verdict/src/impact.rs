@@ -222,48 +222,61 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
         // A fix that names its failure and only adds functions (an unlock
         // helper for a locking fix, a free helper for a leak) adds them for
         // the fix.
-        if feats.is_empty() && !new_functions.is_empty() && !fails.is_empty() {
-            out.push(Record::new(
+        let helps_the_fix = feats.is_empty() && !new_functions.is_empty() && !fails.is_empty();
+        out.push(if helps_the_fix {
+            Record::new(
                 P,
                 format!(
                     "{adds} in a change whose message names a failure ({}): helper(s) of the fix rather than new functionality",
                     fails.join(", ")
                 ),
                 shows_adds,
-            ));
-            return out;
-        }
-        out.push(Record::new(
-            P,
-            format!(
-                "looks like new functionality or a clean-up rather than a fix:{}{}",
-                if feats.is_empty() {
-                    String::new()
-                } else {
-                    format!(" subject says {}", feats.join(", "))
-                },
-                match (feats.is_empty(), new_api) {
-                    (true, true) => format!(" {adds}"),
-                    (false, true) => format!("; {adds}"),
-                    _ => String::new(),
-                }
-            ),
-            // Each part the text claims, so the command succeeds when all
-            // of them hold.
-            match (feats.is_empty(), new_api) {
-                (false, true) => format!(
-                    "git show -s --format=%s {sha} | grep -i -E '{}' && {shows_adds}",
-                    grep_whole_words(&feats)
-                ),
-                (false, false) => format!(
-                    "git show -s --format=%s {sha} | grep -i -E '{}'",
-                    grep_whole_words(&feats)
-                ),
-                _ => shows_adds,
-            },
-        ));
+            )
+        } else {
+            new_functionality(&sha, &feats, new_api, &adds, shows_adds)
+        });
     }
     out
+}
+
+/// The record that a change looks like new functionality: the subject's
+/// feature words `feats`, and what it adds when `new_api`.
+fn new_functionality(
+    sha: &str,
+    feats: &[&str],
+    new_api: bool,
+    adds: &str,
+    shows_adds: String,
+) -> Record {
+    Record::new(
+        P,
+        format!(
+            "looks like new functionality or a clean-up rather than a fix:{}{}",
+            if feats.is_empty() {
+                String::new()
+            } else {
+                format!(" subject says {}", feats.join(", "))
+            },
+            match (feats.is_empty(), new_api) {
+                (true, true) => format!(" {adds}"),
+                (false, true) => format!("; {adds}"),
+                _ => String::new(),
+            }
+        ),
+        // Each part the text claims, so the command succeeds when all
+        // of them hold.
+        match (feats.is_empty(), new_api) {
+            (false, true) => format!(
+                "git show -s --format=%s {sha} | grep -i -E '{}' && {shows_adds}",
+                grep_whole_words(feats)
+            ),
+            (false, false) => format!(
+                "git show -s --format=%s {sha} | grep -i -E '{}'",
+                grep_whole_words(feats)
+            ),
+            _ => shows_adds,
+        },
+    )
 }
 
 /// Does every `error` in `text` (lower-cased) name a kind of code, as in
