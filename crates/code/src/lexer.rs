@@ -378,8 +378,9 @@ pub fn code_lines_until(src: &[u8], last: usize) -> Vec<bool> {
     code
 }
 
-/// A table of the bytes `bytes`, for [`code_lines_until`]'s skipping.
-const fn stops(bytes: &[u8]) -> [bool; 256] {
+/// A table of the bytes `bytes`, for scanners that skip to the next byte
+/// of interest ([`code_lines_until`], the diff's function finder).
+pub const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
     let mut k = 0;
     while k < bytes.len() {
@@ -391,10 +392,10 @@ const fn stops(bytes: &[u8]) -> [bool; 256] {
 
 const EVERY_BYTE: [bool; 256] = [true; 256];
 /// On a marked line: what starts a comment or literal, a splice, the end.
-const CODE_STOPS: [bool; 256] = stops(b"/\"'\\\n");
-const BLOCK_STOPS: [bool; 256] = stops(b"*\n");
-const LINE_STOPS: [bool; 256] = stops(b"\\\n");
-const LITERAL_STOPS: [bool; 256] = stops(b"\\\n\"'");
+const CODE_STOPS: [bool; 256] = byte_set(b"/\"'\\\n");
+const BLOCK_STOPS: [bool; 256] = byte_set(b"*\n");
+const LINE_STOPS: [bool; 256] = byte_set(b"\\\n");
+const LITERAL_STOPS: [bool; 256] = byte_set(b"\\\n\"'");
 
 #[cfg(test)]
 mod tests {

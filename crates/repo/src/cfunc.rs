@@ -43,19 +43,9 @@ const NOT_FUNCTIONS: &[&str] = &[
 const SPECIFIERS: &[&str] = &["decltype", "noexcept", "throw", "alignas", "__declspec"];
 
 /// Bytes that can change the scanner's state inside a function body.
-const BODY: [bool; 256] = special(b"\n#/\"'{}");
+const BODY: [bool; 256] = stablepick_code::lexer::byte_set(b"\n#/\"'{}");
 /// The same at the top level, where calls and declarations matter too.
-const TOP: [bool; 256] = special(b"\n#/\"'{}();=");
-
-const fn special(bytes: &[u8]) -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
-        i += 1;
-    }
-    t
-}
+const TOP: [bool; 256] = stablepick_code::lexer::byte_set(b"\n#/\"'{}();=");
 
 /// Is only whitespace between the start of the line and `pos`?
 fn at_line_start(bytes: &[u8], pos: usize) -> bool {
