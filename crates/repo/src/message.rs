@@ -225,6 +225,7 @@ pub fn pull_request_refs(message: &str, own_repos: &[String]) -> Vec<u32> {
             .as_bytes()
             .get(digits)
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            || is_stack_frame(&message[..i], &rest[digits..])
         {
             continue;
         }
@@ -244,6 +245,27 @@ pub fn pull_request_refs(message: &str, own_repos: &[String]) -> Vec<u32> {
         }
     }
     out
+}
+
+/// Is the `#N` between `before` and `after` the frame number of a stack
+/// trace a message quotes (`    #10 0x55c756c6e384 in _start`, gdb's
+/// `#1  0x… in main (…)` or `#2  bgp_start (…)`): first on its line, then
+/// an address or a function being called?
+fn is_stack_frame(before: &str, after: &str) -> bool {
+    let line_start = before.rsplit('\n').next().unwrap_or("");
+    if !line_start.trim().is_empty() {
+        return false;
+    }
+    let next = after.trim_start_matches([' ', '\t']);
+    if after.len() == next.len() {
+        return false;
+    }
+    let word: &str = next.split_whitespace().next().unwrap_or("");
+    word.starts_with("0x")
+        || (word
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b':')
+            && next[word.len()..].trim_start().starts_with('('))
 }
 
 /// The lower-case `owner/repo` of a `github.com/owner/repo` that `text`
@@ -504,6 +526,12 @@ pub fn is_hex_prefix(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stack_frames_name_no_pull_request() {
+        let msg = "bgpd: fix use after free\n\n    #9 0x7f in __libc_start_main\n    #10 0x55c756c6e384 in _start\n#11  bgp_start (peer=0x0) at bgp_fsm.c:12\nSee #12955 and\n#12956 too.\n";
+        assert_eq!(pull_request_refs(msg, &[]), [12955, 12956]);
+    }
 
     #[test]
     fn an_empty_fixes_line_names_nothing() {

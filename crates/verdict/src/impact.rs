@@ -15,7 +15,7 @@ const P: u8 = 8;
 /// trailers, syzbot, and the forms [`mentions_bug_report`] finds (a bug or
 /// issue number of three or more digits, a tracker's page, GitHub's
 /// `Fixes #12`) and CVE ids.
-pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Coverity|Bug|Ticket|Issue|Redmine|Resolves|Addresses|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
+pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Bug|Ticket|Issue|Redmine|Resolves|Addresses|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|coverity|addresssanitizer:|leaksanitizer:|threadsanitizer:|memorysanitizer:|runtime error:|valgrind|oss-fuzz|clusterfuzz|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
 /// Failure words Phase 8 names beyond the model's [`FAILURE_WORDS`]: an
 /// assertion hit aborts the program. As a model feature it lowered
@@ -27,6 +27,21 @@ const REPORT_ONLY_FAILURES: &[&str] = &["assertion"];
 fn failure_words() -> impl Iterator<Item = &'static str> {
     FAILURE_WORDS.iter().chain(REPORT_ONLY_FAILURES).copied()
 }
+
+/// What a tool that found the bug writes, as [`REPORT_GREP`] finds it: a
+/// static analyser's name, a sanitizer's or valgrind's report, a fuzzer.
+/// Phase 8 reads them as reports; the model's report feature does not.
+const TOOL_REPORTS: &[&str] = &[
+    "coverity",
+    "addresssanitizer:",
+    "leaksanitizer:",
+    "threadsanitizer:",
+    "memorysanitizer:",
+    "runtime error:",
+    "valgrind",
+    "oss-fuzz",
+    "clusterfuzz",
+];
 
 /// An extended regular expression for the failure words `words`, as
 /// [`names_inflected`] matches them.
@@ -125,7 +140,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     // `(bug 32588)`, `Closes https://…/issues/33104`, `Fixes: #30425`, a CVE.
     let names_report = |l: &str| {
         let l = l.to_ascii_lowercase();
-        mentions_bug_report(&l) || l.contains("cve-")
+        mentions_bug_report(&l) || l.contains("cve-") || TOOL_REPORTS.iter().any(|t| l.contains(t))
     };
     // A bug number inside the quoted subject of a commit this one names
     // (`Fixes: 1a2b3c4d ("… [BZ #30584]")`) is that commit's report.

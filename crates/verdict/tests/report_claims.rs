@@ -839,3 +839,46 @@ fn the_rules_note_on_an_added_function_shows_its_definition() {
         rec.verified_by
     );
 }
+
+/// A static analyser or a sanitizer that found the bug is a report on
+/// record, and the grep shows its line; a build fix that only names a
+/// sanitizer build is not.
+#[test]
+fn reports_by_analysers_and_sanitizers_are_on_record() {
+    let mut r = released();
+    for (i, (msg, line)) in [
+        (
+            "bgpd: fix dead code\n\nCoverity rightly points out that the pointer is never NULL.",
+            "Coverity rightly points out",
+        ),
+        (
+            "lib: fix use after free\n\n==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x6020\n    #10 0x55c756c6e384 in _start",
+            "AddressSanitizer: heap-use-after-free",
+        ),
+        (
+            "lib: fix null member access\n\nlib/yang.c:12:5: runtime error: member access within null pointer",
+            "runtime error: member access",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let c = r.commit(msg, &[("lib/a.c", &format!("int a = {};\n", 20 + i))]);
+        let recs = impact::records(&evidence(&r, &c));
+        let rec = record(&recs, &["reported by a user or a tool", "no Reported-by"]);
+        assert!(
+            rec.text.starts_with("reported by a user or a tool") && rec.text.contains(line),
+            "{}",
+            rec.text
+        );
+        assert!(output(&r, rec).contains(line), "{}", rec.verified_by);
+    }
+    let build = r.commit(
+        "build: fix the sanitizer build\n\nThe flags were wrong.",
+        &[("lib/a.c", "int a = 30;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &build));
+    let rec = record(&recs, &["reported by a user or a tool", "no Reported-by"]);
+    assert!(rec.text.starts_with("no Reported-by"), "{}", rec.text);
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+}
