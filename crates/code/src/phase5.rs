@@ -245,7 +245,22 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
         let name = &touched.name;
         let scope = call_scope(index, touched);
         let facts = function_facts_in(index, name, touched.file.as_deref());
-        let grep = format!("git grep -n -w {} {r}", quote(name));
+        // A function a macro generates (`SYSCALL_DEFINE4(reboot, …)` is
+        // `sys_reboot`) is found by the macro's line too: its name may
+        // appear nowhere else.
+        let words = match facts.definitions.iter().find_map(|d| {
+            d.definer
+                .as_deref()
+                .map(|m| (m, d.syscall.as_deref().unwrap_or(name)))
+        }) {
+            Some((definer, arg)) => format!(
+                "-E -e {} -e {}",
+                quote(&format!("\\b{name}\\b")),
+                quote(&format!("{definer}\\([[:space:]]*{arg}\\b"))
+            ),
+            None => format!("-w {}", quote(name)),
+        };
+        let grep = format!("git grep -n {words} {r}");
         let scoped_grep = format!("{grep}{}", scope.pathspec);
         let record = |topic, text: String, verified_by: String| Finding {
             function: name.clone(),
@@ -379,11 +394,7 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
                 .or_else(|| facts.definitions.iter().find(|d| !d.is_macro))
                 .or(facts.definitions.first());
             let cmd = match file {
-                Some(d) => format!(
-                    "git grep -n -W -w {} {r} -- {}",
-                    quote(name),
-                    quote(&d.file)
-                ),
+                Some(d) => format!("git grep -n -W {words} {r} -- {}", quote(&d.file)),
                 None => grep.clone(),
             };
             let text = format!("{name} at {rev} calls: {}", facts.callees.join(", "));

@@ -610,7 +610,18 @@ fn every_file_and_function(
 /// (or declaration) of `func`: it starts in the first column, where a call
 /// is indented, and names `func(` there (`static int foo(`, `foo (`).
 pub fn definition_pattern(func: &str) -> String {
-    format!("^([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(")
+    // Or the defining macro's line the diff's function finder names it by
+    // (`cfunc::macro_defined`): `DEFPY(func,`, `SYSCALL_DEFINE4(reboot,`.
+    let (definer, arg) = if let Some(arg) = func.strip_prefix("compat_sys_") {
+        ("COMPAT_SYSCALL_DEFINE[0-9]*", arg)
+    } else if let Some(arg) = func.strip_prefix("sys_") {
+        ("SYSCALL_DEFINE[0-9]*", arg)
+    } else {
+        ("[A-Z][A-Z0-9_]*", func)
+    };
+    format!(
+        "^(([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(|{definer}\\([[:space:]]*{arg}[[:space:]]*[,)])"
+    )
 }
 
 /// The [`definition_pattern`] of `func` in the file `path`: for a Go file,

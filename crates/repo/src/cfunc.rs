@@ -202,7 +202,7 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
                         name => {
                             candidate = name
                                 .filter(|n| !NOT_FUNCTIONS.contains(&n.as_str()))
-                                .map(|n| (n, line));
+                                .map(|n| (macro_defined(&n, bytes, i).unwrap_or(n), line));
                         }
                     }
                 }
@@ -219,6 +219,48 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
         i += 1;
     }
     spans
+}
+
+/// The function a defining macro makes, when `name(` at `paren` is one:
+/// an upper-case macro whose first argument is a lone identifier, as the
+/// code index reads them (`DEFPY(neighbor_ip_transparent, …)` defines
+/// `neighbor_ip_transparent`, `SYSCALL_DEFINE4(reboot, …)` `sys_reboot`).
+pub fn macro_defined(name: &str, bytes: &[u8], paren: usize) -> Option<String> {
+    let upper = name.len() > 1
+        && name.bytes().any(|b| b.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if !upper {
+        return None;
+    }
+    let rest = bytes.get(paren + 1..)?;
+    let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    let len = rest[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    let arg = std::str::from_utf8(&rest[start..start + len]).ok()?;
+    let after = rest[start + len..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    if len == 0
+        || arg.as_bytes()[0].is_ascii_digit()
+        || arg == "void"
+        || !matches!(after, Some(b',' | b')'))
+    {
+        return None;
+    }
+    Some(if name.contains("SYSCALL_DEFINE") {
+        let prefix = if name.starts_with("COMPAT") {
+            "compat_sys_"
+        } else {
+            "sys_"
+        };
+        format!("{prefix}{arg}")
+    } else {
+        arg.to_owned()
+    })
 }
 
 /// Does the `{` at `brace` surely open the body of the function whose name
@@ -578,6 +620,22 @@ pub fn defines_function(source: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn functions_a_macro_defines_are_named_by_its_argument() {
+        let src = "SYSCALL_DEFINE4(reboot, int, magic1, int, magic2)\n{\n\treturn 0;\n}\n\nCOMPAT_SYSCALL_DEFINE1(time, int, t)\n{\n\treturn t;\n}\n\nDEFPY(neighbor_ip_transparent, neighbor_ip_transparent_cmd, \"x\", \"y\")\n{\n\treturn 0;\n}\n\nFOO(void)\n{\n}\n\nint BAR(int x)\n{\n\treturn x;\n}\n";
+        let names: Vec<String> = function_spans(src).into_iter().map(|s| s.name).collect();
+        assert_eq!(
+            names,
+            [
+                "sys_reboot",
+                "compat_sys_time",
+                "neighbor_ip_transparent",
+                "FOO",
+                "BAR"
+            ]
+        );
+    }
 
     const VMX: &str = r#"#include <linux/uaccess.h>
 

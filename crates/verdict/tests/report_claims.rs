@@ -882,3 +882,47 @@ fn reports_by_analysers_and_sanitizers_are_on_record() {
     assert!(rec.text.starts_with("no Reported-by"), "{}", rec.text);
     assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
 }
+
+/// A function a macro defines (`DEFPY(cmd_one, …) { … }`, FRR's command
+/// handlers) is named by the macro's argument, and Phase 6 finds it on the
+/// branch, or not, as its grep does.
+#[test]
+fn functions_a_macro_defines_are_named_and_looked_up_by_their_own_name() {
+    let mut r = Repo::new();
+    let one = "DEFPY(cmd_one, cmd_one_cmd, \"one\", \"help\")\n{\n\treturn 0;\n}\n";
+    r.commit("base", &[("lib/cmd.c", one)]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let fix = r.commit(
+        "lib: fix cmd_one",
+        &[("lib/cmd.c", &one.replace("return 0;", "return 1;"))],
+    );
+    let two =
+        format!("{one}\nDEFPY(cmd_two, cmd_two_cmd, \"two\", \"help\")\n{{\n\treturn 2;\n}}\n");
+    r.commit("lib: add cmd_two", &[("lib/cmd.c", &two)]);
+    let fix_two = r.commit(
+        "lib: fix cmd_two",
+        &[("lib/cmd.c", &two.replace("return 2;", "return 3;"))],
+    );
+    for (sha, func, defined) in [(&fix, "cmd_one", true), (&fix_two, "cmd_two", false)] {
+        let ev = evidence(&r, sha);
+        let p2 = record(&ev.records, &["changed lines lie in function(s)"]);
+        assert!(p2.text.contains(&format!("{func}()")), "{}", p2.text);
+        let text = format!(
+            "[1.0] function `{func}()` {} in `lib/cmd.c` at the branch tip",
+            if defined {
+                "is defined"
+            } else {
+                "is NOT defined"
+            }
+        );
+        let rec = record(&ev.records, &[&text]);
+        assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+        assert_eq!(
+            output(&r, rec).contains(&format!("DEFPY({func},")),
+            defined,
+            "{}",
+            rec.verified_by
+        );
+    }
+}
