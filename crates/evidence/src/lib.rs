@@ -31,7 +31,8 @@ pub mod record;
 
 pub use kinds::ChangeKind;
 pub use phase6::{
-    EVERY_FILE, backported_command, definition_pattern, definition_pattern_in, every_file_summary,
+    EVERY_FILE, MISSING_FOLLOWUP, backported_command, definition_pattern, definition_pattern_in,
+    every_file_summary,
 };
 pub use phase6_apply::prerequisites_for;
 pub use record::Record;

@@ -2,7 +2,7 @@
 //! commit), is the bug there, are the touched files and functions there.
 
 use crate::record::{FIXES_LINE, Record, in_tree, sh};
-use crate::{BranchFacts, Context, Evidence, full};
+use crate::{BranchFacts, Context, Evidence, full, subject_of};
 use stablepick_repo::diff::{function_spans, has_functions};
 use stablepick_repo::gofunc;
 use stablepick_repo::{BackportVia, Oid, StableIndex, short};
@@ -79,7 +79,8 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
     }
     for b in ctx.index.branches() {
         let (facts, mut recs) = branch(ctx, ev, b)?;
-        recs.extend(followups_on_branch(ctx, ev, b)?);
+        let taken = facts.in_base || facts.backported_as.is_some();
+        recs.extend(followups_on_branch(ctx, ev, b, taken)?);
         ev.branches.push(facts);
         ev.records.extend(recs);
     }
@@ -87,29 +88,41 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 }
 
 /// The later fixes of this commit (Phase 3) that a branch already has: a
-/// backport needs them, and these are there.
+/// backport needs them, and these are there. Where the branch has this
+/// commit (`taken`), one it lacks is work still to do.
 fn followups_on_branch(
     ctx: &Context,
     ev: &Evidence,
     b: &StableIndex,
+    taken: bool,
 ) -> stablepick_repo::Result<Vec<Record>> {
     let (name, base) = (&b.branch.name, &b.branch.base);
     let r = sh(b.branch.display_ref());
     let mut recs = Vec::new();
     for &f in &ev.followup_fixes {
         let place = on_branch(ctx, f, b)?;
-        if matches!(place, OnBranch::Absent) {
-            continue;
-        }
-        let how = place.describe(base);
-        recs.push(Record::new(
-            P,
-            format!("[{name}] the later fix {} of this commit {how}", short(f)),
-            place.command(&full(f), base, &r),
-        ));
+        let text = match (&place, taken) {
+            (OnBranch::Absent, false) => continue,
+            (OnBranch::Absent, true) => format!(
+                "[{name}] {MISSING_FOLLOWUP} {} (\"{}\"), which {}",
+                short(f),
+                subject_of(ctx.git, f),
+                place.describe(base)
+            ),
+            _ => format!(
+                "[{name}] the later fix {} of this commit {}",
+                short(f),
+                place.describe(base)
+            ),
+        };
+        recs.push(Record::new(P, text, place.command(&full(f), base, &r)));
     }
     Ok(recs)
 }
+
+/// How the record begins that names a later fix of a commit the branch has
+/// but not the fix itself.
+pub const MISSING_FOLLOWUP: &str = "the branch has this commit but not its later fix";
 
 /// The commit this one says it was cherry-picked from, when the branch
 /// holds it; and whether its base does.

@@ -441,7 +441,17 @@ fn branch_points(
     if let Some(h) = rules::hard_rule(ev, b)
         && matches!(h.label, "already backported" | "already in the base")
     {
-        l.con(9, br, format!("{}: nothing to do", h.reason), h.verified_by);
+        // Its later fixes the branch lacks are still to do.
+        let missing = f.all(6, mine(stablepick_evidence::MISSING_FOLLOWUP));
+        let what = if missing.is_empty() {
+            "nothing to do"
+        } else {
+            "nothing to do for this commit"
+        };
+        l.con(9, br, format!("{}: {what}", h.reason), h.verified_by);
+        for r in missing {
+            l.open(6, br, r.text.clone(), r.verified_by.clone());
+        }
         return;
     }
     if let Some((reason, cmd)) = rules::hint_excludes(ev, b) {

@@ -926,3 +926,42 @@ fn functions_a_macro_defines_are_named_and_looked_up_by_their_own_name() {
         );
     }
 }
+
+/// A commit the branch has, whose later fix it lacks: Phase 6 says so with
+/// a command that shows the fix is missing, and the synthesis leaves it
+/// open rather than "nothing to do".
+#[test]
+fn a_later_fix_the_branch_lacks_is_work_still_to_do() {
+    let mut r = released();
+    let first = r.commit("lib: fix a", &[("lib/a.c", "int a = 1;\n")]);
+    let later = r.commit(
+        &format!(
+            "lib: fix the fix of a\n\nFixes: {} (\"lib: fix a\")",
+            &first[..12]
+        ),
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    r.git(&["checkout", "-q", "1.0"]);
+    r.backport(&first, &[("lib/a.c", "int a = 1;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let ev = evidence(&r, &first);
+    let rec = record(
+        &ev.records,
+        &["[1.0] the branch has this commit but not its later fix"],
+    );
+    assert!(rec.text.contains(&later[..12]), "{}", rec.text);
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &stablepick_verdict::decide(&ev));
+    assert!(
+        s.unresolved.iter().any(|p| p.text.contains(&later[..12])),
+        "{:#?}",
+        s.unresolved
+    );
+    assert!(
+        s.evidence_against
+            .iter()
+            .any(|p| p.text.ends_with("nothing to do for this commit")),
+        "{:#?}",
+        s.evidence_against
+    );
+}
