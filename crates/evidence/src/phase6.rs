@@ -451,6 +451,7 @@ fn branch(
     // Each function with the file it was looked up in, for the summing-up
     // record's command.
     let mut function_files: Vec<(String, String)> = Vec::new();
+    let new_functions = crate::kinds::new_function_names(&ev.diff);
     for f in &ev.diff.files {
         let path = f.old_path.clone().unwrap_or_else(|| f.path().to_string());
         if f.status == 'A' {
@@ -488,6 +489,8 @@ fn branch(
             // f(int x);`, or BIND's name-first line of a longer one): say
             // so where that is all it finds.
             let declared_only = !defined && defined_here.grep_finds.contains(func);
+            // A function this commit adds is missing from every branch.
+            let added = !defined && new_functions.contains(func);
             let grep = format!(
                 "git grep -n -E {} {r} -- {}",
                 sh(&definition_pattern_in(&path, func)),
@@ -499,6 +502,8 @@ fn branch(
                     "[{name}] function `{func}()` {} in `{path}` at the branch tip",
                     if defined {
                         "is defined"
+                    } else if added {
+                        "is NOT defined (this commit adds it)"
                     } else if declared_only {
                         "is NOT defined (declared only: the lines the grep shows open a prototype, with no body)"
                     } else {

@@ -340,7 +340,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
     Ruling::rules(
         Verdict::No,
         SCORE_NO_SIGNAL,
-        "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, no reported or tested severe failure in a small change (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)",
+        "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, and not a severe failure (crash, hang, leak, …) that someone reported or tested, fixed in at most 100 changed lines with every touched file and function in the branch (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)",
         {
             // The grep shows the `Fixes:` lines whose targets the branch
             // lacks; with none and no nomination, finding nothing is the

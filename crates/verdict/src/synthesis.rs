@@ -495,13 +495,21 @@ fn branch_points(
         .filter(|(_, p)| !p)
         .map(|(f, _)| f.as_str())
         .collect();
-    let missing_fns: Vec<&str> = b
+    let absent_fns: Vec<&str> = b
         .functions_present
         .iter()
         .filter(|(_, p)| !p)
         .map(|(f, _)| f.as_str())
         .collect();
-    if !b.files_present.is_empty() && missing_files.is_empty() && missing_fns.is_empty() {
+    // A function the commit adds is absent from every branch: no argument
+    // against this one.
+    let added = stablepick_evidence::kinds::new_function_names(&ev.diff);
+    let missing_fns: Vec<&str> = absent_fns
+        .iter()
+        .copied()
+        .filter(|f| !added.iter().any(|a| a == f))
+        .collect();
+    if !b.files_present.is_empty() && missing_files.is_empty() && absent_fns.is_empty() {
         l.pro(
             6,
             br,
@@ -560,7 +568,11 @@ fn branch_points(
             ),
             f.cmd(
                 6,
-                |r| r.text.starts_with(&format!("{tag}function")) && r.text.contains("is NOT"),
+                |r| {
+                    r.text
+                        .starts_with(&format!("{tag}function `{}()`", missing_fns[0]))
+                        && r.text.contains("is NOT")
+                },
                 || format!("git grep -n -w {} {}", missing_fns[0], b.display_ref),
             ),
         );

@@ -965,3 +965,32 @@ fn a_later_fix_the_branch_lacks_is_work_still_to_do() {
         s.evidence_against
     );
 }
+
+/// A function the commit adds is missing from the branch, as from its
+/// parent: Phase 6 says the commit adds it, and the synthesis does not hold
+/// it against the backport.
+#[test]
+fn a_function_the_commit_adds_is_not_held_against_it() {
+    let mut r = released();
+    let c = r.commit(
+        "lib: fix a leak with a helper",
+        &[(
+            "lib/a.c",
+            "int a;\n\nstatic void free_row(int x)\n{\n\treturn;\n}\n",
+        )],
+    );
+    let ev = evidence(&r, &c);
+    let rec = record(
+        &ev.records,
+        &["[1.0] function `free_row()` is NOT defined (this commit adds it) in `lib/a.c`"],
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &stablepick_verdict::decide(&ev));
+    assert!(
+        !s.evidence_against
+            .iter()
+            .any(|p| p.text.contains("not defined at the branch tip")),
+        "{:#?}",
+        s.evidence_against
+    );
+}
