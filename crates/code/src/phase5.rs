@@ -256,7 +256,7 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
             Some((definer, arg)) => format!(
                 "-E -e {} -e {}",
                 quote(&format!("\\b{name}\\b")),
-                quote(&format!("{definer}\\([[:space:]]*{arg}\\b"))
+                quote(&format!("{definer}[[:space:]]*\\([[:space:]]*{arg}\\b"))
             ),
             None => format!("-w {}", quote(name)),
         };

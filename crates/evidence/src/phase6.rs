@@ -638,7 +638,7 @@ pub fn definition_pattern(func: &str) -> String {
         ("[A-Z][A-Z0-9_]*", func)
     };
     format!(
-        "^(([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(|{definer}\\([[:space:]]*{arg}[[:space:]]*[,)])"
+        "^(([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(|{definer}[[:space:]]*\\([[:space:]]*{arg}[[:space:]]*[,)])"
     )
 }
 
