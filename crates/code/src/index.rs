@@ -336,23 +336,6 @@ impl CodeIndex {
             .collect()
     }
 
-    /// The functions the macro `definer` generates in `file`
-    /// (`SYSCALL_DEFINE4(reboot, …)` defines `sys_reboot`), by line.
-    pub fn defined_by(&self, definer: &str, file: &str) -> Vec<Definition> {
-        let Some(id) = self.name_id(definer) else {
-            return Vec::new();
-        };
-        let mut out: Vec<Definition> = self
-            .d
-            .defs
-            .iter()
-            .filter(|d| d.definer == Some(id) && self.file(d.file) == file)
-            .map(|d| self.definition(d))
-            .collect();
-        out.sort_by_key(|d| d.line);
-        out
-    }
-
     fn definition(&self, d: &Def) -> Definition {
         Definition {
             name: self.name(d.name).to_owned(),

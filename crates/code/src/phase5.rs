@@ -270,34 +270,6 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
             callers: Vec::new(),
             entry_kinds: Vec::new(),
         };
-        // A change inside `SYSCALL_DEFINE4(reboot, …) { … }` is named after
-        // the macro, which defines no function of its own name: say which
-        // functions it generates in the file, and go no further.
-        if facts.definitions.is_empty()
-            && let Some(file) = touched.file.as_deref()
-        {
-            let generated = index.defined_by(name, file);
-            if !generated.is_empty() {
-                let shown: Vec<String> = generated
-                    .iter()
-                    .take(SHOWN)
-                    .map(|d| format!("{} ({}:{})", d.name, d.file, d.line))
-                    .collect();
-                out.push(record(
-                    "definition",
-                    format!(
-                        "{name} at {rev} is the macro that defines the function(s) the change lies in: in {file} it defines {}",
-                        shown.join(", ")
-                    ),
-                    format!(
-                        "git grep -n -E {} {r} -- {}",
-                        quote(&format!("^{name}[[:space:]]*\\(")),
-                        quote(file)
-                    ),
-                ));
-                continue;
-            }
-        }
         // Definitions.
         let text = if facts.definitions.is_empty() {
             format!("{name} at {rev}: no definition found in the tree")
