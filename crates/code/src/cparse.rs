@@ -120,6 +120,27 @@ fn is_upper_macro(name: &[u8]) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
 }
 
+/// The function a defining macro `name` makes from its lone first argument
+/// `arg`: `DEFPY(neighbor_ip_transparent, …)` defines
+/// `neighbor_ip_transparent`, `SYSCALL_DEFINE4(reboot, …)` `sys_reboot`.
+/// `None` unless `name` is an upper-case macro and `arg` is a name other
+/// than `void`. The diff's function finder names functions by it too.
+pub fn macro_defined_name(name: &str, arg: &str) -> Option<String> {
+    if !is_upper_macro(name.as_bytes()) || arg == "void" {
+        return None;
+    }
+    Some(if name.contains("SYSCALL_DEFINE") {
+        let prefix = if name.starts_with("COMPAT") {
+            "compat_sys_"
+        } else {
+            "sys_"
+        };
+        format!("{prefix}{arg}")
+    } else {
+        arg.to_owned()
+    })
+}
+
 fn s(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -517,29 +538,21 @@ impl<'a> Parser<'a> {
         let inner = &stmt[o + 1..c];
         let first_arg_single = inner.first().is_some_and(|&k| self.is_ident(k))
             && (inner.len() == 1 || self.is_punct(inner[1], b","));
-        if is_upper_macro(name_b) && first_arg_single && self.text(inner[0]) != b"void" {
-            let macro_name = s(name_b);
-            let arg = s(self.text(inner[0]));
-            let (name, syscall) = if macro_name.contains("SYSCALL_DEFINE") {
-                let prefix = if macro_name.starts_with("COMPAT") {
-                    "compat_sys_"
-                } else {
-                    "sys_"
-                };
-                (format!("{prefix}{arg}"), Some(arg))
-            } else {
-                (arg, None)
-            };
+        let name = s(name_b);
+        if let Some(arg) = first_arg_single.then(|| s(self.text(inner[0])))
+            && let Some(defined) = macro_defined_name(&name, &arg)
+        {
+            let syscall = name.contains("SYSCALL_DEFINE").then_some(arg);
             return Some(RawDef {
-                name,
+                name: defined,
                 line,
                 flags,
                 syscall,
-                definer: Some(macro_name),
+                definer: Some(name),
             });
         }
         Some(RawDef {
-            name: s(name_b),
+            name,
             line,
             flags,
             syscall: None,

@@ -221,19 +221,10 @@ pub fn function_spans(source: &str) -> Vec<FunctionSpan> {
     spans
 }
 
-/// The function a defining macro makes, when `name(` at `paren` is one:
-/// an upper-case macro whose first argument is a lone identifier, as the
-/// code index reads them (`DEFPY(neighbor_ip_transparent, …)` defines
-/// `neighbor_ip_transparent`, `SYSCALL_DEFINE4(reboot, …)` `sys_reboot`).
+/// The function a defining macro makes, when `name(` at `paren` is one
+/// whose first argument is a lone name, as the code index reads them
+/// ([`stablepick_code::cparse::macro_defined_name`]).
 pub fn macro_defined(name: &str, bytes: &[u8], paren: usize) -> Option<String> {
-    let upper = name.len() > 1
-        && name.bytes().any(|b| b.is_ascii_uppercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-    if !upper {
-        return None;
-    }
     let rest = bytes.get(paren + 1..)?;
     let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     let len = rest[start..]
@@ -244,23 +235,10 @@ pub fn macro_defined(name: &str, bytes: &[u8], paren: usize) -> Option<String> {
     let after = rest[start + len..]
         .iter()
         .find(|b| !b.is_ascii_whitespace());
-    if len == 0
-        || arg.as_bytes()[0].is_ascii_digit()
-        || arg == "void"
-        || !matches!(after, Some(b',' | b')'))
-    {
+    if len == 0 || arg.as_bytes()[0].is_ascii_digit() || !matches!(after, Some(b',' | b')')) {
         return None;
     }
-    Some(if name.contains("SYSCALL_DEFINE") {
-        let prefix = if name.starts_with("COMPAT") {
-            "compat_sys_"
-        } else {
-            "sys_"
-        };
-        format!("{prefix}{arg}")
-    } else {
-        arg.to_owned()
-    })
+    stablepick_code::cparse::macro_defined_name(name, arg)
 }
 
 /// Does the `{` at `brace` surely open the body of the function whose name
