@@ -237,7 +237,6 @@ pub fn code_lines(src: &[u8]) -> Vec<bool> {
 /// [`code_lines`] read only as far as line `last`: the lines after it are
 /// left false, unread. A change near the top of a long file reads its top.
 pub fn code_lines_until(src: &[u8], last: usize) -> Vec<bool> {
-    #[derive(PartialEq)]
     enum In {
         Code,
         Block,
@@ -278,14 +277,6 @@ pub fn code_lines_until(src: &[u8], last: usize) -> Vec<bool> {
             }
         };
         let at = |k: usize| src.get(k).copied();
-        if state == In::Code
-            && !matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'\n' | b'\\' | b'/')
-        {
-            if b == b'#' && line_start && !in_directive {
-                in_directive = true;
-            }
-            line_start = false;
-        }
         match state {
             In::Code => match b {
                 b'\n' => {
@@ -319,10 +310,14 @@ pub fn code_lines_until(src: &[u8], last: usize) -> Vec<bool> {
                     continue;
                 }
                 b'"' | b'\'' => {
+                    line_start = false;
                     mark(line);
                     state = In::Literal(b);
                 }
                 _ => {
+                    if b == b'#' && line_start && !in_directive {
+                        in_directive = true;
+                    }
                     line_start = false;
                     mark(line);
                 }
