@@ -833,8 +833,9 @@ impl RepoIndex {
             .authors
             .iter()
             .zip(&self.stored.author_names)
-            .filter(|(a, n)| **a == email || (!name.is_empty() && **n == name))
-            .flat_map(|(a, _)| self.commits_by_author(a))
+            .enumerate()
+            .filter(|(_, (a, n))| **a == email || (!name.is_empty() && **n == name))
+            .flat_map(|(id, _)| self.commits_of_author(id))
             .collect();
         out.sort_by_key(|&(o, t)| (std::cmp::Reverse(t), o));
         out.dedup();
@@ -845,9 +846,14 @@ impl RepoIndex {
     /// their commit times.
     pub fn commits_by_author(&self, email: &str) -> Vec<(Oid, i64)> {
         let email = email.to_ascii_lowercase();
-        let Some(id) = self.stored.authors.iter().position(|a| *a == email) else {
-            return Vec::new();
-        };
+        match self.stored.authors.iter().position(|a| *a == email) {
+            Some(id) => self.commits_of_author(id),
+            None => Vec::new(),
+        }
+    }
+
+    /// Mainline commits by the author of id `id` (into `authors`).
+    fn commits_of_author(&self, id: usize) -> Vec<(Oid, i64)> {
         self.by_author
             .get(&(id as u32))
             .map(|list| {
