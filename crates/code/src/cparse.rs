@@ -11,7 +11,9 @@
 //! `#if defined(TEST_PROGRAM_FILEEQ)`, the `#else` of `#ifndef TESTING`)
 //! carries the [`TEST`] flag.
 
-use crate::facts::{EXIT, FileFacts, INIT, MACRO, RawCall, RawDef, RawWire, STATIC, TEST};
+use crate::facts::{
+    CONSTRUCTOR, EXIT, FileFacts, INIT, MACRO, RawCall, RawDef, RawWire, STATIC, TEST,
+};
 use crate::lexer::{TokKind, Token, lex};
 use crate::practice;
 use crate::wiring::registration_args;
@@ -533,6 +535,21 @@ impl<'a> Parser<'a> {
                 b"__exit" => flags |= EXIT,
                 _ => {}
             }
+        }
+        // `__attribute__((constructor))` before the name (after it, the
+        // words are parameters).
+        let declares_constructor = groups.iter().any(|&(gn, go, gc)| {
+            gn < n
+                && is_attr(gn)
+                && stmt[go + 1..gc].iter().any(|&k| {
+                    matches!(
+                        self.text(k),
+                        b"constructor" | b"__constructor__" | b"destructor" | b"__destructor__"
+                    )
+                })
+        });
+        if declares_constructor {
+            flags |= CONSTRUCTOR;
         }
         let line = self.toks[stmt[n]].line;
         let inner = &stmt[o + 1..c];

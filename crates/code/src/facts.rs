@@ -15,6 +15,9 @@ pub const ASM: u8 = 16;
 /// Flag: defined inside a test-program conditional (`#ifdef TEST_PROGRAM`
 /// and the like, see [`crate::cparse::is_test_macro`]).
 pub const TEST: u8 = 32;
+/// Flag: run before `main()` or at exit by the loader, as
+/// `__attribute__((constructor))` / `((destructor))` declares.
+pub const CONSTRUCTOR: u8 = 64;
 
 /// A definition found in one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::facts::{INIT, MACRO, STATIC, TEST};
+use crate::facts::{CONSTRUCTOR, INIT, MACRO, STATIC, TEST};
 use crate::index::{Call, CodeIndex};
 use crate::wiring::{EntryKind, PRIVILEGED_SYSCALLS};
 
@@ -139,6 +139,9 @@ impl CodeIndex {
                 && (def.starts_with("RTE_INIT") || def.starts_with("RTE_FINI"))
             {
                 out.push((EntryKind::Init, format!("constructor {def}")));
+            }
+            if d.flags & CONSTRUCTOR != 0 {
+                out.push((EntryKind::Init, "__attribute__((constructor))".to_owned()));
             }
         }
         // A test harness's callback table (glibc's `.test_function`) is
@@ -419,6 +422,29 @@ void RegisterSMTPParsers(void)\n{\n\tAppLayerParserRegisterParser(IPPROTO_TCP, A
         assert_eq!(
             r.chains[0].render(),
             "SMTPParseClientRecord → SMTPParse → MimeDecInitParser"
+        );
+    }
+
+    #[test]
+    fn a_constructor_is_run_by_the_loader() {
+        let ix = CodeIndex::from_sources([(
+            "src/shared/log.c",
+            "static void __attribute__((constructor)) log_setup(void)\n{\n\tread_env();\n}\n\
+static void __attribute__ ((destructor))\nlog_flush(void)\n{\n\tdrain();\n}\n\
+void read_env(void)\n{\n}\nvoid drain(void)\n{\n}\n\
+int __attribute__((format(printf, 1, 2))) say(const char *constructor, ...)\n{\n\treturn quiet();\n}\n\
+int quiet(void)\n{\n\treturn 0;\n}\n",
+        )]);
+        let r = ix.reach("read_env", Limits::default());
+        assert_eq!(r.kinds, [EntryKind::Init]);
+        assert_eq!(r.chains[0].entry, "__attribute__((constructor))");
+        assert_eq!(r.chains[0].render(), "log_setup → read_env");
+        // A destructor on the line before the name counts too.
+        assert_eq!(ix.reach("drain", Limits::default()).kinds, [EntryKind::Init]);
+        // Another attribute, or a parameter named `constructor`, is none.
+        assert_eq!(
+            ix.reach("quiet", Limits::default()).kinds,
+            [EntryKind::NoneFound]
         );
     }
 
