@@ -111,12 +111,28 @@ fn is_test_or_example_path(path: &str) -> bool {
 /// The parent of the queried function in a search.
 const ROOT: u32 = u32::MAX;
 
+/// A function in a search, with the file of its definition when known.
+type Node = (u32, Option<u32>);
+
 impl CodeIndex {
     /// The ways `name` itself is an entry point: (kind, how it is entered).
     pub fn direct_entries(&self, name: &str) -> Vec<(EntryKind, String)> {
+        self.direct_entries_in(name, None)
+    }
+
+    /// As [`CodeIndex::direct_entries`], for the definition of `name` in
+    /// `file` where it has one there: its own annotations, and the wiring
+    /// that can name it (a `static` one is wired only in its own file).
+    fn direct_entries_in(&self, name: &str, file: Option<u32>) -> Vec<(EntryKind, String)> {
         let mut out = Vec::new();
-        for d in self.raw_defs(name) {
-            if d.flags & MACRO != 0 {
+        let defs = self.raw_defs(name);
+        let file = file.filter(|f| defs.iter().any(|d| d.file == *f && d.flags & MACRO == 0));
+        let statics = match (file, self.name_id(name)) {
+            (Some(_), Some(id)) => self.static_files(id),
+            _ => Vec::new(),
+        };
+        for d in defs {
+            if d.flags & MACRO != 0 || file.is_some_and(|f| d.file != f) {
                 continue;
             }
             let syscall = d.syscall.map(|s| self.name(s).to_owned()).or_else(|| {
@@ -150,6 +166,10 @@ impl CodeIndex {
             .wiring(name)
             .into_iter()
             .filter(|w| !is_test_or_example_path(&w.file))
+            .filter(|w| match (file, self.file_id(&w.file)) {
+                (Some(f), Some(wf)) => self.call_reaches(&statics, f, wf),
+                _ => true,
+            })
         {
             out.push((w.kind, w.describe()));
         }
@@ -206,27 +226,28 @@ impl CodeIndex {
         calls.filter(|c| !local || fns.contains(&c.file)).collect()
     }
 
-    /// Distinct functions among `calls`' callers, file-scope calls left out.
-    fn caller_ids(&self, calls: &[&Call]) -> Vec<u32> {
-        let mut v: Vec<u32> = calls
+    /// Distinct callers among `calls`, each with the file its call is in
+    /// (where that caller is defined); file-scope calls left out.
+    fn callers_with_files(&self, calls: &[&Call]) -> Vec<Node> {
+        let mut v: Vec<Node> = calls
             .iter()
-            .map(|c| c.caller)
-            .filter(|&c| !self.name(c).is_empty())
+            .filter(|c| !self.name(c.caller).is_empty())
+            .map(|c| (c.caller, Some(c.file)))
             .collect();
         v.sort_unstable();
         v.dedup();
         v
     }
 
-    /// The chain from `node` back down to the queried function.
-    fn chain_down(&self, node: u32, parent: &HashMap<u32, (u32, usize)>) -> Vec<String> {
-        let mut functions = vec![self.name(node).to_owned()];
-        let mut cur = node;
+    /// The chain from `at` back down to the queried function.
+    fn chain_down(&self, at: Node, parent: &HashMap<Node, (Node, usize)>) -> Vec<String> {
+        let mut functions = vec![self.name(at.0).to_owned()];
+        let mut cur = at;
         while let Some(&(next, _)) = parent.get(&cur) {
-            if next == ROOT {
+            if next.0 == ROOT {
                 break;
             }
-            functions.push(self.name(next).to_owned());
+            functions.push(self.name(next.0).to_owned());
             cur = next;
         }
         functions
@@ -244,22 +265,27 @@ impl CodeIndex {
         let main = self.name_id("main");
         let mut found: BTreeMap<EntryKind, Chain> = BTreeMap::new();
         let mut truncated = false;
-        let mut parent: HashMap<u32, (u32, usize)> = HashMap::new();
+        // A node is a function and the file of the definition the walk came
+        // to: a caller found by its call in file F is the one defined in F,
+        // so a `static` name that many files define (every test's
+        // `do_test()`) is followed only through its own file's callers.
+        let mut parent: HashMap<Node, (Node, usize)> = HashMap::new();
         let mut queue = VecDeque::new();
         if let Some(start) = self.name_id(name) {
-            parent.insert(start, (ROOT, 0));
-            queue.push_back(start);
+            parent.insert((start, root_file), ((ROOT, None), 0));
+            queue.push_back((start, root_file));
         }
-        while let Some(node) = queue.pop_front() {
-            let depth = parent[&node].1;
-            for (kind, entry) in self.direct_entries(self.name(node)) {
+        while let Some(at) = queue.pop_front() {
+            let (node, node_file) = at;
+            let depth = parent[&at].1;
+            for (kind, entry) in self.direct_entries_in(self.name(node), node_file) {
                 found.entry(kind).or_insert_with(|| Chain {
                     kind,
                     entry,
-                    functions: self.chain_down(node, &parent),
+                    functions: self.chain_down(at, &parent),
                 });
             }
-            let calls = self.reaching_calls(node, root_file.filter(|_| depth == 0));
+            let calls = self.reaching_calls(node, node_file);
             // Every program has its own main(): the one calling here is the
             // one in the calling file, so the entry is found from the call.
             // A test program's main() inside a library file is none.
@@ -272,7 +298,7 @@ impl CodeIndex {
                     .find(|f| !is_test_or_example_path(f))
             {
                 let mut functions = vec!["main".to_owned()];
-                functions.extend(self.chain_down(node, &parent));
+                functions.extend(self.chain_down(at, &parent));
                 found.insert(
                     EntryKind::Program,
                     Chain {
@@ -286,7 +312,7 @@ impl CodeIndex {
             if depth > 0 && self.is_init_only(node) {
                 continue;
             }
-            let mut callers = self.caller_ids(&calls);
+            let mut callers = self.callers_with_files(&calls);
             if callers.is_empty() {
                 continue;
             }
@@ -304,7 +330,7 @@ impl CodeIndex {
                     break;
                 }
                 if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(c) {
-                    e.insert((node, depth + 1));
+                    e.insert((at, depth + 1));
                     queue.push_back(c);
                 }
             }
@@ -426,6 +452,31 @@ void RegisterSMTPParsers(void)\n{\n\tAppLayerParserRegisterParser(IPPROTO_TCP, A
     }
 
     #[test]
+    fn a_static_name_many_files_define_is_followed_through_its_own_file() {
+        let ix = CodeIndex::from_sources([
+            ("src/mod.c", "int mod_func(void)\n{\n\treturn 0;\n}\n"),
+            (
+                "src/x.c",
+                "static int init(void)\n{\n\treturn mod_func();\n}\n",
+            ),
+            (
+                "src/y.c",
+                "static int init(void)\n{\n\treturn 1;\n}\nint main(void)\n{\n\treturn init();\n}\n\
+static const struct ops y_ops = {\n\t.open = init,\n};\n",
+            ),
+        ]);
+        // x.c's init() is called by nothing: y.c's main() and ops table
+        // reach y.c's own init(), not this one.
+        assert_eq!(
+            ix.reach("mod_func", Limits::default()).kinds,
+            [EntryKind::NoneFound]
+        );
+        // y.c's is reached both ways.
+        let r = ix.reach_from("init", Some("src/y.c"), Limits::default());
+        assert_eq!(r.kinds, [EntryKind::Pointer, EntryKind::Program]);
+    }
+
+    #[test]
     fn a_constructor_is_run_by_the_loader() {
         let ix = CodeIndex::from_sources([(
             "src/shared/log.c",
@@ -440,7 +491,10 @@ int quiet(void)\n{\n\treturn 0;\n}\n",
         assert_eq!(r.chains[0].entry, "__attribute__((constructor))");
         assert_eq!(r.chains[0].render(), "log_setup → read_env");
         // A destructor on the line before the name counts too.
-        assert_eq!(ix.reach("drain", Limits::default()).kinds, [EntryKind::Init]);
+        assert_eq!(
+            ix.reach("drain", Limits::default()).kinds,
+            [EntryKind::Init]
+        );
         // Another attribute, or a parameter named `constructor`, is none.
         assert_eq!(
             ix.reach("quiet", Limits::default()).kinds,
