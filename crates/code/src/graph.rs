@@ -132,7 +132,12 @@ impl CodeIndex {
             _ => Vec::new(),
         };
         for d in defs {
-            if d.flags & MACRO != 0 || file.is_some_and(|f| d.file != f) {
+            // A test's constructor or `__init` is no more an entry point
+            // than a test's main().
+            if d.flags & (MACRO | TEST) != 0
+                || file.is_some_and(|f| d.file != f)
+                || is_test_or_example_path(self.file(d.file))
+            {
                 continue;
             }
             let syscall = d.syscall.map(|s| self.name(s).to_owned()).or_else(|| {
@@ -494,6 +499,18 @@ int quiet(void)\n{\n\treturn 0;\n}\n",
         assert_eq!(
             ix.reach("drain", Limits::default()).kinds,
             [EntryKind::Init]
+        );
+        // A test module's constructor is no entry point.
+        let ix2 = CodeIndex::from_sources([
+            ("src/mod.c", "int mod_func(void)\n{\n\treturn 0;\n}\n"),
+            (
+                "sysdeps/pthread/tst-stack2-mod.c",
+                "void\n__attribute__ ((constructor))\ninit (void)\n{\n\tmod_func();\n}\n",
+            ),
+        ]);
+        assert_eq!(
+            ix2.reach("mod_func", Limits::default()).kinds,
+            [EntryKind::NoneFound]
         );
         // Another attribute, or a parameter named `constructor`, is none.
         assert_eq!(
