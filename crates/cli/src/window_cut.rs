@@ -122,6 +122,8 @@ mod tests {
             decided: 200,
             yes_at_learned: 120,
             keep: 60,
+            expected: 70.0,
+            by_expected: false,
             model_arg: "MODEL".into(),
         }
     }

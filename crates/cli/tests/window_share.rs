@@ -1,7 +1,8 @@
 //! The window-share cut: a model whose branch took a quarter of its fixes
 //! triages a range of nothing but fixes. One commit at a time each looks
-//! like a YES; over the range, only the share the model said YES to in
-//! training (with its tolerance) keeps YES, each commit cut says why with
+//! like a YES; over the range, only twice the commits the model expects
+//! the branch to take (the sum of the probabilities; fewer than the share it
+//! said YES to in training allows) keep YES, each commit cut says why with
 //! a Phase 9 record, a cached run prints the same, and a small range or
 //! `--no-window-share` decides each commit on its own threshold.
 
@@ -47,7 +48,7 @@ fn yes(rows: &[serde_json::Value]) -> Vec<String> {
 }
 
 #[test]
-fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
+fn a_range_of_lookalike_fixes_keeps_only_its_top() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     stablepick_testkit::fix_files_at_v1_0(d, 200);
@@ -117,11 +118,17 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
     let cut_out = triage(&["--no-cache", "v2.0..main"]);
     let cut = rows(&cut_out);
     let cut_yes = yes(&cut);
-    let keep = stablepick_verdict::window_share::allowed(share, 120);
+    let by_share = stablepick_verdict::window_share::allowed(share, 120);
     let by_hand = (1.2 * share * 120.0)
         .max(share * 120.0 + 2.0 * (120.0 * share * (1.0 - share)).sqrt())
         .ceil() as usize;
-    assert_eq!(keep, by_hand);
+    assert_eq!(by_share, by_hand);
+    // The fixes' probabilities add up to what the model expects the branch
+    // to take; at most twice that keep YES, fewer here than the share allows.
+    let expected_taken: f64 = decided.iter().sum();
+    let by_expected = (2.0 * expected_taken).ceil() as usize;
+    assert!(by_expected < by_share, "{by_expected} vs {by_share}");
+    let keep = by_expected;
     let mut sorted = decided.clone();
     sorted.sort_by(|a, b| b.total_cmp(a));
     let threshold = sorted[keep - 1];
@@ -159,12 +166,25 @@ fn a_range_of_lookalike_fixes_keeps_only_the_training_share() {
                     && command.contains(".decided_by == \"window_share\""),
                 "{command}"
             );
-            // The command prints the cut from the range's own rows.
-            let printed = run_record_command(d, command, model);
-            let printed: f64 = printed.trim().parse().expect(&printed);
             assert!(
-                (printed - threshold).abs() < 1e-12,
-                "{printed} vs {threshold}"
+                text.contains(&format!("add up to {expected_taken:.1}")),
+                "{text}"
+            );
+            // The command prints the cut, and the sum that set it, from
+            // the range's own rows.
+            let printed = run_record_command(d, command, model);
+            let printed: serde_json::Value = serde_json::from_str(&printed).expect(&printed);
+            let (cut_at, sum) = (
+                printed["cut"].as_f64().unwrap(),
+                printed["expected"].as_f64().unwrap(),
+            );
+            assert!(
+                (cut_at - threshold).abs() < 1e-12,
+                "{cut_at} vs {threshold}"
+            );
+            assert!(
+                (sum - expected_taken).abs() < 1e-9,
+                "{sum} vs {expected_taken}"
             );
             let against = r["evidence_against"].as_array().unwrap();
             assert!(against.iter().any(|p| p["text"] == text.as_str()));

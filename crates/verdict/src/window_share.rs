@@ -10,8 +10,12 @@
 //! range it does. So, per branch, when the range is large enough and its
 //! YES share exceeds the training share by more than [`allowed`] (a ratio,
 //! or chance for a small range), only the highest-scoring commits up to
-//! that share keep YES. The cut is only ever raised: a range that scores
-//! low keeps the learned threshold.
+//! that share keep YES. Nor does it keep YES for more than
+//! [`EXPECTED_MULTIPLE`] × the commits it expects the branch to take (the
+//! sum of their probabilities): where training ranked poorly, the learned
+//! threshold can say YES to most of a window (F1 out of fold is highest
+//! with YES to nearly everything), and that is no triage. The cut is only
+//! ever raised: a range that scores low keeps the learned threshold.
 
 use crate::combine::MODEL_REASON;
 use crate::model::Model;
@@ -28,6 +32,9 @@ pub const TOLERANCE: f64 = 1.2;
 /// A small range's share varies by chance alone: it may also exceed the
 /// training share by this many binomial standard deviations.
 pub const SPREAD: f64 = 2.0;
+/// At most this many YES per commit the model expects the branch to take
+/// from the range.
+pub const EXPECTED_MULTIPLE: f64 = 2.0;
 
 /// How many of `decided` commits may keep YES when the model said YES to
 /// `share` of its training decisions: the larger of [`TOLERANCE`] × share
@@ -37,6 +44,12 @@ pub fn allowed(share: f64, decided: usize) -> usize {
     let by_ratio = TOLERANCE * share * n;
     let by_chance = share * n + SPREAD * (n * share * (1.0 - share)).max(0.0).sqrt();
     (by_ratio.max(by_chance).ceil() as usize).clamp(1, decided.max(1))
+}
+
+/// How many commits may keep YES when the model expects the branch to take
+/// `expected` of them: [`EXPECTED_MULTIPLE`] × that, at least one.
+pub fn allowed_by_expected(expected: f64) -> usize {
+    ((EXPECTED_MULTIPLE * expected).ceil().max(1.0)) as usize
 }
 
 /// One branch's raised threshold for a range.
@@ -54,8 +67,14 @@ pub struct Cut {
     pub decided: usize,
     /// How many of them the learned threshold says YES to.
     pub yes_at_learned: usize,
-    /// How many may keep YES ([`allowed`]).
+    /// How many may keep YES: [`allowed`] by the share, or
+    /// [`allowed_by_expected`] where that is fewer.
     pub keep: usize,
+    /// The sum of the range's probabilities: how many of its commits the
+    /// model expects the branch to take.
+    pub expected: f64,
+    /// The keep comes from [`allowed_by_expected`], not the share.
+    pub by_expected: bool,
     /// The model's file as its command names it ([`Model::path_arg`]).
     pub model_arg: String,
 }
@@ -85,7 +104,9 @@ pub fn cuts(model: &Model, decided: &[(String, String, f64)]) -> Vec<Cut> {
             continue;
         }
         scores.sort_by(|a, b| b.total_cmp(a));
-        let keep = allowed(share, scores.len());
+        let expected: f64 = scores.iter().sum();
+        let (by_share, by_expected) = (allowed(share, scores.len()), allowed_by_expected(expected));
+        let keep = by_share.min(by_expected);
         let yes_at_learned = scores.iter().filter(|&&s| s >= model.threshold).count();
         if keep >= yes_at_learned {
             continue;
@@ -99,6 +120,8 @@ pub fn cuts(model: &Model, decided: &[(String, String, f64)]) -> Vec<Cut> {
             decided: scores.len(),
             yes_at_learned,
             keep,
+            expected,
+            by_expected: by_expected < by_share,
             model_arg: model.path_arg(),
         });
     }
@@ -127,25 +150,41 @@ impl Cut {
     }
 
     /// The Phase 9 record of a commit the cut turned to NO; its command
-    /// prints the range's cut from the range's own rows.
+    /// prints the range's cut (and, where that set it, the expected count)
+    /// from the range's own rows.
     pub fn record(&self, p: f64, range: &str) -> Record {
-        let jq = format!(
-            "[.[].branches[] | select(.branch == \"{}\" and (.decided_by == \"model\" or .decided_by == \"window_share\")) | .score] | sort | reverse | .[{}]",
-            self.branch,
-            self.keep - 1
+        let scores = format!(
+            "[.[].branches[] | select(.branch == \"{}\" and (.decided_by == \"model\" or .decided_by == \"window_share\")) | .score] | sort | reverse",
+            self.branch
         );
+        let jq = if self.by_expected {
+            format!("{scores} | {{expected: add, cut: .[{}]}}", self.keep - 1)
+        } else {
+            format!("{scores} | .[{}]", self.keep - 1)
+        };
+        let yes_now = format!(
+            "in this range its threshold {:.3} says YES to {} of {} ({:.1}%)",
+            self.learned,
+            self.yes_at_learned,
+            self.decided,
+            self.yes_at_learned as f64 * 100.0 / self.decided as f64,
+        );
+        let why = if self.by_expected {
+            format!(
+                "{yes_now}, but its probabilities add up to {:.1}: it expects the branch to take about that many, and at most {EXPECTED_MULTIPLE} × as many keep YES",
+                self.expected
+            )
+        } else {
+            format!(
+                "in training the model said YES to {:.1}% of the commits it decided (out of fold); {yes_now}, more than that share allows ({TOLERANCE} × it, or {SPREAD} standard deviations above it for a range this size)",
+                self.share * 100.0
+            )
+        };
         Record::new(
             9,
             format!(
-                "[{}] window share: in training the model said YES to {:.1}% of the commits it decided (out of fold); in this range its threshold {:.3} says YES to {} of {} ({:.1}%), more than that share allows ({TOLERANCE} × it, or {SPREAD} standard deviations above it for a range this size), so only the top {} keep YES (score ≥ {:.3}); this commit's {p:.3} is below: NO",
-                self.branch,
-                self.share * 100.0,
-                self.learned,
-                self.yes_at_learned,
-                self.decided,
-                self.yes_at_learned as f64 * 100.0 / self.decided as f64,
-                self.keep,
-                self.threshold,
+                "[{}] window share: {why}, so only the top {} keep YES (score ≥ {:.3}); this commit's {p:.3} is below: NO",
+                self.branch, self.keep, self.threshold,
             ),
             format!(
                 "stablepick triage --repo . --stable {}={} --model {} --format jsonl {} | jq -s {}",
@@ -223,6 +262,31 @@ mod tests {
         // The 63rd highest of i/200 is 138/200.
         assert!((c.threshold - 0.69).abs() < 1e-9, "{}", c.threshold);
         assert!(c.lowers(0.5) && !c.lowers(0.69) && !c.lowers(0.2));
+    }
+
+    #[test]
+    fn a_range_keeps_yes_for_at_most_twice_the_commits_it_expects_taken() {
+        // Training said YES to 90% out of fold (it ranked poorly); here the
+        // threshold 0.1 says YES to 161 of 200 whose probabilities, i/400,
+        // add up to 50.25: at most 101 keep YES.
+        let r = range((1..=200).map(|i| i as f64 / 400.0));
+        let cuts = cuts(&model(0.1, Some(0.9)), &r);
+        assert_eq!(cuts.len(), 1);
+        let c = &cuts[0];
+        assert_eq!((c.yes_at_learned, c.keep), (161, 101));
+        assert!(c.by_expected && (c.expected - 50.25).abs() < 1e-9);
+        assert!((c.threshold - 0.25).abs() < 1e-9, "{}", c.threshold);
+        let rec = c.record(0.2, "v1.0..main");
+        assert!(rec.text.contains("add up to 50.2"), "{}", rec.text);
+        assert!(rec.verified_by.contains("{expected: add, cut: .[100]}"));
+        // Where the share allows fewer, the share sets the cut.
+        let c = &super::cuts(&model(0.1, Some(0.25)), &r)[0];
+        assert!(!c.by_expected && c.keep == 63);
+        assert!(
+            c.record(0.2, "v1.0..main")
+                .verified_by
+                .ends_with("| .[62]'")
+        );
     }
 
     #[test]
