@@ -17,6 +17,13 @@ fuzz_target!(|data: &[u8]| {
         assert!(s.start <= s.end);
     }
     let _ = stablepick_repo::gofunc::enclosing_functions(&text, &[1, 5, 40]);
+    // One entry per line and the unused index 0; a line with a function's
+    // first line is code.
+    let go_code = stablepick_repo::gofunc::code_lines(&text);
+    assert_eq!(go_code.len(), text.matches('\n').count() + 2);
+    for s in stablepick_repo::gofunc::function_spans(&text) {
+        assert!(go_code[s.start], "{s:?}");
+    }
     let toks = lexer::lex(data);
     assert!(
         toks.iter()

@@ -200,3 +200,36 @@ fn go_functions_are_named_and_looked_up_at_branch_tips() {
         "{recs:#?}"
     );
 }
+
+/// A Go change to comment text alone touches no function, as a C one does;
+/// a line inside a raw string is code whatever it starts with.
+#[test]
+fn a_go_comment_only_change_touches_no_function() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    let text = |comment: &str, raw: &str| {
+        format!(
+            "package a\n\n// Run runs.\nfunc Run() string {{\n\t// {comment}\n\ts := `one\n{raw}\n/* nor this`\n\t/* and\n\tthis */\n\treturn s\n}}\n"
+        )
+    };
+    std::fs::write(d.join("a.go"), text("old note", "// not a comment")).unwrap();
+    commit(d, "a: add");
+    std::fs::write(d.join("a.go"), text("new note", "// not a comment")).unwrap();
+    let only_comment = commit(d, "a: reword a comment");
+    std::fs::write(d.join("a.go"), text("new note", "// still not one")).unwrap();
+    let in_raw_string = commit(d, "a: change the raw string");
+
+    let (g, index) = stablepick_testkit::open_index(d, &[]);
+    let ev = collect(&Context::new(&g, &index), only_comment).unwrap();
+    assert!(ev.diff.functions().is_empty(), "{:?}", ev.diff.functions());
+    assert!(
+        ev.records_of(2)
+            .all(|r| !r.text.starts_with("changed lines lie in function(s)"))
+    );
+    let ev = collect(&Context::new(&g, &index), in_raw_string).unwrap();
+    assert_eq!(ev.diff.functions(), ["Run"]);
+    let recs: Vec<Record> = ev.records_of(2).cloned().collect();
+    let (ok, out) = run(d, record(&recs, "changed lines lie in function(s)"));
+    assert!(ok && out.contains("func Run() string"), "{out}");
+}

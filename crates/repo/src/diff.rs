@@ -141,6 +141,24 @@ pub fn code_changes(
     added: &[usize],
     removed: &[usize],
 ) -> (Vec<usize>, Vec<usize>) {
+    code_changes_by(
+        |s, upto| stablepick_code::lexer::code_lines_until(s.as_bytes(), upto),
+        old,
+        new,
+        added,
+        removed,
+    )
+}
+
+/// [`code_changes`] for the language whose `code_lines(text, upto)` tells,
+/// per 1-based line read up to `upto` (index 0 unused), whether it holds code.
+fn code_changes_by(
+    code_lines: impl Fn(&str, usize) -> Vec<bool>,
+    old: Option<&str>,
+    new: Option<&str>,
+    added: &[usize],
+    removed: &[usize],
+) -> (Vec<usize>, Vec<usize>) {
     // Unchanged lines switch between code and comment only when a changed
     // line opens or closes a comment, or splices a line onto the next;
     // otherwise each version is read only as far as its last changed line.
@@ -165,9 +183,8 @@ pub fn code_changes(
             lines.iter().copied().max().unwrap_or(0)
         }
     };
-    let old_code =
-        old.map(|s| stablepick_code::lexer::code_lines_until(s.as_bytes(), upto(removed)));
-    let new_code = new.map(|s| stablepick_code::lexer::code_lines_until(s.as_bytes(), upto(added)));
+    let old_code = old.map(|s| code_lines(s, upto(removed)));
+    let new_code = new.map(|s| code_lines(s, upto(added)));
     let is_code = |code: &Option<Vec<bool>>, l: usize| {
         code.as_ref()
             .is_none_or(|c| c.get(l).copied().unwrap_or(true))
@@ -517,23 +534,23 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             .filter(|c| c.0 == '-')
             .map(|c| c.1 as usize)
             .collect();
-        // C-like files: both versions, to tell comment-only lines apart.
-        let c_like = is_c_like(file.path());
-        let new_src = file
-            .new_path
-            .as_deref()
-            .filter(|_| c_like || !added.is_empty())
-            .and_then(|p| git.blob_text(oid, p));
+        // Both versions, to tell comment-only lines apart.
+        let new_src = file.new_path.as_deref().and_then(|p| git.blob_text(oid, p));
         let old_src = file
             .old_path
             .as_deref()
             .zip(old_rev)
-            .filter(|_| c_like || !removed.is_empty())
             .and_then(|(p, old)| git.blob_text(old, p));
-        let (added, removed) = if c_like {
-            code_changes(old_src.as_deref(), new_src.as_deref(), &added, &removed)
+        let (added, removed) = if gofunc::is_go(file.path()) {
+            code_changes_by(
+                |s, _| gofunc::code_lines(s),
+                old_src.as_deref(),
+                new_src.as_deref(),
+                &added,
+                &removed,
+            )
         } else {
-            (added, removed)
+            code_changes(old_src.as_deref(), new_src.as_deref(), &added, &removed)
         };
         if let (Some(p), Some(src), false) = (&file.new_path, &new_src, added.is_empty()) {
             names.extend(enclosing_functions(p, src, &added).unwrap_or_default());

@@ -41,14 +41,38 @@ fn is_ident_byte(b: u8) -> bool {
 
 /// The tokens of `source`, each with its 1-based line, without comments.
 fn tokens(source: &str) -> Vec<(Tok<'_>, usize)> {
-    let bytes = source.as_bytes();
     let mut toks = Vec::new();
+    scan(source, |t, first, _| toks.push((t, first)));
+    toks
+}
+
+/// For each 1-based line of `source` (index 0 unused), whether a token lies
+/// on it: false for a blank line and one holding only comment text. A raw
+/// string over several lines marks each of them.
+pub fn code_lines(source: &str) -> Vec<bool> {
+    let mut code = vec![false; source.matches('\n').count() + 2];
+    scan(source, |t, first, last| {
+        if t != Tok::Newline {
+            for l in first..=last {
+                if let Some(c) = code.get_mut(l) {
+                    *c = true;
+                }
+            }
+        }
+    });
+    code
+}
+
+/// Reads `source` once, calling `emit` with each token and its first and
+/// last 1-based line.
+fn scan<'a>(source: &'a str, mut emit: impl FnMut(Tok<'a>, usize, usize)) {
+    let bytes = source.as_bytes();
     let mut line = 1usize;
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
         match b {
             b'\n' => {
-                toks.push((Tok::Newline, line));
+                emit(Tok::Newline, line, line);
                 line += 1;
                 i += 1;
             }
@@ -68,11 +92,11 @@ fn tokens(source: &str) -> Vec<(Tok<'_>, usize)> {
                 }
                 i = (i + 2).min(bytes.len());
                 if line > first {
-                    toks.push((Tok::Newline, first));
+                    emit(Tok::Newline, first, first);
                 }
             }
             b'"' | b'\'' => {
-                toks.push((Tok::Literal, line));
+                emit(Tok::Literal, line, line);
                 i += 1;
                 // An unterminated literal ends at the line's end.
                 while i < bytes.len() && bytes[i] != b && bytes[i] != b'\n' {
@@ -87,7 +111,7 @@ fn tokens(source: &str) -> Vec<(Tok<'_>, usize)> {
                 }
             }
             b'`' => {
-                toks.push((Tok::Literal, line));
+                let first = line;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'`' {
                     if bytes[i] == b'\n' {
@@ -96,9 +120,10 @@ fn tokens(source: &str) -> Vec<(Tok<'_>, usize)> {
                     i += 1;
                 }
                 i = (i + 1).min(bytes.len());
+                emit(Tok::Literal, first, line);
             }
             b if b.is_ascii_digit() => {
-                toks.push((Tok::Literal, line));
+                emit(Tok::Literal, line, line);
                 while i < bytes.len() && (is_ident_byte(bytes[i]) || bytes[i] == b'.') {
                     i += 1;
                 }
@@ -108,16 +133,15 @@ fn tokens(source: &str) -> Vec<(Tok<'_>, usize)> {
                 while i < bytes.len() && is_ident_byte(bytes[i]) {
                     i += 1;
                 }
-                toks.push((Tok::Ident(&source[start..i]), line));
+                emit(Tok::Ident(&source[start..i]), line, line);
             }
             b if b.is_ascii_whitespace() => i += 1,
             _ => {
-                toks.push((Tok::Punct(b), line));
+                emit(Tok::Punct(b), line, line);
                 i += 1;
             }
         }
     }
-    toks
 }
 
 /// The index just past the bracket that closes the one opening at `k`
