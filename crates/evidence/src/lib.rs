@@ -157,6 +157,8 @@ pub struct Evidence {
     pub kinds: Vec<ChangeKind>,
     pub first_release: Option<String>,
     pub on_mainline: bool,
+    /// The mainline branch as commands name it (`main`, `origin/master`).
+    pub mainline: String,
     /// Later mainline commits with `Fixes: <this>`.
     pub followup_fixes: Vec<Oid>,
     pub reverted_by: Vec<Oid>,
@@ -224,6 +226,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         diff,
         first_release: None,
         on_mainline: false,
+        mainline: String::new(),
         followup_fixes: Vec::new(),
         reverted_by: Vec::new(),
         branches: Vec::new(),

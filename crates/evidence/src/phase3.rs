@@ -66,6 +66,7 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
 
     ev.first_release = ctx.index.first_release(oid).map(|r| r.tag.clone());
     ev.on_mainline = ctx.index.in_mainline(oid);
+    ev.mainline = ctx.index.mainline_display().to_owned();
     recs.push(release_record(ctx, oid, "this commit"));
 
     for f in &ev.fixes {

@@ -408,7 +408,12 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
         records.push(Record::new(
             P,
             "upstream: the commit is on mainline",
-            format!("git merge-base --is-ancestor {sha} HEAD"),
+            // The mainline branch, not HEAD: a clone may have a stable
+            // branch checked out, or a mirror's HEAD name one.
+            format!(
+                "git merge-base --is-ancestor {sha} {}",
+                stablepick_evidence::record::sh(&ev.mainline)
+            ),
         ));
     }
     let tested = ev.message.trailers_named("Tested-by").count();

@@ -995,3 +995,25 @@ fn a_function_the_commit_adds_is_not_held_against_it() {
         s.evidence_against
     );
 }
+
+/// "upstream: the commit is on mainline" names the mainline branch: a clone
+/// with a stable branch checked out (a mirror whose HEAD names one) has the
+/// commit on `main` but not in HEAD.
+#[test]
+fn the_mainline_record_checks_the_mainline_branch_not_head() {
+    let mut r = released();
+    let fix = r.commit(
+        "lib: fix a\n\nSigned-off-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 2;\n")],
+    );
+    r.git(&["checkout", "-q", "1.0"]);
+    let ev = evidence(&r, &fix);
+    let d = stablepick_verdict::decide(&ev);
+    let rec = record(&d.records, &["upstream: the commit is on mainline"]);
+    assert!(rec.verified_by.ends_with(" main"), "{}", rec.verified_by);
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert!(!passes(
+        &r,
+        &format!("git merge-base --is-ancestor {fix} HEAD")
+    ));
+}
