@@ -126,9 +126,15 @@ fn is_upper_macro(name: &[u8]) -> bool {
 /// `arg`: `DEFPY(neighbor_ip_transparent, …)` defines
 /// `neighbor_ip_transparent`, `SYSCALL_DEFINE4(reboot, …)` `sys_reboot`.
 /// `None` unless `name` is an upper-case macro and `arg` is a name other
-/// than `void`. The diff's function finder names functions by it too.
+/// than `void`, and for a test case (`TEST(cg_create) { … }`,
+/// `START_TEST(x)`), whose argument names what it tests, not the function
+/// it makes. The diff's function finder names functions by it too.
 pub fn macro_defined_name(name: &str, arg: &str) -> Option<String> {
-    if !is_upper_macro(name.as_bytes()) || arg == "void" {
+    if !is_upper_macro(name.as_bytes())
+        || arg == "void"
+        || is_test_macro(name.as_bytes())
+        || name.ends_with("TEST")
+    {
         return None;
     }
     Some(if name.contains("SYSCALL_DEFINE") {

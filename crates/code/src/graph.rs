@@ -232,11 +232,15 @@ impl CodeIndex {
     }
 
     /// Distinct callers among `calls`, each with the file its call is in
-    /// (where that caller is defined); file-scope calls left out.
+    /// (where that caller is defined); file-scope calls left out, and calls
+    /// in tests and examples, which lead only to their own entry points
+    /// (none) and, through a test function named like the code it tests,
+    /// to chains that do not exist.
     fn callers_with_files(&self, calls: &[&Call]) -> Vec<Node> {
         let mut v: Vec<Node> = calls
             .iter()
             .filter(|c| !self.name(c.caller).is_empty())
+            .filter(|c| !is_test_or_example_path(self.file(c.file)))
             .map(|c| (c.caller, Some(c.file)))
             .collect();
         v.sort_unstable();
@@ -479,6 +483,42 @@ static const struct ops y_ops = {\n\t.open = init,\n};\n",
         // y.c's is reached both ways.
         let r = ix.reach_from("init", Some("src/y.c"), Limits::default());
         assert_eq!(r.kinds, [EntryKind::Pointer, EntryKind::Program]);
+    }
+
+    #[test]
+    fn a_test_named_like_the_code_it_tests_joins_no_chain() {
+        let ix = CodeIndex::from_sources([
+            (
+                "src/shared/cgroup-setup.c",
+                "int cg_create(const char *p)\n{\n\treturn mkdir_p(p);\n}\n",
+            ),
+            (
+                "src/basic/cgroup-util.c",
+                "int cg_kill_recursive(const char *p)\n{\n\treturn 0;\n}\n",
+            ),
+            (
+                "src/core/main.c",
+                "int main(void)\n{\n\treturn cg_create(\"/x\");\n}\n",
+            ),
+            (
+                "src/test/test-cgroup.c",
+                "TEST(cg_create) {\n\tassert_se(cg_create(\"/t\") >= 0);\n\tcg_kill_recursive(\"/t\");\n}\n",
+            ),
+        ]);
+        // Only the test calls cg_kill_recursive(): no way in from main().
+        assert_eq!(
+            ix.reach("cg_kill_recursive", Limits::default()).kinds,
+            [EntryKind::NoneFound]
+        );
+        assert_eq!(
+            ix.reach("cg_create", Limits::default()).kinds,
+            [EntryKind::Program]
+        );
+        assert!(
+            ix.definitions("cg_create")
+                .iter()
+                .all(|d| !d.file.contains("test"))
+        );
     }
 
     #[test]
