@@ -176,6 +176,9 @@ pub struct Evidence {
     /// mainline commits has such a line): without it, a missing
     /// nomination says nothing.
     pub project_nominates: bool,
+    /// The project names the commit a fix repairs with `Fixes:` ([`tags_fixes`]):
+    /// without it, a missing `Fixes:` says nothing.
+    pub project_tags_fixes: bool,
 }
 
 /// What a reply on the list says about taking the change to stable.
@@ -209,6 +212,12 @@ pub fn nominates(usage: stablepick_repo::StableCcUsage) -> bool {
     u64::from(usage.with_stable_cc) * 100 >= u64::from(usage.commits)
 }
 
+/// At least one mainline commit in 100 names the commit it repairs with a
+/// `Fixes:` line (systemd writes `Follow-up for …` instead, glibc nothing).
+pub fn tags_fixes(usage: stablepick_repo::StableCcUsage) -> bool {
+    u64::from(usage.with_fixes) * 100 >= u64::from(usage.commits)
+}
+
 /// Runs every collector over `oid`.
 pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
     let commit = ctx.git.commit_info(oid)?;
@@ -236,6 +245,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         not_analysed: Vec::new(),
         thread: Vec::new(),
         project_nominates: nominates(ctx.index.stable_cc_usage()),
+        project_tags_fixes: tags_fixes(ctx.index.stable_cc_usage()),
     };
     let trace = std::env::var_os("STABLEPICK_TRACE").is_some();
     let mut t = std::time::Instant::now();

@@ -139,6 +139,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             recs.push(project_does_not_nominate(ctx));
         }
     }
+    if ev.message.fixes.is_empty() && !ev.project_tags_fixes {
+        recs.push(project_does_not_tag_fixes(ctx));
+    }
 
     // Reverts
     for r in ev.message.reverts.clone() {
@@ -318,6 +321,26 @@ fn find_subject(ctx: &Context, subject: &str) -> Option<Oid> {
 
 /// Why a missing `Cc: stable` says nothing here: the project (almost) never
 /// writes one.
+fn project_does_not_tag_fixes(ctx: &Context) -> Record {
+    let usage = ctx.index.stable_cc_usage();
+    let main = sh(ctx.index.mainline_display());
+    let how_many = if usage.with_fixes == 0 {
+        "none".to_owned()
+    } else {
+        format!("only {}", usage.with_fixes)
+    };
+    Record::new(
+        P,
+        format!(
+            "this project rarely names the commit a fix repairs with `Fixes:`: {how_many} of its {} mainline commits (merges aside) has a `Fixes:` line naming a commit, so the missing tag is no sign against",
+            usage.commits
+        ),
+        format!(
+            "git rev-list --no-merges --count {main} && git log --no-merges --format=%H -i -E --grep='^Fixes:[[:space:]]*[0-9a-f]{{4}}' {main} | wc -l"
+        ),
+    )
+}
+
 fn project_does_not_nominate(ctx: &Context) -> Record {
     let usage = ctx.index.stable_cc_usage();
     let main = sh(ctx.index.mainline_display());

@@ -377,8 +377,12 @@ fn driver_spread(paths: &[&str], comps: &[String]) -> String {
             comps.join(", ")
         )
     } else {
-        // Said of the paths only: many projects have no `drivers/` at all.
-        format!("no file under `drivers/`: it changes {}", comps.join(", "))
+        // Said of the paths only: many projects have no `drivers/` at all,
+        // and to them "no file under drivers/" says nothing.
+        format!(
+            "outside any driver directory: it changes {}",
+            comps.join(", ")
+        )
     }
 }
 
@@ -398,7 +402,7 @@ mod spread_tests {
                 &["man/x.xml", "src/resolve/y.c"],
                 &c(&["man", "src/resolve"])
             ),
-            "no file under `drivers/`: it changes man, src/resolve"
+            "outside any driver directory: it changes man, src/resolve"
         );
         assert!(
             driver_spread(&["drivers/a/x.c", "lib/y.c"], &c(&["drivers/a", "lib"]))

@@ -177,8 +177,8 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         );
     } else if !ev.project_nominates {
         // Nobody here writes `Cc: stable`: only a missing `Fixes:` is a
-        // missing tag.
-        if ev.fixes.is_empty() {
+        // missing tag, and only where the project writes `Fixes:`.
+        if ev.fixes.is_empty() && ev.project_tags_fixes {
             l.con(
                 1,
                 None,

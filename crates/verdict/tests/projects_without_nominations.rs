@@ -1,7 +1,8 @@
 //! A project whose history never writes `Cc: stable` (glibc, Samba, BIND):
 //! a commit without one is not "not nominated" there. Phase 1 says so with
 //! counts a reader can check, and the synthesis does not hold it against
-//! the commit; where the project does nominate, it still does.
+//! the commit; where the project does nominate, it still does. The same for
+//! `Fixes:`, which systemd and glibc rarely write.
 
 mod common;
 
@@ -16,9 +17,10 @@ fn evidence(r: &Repo, sha: &str) -> Evidence {
 }
 
 /// `v1.0` and its branch, then `n` mainline commits, the last `nominated`
-/// of them with `Cc: stable@example.org`; an old release's side branch
+/// of them with `Cc: stable@example.org` and the first `tagged` with a
+/// `Fixes:` line naming the commit before; an old release's side branch
 /// and a merge make the mainline of the index differ from `git rev-list`.
-fn project(n: usize, nominated: usize) -> (Repo, String) {
+fn project(n: usize, nominated: usize, tagged: usize) -> (Repo, String) {
     let mut r = Repo::new();
     r.commit("base", &[("lib/a.c", "int a;\n")]);
     r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
@@ -34,15 +36,20 @@ fn project(n: usize, nominated: usize) -> (Repo, String) {
     r.commit("topic: work", &[("lib/t.c", "1\n")]);
     r.git(&["checkout", "-q", "main"]);
     r.git(&["merge", "-q", "--no-ff", "-m", "Merge topic", "topic"]);
-    let mut last = String::new();
+    let mut last = r.git(&["rev-parse", "HEAD"]).trim().to_owned();
     for i in 0..n {
         let cc = if i + nominated >= n {
             "\n\nCc: stable@example.org"
         } else {
             ""
         };
+        let fixes = if i < tagged {
+            format!("\n\nFixes: {}", &last[..12])
+        } else {
+            String::new()
+        };
         last = r.commit(
-            &format!("lib: fix crash {i}{cc}"),
+            &format!("lib: fix crash {i}{fixes}{cc}"),
             &[("lib/a.c", &format!("int a = {i};\n"))],
         );
     }
@@ -56,7 +63,7 @@ fn project(n: usize, nominated: usize) -> (Repo, String) {
 
 #[test]
 fn a_project_that_never_nominates_does_not_count_it_against() {
-    let (r, fix) = project(20, 0);
+    let (r, fix) = project(20, 0, 3);
     let ev = evidence(&r, &fix);
     assert!(!ev.project_nominates);
     let rec = ev
@@ -98,7 +105,7 @@ fn a_project_that_never_nominates_does_not_count_it_against() {
 #[test]
 fn a_project_that_nominates_still_counts_it_against() {
     // 1 of 23 commits: more than 1 in 100.
-    let (r, fix) = project(20, 1);
+    let (r, fix) = project(20, 1, 3);
     let ev = evidence(&r, &fix);
     assert!(ev.project_nominates);
     assert!(
@@ -115,4 +122,55 @@ fn a_project_that_nominates_still_counts_it_against() {
             .starts_with("neither nominated for stable (no Cc: stable)")),
         "{s:#?}"
     );
+}
+
+#[test]
+fn a_project_that_rarely_writes_fixes_does_not_count_it_against() {
+    // No nomination and no `Fixes:` in 23 commits: a missing tag says
+    // nothing, and Phase 1 says why with counts a reader can check.
+    let (r, fix) = project(20, 0, 0);
+    let ev = evidence(&r, &fix);
+    assert!(!ev.project_tags_fixes);
+    let rec = ev
+        .records
+        .iter()
+        .find(|x| {
+            x.text
+                .starts_with("this project rarely names the commit a fix repairs")
+        })
+        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    assert!(
+        rec.text.contains("none of its 23 mainline commits"),
+        "{}",
+        rec.text
+    );
+    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
+    assert!(out.status.success());
+    let said: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(said, ["23", "0"]);
+    let s = synthesis::synthesize(&ev, &decide(&ev));
+    assert!(
+        !s.evidence_against
+            .iter()
+            .any(|p| p.text.contains("tagged with the commit it fixes")),
+        "{:#?}",
+        s.evidence_against
+    );
+    // Three tagged commits of 23 are more than 1 in 100: counted, and said
+    // so by the same command.
+    let (r, fix) = project(20, 0, 3);
+    let ev = evidence(&r, &fix);
+    assert!(ev.project_tags_fixes);
+    assert!(
+        !ev.records
+            .iter()
+            .any(|x| x.text.starts_with("this project rarely names")),
+    );
+    // The same command counts the three.
+    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(said.split_whitespace().collect::<Vec<_>>(), ["23", "3"]);
 }
