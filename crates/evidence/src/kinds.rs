@@ -221,27 +221,43 @@ fn header_name(line: &str) -> Option<&str> {
 }
 
 /// Functions the diff defines that it did not define before: names on
-/// added header lines of C-like files that no removed header line of any
-/// file has. A function moved from one file to another, or whose
-/// signature changed, is not new.
+/// added header lines of C-like files that no removed line of any file
+/// names before a `(`. A function moved from one file to another, or
+/// whose signature changed, is not new: its old header, prototype or
+/// calls are among the removed lines (DPDK writes the return type on a
+/// line of its own, so the old header line holds the name alone).
 pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
-    let headers = |origin: char| -> Vec<&str> {
+    let code_files = || {
         diff.files
             .iter()
             .filter(|f| is_code(f) && is_c_or_asm(f.path()))
-            .flat_map(|f| changes(f, origin))
-            .filter(|l| is_function_header(l))
-            .filter_map(header_name)
-            .collect()
     };
-    let removed = headers('-');
+    let removed: std::collections::HashSet<&str> = code_files()
+        .flat_map(|f| changes(f, '-'))
+        .flat_map(names_before_paren)
+        .collect();
     let mut out: Vec<String> = Vec::new();
-    for name in headers('+') {
-        if !removed.contains(&name) && !out.iter().any(|o| o == name) {
+    for name in code_files()
+        .flat_map(|f| changes(f, '+'))
+        .filter(|l| is_function_header(l))
+        .filter_map(header_name)
+    {
+        if !removed.contains(name) && !out.iter().any(|o| o == name) {
             out.push(name.to_string());
         }
     }
     out
+}
+
+/// The identifiers of `line` directly followed by `(` (spaces allowed).
+fn names_before_paren(line: &str) -> impl Iterator<Item = &str> {
+    line.match_indices('(').filter_map(move |(i, _)| {
+        let head = line[..i].trim_end();
+        let name = head
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()?;
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+    })
 }
 
 /// Does the diff export a symbol (`EXPORT_SYMBOL`, a line in a linker
@@ -434,6 +450,47 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(new_function_names(&diff), vec!["smb_close".to_string()]);
+        // DPDK d54e82e1b22d: the return type on its own line, and a
+        // prototype continued over two lines; the old header line holds the
+        // name alone, but it, the old prototype and the old call are there.
+        let diff = CommitDiff {
+            files: vec![
+                file(
+                    "drivers/net/mlx5/mlx5_utils.c",
+                    &[
+                        (
+                            '-',
+                            "mlx5_ipool_resize(struct mlx5_indexed_pool *pool, uint32_t n)",
+                        ),
+                        (
+                            '+',
+                            "mlx5_ipool_resize(struct mlx5_indexed_pool *pool, uint32_t n,",
+                        ),
+                        ('+', "\t\t  struct rte_flow_error *error)"),
+                    ],
+                ),
+                file(
+                    "drivers/net/mlx5/mlx5_utils.h",
+                    &[
+                        (
+                            '-',
+                            "int mlx5_ipool_resize(struct mlx5_indexed_pool *pool, uint32_t n);",
+                        ),
+                        (
+                            '+',
+                            "int mlx5_ipool_resize(struct mlx5_indexed_pool *pool, uint32_t n,",
+                        ),
+                        ('+', "\t\t      struct rte_flow_error *error);"),
+                        ('+', "int mlx5_ipool_new (int x)"),
+                    ],
+                ),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            new_function_names(&diff),
+            vec!["mlx5_ipool_new".to_string()]
+        );
     }
 
     #[test]

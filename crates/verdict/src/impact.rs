@@ -51,7 +51,24 @@ fn grep_failures(words: &[&str]) -> String {
 
 /// Does `text` name the failure word `w`?
 fn names_failure(text: &str, w: &str) -> bool {
+    if w == "assertion" {
+        return assertion_hit(text);
+    }
     names_inflected(text, w, FAILURE_ENDINGS)
+}
+
+/// Does a sentence of `text` (lower-cased) say an assertion is hit or
+/// fails (`we can hit an assertion`, `triggers an assertion`, `assertion
+/// failed`)? `fix assertions in f()`, a change of the checks themselves,
+/// names no failure.
+fn assertion_hit(text: &str) -> bool {
+    const HIT: &[&str] = &["hit", "trigger", "fail", "trip", "abort", "fire", "crash"];
+    text.split('.').any(|sentence| {
+        names_inflected(sentence, "assertion", FAILURE_ENDINGS)
+            && HIT
+                .iter()
+                .any(|v| names_inflected(sentence, v, FAILURE_ENDINGS))
+    })
 }
 
 /// An extended regular expression for `words` as [`names_word`] matches
@@ -79,11 +96,21 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     // a failure users see.
     let error_names_code = fails == ["error"] && errors_name_only_code(&own_lower);
     let fails: Vec<&str> = if error_names_code { Vec::new() } else { fails };
+    // `fix assertions in f()`: the checks themselves, none of them hit.
+    let assertions_edited = fails.is_empty()
+        && names_inflected(&own_lower, "assertion", FAILURE_ENDINGS)
+        && !assertion_hit(&own_lower);
     out.push(if error_names_code {
         Record::new(
             P,
             "the message names no user-visible failure: `error` only names the code it changes (error handling, an error path, …)",
             format!("{show} | grep -i -E '\\berrors?\\b'"),
+        )
+    } else if assertions_edited {
+        Record::new(
+            P,
+            "the message names no user-visible failure: `assertion` names checks the change edits, not one that is hit",
+            format!("{show} | grep -i -E '\\bassertions?\\b'"),
         )
     } else if fails.is_empty() {
         let grep = format!(
@@ -295,9 +322,22 @@ fn new_functionality(
 }
 
 /// Does every `error` in `text` (lower-cased) name a kind of code, as in
-/// `error handling`, `error path`, `error code`?
+/// `error handling`, `error path`, `error code`, `the right error
+/// variable`, or an identifier quoted as code (`` `error` parameter ``)?
 fn errors_name_only_code(text: &str) -> bool {
     const CODE: &[&str] = &[
+        "variable",
+        "variables",
+        "parameter",
+        "parameters",
+        "argument",
+        "arguments",
+        "type",
+        "types",
+        "pointer",
+        "pointers",
+        "field",
+        "fields",
         "handling",
         "handler",
         "handlers",
@@ -327,6 +367,9 @@ fn errors_name_only_code(text: &str) -> bool {
             continue;
         }
         seen = true;
+        if i > 0 && b[i - 1] == b'`' && rest.starts_with('`') {
+            continue;
+        }
         let next = rest.trim_start_matches([' ', '-']);
         let word: String = next
             .bytes()

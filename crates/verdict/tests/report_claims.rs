@@ -512,6 +512,41 @@ fn error_handling_names_code_and_an_assertion_hit_is_a_failure() {
     let rec = record(&recs, &["the message names no", "failure mode named"]);
     assert_eq!(rec.text, "failure mode named in the message: error");
 
+    // A variable, a parameter quoted as code, a type: names of code
+    // (systemd 75c64e58d1, DPDK d54e82e1b22d).
+    let named = r.commit(
+        "udev-rules: pass the right error variable\n\nThe patch also adds `error` parameter to log error types.",
+        &[("lib/a.c", "int a = 8;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &named));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text.contains("`error` only names the code"),
+        "{}",
+        rec.text
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+
+    // Changing the checks is no assertion hit (systemd 33fc8b0d95): the
+    // record says what the word names, and its grep shows it.
+    let checks = r.commit(
+        "core: fix assertions in manager_dispatch_user_lookup_fd()\n\nThe checks are paranoia only.",
+        &[("lib/a.c", "int a = 9;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &checks));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .contains("`assertion` names checks the change edits"),
+        "{}",
+        rec.text
+    );
+    assert!(
+        output(&r, rec).contains("fix assertions"),
+        "{}",
+        rec.verified_by
+    );
+
     // An assertion hit aborts the program: a failure, and the grep shows it.
     let hit = r.commit(
         "platform: fix printing tunnel links\n\nWe can hit an assertion at trace level: the buffer is too small.",
@@ -730,6 +765,11 @@ fn tickets_bug_lines_advisories_and_jira_links_are_reports() {
 fn a_commit_named_in_the_text_is_mentioned_where_fixes_is_missing() {
     let mut r = released();
     let cache = r.commit("lib: add a cache", &[("lib/a.c", "int a = 1;\n")]);
+    // The project writes `Fixes:`, so its absence is a missing tag.
+    r.commit(
+        &format!("lib: tidy the cache\n\nFixes: {}", &cache[..12]),
+        &[("lib/b.c", "int b = 1;\n")],
+    );
     let fix = r.commit(
         &format!(
             "lib: fix a crash in the cache\n\nThe cache crashes since commit {}.",
