@@ -513,3 +513,27 @@ fn every_records_command_succeeds_in_the_repository() {
     assert!(ran > 500, "{ran} commands");
     assert!(failing.is_empty(), "{}", failing.join("\n"));
 }
+
+/// The Markdown report renders as the reader expects: the trailers stay a
+/// paragraph (no `---` right under them, which would make them a
+/// heading), and the diffstat, as git prints it, and the patch are one
+/// fenced block at the end.
+#[test]
+fn the_markdown_report_keeps_trailers_and_fences_the_patch() {
+    let out = Command::new(env!("CARGO_BIN_EXE_stablepick"))
+        .args(["analyze", "--repo"])
+        .arg(&demo().demo.path)
+        .args(["--format", "md", &sha("vmx_fix")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8_lossy(&out.stdout);
+    let rule = md.find("\n---\n").expect("a rule under the message");
+    assert!(md[..rule].ends_with('\n'), "no blank line before ---");
+    let tail = &md[md.rfind("\n```diff\n").expect("a fenced diff") + 1..];
+    assert!(tail.trim_end().ends_with("```"), "{tail}");
+    let stat = git(&["show", "--stat", "--format=", &sha("vmx_fix")]);
+    let summary = stat.lines().last().unwrap().trim();
+    assert!(tail.contains(summary), "{summary} not in {tail}");
+    assert!(tail.contains("\n+"), "{tail}");
+}

@@ -522,6 +522,33 @@ static const struct ops y_ops = {\n\t.open = init,\n};\n",
     }
 
     #[test]
+    fn event_loop_callbacks_and_defined_mains_are_entry_points() {
+        let ix = CodeIndex::from_sources([
+            (
+                "src/core/manager.c",
+                "static int manager_dispatch_user_lookup_fd(sd_event_source *s, int fd, uint32_t revents, void *userdata)\n{\n\treturn lookup_done();\n}\n\
+int manager_setup(Manager *m)\n{\n\treturn sd_event_add_io(m->event, &m->src, m->fd, EPOLLIN, manager_dispatch_user_lookup_fd, m);\n}\n\
+int lookup_done(void)\n{\n\treturn 0;\n}\n",
+            ),
+            (
+                "src/udev/udevadm.c",
+                "static int run(int argc, char *argv[])\n{\n\treturn verify_rules();\n}\n\
+DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE(run);\n",
+            ),
+            (
+                "src/udev/verify.c",
+                "int verify_rules(void)\n{\n\treturn 0;\n}\n",
+            ),
+        ]);
+        let r = ix.reach("lookup_done", Limits::default());
+        assert_eq!(r.kinds, [EntryKind::Pointer]);
+        assert_eq!(r.chains[0].entry, "sd_event_add_io()");
+        let r = ix.reach("verify_rules", Limits::default());
+        assert_eq!(r.kinds, [EntryKind::Program]);
+        assert_eq!(r.chains[0].render(), "run → verify_rules");
+    }
+
+    #[test]
     fn a_constructor_is_run_by_the_loader() {
         let ix = CodeIndex::from_sources([(
             "src/shared/log.c",

@@ -91,8 +91,19 @@ pub fn registration_args(name: &str) -> Option<&'static [usize]> {
         | "rte_eal_remote_launch"
         | "rte_eal_mp_remote_launch"
         | "atexit" => &[0],
-        "pthread_create" | "rte_thread_create" | "rte_thread_create_control" => &[2],
+        "pthread_create"
+        | "rte_thread_create"
+        | "rte_thread_create_control"
+        | "rte_thread_create_internal_control" => &[2],
         "rte_ctrl_thread_create" => &[3],
+        // libsystemd's event loop and bus: the callback after the source.
+        "sd_event_add_defer" | "sd_event_add_post" | "sd_event_add_exit" => &[2],
+        "sd_event_add_signal" | "sd_bus_add_match" => &[3],
+        "sd_event_add_io" | "sd_event_add_child" | "sd_event_add_inotify" => &[4],
+        "sd_event_add_time" | "sd_event_add_time_relative" => &[5],
+        "proc_cmdline_parse" => &[0],
+        // systemd's programs: `DEFINE_MAIN_FUNCTION(run)` defines main().
+        "DEFINE_MAIN_FUNCTION" | "DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE" => &[0],
         "__setup" | "early_param" => &[1],
         _ if is_initcall_macro(name) => &[0],
         _ => return None,
@@ -119,6 +130,7 @@ pub fn classify_registration(how: &str) -> EntryKind {
         | "devm_request_threaded_irq"
         | "rte_intr_callback_register" => EntryKind::Interrupt,
         "__setup" | "early_param" => EntryKind::Init,
+        "DEFINE_MAIN_FUNCTION" | "DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE" => EntryKind::Program,
         _ if is_initcall_macro(how) => EntryKind::Init,
         _ => EntryKind::Pointer,
     }

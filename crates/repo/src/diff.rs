@@ -596,21 +596,34 @@ fn diffstat(files: &[FileDiff], ins: usize, del: usize) -> String {
             format!("{w}s")
         }
     };
-    s.push_str(&format!(
-        " {} {} changed, {} {}(+), {} {}(-)\n",
-        files.len(),
-        plural(files.len(), "file"),
-        ins,
-        plural(ins, "insertion"),
-        del,
-        plural(del, "deletion")
-    ));
+    // As git prints it: a count that is zero is left out, unless both are.
+    let mut summary = format!(" {} {} changed", files.len(), plural(files.len(), "file"));
+    if ins > 0 || del == 0 {
+        summary.push_str(&format!(", {ins} {}(+)", plural(ins, "insertion")));
+    }
+    if del > 0 || ins == 0 {
+        summary.push_str(&format!(", {del} {}(-)", plural(del, "deletion")));
+    }
+    s.push_str(&summary);
+    s.push('\n');
     s
 }
 
 #[cfg(test)]
 mod tests {
     use super::code_changes;
+
+    #[test]
+    fn the_diffstat_summary_leaves_out_a_zero_count_as_git_does() {
+        let f = |ins: usize, del: usize| {
+            let s = super::diffstat(&[], ins, del);
+            s.trim().to_string()
+        };
+        assert_eq!(f(3, 0), "0 files changed, 3 insertions(+)");
+        assert_eq!(f(0, 1), "0 files changed, 1 deletion(-)");
+        assert_eq!(f(2, 2), "0 files changed, 2 insertions(+), 2 deletions(-)");
+        assert_eq!(f(0, 0), "0 files changed, 0 insertions(+), 0 deletions(-)");
+    }
 
     #[test]
     fn comment_lines_change_no_code() {

@@ -15,6 +15,9 @@ pub fn markdown(ev: &Evidence, d: &Decision) -> String {
     for line in c.message.trim_end().lines() {
         let _ = writeln!(out, "{line}");
     }
+    // A blank line first: `---` right under the trailers would make them
+    // a heading.
+    let _ = writeln!(out);
     let _ = writeln!(out, "---");
     let _ = writeln!(out);
     let _ = writeln!(
@@ -69,13 +72,27 @@ pub fn markdown(ev: &Evidence, d: &Decision) -> String {
         .map(|v| v.as_str())
         .unwrap_or("UNDECIDED (no stable branches)");
     let _ = writeln!(out, "\n**{overall}**\n");
+    // The diffstat and the patch as a fenced block, so that `+` and `-`
+    // lines are not read as lists; the fence outruns any backticks in it.
+    let fence = patch_fence(&ev.diff.patch);
+    let _ = writeln!(out, "{fence}diff");
     out.push_str(&ev.diff.diffstat);
     let _ = writeln!(out);
     out.push_str(&ev.diff.patch);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{fence}");
     if ev.diff.truncated {
         let _ = writeln!(out, "\n[patch truncated]");
     }
     out
+}
+
+/// A backtick fence longer than any run of backticks in `patch`.
+pub(crate) fn patch_fence(patch: &str) -> String {
+    let longest = patch.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 /// Phase 9's three lists, in the seed's words.

@@ -193,11 +193,8 @@ fn mail(
 fn report_text(ev: &Evidence, d: &Decision) -> String {
     let md = markdown(ev, d);
     let start = md.find("\n---\n").map(|i| i + 5).unwrap_or(0);
-    let end = if ev.diff.diffstat.is_empty() {
-        md.len()
-    } else {
-        md.rfind(&ev.diff.diffstat).unwrap_or(md.len())
-    };
+    let fence = format!("\n{}diff\n", crate::markdown::patch_fence(&ev.diff.patch));
+    let end = md.rfind(&fence).unwrap_or(md.len());
     md.get(start..end.max(start))
         .unwrap_or_default()
         .trim()

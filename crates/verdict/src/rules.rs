@@ -392,6 +392,26 @@ fn contains_word(text: &str, word: &str) -> bool {
     crate::words::names_inflected(text, word, crate::words::VERB_ENDINGS)
 }
 
+/// `Reviewed-by:` and `Acked-by:` trailers by someone other than the
+/// author, and the author's own (a maintainer who acks their own patch
+/// reviews nothing).
+pub(crate) fn reviews(ev: &Evidence) -> (usize, usize) {
+    let email = ev.commit.author_email.to_ascii_lowercase();
+    let (mut others, mut own) = (0, 0);
+    for t in ev
+        .message
+        .trailers_named("Reviewed-by")
+        .chain(ev.message.trailers_named("Acked-by"))
+    {
+        if !email.is_empty() && t.value.to_ascii_lowercase().contains(&email) {
+            own += 1;
+        } else {
+            others += 1;
+        }
+    }
+    (others, own)
+}
+
 /// The stable-kernel-rules checklist, as far as the evidence answers it.
 fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
     let lines = ev.diff.insertions + ev.diff.deletions;
@@ -417,14 +437,19 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
         ));
     }
     let tested = ev.message.trailers_named("Tested-by").count();
-    let reviewed = ev.message.trailers_named("Reviewed-by").count()
-        + ev.message.trailers_named("Acked-by").count();
-    let text = format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by");
+    let (reviewed, own) = reviews(ev);
+    let text = if own > 0 {
+        format!(
+            "tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by (the author's own {own} aside)"
+        )
+    } else {
+        format!("tested: {tested} Tested-by; reviewed: {reviewed} Reviewed-by/Acked-by")
+    };
     // The message's own lines, as the parser counts them: git's
     // `%(trailers)` reads only the last paragraph, and Samba's, say,
     // ends with an `Autobuild-User(master)` block below the trailers.
     let grep = format!("git show -s --format=%b {sha} | grep -i -E '^(Tested|Reviewed|Acked)-by:'");
-    records.push(if tested + reviewed == 0 {
+    records.push(if tested + reviewed + own == 0 {
         Record::absence(P, text, grep)
     } else {
         Record::new(P, text, grep)

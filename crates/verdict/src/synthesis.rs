@@ -352,8 +352,7 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
             ),
         );
     }
-    let reviewed = ev.message.trailers_named("Reviewed-by").count()
-        + ev.message.trailers_named("Acked-by").count();
+    let (reviewed, _) = crate::rules::reviews(ev);
     if reviewed > 0 {
         l.pro(
             1,

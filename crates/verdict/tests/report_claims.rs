@@ -1057,3 +1057,31 @@ fn the_mainline_record_checks_the_mainline_branch_not_head() {
         &format!("git merge-base --is-ancestor {fix} HEAD")
     ));
 }
+
+/// The author's own `Acked-by:` is no review: the checklist says so, the
+/// synthesis does not count it, and the grep still shows the line.
+#[test]
+fn the_authors_own_ack_is_no_review() {
+    let mut r = released();
+    let sha = r.commit(
+        "lib: fix a\n\nSigned-off-by: A U Thor <author@example.org>\nAcked-by: A U Thor <author@example.org>",
+        &[("lib/a.c", "int a = 3;\n")],
+    );
+    let ev = evidence(&r, &sha);
+    let d = stablepick_verdict::decide(&ev);
+    let rec = record(&d.records, &["tested: "]);
+    assert_eq!(
+        rec.text,
+        "tested: 0 Tested-by; reviewed: 0 Reviewed-by/Acked-by (the author's own 1 aside)"
+    );
+    assert!(output(&r, rec).contains("Acked-by: A U Thor"));
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &d);
+    assert!(
+        !s.evidence_for
+            .iter()
+            .any(|p| p.text.starts_with("reviewed:")),
+        "{:#?}",
+        s.evidence_for
+    );
+}
