@@ -337,21 +337,25 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             format!("{show} | grep -i -E '{FIXES_LINE}'"),
         );
     }
-    Ruling::rules(
-        Verdict::No,
-        SCORE_NO_SIGNAL,
-        "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, and not a severe failure (crash, hang, leak, …) that someone reported or tested, fixed in at most 100 changed lines with every touched file and function in the branch (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)",
-        {
-            // The grep shows the `Fixes:` lines whose targets the branch
-            // lacks; with none and no nomination, finding nothing is the
-            // claim.
-            let grep = format!("{show} | grep -i -E -e '{FIXES_LINE}' -e '^Cc:.*stable'");
-            let tagged = !ev.message.fixes.is_empty()
-                || !ev.message.stable_cc.is_empty()
-                || !ev.message.fixes_naming_no_commit().is_empty();
-            if tagged { grep } else { format!("! {grep}") }
-        },
-    )
+    let mut reason = "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, and not a severe failure (crash, hang, leak, …) that someone reported or tested, fixed in at most 100 changed lines with every touched file and function in the branch (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)".to_owned();
+    // An exception category (documentation, a device ID, a build fix)
+    // lets such a change in; it does not ask for it.
+    if let Some(kinds) = exception_categories(&ev.kinds) {
+        reason.push_str(&format!(
+            "; its kind ({}) is one the stable rules let in without a bug, which allows a backport but does not ask for one",
+            kinds.join(", ")
+        ));
+    }
+    Ruling::rules(Verdict::No, SCORE_NO_SIGNAL, reason, {
+        // The grep shows the `Fixes:` lines whose targets the branch
+        // lacks; with none and no nomination, finding nothing is the
+        // claim.
+        let grep = format!("{show} | grep -i -E -e '{FIXES_LINE}' -e '^Cc:.*stable'");
+        let tagged = !ev.message.fixes.is_empty()
+            || !ev.message.stable_cc.is_empty()
+            || !ev.message.fixes_naming_no_commit().is_empty();
+        if tagged { grep } else { format!("! {grep}") }
+    })
 }
 
 /// The stable rules' "fixes a real bug that bothers people": the message
