@@ -1085,3 +1085,32 @@ fn the_authors_own_ack_is_no_review() {
         s.evidence_for
     );
 }
+
+/// A documentation fix: Phase 9 lists its exception category, and the
+/// rules' NO says that the category lets it in without asking for it.
+#[test]
+fn an_exception_kinds_no_says_the_kind_allows_but_does_not_ask() {
+    let mut r = released();
+    let sha = r.commit(
+        "doc: fix the description of an option",
+        &[("doc/guide.rst", "The option takes a number.\n")],
+    );
+    let ev = evidence(&r, &sha);
+    let d = stablepick_verdict::decide(&ev);
+    let b = &d.branches[0];
+    assert_eq!(b.verdict, Some(stablepick_verdict::Verdict::No));
+    assert!(
+        b.reason.ends_with(
+            "its kind (documentation) is one the stable rules let in without a bug, which allows a backport but does not ask for one"
+        ),
+        "{}",
+        b.reason
+    );
+    assert!(
+        d.records
+            .iter()
+            .any(|r| r.text == "stable-rules exception category: documentation"),
+        "{:#?}",
+        d.records
+    );
+}
