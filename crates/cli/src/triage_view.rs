@@ -32,7 +32,10 @@ impl Group {
 
 /// Classifies one branch entry of a triage row.
 pub fn group(branch: &Value) -> Group {
-    if !branch["backported_as"].is_null() || branch["in_base"] == true {
+    if !branch["backported_as"].is_null()
+        || branch["in_base"] == true
+        || branch["content_present"] == true
+    {
         Group::AlreadyBackported
     } else if branch["verdict"] == "YES" {
         let needs = branch["applies"] == "conflict"

@@ -122,6 +122,9 @@ pub struct BranchFacts {
     /// Does the patch apply to the branch tip (`None`: not checked, e.g.
     /// already backported)?
     pub applies: Option<stablepick_repo::apply::Applies>,
+    /// The patch does not apply, but applies in reverse at the tip: another
+    /// commit already brought the same change.
+    pub content_present: bool,
     /// Upstream commits the branch needs first, in applying order.
     pub prerequisites: Vec<Oid>,
     /// Whether the patch applies after `prerequisites` (checked in

@@ -253,6 +253,7 @@ fn branch(
         files_present: Vec::new(),
         functions_present: Vec::new(),
         applies: None,
+        content_present: false,
         prerequisites: Vec::new(),
         prerequisites_suffice: None,
         apply_report: None,

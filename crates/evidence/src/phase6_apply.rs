@@ -13,6 +13,9 @@ use stablepick_repo::{Oid, StableIndex, short};
 
 const P: u8 = 6;
 
+/// How Phase 6 says a branch already holds the change without the commit.
+pub const CONTENT_PRESENT: &str = "already has this change without the commit:";
+
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
     let oid = ev.commit.oid;
     let sha = full(oid);
@@ -96,6 +99,25 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         };
         let verified_by = temp_worktree_command(&sh(r), &sha, &check);
         records.push(Record::new(P, text, verified_by));
+        // A patch that does not apply may be there already, brought by
+        // another commit: then it applies in reverse.
+        if report.applies == Applies::Conflict
+            && let Some(Ok(p)) = &patch
+            && p.already_in(ctx.git, b.branch.tip()).unwrap_or(false)
+        {
+            facts.content_present = true;
+            records.push(Record::new(
+                P,
+                format!(
+                    "[{name}] {CONTENT_PRESENT} the patch applies in reverse to the branch tip ({r}): another commit brought the same lines"
+                ),
+                temp_worktree_command(
+                    &sh(r),
+                    &sha,
+                    &format!("git show --binary --format= {sha} | git -C \"$wt\" apply -R --check"),
+                ),
+            ));
+        }
         if !report.applies.git_applies() {
             facts.apply_report = Some(report);
         }

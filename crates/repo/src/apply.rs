@@ -278,6 +278,29 @@ pub struct TextHunk {
 }
 
 impl TextHunk {
+    /// The hunk that undoes this one: added lines removed, removed ones
+    /// added, the two sides' numbers swapped.
+    pub fn reversed(&self) -> TextHunk {
+        TextHunk {
+            old_start: self.new_start,
+            old_lines: self.new_lines,
+            new_start: self.old_start,
+            new_lines: self.old_lines,
+            lines: self
+                .lines
+                .iter()
+                .map(|(k, l)| {
+                    let k = match k {
+                        LineKind::Add => LineKind::Del,
+                        LineKind::Del => LineKind::Add,
+                        LineKind::Context => LineKind::Context,
+                    };
+                    (k, l.clone())
+                })
+                .collect(),
+        }
+    }
+
     fn leading(&self) -> usize {
         self.lines
             .iter()
@@ -845,6 +868,58 @@ impl CommitPatch {
             });
         }
         Ok(CommitPatch { commit, files })
+    }
+
+    /// Whether `target` (a commit or tree) already holds this change, as
+    /// `git apply -R --check` would say: the commit only modifies text
+    /// files, and each applies in reverse to `target`'s version without
+    /// fuzz (or is already its post-image). A change made twice, or carried
+    /// in by another commit (systemd's bulk `hwdb: update to main` commits
+    /// on its stable branches), is there although no commit names it.
+    pub fn already_in(&self, git: &Git, target: Oid) -> Result<bool> {
+        let repo = git.repo();
+        let tree = match repo.find_commit(target) {
+            Ok(c) => c.tree()?,
+            Err(_) => repo.find_tree(target)?,
+        };
+        if self.files.is_empty() {
+            return Ok(false);
+        }
+        for f in &self.files {
+            let Some(path) = f.new_path.as_deref().filter(|_| f.status == 'M') else {
+                return Ok(false);
+            };
+            let Ok(entry) = tree.get_path(Path::new(path)) else {
+                return Ok(false);
+            };
+            if entry.id() == f.new_id {
+                continue;
+            }
+            if entry.id() == f.old_id || f.binary || entry.kind() != Some(ObjectType::Blob) {
+                return Ok(false);
+            }
+            let there = repo.find_blob(entry.id())?;
+            let hunks = if f.unread {
+                let (old, new) = (repo.find_blob(f.old_id)?, repo.find_blob(f.new_id)?);
+                if looks_binary(old.content()) || looks_binary(new.content()) {
+                    return Ok(false);
+                }
+                diff_hunks(old.content(), new.content())?
+            } else {
+                f.hunks.clone()
+            };
+            if looks_binary(there.content()) || hunks.is_empty() {
+                return Ok(false);
+            }
+            let reversed: Vec<TextHunk> = hunks.iter().map(TextHunk::reversed).collect();
+            if !matches!(
+                apply_text(there.content(), &reversed).applies,
+                Applies::Clean | Applies::Offset
+            ) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Applies the patch to the tree of commit (or tree) `target`.

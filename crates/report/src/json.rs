@@ -27,6 +27,9 @@ pub struct BranchJson {
     /// `line` or `patch-id` when backported.
     pub backported_via: Option<&'static str>,
     pub in_base: bool,
+    /// The branch has this change without the commit: its patch applies in
+    /// reverse at the tip.
+    pub content_present: bool,
     pub score: f64,
     pub reason: String,
     /// What decided: `hard_rule`, `list`, `rules`, `model`, `window_share`
@@ -151,6 +154,7 @@ impl Report {
                             stablepick_repo::BackportVia::PatchId => "patch-id",
                         }),
                         in_base: b.in_base,
+                        content_present: b.content_present,
                         score: dec.map(|x| x.score).unwrap_or(0.0),
                         reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
                         decided_by: dec.map(|x| x.decided_by),

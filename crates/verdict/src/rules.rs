@@ -144,6 +144,16 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
             phase6_shows(format!("git merge-base --is-ancestor {sha} {}", b.base)),
         );
     }
+    if b.content_present {
+        return rule(
+            "already in the branch",
+            0.0,
+            "already has this change without the commit (its patch applies in reverse at the tip): no new work".into(),
+            phase6_shows(format!(
+                "git show --binary --format= {sha} | git apply -R --check"
+            )),
+        );
+    }
     if ev.message.noautosel() {
         return rule(
             "stable+noautosel",

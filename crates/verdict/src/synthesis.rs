@@ -438,7 +438,10 @@ fn branch_points(
         move |r: &Record| r.text.starts_with(&p)
     };
     if let Some(h) = rules::hard_rule(ev, b)
-        && matches!(h.label, "already backported" | "already in the base")
+        && matches!(
+            h.label,
+            "already backported" | "already in the base" | "already in the branch"
+        )
     {
         // Its later fixes the branch lacks are still to do.
         let missing = f.all(6, mine(stablepick_evidence::MISSING_FOLLOWUP));

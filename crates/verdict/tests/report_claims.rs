@@ -1114,3 +1114,60 @@ fn an_exception_kinds_no_says_the_kind_allows_but_does_not_ask() {
         d.records
     );
 }
+
+/// A change the branch already has without the commit (systemd's stable
+/// branches take hwdb in bulk updates): the patch does not apply, it
+/// applies in reverse, Phase 6 says so with `git apply -R --check`, and the
+/// hard rule says there is nothing to do. A patch that conflicts for
+/// another reason is not taken for one already there.
+#[test]
+fn a_change_the_branch_already_has_is_no_new_work() {
+    let lines = |v: &[&str]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let base = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
+    let mut r = Repo::new();
+    r.commit("base", &[("hwdb/60-seat.hwdb", &lines(&base))]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let mut main = base;
+    main[4] = "e2";
+    let entry = r.commit(
+        "hwdb: add an entry",
+        &[("hwdb/60-seat.hwdb", &lines(&main))],
+    );
+    let mut other = main;
+    other[10] = "k2";
+    let conflicting = r.commit("hwdb: change k", &[("hwdb/60-seat.hwdb", &lines(&other))]);
+    // The branch's bulk update brings e2, and another change far away.
+    r.git(&["checkout", "-q", "1.0"]);
+    let mut bulk = base;
+    bulk[4] = "e2";
+    bulk[0] = "a2";
+    bulk[10] = "k3";
+    r.commit(
+        "hwdb: update to main",
+        &[("hwdb/60-seat.hwdb", &lines(&bulk))],
+    );
+    r.git(&["checkout", "-q", "main"]);
+
+    let ev = evidence(&r, &entry);
+    let b = &ev.branches[0];
+    assert!(b.content_present && b.backported_as.is_none());
+    let rec = record(
+        &ev.records,
+        &["[1.0] already has this change without the commit"],
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert!(rec.verified_by.contains("apply -R --check"));
+    let d = stablepick_verdict::decide(&ev);
+    let db = &d.branches[0];
+    assert_eq!(db.verdict, Some(stablepick_verdict::Verdict::No));
+    assert!(db.reason.contains("no new work"), "{}", db.reason);
+    assert_eq!(db.decided_by, stablepick_verdict::DecidedBy::HardRule);
+
+    let ev = evidence(&r, &conflicting);
+    assert!(!ev.branches[0].content_present);
+    assert_eq!(
+        ev.branches[0].applies,
+        Some(stablepick_repo::apply::Applies::Conflict)
+    );
+}
