@@ -319,44 +319,49 @@ fn find_subject(ctx: &Context, subject: &str) -> Option<Oid> {
     None
 }
 
-/// Why a missing `Cc: stable` says nothing here: the project (almost) never
-/// writes one.
+/// Why a missing `Fixes:` says nothing here: the project (almost) never
+/// writes one naming a commit.
 fn project_does_not_tag_fixes(ctx: &Context) -> Record {
-    let usage = ctx.index.stable_cc_usage();
-    let main = sh(ctx.index.mainline_display());
-    let how_many = if usage.with_fixes == 0 {
-        "none".to_owned()
-    } else {
-        format!("only {}", usage.with_fixes)
-    };
-    Record::new(
-        P,
-        format!(
-            "this project rarely names the commit a fix repairs with `Fixes:`: {how_many} of its {} mainline commits (merges aside) has a `Fixes:` line naming a commit, so the missing tag is no sign against",
-            usage.commits
-        ),
-        format!(
-            "git rev-list --no-merges --count {main} && git log --no-merges --format=%H -i -E --grep='^Fixes:[[:space:]]*[0-9a-f]{{4}}' {main} | wc -l"
-        ),
+    project_rarely_writes(
+        ctx,
+        ctx.index.stable_cc_usage().with_fixes,
+        "this project rarely names the commit a fix repairs with `Fixes:`",
+        "a `Fixes:` line naming a commit, so the missing tag",
+        "^Fixes:[[:space:]]*[0-9a-f]{4}",
     )
 }
 
+/// Why a missing `Cc: stable` says nothing here: the project (almost) never
+/// writes one.
 fn project_does_not_nominate(ctx: &Context) -> Record {
-    let usage = ctx.index.stable_cc_usage();
+    project_rarely_writes(
+        ctx,
+        ctx.index.stable_cc_usage().with_stable_cc,
+        "this project does not nominate commits with `Cc: stable`",
+        "a `Cc: …stable…` line, so the missing nomination",
+        "^Cc:.*stable",
+    )
+}
+
+/// The record that `count` of the project's mainline commits (merges
+/// aside) carry a line matching `grep` (`git log -i -E --grep`): `claim`,
+/// then the counts, then `line` says what is missing.
+fn project_rarely_writes(ctx: &Context, count: u32, claim: &str, line: &str, grep: &str) -> Record {
+    let commits = ctx.index.stable_cc_usage().commits;
     let main = sh(ctx.index.mainline_display());
-    let how_many = if usage.with_stable_cc == 0 {
+    let how_many = if count == 0 {
         "none".to_owned()
     } else {
-        format!("only {}", usage.with_stable_cc)
+        format!("only {count}")
     };
     Record::new(
         P,
         format!(
-            "this project does not nominate commits with `Cc: stable`: {how_many} of its {} mainline commits (merges aside) has a `Cc: …stable…` line, so the missing nomination is no sign against",
-            usage.commits
+            "{claim}: {how_many} of its {commits} mainline commits (merges aside) has {line} is no sign against"
         ),
         format!(
-            "git rev-list --no-merges --count {main} && git log --no-merges --format=%H -i --grep='^Cc:.*stable' {main} | wc -l"
+            "git rev-list --no-merges --count {main} && git log --no-merges --format=%H -i -E --grep={} {main} | wc -l",
+            sh(grep)
         ),
     )
 }

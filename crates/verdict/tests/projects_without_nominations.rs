@@ -10,6 +10,16 @@ use common::Repo;
 use stablepick_evidence::{Context, Evidence, collect};
 use stablepick_verdict::{rules::decide, synthesis};
 
+/// What a counting record's command prints, word by word; it succeeds.
+fn counts(r: &Repo, command: &str) -> Vec<String> {
+    let out = stablepick_testkit::sh(r.path(), command);
+    assert!(out.status.success(), "{command}");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn evidence(r: &Repo, sha: &str) -> Evidence {
     let (git, index) = common::open_index(r);
     let oid = git.resolve_commit(sha).unwrap();
@@ -78,13 +88,7 @@ fn a_project_that_never_nominates_does_not_count_it_against() {
         "{}",
         rec.text
     );
-    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
-    assert!(out.status.success());
-    let said: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(said, ["23", "0"]);
+    assert_eq!(counts(&r, &rec.verified_by), ["23", "0"]);
 
     let s = synthesis::synthesize(&ev, &decide(&ev));
     let against: Vec<&str> = s.evidence_against.iter().map(|p| p.text.as_str()).collect();
@@ -144,13 +148,7 @@ fn a_project_that_rarely_writes_fixes_does_not_count_it_against() {
         "{}",
         rec.text
     );
-    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
-    assert!(out.status.success());
-    let said: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(said, ["23", "0"]);
+    assert_eq!(counts(&r, &rec.verified_by), ["23", "0"]);
     let s = synthesis::synthesize(&ev, &decide(&ev));
     assert!(
         !s.evidence_against
@@ -170,7 +168,5 @@ fn a_project_that_rarely_writes_fixes_does_not_count_it_against() {
             .any(|x| x.text.starts_with("this project rarely names")),
     );
     // The same command counts the three.
-    let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(said.split_whitespace().collect::<Vec<_>>(), ["23", "3"]);
+    assert_eq!(counts(&r, &rec.verified_by), ["23", "3"]);
 }
