@@ -10,6 +10,14 @@ use common::Repo;
 use stablepick_evidence::{Context, Evidence, collect};
 use stablepick_verdict::{rules::decide, synthesis};
 
+/// The record of `ev` whose text starts with `start`.
+fn record<'a>(ev: &'a Evidence, start: &str) -> &'a stablepick_evidence::Record {
+    ev.records
+        .iter()
+        .find(|x| x.text.starts_with(start))
+        .unwrap_or_else(|| panic!("no {start:?} in {:#?}", ev.records))
+}
+
 /// What a counting record's command prints, word by word; it succeeds.
 fn counts(r: &Repo, command: &str) -> Vec<String> {
     let out = stablepick_testkit::sh(r.path(), command);
@@ -76,11 +84,7 @@ fn a_project_that_never_nominates_does_not_count_it_against() {
     let (r, fix) = project(20, 0, 3);
     let ev = evidence(&r, &fix);
     assert!(!ev.project_nominates);
-    let rec = ev
-        .records
-        .iter()
-        .find(|x| x.text.starts_with("this project does not nominate"))
-        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    let rec = record(&ev, "this project does not nominate");
     // base, topic, 20 fixes and this one: 23 commits, merges aside; the
     // old release's fix is not on mainline.
     assert!(
@@ -135,14 +139,7 @@ fn a_project_that_rarely_writes_fixes_does_not_count_it_against() {
     let (r, fix) = project(20, 0, 0);
     let ev = evidence(&r, &fix);
     assert!(!ev.project_tags_fixes);
-    let rec = ev
-        .records
-        .iter()
-        .find(|x| {
-            x.text
-                .starts_with("this project rarely names the commit a fix repairs")
-        })
-        .unwrap_or_else(|| panic!("{:#?}", ev.records));
+    let rec = record(&ev, "this project rarely names the commit a fix repairs");
     assert!(
         rec.text.contains("none of its 23 mainline commits"),
         "{}",
