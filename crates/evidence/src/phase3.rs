@@ -121,6 +121,40 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             grep_fixes,
         ));
     }
+    // systemd names the commit a change repairs with `Follow-up for <sha>`,
+    // not `Fixes:`: such later commits are listed too.
+    let follow_ups: Vec<Oid> = ctx
+        .index
+        .followed_up_by(oid)
+        .iter()
+        .copied()
+        .filter(|o| !ev.followup_fixes.contains(o))
+        .collect();
+    if !follow_ups.is_empty() {
+        let list: Vec<String> = follow_ups
+            .iter()
+            .map(|o| {
+                let rel = ctx
+                    .index
+                    .first_release(*o)
+                    .map(|r| r.tag.clone())
+                    .unwrap_or_else(|| "unreleased".into());
+                format!("{} (\"{}\", {rel})", short(*o), subject_of(ctx.git, *o))
+            })
+            .collect();
+        recs.push(Record::new(
+            P,
+            format!(
+                "later commit(s) on {} say they follow up this one (`Follow-up for`): {} — a backport should take them too, or know why not",
+                ctx.index.mainline_display(),
+                list.join(", ")
+            ),
+            format!(
+                "git log --format='%H %s' -i -E --grep='^[[:space:]]*follow-?ups?:? (for|to|of|on) .*{}' {main}",
+                &sha[..7]
+            ),
+        ));
+    }
     ev.reverted_by = ctx.index.reverted_by(oid).to_vec();
     let grep_revert = format!("git log --format='%H %s' --grep='This reverts commit {sha}' {main}");
     if ev.reverted_by.is_empty() {

@@ -318,3 +318,41 @@ fn a_commit_in_no_release_shows_the_tags_that_contain_it() {
         .collect();
     assert_eq!(tags, vec!["v2.0.1".to_string()], "{}", r.verified_by);
 }
+
+/// systemd names the commit a change repairs with `Follow-up for <sha>`,
+/// not `Fixes:`: Phase 3 lists such later commits, and its grep prints
+/// them and nothing else.
+#[test]
+fn later_follow_ups_are_listed_with_the_command_that_finds_them() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    write(d, "swap.c", "int a;\n");
+    commit_on_day(d, 1, "core: add swap");
+    write(d, "swap.c", "int a = 1;\n");
+    let first = commit_on_day(d, 2, "core/swap: fix memory management");
+    write(d, "other.c", "int o;\n");
+    commit_on_day(
+        d,
+        3,
+        "core: unrelated follow-up work\n\nA follow-up patch will tidy this.",
+    );
+    write(d, "swap.c", "int a = 2;\n");
+    let sha = first.to_string();
+    let later = commit_on_day(
+        d,
+        4,
+        &format!(
+            "core/swap: another try on memory mgmt\n\nFollow-up for {}",
+            &sha[..12]
+        ),
+    );
+    let recs = phase3(d, first);
+    let r = record(&recs, "later commit(s) on main say they follow up this one");
+    assert!(r.text.contains(&later.to_string()[..12]), "{}", r.text);
+    let out = stablepick_testkit::sh(d, &r.verified_by);
+    assert!(out.status.success(), "{}", r.verified_by);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(printed.lines().count(), 1, "{printed}");
+    assert!(printed.starts_with(&later.to_string()), "{printed}");
+}

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 11;
+pub const INDEX_FORMAT: u32 = 12;
 
 /// Index files kept in the cache directory: one per branch set (and
 /// mainline) recently asked for.
@@ -220,6 +220,8 @@ struct Stored {
     author_names: Vec<String>,
     stable_commits: Vec<[u8; 20]>,
     fixes: Vec<([u8; 20], [u8; 20])>,
+    /// (commit, the commit its `Follow-up for` line names).
+    follow_ups: Vec<([u8; 20], [u8; 20])>,
     reverts: Vec<([u8; 20], [u8; 20])>,
     unresolved_fixes: u32,
     stable: Vec<StableIndex>,
@@ -276,6 +278,7 @@ pub struct RepoIndex {
     sorted: Vec<[u8; 20]>,
     fixed_by: HashMap<Oid, Vec<Oid>>,
     fixes_of: HashMap<Oid, Vec<Oid>>,
+    followed_up_by: HashMap<Oid, Vec<Oid>>,
     reverted_by: HashMap<Oid, Vec<Oid>>,
     /// Author id → positions in `stored.mainline`, newest first.
     by_author: HashMap<u32, Vec<u32>>,
@@ -514,6 +517,13 @@ impl RepoIndex {
             fixed_by.entry(oid(target)).or_default().push(oid(fixer));
             fixes_of.entry(oid(fixer)).or_default().push(oid(target));
         }
+        let mut followed_up_by: HashMap<Oid, Vec<Oid>> = HashMap::new();
+        for (later, target) in &stored.follow_ups {
+            followed_up_by
+                .entry(oid(target))
+                .or_default()
+                .push(oid(later));
+        }
         let mut reverted_by: HashMap<Oid, Vec<Oid>> = HashMap::new();
         for (rev, target) in &stored.reverts {
             reverted_by.entry(oid(target)).or_default().push(oid(rev));
@@ -560,6 +570,7 @@ impl RepoIndex {
             sorted,
             fixed_by,
             fixes_of,
+            followed_up_by,
             reverted_by,
             own_repos: Vec::new(),
             stats: BuildStats::default(),
@@ -706,6 +717,14 @@ impl RepoIndex {
     }
 
     /// Commits whose `Fixes:` names `oid`.
+    /// Later mainline commits whose `Follow-up for <sha>` line names `oid`.
+    pub fn followed_up_by(&self, oid: Oid) -> &[Oid] {
+        self.followed_up_by
+            .get(&oid)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     pub fn fixed_by(&self, oid: Oid) -> &[Oid] {
         self.fixed_by.get(&oid).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -1229,6 +1248,7 @@ fn build(
     pull_requests.sort_unstable_by_key(|&(n, pos)| (n, mainline_meta[pos as usize].1, pos));
     pull_requests.dedup_by_key(|p| p.0);
     let mut fixes = Vec::new();
+    let mut follow_ups = Vec::new();
     let mut reverts = Vec::new();
     let mut unresolved = 0u32;
     let per_commit: Vec<(u32, &[String])> = main_scan
@@ -1269,6 +1289,13 @@ fn build(
                 && t != *o
             {
                 reverts.push((to_bytes(*o), to_bytes(t)));
+            }
+        }
+        for f in &s.follow_ups {
+            if let Some(t) = pick(git, &sorted, &on_mainline, f, None)
+                && t != *o
+            {
+                follow_ups.push((to_bytes(*o), to_bytes(t)));
             }
         }
     }
@@ -1360,6 +1387,7 @@ fn build(
         author_names,
         stable_commits: stable_all.into_iter().map(to_bytes).collect(),
         fixes,
+        follow_ups,
         reverts,
         unresolved_fixes: unresolved,
         stable,

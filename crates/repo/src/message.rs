@@ -49,6 +49,10 @@ pub struct ParsedMessage {
     /// Shas named by `This reverts commit X.`.
     pub reverts: Vec<String>,
     pub stable_cc: Vec<StableCc>,
+    /// Shas named by a line opening `Follow-up for` (`to`, `of`, `on`):
+    /// how systemd names the commit a change completes or repairs.
+    #[serde(default)]
+    pub follow_ups: Vec<String>,
 }
 
 impl ParsedMessage {
@@ -331,6 +335,13 @@ pub fn parse(message: &str) -> ParsedMessage {
         }
         parsed.trailers.push(trailer);
     }
+    for line in body.lines() {
+        for sha in follow_up_ids(line) {
+            if !parsed.follow_ups.contains(&sha) {
+                parsed.follow_ups.push(sha);
+            }
+        }
+    }
     for re in BACKPORT_RES.iter() {
         for cap in re.captures_iter(&body) {
             let sha = cap[1].to_ascii_lowercase();
@@ -400,6 +411,32 @@ pub fn parse_fixes_value(value: &str) -> Option<FixesRef> {
         sha_prefix: cap[1].to_ascii_lowercase(),
         subject,
     })
+}
+
+/// The shas (7 to 40 hex digits, lower-cased) a `Follow-up for <sha>`
+/// line names: `Follow-up for`, `to`, `of` or `on`, `Follow-ups`,
+/// `Followup`, an optional colon; the rest of the line may name several.
+pub fn follow_up_ids(line: &str) -> Vec<String> {
+    let lower = line.trim_start().to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("follow-up")
+        .or_else(|| lower.strip_prefix("followup"))
+    else {
+        return Vec::new();
+    };
+    let rest = rest.strip_prefix('s').unwrap_or(rest);
+    let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+    let Some(after) = ["for ", "to ", "of ", "on "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+    else {
+        return Vec::new();
+    };
+    after
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| (7..=40).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// True when a line of `msg` matches `git log -i --grep='^Cc:.*stable'`:
@@ -531,6 +568,25 @@ mod tests {
     fn stack_frames_name_no_pull_request() {
         let msg = "bgpd: fix use after free\n\n    #9 0x7f in __libc_start_main\n    #10 0x55c756c6e384 in _start\n#11  bgp_start (peer=0x0) at bgp_fsm.c:12\nSee #12955 and\n#12956 too.\n";
         assert_eq!(pull_request_refs(msg, &[]), [12955, 12956]);
+    }
+
+    #[test]
+    fn follow_up_lines_name_commits() {
+        assert_eq!(
+            follow_up_ids("Follow-up for 1234abcd5678"),
+            ["1234abcd5678"]
+        );
+        assert_eq!(
+            follow_up_ids("  Follow-ups for 089bef66316e and ABCDEF01."),
+            ["089bef66316e", "abcdef01"]
+        );
+        assert_eq!(follow_up_ids("followup to e9fa1bf704ad."), ["e9fa1bf704ad"]);
+        assert!(follow_up_ids("Follow-up for #31037").is_empty());
+        assert!(follow_up_ids("A follow-up for 1234abcd will come").is_empty());
+        assert!(follow_up_ids("Follow-up patches for 1234abcd").is_empty());
+        let m = parse("core: x\n\nFollow-up for 1234abcd5678\n\nSigned-off-by: A <a@b>");
+        assert_eq!(m.follow_ups, ["1234abcd5678"]);
+        assert!(m.fixes.is_empty());
     }
 
     #[test]

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 4;
+const SCAN_FORMAT: u32 = 5;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub(crate) struct Scan {
     pub author_name: String,
     pub time: i64,
     pub fixes: Vec<message::FixesRef>,
+    /// Shas of `Follow-up for <sha>` lines ([`message::follow_up_ids`]).
+    pub follow_ups: Vec<String>,
     pub reverts: Vec<String>,
     pub backport_of: Vec<String>,
     /// Kept for stable commits only (their unmarked backports are matched
@@ -62,6 +64,7 @@ struct Cached {
     author_name: String,
     time: i64,
     fixes: Vec<message::FixesRef>,
+    follow_ups: Vec<String>,
     reverts: Vec<String>,
     backport_of: Vec<String>,
     parents: Vec<[u8; 20]>,
@@ -161,6 +164,7 @@ impl ScanCache {
                     author_name: c.author_name,
                     time: c.time,
                     fixes: c.fixes,
+                    follow_ups: c.follow_ups,
                     reverts: c.reverts,
                     backport_of: c.backport_of,
                     subject: if mainline {
@@ -252,6 +256,7 @@ impl ScanWriter {
                     author_name: &c.author_name,
                     time: c.time,
                     fixes: &c.fixes,
+                    follow_ups: &c.follow_ups,
                     reverts: &c.reverts,
                     backport_of: &c.backport_of,
                     parents: Parents::Bytes(&c.parents),
@@ -269,6 +274,7 @@ impl ScanWriter {
                         author_name: &s.author_name,
                         time: s.time,
                         fixes: &s.fixes,
+                        follow_ups: &s.follow_ups,
                         reverts: &s.reverts,
                         backport_of: &s.backport_of,
                         parents: Parents::Oids(&s.parents),
@@ -318,6 +324,7 @@ struct CachedRef<'a> {
     author_name: &'a str,
     time: i64,
     fixes: &'a [message::FixesRef],
+    follow_ups: &'a [String],
     reverts: &'a [String],
     backport_of: &'a [String],
     parents: Parents<'a>,
@@ -427,6 +434,8 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
     // Cheap pre-checks keep the regex work to the commits that need it.
     let lower_needed = msg.contains("ixes:")
         || msg.contains("FIXES:")
+        || msg.contains("ollow-up")
+        || msg.contains("ollowup")
         || msg.contains("reverts commit")
         || msg.contains("pstream")
         || msg.contains("cherry");
@@ -444,6 +453,7 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
     let p = message::parse(msg);
     Scan {
         fixes: p.fixes,
+        follow_ups: p.follow_ups,
         reverts: p.reverts,
         backport_of: p.backport_of,
         subject,
