@@ -100,23 +100,12 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
             grep_fixes,
         ));
     } else {
-        let list: Vec<String> = ev
-            .followup_fixes
-            .iter()
-            .map(|o| {
-                let rel = ctx
-                    .index
-                    .first_release(*o)
-                    .map(|r| r.tag.clone())
-                    .unwrap_or_else(|| "unreleased".into());
-                format!("{} (\"{}\", {rel})", short(*o), subject_of(ctx.git, *o))
-            })
-            .collect();
+        let list = later_commits(ctx, &ev.followup_fixes);
         recs.push(Record::new(
             P,
             format!(
                 "later follow-up fix(es) of this commit — a backport needs them too: {}",
-                list.join(", ")
+                list
             ),
             grep_fixes,
         ));
@@ -131,23 +120,13 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
         .filter(|o| !ev.followup_fixes.contains(o))
         .collect();
     if !follow_ups.is_empty() {
-        let list: Vec<String> = follow_ups
-            .iter()
-            .map(|o| {
-                let rel = ctx
-                    .index
-                    .first_release(*o)
-                    .map(|r| r.tag.clone())
-                    .unwrap_or_else(|| "unreleased".into());
-                format!("{} (\"{}\", {rel})", short(*o), subject_of(ctx.git, *o))
-            })
-            .collect();
+        let list = later_commits(ctx, &follow_ups);
         recs.push(Record::new(
             P,
             format!(
                 "later commit(s) on {} say they follow up this one (`Follow-up for`): {} — a backport should take them too, or know why not",
                 ctx.index.mainline_display(),
-                list.join(", ")
+                list
             ),
             format!(
                 "git log --format='%H %s' -i -E --grep='^[[:space:]]*follow-?ups?:? (for|to|of|on) .*{}' {main}",
@@ -414,4 +393,20 @@ fn list(ctx: &Context, oids: &[Oid]) -> String {
         .map(|o| format!("{} (\"{}\")", short(*o), subject_of(ctx.git, *o)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Later commits as Phase 3 lists them: `id ("subject", first release)`.
+fn later_commits(ctx: &Context, commits: &[Oid]) -> String {
+    let items: Vec<String> = commits
+        .iter()
+        .map(|o| {
+            let rel = ctx
+                .index
+                .first_release(*o)
+                .map(|r| r.tag.clone())
+                .unwrap_or_else(|| "unreleased".into());
+            format!("{} (\"{}\", {rel})", short(*o), subject_of(ctx.git, *o))
+        })
+        .collect();
+    items.join(", ")
 }
