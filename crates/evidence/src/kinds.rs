@@ -213,8 +213,13 @@ fn is_c_or_asm(path: &str) -> bool {
 /// The name a function header line defines: the identifier before its
 /// first `(`.
 fn header_name(line: &str) -> Option<&str> {
-    let head = line.split('(').next()?.trim_end();
-    let name = head
+    identifier_ending(line.split('(').next()?)
+}
+
+/// The identifier `text` ends with (spaces after it allowed), if any.
+fn identifier_ending(text: &str) -> Option<&str> {
+    let name = text
+        .trim_end()
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .next()?;
     (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
@@ -251,13 +256,8 @@ pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
 
 /// The identifiers of `line` directly followed by `(` (spaces allowed).
 fn names_before_paren(line: &str) -> impl Iterator<Item = &str> {
-    line.match_indices('(').filter_map(move |(i, _)| {
-        let head = line[..i].trim_end();
-        let name = head
-            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .next()?;
-        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
-    })
+    line.match_indices('(')
+        .filter_map(move |(i, _)| identifier_ending(&line[..i]))
 }
 
 /// Does the diff export a symbol (`EXPORT_SYMBOL`, a line in a linker
