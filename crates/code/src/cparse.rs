@@ -16,7 +16,7 @@ use crate::facts::{
 };
 use crate::lexer::{TokKind, Token, lex};
 use crate::practice;
-use crate::wiring::registration_args;
+use crate::wiring::{registration_args, synchronous_callback_args};
 
 /// Words followed by `(` that are not calls.
 const NOT_CALLS: &[&[u8]] = &[
@@ -301,6 +301,28 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The calls a synchronous callback runner makes for the function
+    /// that calls it ([`synchronous_callback_args`]).
+    fn callback_calls(&mut self, name: &[u8], open: usize) {
+        let Some(positions) = synchronous_callback_args(&String::from_utf8_lossy(name)) else {
+            return;
+        };
+        let Some(caller) = self.st.func.clone() else {
+            return;
+        };
+        let args = self.simple_args(open);
+        for &p in positions {
+            if let Some(Some(ti)) = args.get(p) {
+                let c = RawCall {
+                    caller: caller.clone(),
+                    callee: s(self.text(*ti)),
+                    line: self.toks[*ti].line,
+                };
+                self.out.calls.push(c);
+            }
+        }
+    }
+
     fn wire_args(&mut self, name: &[u8], open: usize) {
         let callee = String::from_utf8_lossy(name);
         let known = registration_args(&callee);
@@ -442,6 +464,7 @@ impl<'a> Parser<'a> {
                 line: self.toks[i].line,
             };
             self.out.calls.push(c);
+            self.callback_calls(name, i + 1);
             self.wire_args(name, i + 1);
         } else if self.after_member_access(i) {
             let context = self
@@ -744,6 +767,21 @@ mod tests {
             [
                 ("foo".into(), "bar".into(), 3),
                 ("foo".into(), "baz".into(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_function_run_once_or_as_a_comparator_is_called_by_its_runner() {
+        let src = b"int getaddrinfo(void)\n{\n\t__libc_once (once, gaiconf_init);\n\tqsort (a, n, sizeof (*a), rfc3484_sort);\n\treturn 0;\n}\n";
+        let f = parse_c(src);
+        assert_eq!(
+            calls(&f),
+            [
+                ("getaddrinfo".into(), "__libc_once".into(), 3),
+                ("getaddrinfo".into(), "gaiconf_init".into(), 3),
+                ("getaddrinfo".into(), "qsort".into(), 4),
+                ("getaddrinfo".into(), "rfc3484_sort".into(), 4)
             ]
         );
     }

@@ -75,6 +75,19 @@ pub const PRIVILEGED_SYSCALLS: &[&str] = &[
     "ioperm",
 ];
 
+/// Calls that run the function they are given before they return
+/// (`pthread_once (&once, init)`, glibc's `__libc_once`, `qsort`'s
+/// comparator): the argument positions (0-based) that carry it. The
+/// function calling them calls that one, as far as reaching it goes.
+pub fn synchronous_callback_args(name: &str) -> Option<&'static [usize]> {
+    Some(match name {
+        "pthread_once" | "__libc_once" | "call_once" => &[1],
+        "qsort" | "qsort_r" => &[3],
+        "bsearch" => &[4],
+        _ => return None,
+    })
+}
+
 /// Calls and file-scope macros that take a function as an argument: the
 /// argument positions (0-based) that carry one.
 pub fn registration_args(name: &str) -> Option<&'static [usize]> {

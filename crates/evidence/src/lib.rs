@@ -30,6 +30,7 @@ mod phase7;
 pub mod record;
 
 pub use kinds::ChangeKind;
+pub use phase5::GO_NOT_ANALYSED;
 pub use phase6::{
     EVERY_FILE, MISSING_FOLLOWUP, backported_command, definition_pattern, definition_pattern_in,
     every_file_summary,

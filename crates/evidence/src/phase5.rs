@@ -44,6 +44,23 @@ fn open_code_index(
     Ok(index)
 }
 
+/// How the note on Go functions begins.
+pub const GO_NOT_ANALYSED: &str = "the code index reads C only";
+
+/// Why Phase 5 says nothing of the Go functions a diff touches.
+fn go_not_analysed(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let more = if names.len() > SHOWN {
+        format!(" and {} more", names.len() - SHOWN)
+    } else {
+        String::new()
+    };
+    format!(
+        "{GO_NOT_ANALYSED}: the Go function(s) the diff touches ({}{more}) are not analysed (definitions, callers, callees, entry points)",
+        names[..names.len().min(SHOWN)].join(", ")
+    )
+}
+
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     // The code index reads C and assembly only: a Go function would have no
     // definition, callers or local practice there.
@@ -56,9 +73,22 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             }
         }
     }
+    // Go functions the diff touches: said to be left out, not absent.
+    let go_functions: Vec<String> = ev
+        .diff
+        .files
+        .iter()
+        .filter(|f| is_go(f.path()))
+        .flat_map(|f| f.functions.iter().map(|n| format!("`{n}()`")))
+        .collect();
+    if !go_functions.is_empty() {
+        ev.not_analysed.push((P, go_not_analysed(&go_functions)));
+    }
     if functions.is_empty() {
-        ev.not_analysed
-            .push((P, "the diff touches no C function bodies".into()));
+        if go_functions.is_empty() {
+            ev.not_analysed
+                .push((P, "the diff touches no C function bodies".into()));
+        }
         return;
     }
     let repo = ctx.git.repo();
@@ -148,5 +178,21 @@ fn push_reach(ev: &mut Evidence, index: &CodeIndex, at: &str, functions: &[Touch
             entry_kinds: facts.entry_kinds,
             user_reachable: facts.user_reachable,
         });
+    }
+}
+
+#[cfg(test)]
+mod go_note_tests {
+    use super::*;
+
+    #[test]
+    fn the_go_note_names_what_it_left_out() {
+        let names: Vec<String> = (0..7).map(|i| format!("`f{i}()`")).collect();
+        let note = go_not_analysed(&names);
+        assert!(note.starts_with(GO_NOT_ANALYSED), "{note}");
+        assert!(
+            note.contains("`f0()`, `f1()`, `f2()`, `f3()`, `f4()` and 2 more"),
+            "{note}"
+        );
     }
 }

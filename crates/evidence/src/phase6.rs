@@ -453,6 +453,9 @@ fn branch(
     // record's command.
     let mut function_files: Vec<(String, String)> = Vec::new();
     let new_functions = crate::kinds::new_function_names(&ev.diff);
+    // Where each "exists" / "is defined" record sits in `recs`: past
+    // [`PRESENT_RECORDS_MAX`] of them, one record sums them up.
+    let mut present_at: Vec<usize> = Vec::new();
     for f in &ev.diff.files {
         let path = f.old_path.clone().unwrap_or_else(|| f.path().to_string());
         if f.status == 'A' {
@@ -466,6 +469,9 @@ fn branch(
             .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
             .map(|e| e.id());
         facts.files_present.push((path.clone(), present));
+        if present {
+            present_at.push(recs.len());
+        }
         recs.push(Record::new(
             P,
             format!(
@@ -484,19 +490,27 @@ fn branch(
         let defined_here = functions_defined(ctx, &path, blob);
         for func in &f.functions {
             let defined = defined_here.defined.contains(func);
-            facts.functions_present.push((func.clone(), defined));
-            function_files.push((func.clone(), path.clone()));
+            // A function this commit adds to the file (the file's old
+            // version has none of that name) is missing from every branch:
+            // no sign the branch lacks code the fix needs.
+            let added =
+                !defined && (new_functions.contains(func) || f.added_functions.contains(func));
+            if !added {
+                facts.functions_present.push((func.clone(), defined));
+                function_files.push((func.clone(), path.clone()));
+            }
             // The grep matches the first line of a prototype too (`int
             // f(int x);`, or BIND's name-first line of a longer one): say
             // so where that is all it finds.
             let declared_only = !defined && defined_here.grep_finds.contains(func);
-            // A function this commit adds is missing from every branch.
-            let added = !defined && new_functions.contains(func);
             let grep = format!(
                 "git grep -n -E {} {r} -- {}",
                 sh(&definition_pattern_in(&path, func)),
                 sh(&path)
             );
+            if defined {
+                present_at.push(recs.len());
+            }
             recs.push(Record::new(
                 P,
                 format!(
@@ -521,8 +535,48 @@ fn branch(
         }
     }
     let all = |v: &[(String, bool)]| v.iter().all(|(_, here)| *here);
-    if !facts.files_present.is_empty() && all(&facts.files_present) && all(&facts.functions_present)
-    {
+    let everything_present = !facts.files_present.is_empty()
+        && all(&facts.files_present)
+        && all(&facts.functions_present);
+    if present_at.len() > PRESENT_RECORDS_MAX {
+        // A vendored dependency or a tree-wide change touches hundreds of
+        // files: what is there is said once, what is missing one by one.
+        let mut i = 0;
+        recs.retain(|_| {
+            i += 1;
+            present_at.binary_search(&(i - 1)).is_err()
+        });
+        if !everything_present {
+            let files: Vec<(String, bool)> = facts
+                .files_present
+                .iter()
+                .filter(|(_, here)| *here)
+                .cloned()
+                .collect();
+            let functions: Vec<(String, String)> = function_files
+                .iter()
+                .filter(|(func, _)| {
+                    facts
+                        .functions_present
+                        .iter()
+                        .any(|(g, here)| *here && g == func)
+                })
+                .cloned()
+                .collect();
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] {} of the {} touched files and {} of the {} touched functions looked up exist at the branch tip; the others are named above",
+                    files.len(),
+                    facts.files_present.len(),
+                    functions.len(),
+                    facts.functions_present.len(),
+                ),
+                every_file_and_function(&r, &files, &functions),
+            ));
+        }
+    }
+    if everything_present {
         recs.push(Record::new(
             P,
             format!(
@@ -571,6 +625,10 @@ fn line_openers(text: &str) -> std::collections::HashSet<String> {
     }
     out
 }
+
+/// Past this many "exists" and "is defined" records for one branch, one
+/// record says them all.
+const PRESENT_RECORDS_MAX: usize = 40;
 
 /// How the record that sums up the touched files and functions begins.
 pub const EVERY_FILE: &str = "every touched file";

@@ -41,6 +41,10 @@ pub struct FileDiff {
     /// in C-like files a line that is blank or only comment text changes
     /// no function (see [`code_changes`]).
     pub functions: Vec<String>,
+    /// Those of `functions` the old version of the file does not define:
+    /// the commit adds them here (a new function, or one moved in from
+    /// another file). No branch can be expected to have them in this file.
+    pub added_functions: Vec<String>,
 }
 
 impl FileDiff {
@@ -561,6 +565,22 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
                     names.push(n);
                 }
             }
+        }
+        // Names the old version defines (none for a created file).
+        if !names.is_empty() {
+            let before: std::collections::HashSet<String> = match (&file.old_path, &old_src) {
+                (Some(p), Some(src)) => function_spans(p, src)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.name)
+                    .collect(),
+                _ => Default::default(),
+            };
+            file.added_functions = names
+                .iter()
+                .filter(|n| !before.contains(*n))
+                .cloned()
+                .collect();
         }
         file.functions = names;
     }

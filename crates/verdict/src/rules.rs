@@ -327,11 +327,12 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             format!("{show} | grep -i '^Cc:.*stable'"),
         );
     }
-    if let Some(why) = real_failure(ev, b) {
+    let failure = real_failure(ev, b);
+    if let Ok(why) = &failure {
         return Ruling::rules(
             Verdict::Yes,
             SCORE_REAL_FAILURE,
-            why,
+            why.clone(),
             format!(
                 "{show} | grep -i -E '{}|^(Reported|Tested)-by:|{}'",
                 SEVERE_FAILURES.join("|"),
@@ -347,7 +348,7 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             format!("{show} | grep -i -E '{FIXES_LINE}'"),
         );
     }
-    let mut reason = "no rule argues for a backport: no stable nomination, no Fixes: target present in this branch, and not a severe failure (crash, hang, leak, …) that someone reported or tested, fixed in at most 100 changed lines with every touched file and function in the branch (the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence)".to_owned();
+    let mut reason = no_rule_argues(ev, b, failure.err().unwrap_or_default());
     // An exception category (documentation, a device ID, a build fix)
     // lets such a change in; it does not ask for it.
     if let Some(kinds) = exception_categories(&ev.kinds) {
@@ -368,28 +369,71 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
     })
 }
 
+/// The reason of a NO no rule argued against: each route to YES and why
+/// this commit misses it (`failure`: why it is no reported, small fix of a
+/// severe failure), so a reader sees which condition failed.
+fn no_rule_argues(ev: &Evidence, b: &BranchFacts, failure: String) -> String {
+    let nomination = if ev.project_nominates {
+        "no stable nomination"
+    } else {
+        "no stable nomination (the project writes none)"
+    };
+    let fixes = if ev.fixes.is_empty() {
+        if ev.project_tags_fixes {
+            "no `Fixes:` naming a commit"
+        } else {
+            "no `Fixes:` naming a commit (the project rarely writes one)"
+        }
+    } else if b.bug_present.is_none() {
+        "whether its `Fixes:` target is in this branch is unknown"
+    } else {
+        "its `Fixes:` target decides nothing here"
+    };
+    let rest = if !ev.project_nominates && !ev.project_tags_fixes {
+        "the rules weigh nothing else, and in a project that writes neither tag they rarely find a fix: a model from `stablepick train` learns from the branches' own past backports"
+    } else {
+        "the rules weigh nothing else; a model from `stablepick train` weighs the rest of the evidence"
+    };
+    format!("no rule argues for a backport: {nomination}; {fixes}; {failure} ({rest})")
+}
+
 /// The stable rules' "fixes a real bug that bothers people": the message
 /// names a user-visible failure, someone reported or tested it, the change
 /// is small, and every touched file and function exists in the branch.
-fn real_failure(ev: &Evidence, b: &BranchFacts) -> Option<String> {
+/// `Err` says which of these the commit misses.
+fn real_failure(ev: &Evidence, b: &BranchFacts) -> Result<String, String> {
     let lower = ev.commit.message.to_ascii_lowercase();
-    let failure = SEVERE_FAILURES.iter().find(|w| contains_word(&lower, w))?;
+    let Some(failure) = SEVERE_FAILURES.iter().find(|w| contains_word(&lower, w)) else {
+        return Err("the message names no severe failure (crash, hang, leak, …)".into());
+    };
     // A report named in the text (`Closes #4494`, `[BZ #32125]`) counts as
     // Phase 8 counts it.
     let reported = ev.message.trailers_named("Reported-by").count()
         + ev.message.trailers_named("Closes").count()
         + usize::from(crate::features::mentions_bug_report(&lower));
     let tested = ev.message.trailers_named("Tested-by").count();
-    if reported + tested == 0 || ev.diff.insertions + ev.diff.deletions > 100 {
-        return None;
+    let named = format!("the message names a severe failure (\"{failure}\")");
+    if reported + tested == 0 {
+        return Err(format!("{named}, but nobody reported or tested it"));
+    }
+    let lines = ev.diff.insertions + ev.diff.deletions;
+    if lines > 100 {
+        return Err(format!(
+            "{named}, but the change has {lines} changed lines (more than 100)"
+        ));
     }
     let present = !b.files_present.is_empty()
         && b.files_present.iter().all(|(_, p)| *p)
         && b.functions_present.iter().all(|(_, p)| *p);
-    if !present || ev.kinds.contains(&ChangeKind::NewFunction) {
-        return None;
+    if !present {
+        return Err(format!(
+            "{named}, but not every touched file and function is in this branch"
+        ));
     }
-    Some(format!(
+    if ev.kinds.contains(&ChangeKind::NewFunction) {
+        return Err(format!("{named}, but the change adds a function or API"));
+    }
+    Ok(format!(
         "fixes a real failure (\"{failure}\"), {} in the message, small, and the touched code is in this branch",
         match (reported > 0, tested > 0) {
             (true, true) => "reported and tested",

@@ -691,7 +691,11 @@ fn not_analysed(ev: &Evidence, l: &mut Lists) {
             // Asked for but with nothing to read: the files and hunk
             // headers show what the change touches instead.
             5 if !why.starts_with("code semantics not analysed") => (
-                ": whether users can reach the touched code is unchecked",
+                if why.starts_with(stablepick_evidence::GO_NOT_ANALYSED) {
+                    ": whether users can reach them is unchecked"
+                } else {
+                    ": whether users can reach the touched code is unchecked"
+                },
                 format!("git show --format= {sha} | grep -E '^(\\+\\+\\+|@@)'"),
             ),
             5 => (

@@ -1036,6 +1036,126 @@ fn a_function_the_commit_adds_is_not_held_against_it() {
     );
 }
 
+/// A Go method the commit adds to a file is not held against it either,
+/// although no header line reads as C's: the file's old version has no
+/// method of that name.
+#[test]
+fn a_go_method_the_commit_adds_is_not_held_against_it() {
+    let mut r = Repo::new();
+    r.commit(
+        "base",
+        &[(
+            "cio/io.go",
+            "package cio\n\nfunc LogURI() string {\n\treturn \"\"\n}\n",
+        )],
+    );
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    let c = r.commit(
+        "cio: add a terminal log URI\n\nThe restart monitor fails for TTY containers.",
+        &[(
+            "cio/io.go",
+            "package cio\n\nfunc LogURI() string {\n\treturn \"\"\n}\n\ntype Registry struct{}\n\nfunc (r *Registry) TerminalLogURI() string {\n\treturn \"tty\"\n}\n",
+        )],
+    );
+    let ev = evidence(&r, &c);
+    let rec = record(
+        &ev.records,
+        &[
+            "[1.0] function `Registry.TerminalLogURI()` is NOT defined (this commit adds it) in `cio/io.go`",
+        ],
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &stablepick_verdict::decide(&ev));
+    assert!(
+        !s.evidence_against
+            .iter()
+            .any(|p| p.text.contains("not defined at the branch tip")),
+        "{:#?}",
+        s.evidence_against
+    );
+    // Every file the branch has, and no function it lacks: said so.
+    let summary = record(&ev.records, &["[1.0] every touched file"]);
+    assert!(passes(&r, &summary.verified_by), "{}", summary.verified_by);
+}
+
+/// A commit over many files (a vendored dependency) gets one record for
+/// what the branch has, and one per file it lacks; each command agrees.
+#[test]
+fn many_present_files_are_summed_up_and_missing_ones_named() {
+    let mut r = Repo::new();
+    let files: Vec<(String, String)> = (0..60)
+        .map(|i| (format!("vendor/dep/f{i}.txt"), format!("line {i}\n")))
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    r.commit("base", &borrowed);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    // Main gains a file the branch never gets, then a bump changes all.
+    r.commit("vendor: add g", &[("vendor/dep/g.txt", "g\n")]);
+    let bumped: Vec<(String, String)> = files
+        .iter()
+        .map(|(p, t)| (p.clone(), format!("{t}more\n")))
+        .chain([("vendor/dep/g.txt".to_string(), "g2\n".to_string())])
+        .collect();
+    let borrowed: Vec<(&str, &str)> = bumped
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = r.commit("vendor: bump dep", &borrowed);
+    let ev = evidence(&r, &c);
+    assert!(
+        !ev.records
+            .iter()
+            .any(|x| x.text.starts_with("[1.0] `vendor/dep/f1.txt` exists")),
+        "each present file has a record of its own"
+    );
+    let missing = record(&ev.records, &["[1.0] `vendor/dep/g.txt` does NOT exist"]);
+    assert!(passes(&r, &missing.verified_by), "{}", missing.verified_by);
+    let summary = record(&ev.records, &["[1.0] 60 of the 61 touched files"]);
+    assert!(passes(&r, &summary.verified_by), "{}", summary.verified_by);
+}
+
+/// A NO no rule argued against says which condition the commit missed:
+/// here the crash nobody reported, not the size or the files it meets.
+#[test]
+fn a_rules_no_names_the_condition_the_commit_missed() {
+    let mut r = released();
+    let c = r.commit(
+        "lib: fix a crash on empty input",
+        &[("lib/a.c", "int a = 0;\n")],
+    );
+    let ev = evidence(&r, &c);
+    let d = stablepick_verdict::decide(&ev);
+    let reason = &d.branches[0].reason;
+    assert!(
+        reason.starts_with("no rule argues for a backport: "),
+        "{reason}"
+    );
+    assert!(
+        reason.contains(
+            "the message names a severe failure (\"crash\"), but nobody reported or tested it"
+        ),
+        "{reason}"
+    );
+    assert!(!reason.contains("100"), "{reason}");
+    // Reported now: the size is what it misses.
+    let big: String = (0..120).map(|i| format!("int v{i};\n")).collect();
+    let c = r.commit(
+        "lib: fix a crash on empty input\n\nReported-by: U Ser <u@example.org>",
+        &[("lib/a.c", big.as_str())],
+    );
+    let ev = evidence(&r, &c);
+    let reason = stablepick_verdict::decide(&ev).branches[0].reason.clone();
+    assert!(
+        reason.contains("but the change has 121 changed lines (more than 100)"),
+        "{reason}"
+    );
+}
+
 /// "upstream: the commit is on mainline" names the mainline branch: a clone
 /// with a stable branch checked out (a mirror whose HEAD names one) has the
 /// commit on `main` but not in HEAD.
