@@ -24,7 +24,7 @@ impl Group {
             Group::NeedsPrerequisites => "candidates that need prerequisites or adaptation",
             Group::HeldBack => "held back: the model says YES, the range's window share says NO",
             Group::AlreadyBackported => "already backported",
-            Group::BugNotPresent => "bug not present",
+            Group::BugNotPresent => "bug not present, or nothing to revert",
             Group::NotSelected => "not selected",
         }
     }
@@ -50,7 +50,7 @@ pub fn group(branch: &Value) -> Group {
         }
     } else if branch["decided_by"] == "window_share" {
         Group::HeldBack
-    } else if branch["bug_present"] == false {
+    } else if branch["bug_present"] == false || branch["reverted_present"] == false {
         Group::BugNotPresent
     } else {
         Group::NotSelected
@@ -163,7 +163,7 @@ mod tests {
         assert!(t.contains("-- candidates (2)"));
         assert!(t.contains("[applies: conflict; 1 prerequisite(s), then adapt by hand]"));
         assert!(t.contains(&format!("[as {}]", "f".repeat(12))));
-        assert!(t.contains("-- bug not present (1)"));
+        assert!(t.contains("-- bug not present, or nothing to revert (1)"));
         let held = t.find("-- held back").unwrap();
         assert!(
             held < t.find("fix h").unwrap() && held > t.find("fix c").unwrap(),

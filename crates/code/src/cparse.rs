@@ -549,11 +549,17 @@ impl<'a> Parser<'a> {
         // `)` closes an attribute: `static void __attribute__((noreturn))
         // usage(void)`, as util-linux writes every `usage()`.
         let after_attr = |n: usize| groups.iter().any(|&(gn, _, gc)| gc + 1 == n && is_attr(gn));
+        // Nor after a macro's `NAME(…)`: glibc writes `ElfW(Addr)` for a
+        // return type and gnulib `_GL_ARG_NONNULL ((3))` before the name.
+        // An upper-case name there is an attribute after the parameters.
+        let after_macro = |n: usize| {
+            groups.iter().any(|&(_, _, gc)| gc + 1 == n) && !is_upper_macro(self.text(stmt[n]))
+        };
         let (n, o, c) = groups.iter().rev().copied().find(|&(n, _, _)| {
             let name = String::from_utf8_lossy(self.text(stmt[n]));
             !is_attr(n)
                 && !NOT_CALLS.contains(&name.as_bytes())
-                && (n == 0 || !self.is_punct(stmt[n - 1], b")") || after_attr(n))
+                && (n == 0 || !self.is_punct(stmt[n - 1], b")") || after_attr(n) || after_macro(n))
         })?;
         let name_b = self.text(stmt[n]);
         let mut flags = if self.in_test() { TEST } else { 0 };
@@ -619,6 +625,11 @@ impl<'a> Parser<'a> {
     /// `word` and its condition's tokens `cond`: (this branch, an `#else`).
     fn test_branches(&self, word: &[u8], cond: std::ops::Range<usize>) -> (bool, bool) {
         let name = self.text(cond.start);
+        // `#if 0`: code never compiled (a generator kept beside a table)
+        // reaches nothing, as a test's does not.
+        if word == b"if" && cond.len() == 1 && name == b"0" {
+            return (true, false);
+        }
         match word {
             b"ifdef" | b"elifdef" => (is_test_macro(name), false),
             b"ifndef" | b"elifndef" => (false, is_test_macro(name)),
@@ -784,6 +795,26 @@ mod tests {
                 ("getaddrinfo".into(), "rfc3484_sort".into(), 4)
             ]
         );
+    }
+
+    #[test]
+    fn a_macro_before_the_name_is_no_definition() {
+        let src = b"static void _GL_ATTRIBUTE_FORMAT_PRINTF (3, 0) _GL_ARG_NONNULL ((3))\nerror_tail (int status)\n{\n\tfflush (stdout);\n}\nElfW(Addr)\n_dl_lookup (int x)\n{\n\treturn 0;\n}\nint f (int a) _GL_ATTR (1)\n{\n\treturn a;\n}\n";
+        let f = parse_c(src);
+        let names: Vec<&str> = f.defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["error_tail", "_dl_lookup", "f"]);
+    }
+
+    #[test]
+    fn code_under_if_0_is_never_compiled() {
+        let src = b"#if 0\nint main (void)\n{\n\treturn gen ();\n}\n#endif\nint g (void)\n{\n\treturn 0;\n}\n";
+        let f = parse_c(src);
+        let flags: Vec<(&str, bool)> = f
+            .defs
+            .iter()
+            .map(|d| (d.name.as_str(), d.flags & TEST != 0))
+            .collect();
+        assert_eq!(flags, [("main", true), ("g", false)]);
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub use graph::{Chain, Limits, Reach};
 pub use index::{CallSite, CodeIndex, Definition, Wiring, parse_file};
 pub use phase5::{
     Finding, FunctionFacts, MAX_CALLERS, TouchedFunction, findings, function_facts,
-    function_facts_in, phase5, practice_findings,
+    function_facts_in, only_other_files_statics, phase5, practice_findings,
 };
 pub use practice::extract_constructs;
 pub use tree::{IndexCache, tree_id};

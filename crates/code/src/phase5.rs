@@ -236,6 +236,53 @@ fn call_scope(index: &CodeIndex, f: &TouchedFunction) -> CallScope {
     }
 }
 
+/// True when `f`'s file does not define it in this index, and every file
+/// that defines a function of its name defines its own static one: none of
+/// them is `f`.
+pub fn only_other_files_statics(index: &CodeIndex, f: &TouchedFunction) -> bool {
+    let Some(file) = f.file.as_deref() else {
+        return false;
+    };
+    let defs = index.definitions(&f.name);
+    !defs.is_empty() && defs.iter().all(|d| d.file != file && d.is_static)
+}
+
+/// The finding for a function whose file does not define it at this
+/// revision (a test the branch lacks, a file the commit deletes) while
+/// other files each define a static function of that name (every test's
+/// `do_test`): none of those is the one changed, so it has no callers or
+/// entry points here. `None` otherwise.
+fn own_static_elsewhere(index: &CodeIndex, f: &TouchedFunction, rev: &str) -> Option<Finding> {
+    if !only_other_files_statics(index, f) {
+        return None;
+    }
+    let file = f.file.as_deref()?;
+    let r = quote(rev);
+    let defs = index.definitions(&f.name);
+    let mut files: Vec<&str> = defs.iter().map(|d| d.file.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let name = &f.name;
+    Some(Finding {
+        function: name.clone(),
+        topic: "definition",
+        text: format!(
+            "{name} at {rev}: not defined in {file}; the {} other file(s) that define a {name} each define their own static one, so none is the function changed and it has no callers here",
+            files.len()
+        ),
+        verified_by: format!(
+            "! git grep -q -w {} {r} -- {} && git grep -l -E {} {r}",
+            quote(name),
+            quote(file),
+            quote(&format!(
+                "^static .*[^A-Za-z0-9_]{name}[[:space:]]*\\(|^{name}[[:space:]]*\\("
+            ))
+        ),
+        callers: Vec::new(),
+        entry_kinds: Vec::new(),
+    })
+}
+
 /// Phase 5 findings for `functions` in an index built for revision `rev`.
 pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -243,6 +290,10 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
     let kernel = index.defines_system_calls();
     for touched in functions {
         let name = &touched.name;
+        if let Some(f) = own_static_elsewhere(index, touched, rev) {
+            out.push(f);
+            continue;
+        }
         let scope = call_scope(index, touched);
         let facts = function_facts_in(index, name, touched.file.as_deref());
         // A function a macro generates (`SYSCALL_DEFINE4(reboot, …)` is

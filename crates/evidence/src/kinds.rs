@@ -63,7 +63,13 @@ pub fn is_docs(path: &str) -> bool {
             .any(|e| path.ends_with(e))
         // `CMakeLists.txt` and `meson_options.txt` are build files; so is
         // a `po/meson.build`.
-        || (path.ends_with(".txt") || in_dir(path, "po")) && !is_build(path)
+        || (path.ends_with(".txt") || in_dir(path, "po")) && !is_build(path) && !is_vendor_manifest(path)
+}
+
+/// Go's list of vendored modules (`vendor/modules.txt`): part of a
+/// dependency update, not documentation.
+fn is_vendor_manifest(path: &str) -> bool {
+    path == "vendor/modules.txt" || path.ends_with("/vendor/modules.txt")
 }
 
 pub fn is_test(path: &str) -> bool {
@@ -590,6 +596,9 @@ mod tests {
         }
         assert!(!is_docs("src/pool/pool.c"));
         assert!(!is_docs("src/export/export.c"));
+        // Go's vendor manifest is part of a dependency update.
+        assert!(!is_docs("vendor/modules.txt"));
+        assert!(!is_docs("tools/vendor/modules.txt"));
     }
 
     #[test]

@@ -114,6 +114,9 @@ pub struct BranchFacts {
     pub in_base: bool,
     /// A Fixes target is in the branch (or `None` without resolvable Fixes).
     pub bug_present: Option<bool>,
+    /// For a revert: is a commit it reverts in the branch (`None` for a
+    /// commit that reverts nothing)?
+    pub reverted_present: Option<bool>,
     /// Branch commits with the same subject whose patch differs.
     pub same_subject: Vec<Oid>,
     /// (path, present at tip)
@@ -226,7 +229,8 @@ pub fn tags_fixes(usage: stablepick_repo::StableCcUsage) -> bool {
 pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
     let commit = ctx.git.commit_info(oid)?;
     let message = stablepick_repo::message::parse(&commit.message);
-    let (subsystem, verb) = stablepick_repo::message::subject_parts(&commit.subject);
+    let (subsystem, _) = stablepick_repo::message::subject_parts(&commit.subject);
+    let verb = stablepick_repo::message::subject_verb(&commit.subject);
     let diff = stablepick_repo::diff::commit_diff(ctx.git, oid)?;
     let mut ev = Evidence {
         commit,

@@ -144,7 +144,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         // one it lacks, only that it has no definition there.
         let defined: Vec<&str> = functions
             .iter()
-            .filter(|f| !index.definitions(&f.name).is_empty())
+            .filter(|f| {
+                !index.definitions(&f.name).is_empty()
+                    && !stablepick_code::only_other_files_statics(&index, f)
+            })
             .map(|f| f.name.as_str())
             .collect();
         for f in findings(&index, b.branch.display_ref(), &functions)
@@ -169,6 +172,18 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
 
 fn push_reach(ev: &mut Evidence, index: &CodeIndex, at: &str, functions: &[TouchedFunction]) {
     for f in functions {
+        // Another file's static function of the name is not this one.
+        if stablepick_code::only_other_files_statics(index, f) {
+            ev.reach.push(FunctionReach {
+                at: at.to_string(),
+                function: f.name.clone(),
+                file: f.file.clone(),
+                callers: Vec::new(),
+                entry_kinds: Vec::new(),
+                user_reachable: false,
+            });
+            continue;
+        }
         let facts = function_facts_in(index, &f.name, f.file.as_deref());
         ev.reach.push(FunctionReach {
             at: at.to_string(),

@@ -249,6 +249,7 @@ fn branch(
         backported_via: None,
         in_base: false,
         bug_present: None,
+        reverted_present: None,
         same_subject: Vec::new(),
         files_present: Vec::new(),
         functions_present: Vec::new(),
@@ -354,6 +355,23 @@ fn branch(
                 format!("git log --format='%H %s' --grep={sha} {r}"),
             ));
         }
+    }
+
+    // A revert undoes a commit: is that commit here to undo?
+    for &t in &ev.reverts {
+        let place = on_branch(ctx, t, b)?;
+        let here = !matches!(place, OnBranch::Absent);
+        let what = if here {
+            place.describe(base)
+        } else {
+            format!("{}: nothing to revert", place.describe(base))
+        };
+        recs.push(Record::new(
+            P,
+            format!("[{name}] the commit it reverts, {}, {what}", short(t)),
+            place.command(&full(t), base, &r),
+        ));
+        facts.reverted_present = Some(facts.reverted_present.unwrap_or(false) || here);
     }
 
     // Bug present?

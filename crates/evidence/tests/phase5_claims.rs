@@ -350,3 +350,61 @@ fn files_with_their_own_static_copy_are_left_out_of_the_callers() {
     assert!(out.contains("lib/a.c") && out.contains("lib/b.c"), "{out}");
     assert!(!out.contains("tempname.c"), "{out}");
 }
+
+/// A new test's `static int do_test (void)` is not any of the other tests'
+/// at a branch that lacks its file: no callers, no chains from their
+/// drivers, and the command shows the file lacks it and who has theirs.
+#[test]
+fn a_static_function_of_a_file_the_branch_lacks_is_not_another_files() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    for n in ["a", "b"] {
+        write(
+            d,
+            &format!("stdlib/tst-{n}.c"),
+            "static int\ndo_test (void)\n{\n\treturn 0;\n}\n\nint main (void)\n{\n\treturn do_test ();\n}\n",
+        );
+    }
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    write(
+        d,
+        "stdlib/tst-new.c",
+        "static int\ndo_test (void)\n{\n\treturn 1;\n}\n\nint main (void)\n{\n\treturn do_test ();\n}\n",
+    );
+    commit_on_day(d, 1, "stdlib: add a test");
+    write(
+        d,
+        "stdlib/tst-new.c",
+        "static int\ndo_test (void)\n{\n\treturn 2;\n}\n\nint main (void)\n{\n\treturn do_test ();\n}\n",
+    );
+    let c = commit_on_day(d, 2, "stdlib: fix the new test");
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ctx = with_code(&g, &index);
+    let ev = collect(&ctx, c).unwrap();
+    let on_branch: Vec<&Record> = ev
+        .records
+        .iter()
+        .filter(|r| r.phase == 5 && r.text.starts_with("[1.0] ") && r.text.contains("do_test"))
+        .collect();
+    assert_eq!(on_branch.len(), 1, "{:#?}", ev.records);
+    assert!(
+        on_branch[0].text.starts_with(
+            "[1.0] do_test at 1.0: not defined in stdlib/tst-new.c; the 2 other file(s)"
+        ),
+        "{}",
+        on_branch[0].text
+    );
+    let out = shown(d, on_branch[0]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // At the commit, its own file defines it: callers as usual.
+    assert!(
+        ev.records
+            .iter()
+            .any(|r| r.phase == 5 && r.text.starts_with("callers of do_test")),
+        "{:#?}",
+        ev.records
+    );
+}

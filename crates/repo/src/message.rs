@@ -494,6 +494,19 @@ pub fn parse_stable_cc(value: &str) -> Option<StableCc> {
 /// Subject prefix (subsystem) and action verb: `powerpc/vmx: Avoid …` →
 /// (`powerpc/vmx`, `avoid`). A `Revert "…"` subject has verb `revert`.
 pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
+    subject_parts_as(subject, false)
+}
+
+/// [`subject_parts`] with a verb that reads as one: a word of letters
+/// (`don't` too), past adverbs such as `always`, so a module path or a
+/// version (`vendor: go.etcd.io/bbolt v1.3.9`) is none. For what a report
+/// says; the backport model learned from the plain first word, in which a
+/// dependency's module path names what a bump updates.
+pub fn subject_verb(subject: &str) -> Option<String> {
+    subject_parts_as(subject, true).1
+}
+
+fn subject_parts_as(subject: &str, strict: bool) -> (Option<String>, Option<String>) {
     let s = subject.trim();
     if s.starts_with("Revert \"") || s.starts_with("Revert '") {
         return (None, Some("revert".into()));
@@ -522,8 +535,13 @@ pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_ascii_lowercase()
         })
-        .find(|w| !is_adverb(w))
-        .filter(|w| !w.is_empty());
+        .find(|w| !(is_adverb(w) || strict && NON_LY_ADVERBS.contains(&w.as_str())))
+        .filter(|w| {
+            !w.is_empty()
+                && (!strict
+                    || w.chars()
+                        .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\''))
+        });
     let sub = if prefix.is_empty() {
         None
     } else {
@@ -537,6 +555,9 @@ pub fn subject_parts(subject: &str) -> (Option<String>, Option<String>) {
 fn is_adverb(w: &str) -> bool {
     w.len() >= 4 && w.ends_with("ly") && !w.ends_with("ply") && w != "rely"
 }
+
+/// Adverbs that do not end in `-ly` (`seccomp: always allow …`).
+const NON_LY_ADVERBS: &[&str] = &["always", "never", "also", "just", "still", "again", "even"];
 
 /// Normalised subject used to pair commits across branches. Leading
 /// bracketed tags go: a backport is often retitled `[1.1] <subject>`,
@@ -726,7 +747,14 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             ("net: (unclosed tag", "unclosed"),
         ] {
             assert_eq!(subject_parts(subject).1.as_deref(), Some(verb), "{subject}");
+            assert_eq!(subject_verb(subject).as_deref(), Some(verb), "{subject}");
         }
+        assert_eq!(
+            subject_verb("seccomp: always allow name_to_handle_at").as_deref(),
+            Some("allow")
+        );
+        assert_eq!(subject_verb("net: don't drop it").as_deref(), Some("don't"));
+        assert_eq!(subject_verb("vendor: go.etcd.io/bbolt v1.3.9"), None);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct BranchJson {
     /// The branch has this change without the commit: its patch applies in
     /// reverse at the tip.
     pub content_present: bool,
+    /// For a revert: is a commit it reverts in the branch (null for a
+    /// commit that reverts nothing)?
+    pub reverted_present: Option<bool>,
     pub score: f64,
     pub reason: String,
     /// What decided: `hard_rule`, `list`, `rules`, `model`, `window_share`
@@ -155,6 +158,7 @@ impl Report {
                         }),
                         in_base: b.in_base,
                         content_present: b.content_present,
+                        reverted_present: b.reverted_present,
                         score: dec.map(|x| x.score).unwrap_or(0.0),
                         reason: dec.map(|x| x.reason.clone()).unwrap_or_default(),
                         decided_by: dec.map(|x| x.decided_by),

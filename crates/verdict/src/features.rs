@@ -131,6 +131,8 @@ pub struct CommitFacts {
     /// 1a2b3c4d`, `since commit …`, a revert): in projects that do not tag
     /// fixes, this is how a message says what it builds on.
     pub mentioned: Vec<Oid>,
+    /// The commits a revert says it reverts (`This reverts commit …`).
+    pub revert_targets: Vec<Oid>,
     pub cc_stable: bool,
     pub noautosel: bool,
     /// Touched paths (old path for modifications; added files excluded).
@@ -560,6 +562,14 @@ impl CommitFacts {
                 .filter(|o| !fix_targets.contains(o))
                 .collect(),
             fix_targets,
+            revert_targets: msg
+                .reverts
+                .iter()
+                .filter_map(|x| match index.resolve_prefix(x) {
+                    stablepick_repo::Resolved::Unique(o) => Some(o),
+                    _ => None,
+                })
+                .collect(),
             has_fixes: !msg.fixes.is_empty(),
             cc_stable: cc,
             noautosel: msg.noautosel(),
@@ -610,6 +620,8 @@ pub struct BranchFeatureFacts {
     /// Does the branch have a commit the message names
     /// ([`CommitFacts::mentioned`])? `None` when it names none.
     pub mentioned_present: Option<bool>,
+    /// For a revert: is a commit it reverts in the branch?
+    pub reverted_present: Option<bool>,
 }
 
 pub fn branch_facts(
@@ -635,6 +647,11 @@ pub fn branch_facts(
         applies: None,
         conflict_share: None,
         days_after_base: days_after_base(git, index, v.stable, c.commit_time),
+        reverted_present: (!c.revert_targets.is_empty()).then(|| {
+            c.revert_targets
+                .iter()
+                .any(|&t| self::bug_present(git, index, v.stable, t))
+        }),
         mentioned_present: (!c.mentioned.is_empty()).then(|| {
             c.mentioned
                 .iter()

@@ -128,7 +128,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             Record::new(
                 P,
                 format!(
-                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line)",
+                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line or number)",
                     elsewhere.join(", ")
                 ),
                 grep,
@@ -490,6 +490,10 @@ fn without_shouted_words(subject: &str) -> String {
 /// `message` with what names no failure of this commit blanked, lines
 /// kept: the subject's subsystem prefix (`s3-errormap: `), links, and a
 /// line left as a bare key once its link is gone (`BUG: https://…`).
+static TRACKER_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(bug|bz)[ \t]*#?[ \t]*[0-9]+").expect("a valid pattern")
+});
+
 fn without_names_and_links(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     for (n, line) in message.split_inclusive('\n').enumerate() {
@@ -526,6 +530,9 @@ fn without_names_and_links(message: &str) -> String {
                 .map(|c| if c == '\n' { c } else { ' ' })
                 .collect();
         }
+        // `(bug 32233)`, `[BZ #27821]`: a tracker's number, which names a
+        // report, not a failure.
+        let kept = TRACKER_NUMBER.replace_all(&kept, |c: &regex::Captures| " ".repeat(c[0].len()));
         out.push_str(&kept);
     }
     out

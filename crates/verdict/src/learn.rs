@@ -135,9 +135,13 @@ pub fn window(
 }
 
 /// The hard rules a model never overrides, as far as cheap facts tell:
-/// the author opted out, it was reverted, or the bug is not in the branch.
+/// the author opted out, it was reverted, the bug is not in the branch, or
+/// it reverts a commit the branch does not have.
 pub fn hard_no(index: &RepoIndex, c: &CommitFacts, bf: &features::BranchFeatureFacts) -> bool {
-    c.noautosel || !index.reverted_by(c.oid).is_empty() || bf.bug_present == Some(false)
+    c.noautosel
+        || !index.reverted_by(c.oid).is_empty()
+        || bf.bug_present == Some(false)
+        || bf.reverted_present == Some(false)
 }
 
 /// How a branch's decision on a mainline commit is read: a backport line,

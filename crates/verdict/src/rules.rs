@@ -144,6 +144,22 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
             phase6_shows(format!("git merge-base --is-ancestor {sha} {}", b.base)),
         );
     }
+    // Before the reverse-apply check, which a revert of a commit never
+    // taken also passes: this says why.
+    if b.reverted_present == Some(false) {
+        let tag = format!("[{}] the commit it reverts", b.name);
+        let checks: Vec<&str> = ev
+            .records_of(6)
+            .filter(|r| r.text.starts_with(&tag))
+            .map(|r| r.verified_by.as_str())
+            .collect();
+        return rule(
+            "nothing to revert",
+            0.02,
+            "it reverts a commit this branch does not have: nothing to revert".into(),
+            checks.join(" && "),
+        );
+    }
     if b.content_present {
         return rule(
             "already in the branch",

@@ -475,6 +475,13 @@ fn branch_points(
         );
     }
 
+    // A revert of a commit the branch never had undoes nothing there.
+    if b.reverted_present == Some(false) {
+        for r in f.all(6, mine("the commit it reverts")) {
+            l.con(6, br, r.text.clone(), r.verified_by.clone());
+        }
+    }
+
     // Is the bug there?
     match b.bug_present {
         Some(true) => {

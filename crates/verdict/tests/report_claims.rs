@@ -582,13 +582,26 @@ fn prefixes_links_and_longer_words_name_no_failure() {
     let rec = record(&recs, &["the message names no", "failure mode named"]);
     assert!(
         rec.text.contains(
-            "no user-visible failure of its own (bug, security only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line)"
+            "no user-visible failure of its own (bug, security only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line or number)"
         ),
         "{}",
         rec.text
     );
     let recs = impact::records(&evidence(&r, &longer));
     assert_no_failure_named(&r, &recs);
+    // A tracker's number (`(bug 32233)`, `[BZ #27821]`) names a report.
+    let numbered = r.commit(
+        "stdlib: round strtod subnormals (bug 32233)\n\nSee [BZ #27821].",
+        &[("lib/a.c", "int a = 3;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &numbered));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .starts_with("the message names no user-visible failure of its own (bug only in"),
+        "{}",
+        rec.text
+    );
 }
 
 /// In the branch the header only declares `helper()`; mainline defines it
@@ -1153,6 +1166,51 @@ fn a_rules_no_names_the_condition_the_commit_missed() {
     assert!(
         reason.contains("but the change has 121 changed lines (more than 100)"),
         "{reason}"
+    );
+}
+
+/// A revert of a commit the branch never had undoes nothing there: Phase 6
+/// says where the reverted commit is, and a hard rule says NO; a branch
+/// that took the commit still has something to revert.
+#[test]
+fn a_revert_of_a_commit_the_branch_lacks_has_nothing_to_revert() {
+    let mut r = released();
+    r.git(&["branch", "1.1"]);
+    let x = r.commit("lib: speed a up", &[("lib/a.c", "int a = 2;\n")]);
+    r.git(&["checkout", "-q", "1.1"]);
+    r.backport(&x, &[("lib/a.c", "int a = 2;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let rev = r.commit(
+        &format!("Revert \"lib: speed a up\"\n\nThis reverts commit {x}.\n\nIt crashes."),
+        &[("lib/a.c", "int a;\n")],
+    );
+    let (git, index) = common::open_index_with(&r, &["1.0=v1.0", "1.1=v1.0"]);
+    let oid = git.resolve_commit(&rev).unwrap();
+    let ev = collect(&Context::new(&git, &index), oid).unwrap();
+    let lacks = record(&ev.records, &["[1.0] the commit it reverts"]);
+    assert!(
+        lacks.text.ends_with(": nothing to revert"),
+        "{}",
+        lacks.text
+    );
+    assert!(passes(&r, &lacks.verified_by), "{}", lacks.verified_by);
+    let has = record(&ev.records, &["[1.1] the commit it reverts"]);
+    assert!(
+        has.text.contains("was backported to the branch as"),
+        "{}",
+        has.text
+    );
+    assert!(passes(&r, &has.verified_by), "{}", has.verified_by);
+    let d = stablepick_verdict::decide(&ev);
+    let on = |b: &str| d.branches.iter().find(|x| x.branch == b).unwrap();
+    assert_eq!(
+        on("1.0").reason,
+        "it reverts a commit this branch does not have: nothing to revert"
+    );
+    assert!(
+        !on("1.1").reason.contains("nothing to revert"),
+        "{}",
+        on("1.1").reason
     );
 }
 

@@ -126,11 +126,20 @@ pub fn c_file(n: usize, k: usize, body: &str) -> String {
 /// Opens `r` with its index built fresh (no cache), the stable branch `1.0`
 /// at `v1.0`.
 pub fn open_index(r: &Repo) -> (stablepick_repo::Git, stablepick_repo::RepoIndex) {
+    open_index_with(r, &["1.0=v1.0"])
+}
+
+/// The index with the stable branches `specs` (`BRANCH=BASE`).
+#[allow(dead_code)]
+pub fn open_index_with(
+    r: &Repo,
+    specs: &[&str],
+) -> (stablepick_repo::Git, stablepick_repo::RepoIndex) {
     let git = stablepick_repo::Git::open(r.path()).unwrap();
     let index = stablepick_repo::RepoIndex::open(
         &git,
         &stablepick_repo::IndexOptions {
-            stable: vec!["1.0=v1.0".parse().unwrap()],
+            stable: specs.iter().map(|s| s.parse().unwrap()).collect(),
             no_cache: true,
             ..Default::default()
         },
