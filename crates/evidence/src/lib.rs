@@ -32,8 +32,8 @@ pub mod record;
 pub use kinds::ChangeKind;
 pub use phase5::GO_NOT_ANALYSED;
 pub use phase6::{
-    EVERY_FILE, MISSING_FOLLOWUP, backported_command, definition_pattern, definition_pattern_in,
-    every_file_summary,
+    EVERY_FILE, MISSING_FOLLOWUP, PULL_SIBLINGS, backported_command, definition_pattern,
+    definition_pattern_in, every_file_summary,
 };
 pub use phase6_apply::prerequisites_for;
 pub use record::Record;
@@ -117,6 +117,12 @@ pub struct BranchFacts {
     /// For a revert: is a commit it reverts in the branch (`None` for a
     /// commit that reverts nothing)?
     pub reverted_present: Option<bool>,
+    /// (touched path the tip lacks, the same path higher up that it has):
+    /// the code moved on mainline after the branch forked.
+    pub moved: Vec<(String, String)>,
+    /// How many other commits of its pull request (a merge of at most a
+    /// few) the branch lacks.
+    pub pull_siblings_missing: usize,
     /// Branch commits with the same subject whose patch differs.
     pub same_subject: Vec<Oid>,
     /// (path, present at tip)

@@ -250,6 +250,8 @@ fn branch(
         in_base: false,
         bug_present: None,
         reverted_present: None,
+        moved: Vec::new(),
+        pull_siblings_missing: 0,
         same_subject: Vec::new(),
         files_present: Vec::new(),
         functions_present: Vec::new(),
@@ -464,6 +466,52 @@ fn branch(
         ));
     }
 
+    // The other commits of its pull request: a test may need the fix it
+    // came with, a fix the refactoring before it.
+    if facts.backported_as.is_none()
+        && !facts.in_base
+        && let Some((merge, others)) = ctx.index.merged_with(oid, PULL_SIBLINGS_MAX + 1)
+        && (1..=PULL_SIBLINGS_MAX).contains(&others.len())
+    {
+        let mut missing = Vec::new();
+        let mut here = Vec::new();
+        let mut commands = Vec::new();
+        for t in others {
+            let place = on_branch(ctx, t, b)?;
+            let what = match ctx.git.commit_info(t) {
+                Ok(i) => format!("{} (\"{}\")", short(t), i.subject),
+                Err(_) => short(t),
+            };
+            commands.push(place.command(&full(t), base, &r));
+            if matches!(place, OnBranch::Absent) {
+                missing.push(what);
+            } else {
+                here.push(format!("{what} {}", place.describe(base)));
+            }
+        }
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!(
+                "{} {} not in {base} and not backported",
+                missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        if !here.is_empty() {
+            parts.push(here.join(", "));
+        }
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] {PULL_SIBLINGS} {} brought with it: {}",
+                short(merge),
+                parts.join("; ")
+            ),
+            commands.join(" && "),
+        ));
+        facts.pull_siblings_missing = missing.len();
+    }
+
     // Touched files and functions at the branch tip.
     let tip = b.branch.tip();
     let tip_tree = ctx.git.repo().find_commit(tip)?.tree()?;
@@ -502,6 +550,16 @@ fn branch(
                 in_tree(&sh(b.branch.display_ref()), &path)
             ),
         ));
+        if !present && let Some(alt) = same_file_higher_up(&tip_tree, &path) {
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] `{alt}` exists at the branch tip: `{path}` there, under a directory mainline has since added (the file moved)"
+                ),
+                in_tree(&sh(b.branch.display_ref()), &alt),
+            ));
+            facts.moved.push((path.clone(), alt));
+        }
         let Some(blob) = blob.filter(|_| has_functions(&path)) else {
             continue;
         };
@@ -643,6 +701,34 @@ fn line_openers(text: &str) -> std::collections::HashSet<String> {
     }
     out
 }
+
+/// For a path the tree lacks: the same path with leading directories
+/// dropped, as in a tree from before mainline moved the code under a new
+/// one (containerd's `remotes/` became `core/remotes/`), keeping a
+/// directory and the file's name.
+fn same_file_higher_up(tree: &git2::Tree, path: &str) -> Option<String> {
+    let mut rest = path;
+    while let Some((_, tail)) = rest.split_once('/') {
+        if !tail.contains('/') {
+            return None;
+        }
+        if tree
+            .get_path(std::path::Path::new(tail))
+            .is_ok_and(|e| e.kind() == Some(git2::ObjectType::Blob))
+        {
+            return Some(tail.to_owned());
+        }
+        rest = tail;
+    }
+    None
+}
+
+/// Pull requests of at most this many other commits have each named.
+const PULL_SIBLINGS_MAX: usize = 8;
+
+/// How the record on the other commits of the pull request begins, after
+/// the branch's tag.
+pub const PULL_SIBLINGS: &str = "the other commit(s) merge";
 
 /// Past this many "exists" and "is defined" records for one branch, one
 /// record says them all.

@@ -311,7 +311,8 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
     if let Some((reason, verify)) = hint_excludes(ev, b) {
         return Ruling::rules(Verdict::No, 0.05, reason, verify);
     }
-    if !b.files_present.is_empty() && b.files_present.iter().all(|(_, p)| !p) {
+    if !b.files_present.is_empty() && b.files_present.iter().all(|(_, p)| !p) && b.moved.is_empty()
+    {
         return Ruling::rules(
             Verdict::No,
             0.03,

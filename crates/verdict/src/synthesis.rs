@@ -475,6 +475,23 @@ fn branch_points(
         );
     }
 
+    // A pull request's other commits the branch lacks: a test needs its
+    // fix, a fix may need the change before it.
+    if b.pull_siblings_missing > 0
+        && let Some(r) = f.find(6, mine(stablepick_evidence::PULL_SIBLINGS))
+    {
+        l.open(
+            6,
+            br,
+            format!(
+                "{} other commit(s) of its pull request are not in this branch: a backport may need them with it ({})",
+                b.pull_siblings_missing,
+                r.text.split_once(": ").map_or("", |x| x.1)
+            ),
+            r.verified_by.clone(),
+        );
+    }
+
     // A revert of a commit the branch never had undoes nothing there.
     if b.reverted_present == Some(false) {
         for r in f.all(6, mine("the commit it reverts")) {
@@ -543,6 +560,21 @@ fn branch_points(
         );
     }
     for path in &missing_files {
+        // Moved on mainline: the branch has the file under its old path.
+        if let Some((_, alt)) = b.moved.iter().find(|(m, _)| m == path) {
+            let p = format!("{tag}`{alt}` exists");
+            if let Some(r) = f.find(6, |r| r.text.starts_with(&p)) {
+                l.open(
+                    6,
+                    br,
+                    format!(
+                        "`{path}` is `{alt}` at the branch tip (the file moved on mainline): the patch needs its paths changed, and its code compared"
+                    ),
+                    r.verified_by.clone(),
+                );
+                continue;
+            }
+        }
         let p = format!("{tag}`{path}` does NOT exist");
         l.con(
             6,

@@ -1214,6 +1214,112 @@ fn a_revert_of_a_commit_the_branch_lacks_has_nothing_to_revert() {
     );
 }
 
+/// Mainline moved `remotes/` under `core/` after the branch forked: a fix
+/// of `core/remotes/r.go` finds the branch's `remotes/r.go`, says so with
+/// a command that shows it, and the rules do not call every file missing.
+#[test]
+fn a_file_mainline_moved_is_found_under_its_old_path() {
+    let mut r = Repo::new();
+    r.commit(
+        "base",
+        &[("remotes/docker/r.go", "package docker\n\nvar host string\n")],
+    );
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    r.commit("core: start", &[("core/README", "core\n")]);
+    r.git(&["mv", "remotes", "core/remotes"]);
+    r.git(&["commit", "-q", "-m", "move remotes under core"]);
+    let c = r.commit(
+        "remotes: guard the fallback host\n\nA data race.",
+        &[(
+            "core/remotes/docker/r.go",
+            "package docker\n\nvar host string // guarded\n",
+        )],
+    );
+    let ev = evidence(&r, &c);
+    let moved = record(
+        &ev.records,
+        &["[1.0] `remotes/docker/r.go` exists at the branch tip"],
+    );
+    assert!(passes(&r, &moved.verified_by), "{}", moved.verified_by);
+    let d = stablepick_verdict::decide(&ev);
+    assert!(
+        !d.branches[0]
+            .reason
+            .contains("none of the touched files exist"),
+        "{}",
+        d.branches[0].reason
+    );
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &d);
+    assert!(
+        s.unresolved
+            .iter()
+            .any(|p| p.text.contains("(the file moved on mainline)")),
+        "{:#?}",
+        s.unresolved
+    );
+}
+
+/// A test that came in one pull request with its fix: at a branch that
+/// has neither, Phase 6 names the fix as not there, the command agrees,
+/// and the synthesis leaves it as a question; at a branch that took the
+/// fix it is named as backported.
+#[test]
+fn the_other_commits_of_a_pull_request_are_named_per_branch() {
+    let mut r = released();
+    r.git(&["branch", "1.1"]);
+    r.git(&["checkout", "-q", "-b", "topic"]);
+    let fix = r.commit(
+        "lib: fix restarting paused tasks",
+        &[("lib/a.c", "int a = 5;\n")],
+    );
+    let test = r.commit("tests: restart a paused task", &[("tests/t.c", "int t;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge pull request #7 from x/topic",
+        "topic",
+    ]);
+    r.git(&["checkout", "-q", "1.1"]);
+    r.backport(&fix, &[("lib/a.c", "int a = 5;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let (git, index) = common::open_index_with(&r, &["1.0=v1.0", "1.1=v1.0"]);
+    let oid = git.resolve_commit(&test).unwrap();
+    let ev = collect(&Context::new(&git, &index), oid).unwrap();
+    let lacks = record(&ev.records, &["[1.0] the other commit(s) merge"]);
+    assert!(
+        lacks.text.ends_with(&format!(
+            "{} (\"lib: fix restarting paused tasks\") is not in v1.0 and not backported",
+            &fix[..12]
+        )),
+        "{}",
+        lacks.text
+    );
+    assert!(passes(&r, &lacks.verified_by), "{}", lacks.verified_by);
+    let has = record(&ev.records, &["[1.1] the other commit(s) merge"]);
+    assert!(
+        has.text.contains("was backported to the branch as"),
+        "{}",
+        has.text
+    );
+    assert!(passes(&r, &has.verified_by), "{}", has.verified_by);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &stablepick_verdict::decide(&ev));
+    let open: Vec<&str> = s
+        .unresolved
+        .iter()
+        .filter(|p| {
+            p.text
+                .contains("of its pull request are not in this branch")
+        })
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(open.len(), 1, "{open:#?}");
+    assert!(open[0].starts_with("[1.0] "), "{}", open[0]);
+}
+
 /// "upstream: the commit is on mainline" names the mainline branch: a clone
 /// with a stable branch checked out (a mirror whose HEAD names one) has the
 /// commit on `main` but not in HEAD.
