@@ -35,7 +35,7 @@ pub use phase6::{
     EVERY_FILE, MISSING_FOLLOWUP, PULL_SIBLINGS, backported_command, definition_pattern,
     definition_pattern_in, every_file_summary,
 };
-pub use phase6_apply::prerequisites_for;
+pub use phase6_apply::{THREE_WAY, prerequisites_for};
 pub use record::Record;
 
 use stablepick_repo::diff::CommitDiff;
@@ -123,6 +123,9 @@ pub struct BranchFacts {
     /// How many other commits of its pull request (a merge of at most a
     /// few) the branch lacks.
     pub pull_siblings_missing: usize,
+    /// Where plain apply fails: does a three-way merge, as `git
+    /// cherry-pick` does, take it (`None`: not checked)?
+    pub merges_cleanly: Option<bool>,
     /// Branch commits with the same subject whose patch differs.
     pub same_subject: Vec<Oid>,
     /// (path, present at tip)

@@ -252,6 +252,7 @@ fn branch(
         reverted_present: None,
         moved: Vec::new(),
         pull_siblings_missing: 0,
+        merges_cleanly: None,
         same_subject: Vec::new(),
         files_present: Vec::new(),
         functions_present: Vec::new(),

@@ -118,12 +118,83 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                 ),
             ));
         }
+        // What a maintainer runs is `git cherry-pick`: a three-way merge
+        // that also follows renames. Where plain apply fails, say whether
+        // that takes it (in a report; triage leaves it out for speed).
+        if ctx.file_history
+            && matches!(report.applies, Applies::Fuzz | Applies::Conflict)
+            && let Ok(conflicts) = three_way_conflicts(ctx.git, oid, b.branch.tip())
+        {
+            let command = format!(
+                "git merge-tree --write-tree --name-only --merge-base={sha}^ {} {sha}",
+                sh(r)
+            );
+            let (text, command) = if conflicts.is_empty() {
+                (
+                    format!("[{name}] {THREE_WAY} takes it cleanly at the branch tip ({r})"),
+                    command,
+                )
+            } else {
+                let shown: Vec<String> =
+                    conflicts.iter().take(5).map(|p| format!("`{p}`")).collect();
+                let more = if conflicts.len() > 5 {
+                    format!(" and {} more", conflicts.len() - 5)
+                } else {
+                    String::new()
+                };
+                (
+                    format!(
+                        "[{name}] {THREE_WAY} conflicts at the branch tip ({r}) in {}{more}",
+                        shown.join(", ")
+                    ),
+                    format!("! {command}"),
+                )
+            };
+            facts.merges_cleanly = Some(conflicts.is_empty());
+            records.push(Record::new(P, text, command));
+        }
         if !report.applies.git_applies() {
             facts.apply_report = Some(report);
         }
     }
     ev.records.extend(records);
     Ok(())
+}
+
+/// How Phase 6 names the cherry-pick check.
+pub const THREE_WAY: &str = "a three-way merge, as `git cherry-pick` does,";
+
+/// The paths a three-way merge of `commit` onto `tip` (its parent as the
+/// base, renames followed) leaves in conflict: empty when it merges
+/// cleanly.
+fn three_way_conflicts(
+    git: &stablepick_repo::Git,
+    commit: Oid,
+    tip: Oid,
+) -> Result<Vec<String>, git2::Error> {
+    let repo = git.repo();
+    let c = repo.find_commit(commit)?;
+    let parent = c.parent(0)?;
+    let mut opts = git2::MergeOptions::new();
+    opts.find_renames(true);
+    let index = repo.merge_trees(
+        &parent.tree()?,
+        &repo.find_commit(tip)?.tree()?,
+        &c.tree()?,
+        Some(&opts),
+    )?;
+    let mut paths: Vec<String> = Vec::new();
+    for conflict in index.conflicts()? {
+        let conflict = conflict?;
+        let entry = conflict.our.or(conflict.their).or(conflict.ancestor);
+        if let Some(e) = entry {
+            let p = String::from_utf8_lossy(&e.path).into_owned();
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    Ok(paths)
 }
 
 /// Names the upstream commits `branch` needs before this commit: for a

@@ -637,7 +637,19 @@ fn branch_points(
             )
         })
     };
+    let three_way = f.find(6, mine(stablepick_evidence::THREE_WAY));
     match b.applies {
+        Some(Applies::Fuzz | Applies::Conflict)
+            if b.merges_cleanly == Some(true)
+                && let Some(r) = three_way =>
+        {
+            l.open(
+                6,
+                br,
+                "the patch does not apply as it is, but a three-way merge (`git cherry-pick`) takes it cleanly: the merged result needs a reviewer's check",
+                r.verified_by.clone(),
+            )
+        }
         Some(Applies::Clean) => l.pro(6, br, "the patch applies cleanly to the branch tip", apply_cmd()),
         Some(Applies::Offset) => l.pro(
             6,
@@ -680,7 +692,12 @@ fn branch_points(
     }
     let bd = d.branches.iter().find(|x| x.branch == name);
     let yes = bd.is_some_and(|x| x.verdict == Some(Verdict::Yes));
-    if yes && b.applies == Some(Applies::Conflict) && b.prerequisites.is_empty() && cut.is_empty() {
+    if yes
+        && b.applies == Some(Applies::Conflict)
+        && b.merges_cleanly != Some(true)
+        && b.prerequisites.is_empty()
+        && cut.is_empty()
+    {
         l.open(
             6,
             br,

@@ -1258,6 +1258,50 @@ fn a_file_mainline_moved_is_found_under_its_old_path() {
         "{:#?}",
         s.unresolved
     );
+    // `git cherry-pick` follows the rename: the three-way merge is clean,
+    // and git's own merge says so.
+    let merge = record(
+        &ev.records,
+        &["[1.0] a three-way merge, as `git cherry-pick` does,"],
+    );
+    assert!(merge.text.contains("takes it cleanly"), "{}", merge.text);
+    assert!(passes(&r, &merge.verified_by), "{}", merge.verified_by);
+    assert!(
+        s.unresolved.iter().any(|p| p
+            .text
+            .contains("but a three-way merge (`git cherry-pick`) takes it cleanly")),
+        "{:#?}",
+        s.unresolved
+    );
+}
+
+/// Where the branch changed the very line the fix changes, the three-way
+/// merge conflicts too: the record names the file, and git's merge agrees.
+#[test]
+fn a_three_way_merge_that_conflicts_names_the_file() {
+    let mut r = released();
+    r.git(&["checkout", "-q", "1.0"]);
+    r.commit("lib: branch-only tweak", &[("lib/a.c", "int a = 9;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let c = r.commit("lib: fix a", &[("lib/a.c", "int a = 1;\n")]);
+    let ev = evidence(&r, &c);
+    let merge = record(
+        &ev.records,
+        &["[1.0] a three-way merge, as `git cherry-pick` does,"],
+    );
+    assert!(
+        merge
+            .text
+            .ends_with("conflicts at the branch tip (1.0) in `lib/a.c`"),
+        "{}",
+        merge.text
+    );
+    assert!(passes(&r, &merge.verified_by), "{}", merge.verified_by);
+    assert!(
+        output(&r, merge).contains("lib/a.c"),
+        "{}",
+        merge.verified_by
+    );
 }
 
 /// A test that came in one pull request with its fix: at a branch that
