@@ -53,6 +53,9 @@ pub struct Wiring {
 impl Wiring {
     /// A short description: `file_operations.unlocked_ioctl`, `request_irq()`.
     pub fn describe(&self) -> String {
+        if !self.member && self.how == crate::symbols::EXPORTED {
+            return format!("exported by {}", self.file);
+        }
         if self.member {
             format!("{}.{}", self.context, self.how)
         } else {
@@ -152,6 +155,9 @@ pub(crate) fn source_kind(path: &str) -> Option<bool> {
 
 /// Parses one file by its extension (`.c`, `.h`, `.S`, `.s`).
 pub fn parse_file(path: &str, bytes: &[u8]) -> Option<FileFacts> {
+    if crate::symbols::is_symbol_list(path.rsplit('/').next().unwrap_or(path)) {
+        return Some(crate::symbols::parse_symbol_list(bytes));
+    }
     Some(if source_kind(path)? {
         cparse::parse_c(bytes)
     } else {

@@ -47,6 +47,7 @@ mod index;
 pub mod lexer;
 mod phase5;
 pub mod practice;
+pub mod symbols;
 mod tree;
 pub mod wiring;
 

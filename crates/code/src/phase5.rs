@@ -168,6 +168,9 @@ fn kind_phrase(kind: EntryKind) -> &'static str {
         EntryKind::Interrupt => "interrupt (interrupt handler)",
         EntryKind::Pointer => "pointer (wired into an ops structure or callback)",
         EntryKind::Program => "program (a main() function outside tests and examples)",
+        EntryKind::Api => {
+            "api (a function the library exports: programs linked against it call it)"
+        }
         EntryKind::NoneFound => "none-found",
     }
 }
@@ -444,9 +447,9 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
         let reach_note = if facts.user_reachable {
             "; reachable from unprivileged system calls or ioctls"
         } else if kernel {
-            "; not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring and programs' main(); a library's API is not one)"
+            "; not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring, programs' main() and functions a version script or symbol list exports)"
         } else if kinds.is_empty() {
-            " within the search bounds (entry points modelled: function-pointer wiring, registration calls, constructors and programs' main(); a library's API is not one)"
+            " within the search bounds (entry points modelled: function-pointer wiring, registration calls, constructors, programs' main() and functions a version script or symbol list exports)"
         } else {
             ""
         };

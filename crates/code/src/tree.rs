@@ -25,7 +25,7 @@ impl CodeIndex {
         tree.walk(TreeWalkMode::PreOrder, |root, entry| {
             if entry.kind() == Some(ObjectType::Blob)
                 && let Ok(name) = entry.name()
-                && source_kind(name).is_some()
+                && (source_kind(name).is_some() || crate::symbols::is_symbol_list(name))
             {
                 blobs.push((format!("{root}{name}"), entry.id()));
             }

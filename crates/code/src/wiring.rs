@@ -25,6 +25,9 @@ pub enum EntryKind {
     /// A program's `main()` (outside tests and examples): the code runs
     /// when the program does.
     Program,
+    /// A function a library exports (a version script or symbol list
+    /// names it): any program linked against the library may call it.
+    Api,
     /// No entry point was found within the search bounds.
     NoneFound,
 }
@@ -41,6 +44,7 @@ impl EntryKind {
             EntryKind::Interrupt => "interrupt",
             EntryKind::Pointer => "pointer",
             EntryKind::Program => "program",
+            EntryKind::Api => "api",
             EntryKind::NoneFound => "none-found",
         }
     }
@@ -144,6 +148,7 @@ pub fn classify_registration(how: &str) -> EntryKind {
         | "rte_intr_callback_register" => EntryKind::Interrupt,
         "__setup" | "early_param" => EntryKind::Init,
         "DEFINE_MAIN_FUNCTION" | "DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE" => EntryKind::Program,
+        crate::symbols::EXPORTED => EntryKind::Api,
         _ if is_initcall_macro(how) => EntryKind::Init,
         _ => EntryKind::Pointer,
     }

@@ -250,3 +250,28 @@ int main(int argc, char **argv)\n{\n\treturn compare(argv[1], argv[2]);\n}\n",
         "git grep -n -w -e main -e compare HEAD -- misc-utils/hardlink.c && git grep -n -E -e '\\bcompare\\b' -e '\\bul_fileeq\\b' -e '\\bul_fileeq_data\\b' HEAD"
     );
 }
+
+/// A library's exported function is an entry point: programs linked
+/// against it call it. A name under `local:` or in a test's script is not.
+#[test]
+fn functions_a_library_exports_are_entry_points() {
+    let ix = CodeIndex::from_sources([
+        (
+            "lib/hash/version.map",
+            "DPDK_24 {\n\tglobal:\n\n\trte_hash_create;\n\n\tlocal: *;\n};\n",
+        ),
+        (
+            "lib/hash/rte_hash.c",
+            "static int check_params(int n)\n{\n\treturn n;\n}\n\nint rte_hash_create(int n)\n{\n\treturn check_params(n);\n}\n\nint rte_hash_hidden(int n)\n{\n\treturn check_params(n);\n}\n",
+        ),
+        ("app/test/test.map", "T {\n\tglobal:\n\ttest_only;\n};\n"),
+        ("app/test/t.c", "int test_only(void)\n{\n\treturn 0;\n}\n"),
+    ]);
+    let reach = ix.reach("check_params", Limits::default());
+    assert_eq!(reach.kinds, [EntryKind::Api]);
+    assert_eq!(reach.chains[0].render(), "rte_hash_create → check_params");
+    assert_eq!(reach.chains[0].entry, "exported by lib/hash/version.map");
+    assert!(!reach.user_reachable());
+    assert_eq!(ix.entry_kinds("rte_hash_hidden"), [EntryKind::NoneFound]);
+    assert_eq!(ix.entry_kinds("test_only"), [EntryKind::NoneFound]);
+}
