@@ -250,11 +250,31 @@ fn backport_lines_and_patch_id_fallback() {
         assert_eq!(ids.len(), 2, "{r}: {out}");
         assert_eq!(ids[0], ids[1], "{r}: {out}");
     }
-    // Same subject, adapted diff: not claimed as backported, but reported.
+    // Same subject, adapted diff on the same file, no backport line: an
+    // adapted backport, and the command shows both subjects and the file.
     let j = analyze(&sha("adapted_fix"));
-    assert_eq!(branch(&j, "linux-6.1.y")["backported_as"], Value::Null);
-    assert!(has_text(&j, "its patch differs"));
+    let b = branch(&j, "linux-6.1.y");
+    assert_eq!(b["backported_as"], Value::from(sha("bp61_adapted_fix")));
+    assert_eq!(b["backported_via"], "subject");
     assert_ne!(pid(&sha("adapted_fix")), pid(&sha("bp61_adapted_fix")));
+    let rec = j["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("[linux-6.1.y] already backported as")
+        })
+        .expect("the adapted backport's record");
+    let out = stablepick_testkit::sh(&demo().demo.path, rec["verified_by"].as_str().unwrap());
+    assert!(out.status.success(), "{rec}");
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.contains("drivers/net/ethernet/realtek/r8169_main.c"),
+        "{out}"
+    );
 }
 
 #[test]

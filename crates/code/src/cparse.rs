@@ -122,6 +122,12 @@ fn is_upper_macro(name: &[u8]) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
 }
 
+/// Macros that define a command-line handler (FRR's `DEFUN`, `DEFPY`,
+/// `DEFPY_YANG`, `DEFUN_NOSH`, …).
+fn is_cli_definer(name: &str) -> bool {
+    name.starts_with("DEFUN") || name.starts_with("DEFPY")
+}
+
 /// The function a defining macro `name` makes from its lone first argument
 /// `arg`: `DEFPY(neighbor_ip_transparent, …)` defines
 /// `neighbor_ip_transparent`, `SYSCALL_DEFINE4(reboot, …)` `sys_reboot`.
@@ -513,6 +519,17 @@ impl<'a> Parser<'a> {
         }
         if let Some(def) = self.find_def(&stmt) {
             self.st.func = Some(def.name.clone());
+            // FRR's `DEFUN (name, name_cmd, "show …")`, `DEFPY (…)`: a
+            // command-line handler, which the CLI calls.
+            if let Some(definer) = def.definer.as_deref().filter(|d| is_cli_definer(d)) {
+                self.out.wires.push(RawWire {
+                    target: def.name.clone(),
+                    how: definer.to_owned(),
+                    context: String::new(),
+                    member: false,
+                    line: def.line,
+                });
+            }
             self.out.defs.push(def);
         }
     }
@@ -552,12 +569,22 @@ impl<'a> Parser<'a> {
         // Nor after a macro's `NAME(…)`: glibc writes `ElfW(Addr)` for a
         // return type and gnulib `_GL_ARG_NONNULL ((3))` before the name.
         // An upper-case name there is an attribute after the parameters.
-        let after_macro = |n: usize| {
-            groups.iter().any(|&(_, _, gc)| gc + 1 == n) && !is_upper_macro(self.text(stmt[n]))
+        // A group whose first argument is a string is a message or pragma
+        // macro at file scope (FRR's `CPP_NOTICE("…")` before a `DEFUN`),
+        // never a declarator: parameters are no string literals.
+        let is_message = |o: usize| {
+            stmt.get(o + 1)
+                .is_some_and(|&k| self.toks[k].kind == TokKind::Str)
         };
-        let (n, o, c) = groups.iter().rev().copied().find(|&(n, _, _)| {
+        let after_macro = |n: usize| {
+            groups.iter().any(|&(_, go, gc)| {
+                gc + 1 == n && (is_message(go) || !is_upper_macro(self.text(stmt[n])))
+            })
+        };
+        let (n, o, c) = groups.iter().rev().copied().find(|&(n, o, _)| {
             let name = String::from_utf8_lossy(self.text(stmt[n]));
             !is_attr(n)
+                && !is_message(o)
                 && !NOT_CALLS.contains(&name.as_bytes())
                 && (n == 0 || !self.is_punct(stmt[n - 1], b")") || after_attr(n) || after_macro(n))
         })?;
@@ -803,6 +830,34 @@ mod tests {
         let f = parse_c(src);
         let names: Vec<&str> = f.defs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["error_tail", "_dl_lookup", "f"]);
+    }
+
+    #[test]
+    fn a_message_macro_before_a_defining_macro_is_no_definition() {
+        let src = b"#if CONFDATE > 20250514\nCPP_NOTICE(\"Remove no_synchronization_cmd\")\n#endif\nDEFUN (no_synchronization,\n       no_synchronization_cmd,\n       \"no synchronization\")\n{\n\treturn bgp_aggregate_install (vty);\n}\n";
+        let f = parse_c(src);
+        let names: Vec<&str> = f.defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["no_synchronization"]);
+        assert_eq!(
+            calls(&f),
+            [(
+                "no_synchronization".into(),
+                "bgp_aggregate_install".into(),
+                8
+            )]
+        );
+    }
+
+    #[test]
+    fn cli_handlers_are_wired() {
+        let src = b"DEFPY (show_x, show_x_cmd, \"show x\")\n{\n\treturn 0;\n}\n";
+        let f = parse_c(src);
+        let wires: Vec<(&str, &str)> = f
+            .wires
+            .iter()
+            .map(|w| (w.target.as_str(), w.how.as_str()))
+            .collect();
+        assert_eq!(wires, [("show_x", "DEFPY")]);
     }
 
     #[test]

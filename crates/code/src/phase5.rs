@@ -171,6 +171,7 @@ fn kind_phrase(kind: EntryKind) -> &'static str {
         EntryKind::Api => {
             "api (a function the library exports: programs linked against it call it)"
         }
+        EntryKind::Command => "command (a command-line handler: a user typing the command runs it)",
         EntryKind::NoneFound => "none-found",
     }
 }
@@ -447,9 +448,9 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
         let reach_note = if facts.user_reachable {
             "; reachable from unprivileged system calls or ioctls"
         } else if kernel {
-            "; not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring, programs' main() and functions a version script or symbol list exports)"
+            "; not reachable from unprivileged system calls or ioctls within the search bounds (entry points modelled: system calls, ioctls, init, probe and interrupt paths, function-pointer wiring, programs' main(), command-line handlers and functions a version script or symbol list exports)"
         } else if kinds.is_empty() {
-            " within the search bounds (entry points modelled: function-pointer wiring, registration calls, constructors, programs' main() and functions a version script or symbol list exports)"
+            " within the search bounds (entry points modelled: function-pointer wiring, registration calls, constructors, programs' main(), command-line handlers and functions a version script or symbol list exports)"
         } else {
             ""
         };

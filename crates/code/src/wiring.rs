@@ -28,6 +28,9 @@ pub enum EntryKind {
     /// A function a library exports (a version script or symbol list
     /// names it): any program linked against the library may call it.
     Api,
+    /// A command-line handler (FRR's `DEFUN`/`DEFPY`): a user typing the
+    /// command runs it.
+    Command,
     /// No entry point was found within the search bounds.
     NoneFound,
 }
@@ -45,6 +48,7 @@ impl EntryKind {
             EntryKind::Pointer => "pointer",
             EntryKind::Program => "program",
             EntryKind::Api => "api",
+            EntryKind::Command => "command",
             EntryKind::NoneFound => "none-found",
         }
     }
@@ -119,6 +123,20 @@ pub fn registration_args(name: &str) -> Option<&'static [usize]> {
         "sd_event_add_io" | "sd_event_add_child" | "sd_event_add_inotify" => &[4],
         "sd_event_add_time" | "sd_event_add_time_relative" => &[5],
         "proc_cmdline_parse" => &[0],
+        // FRR's event loop: the handler after the loop.
+        "event_add_event"
+        | "event_add_read"
+        | "event_add_write"
+        | "event_add_timer"
+        | "event_add_timer_msec"
+        | "event_add_timer_tv"
+        | "thread_add_event"
+        | "thread_add_read"
+        | "thread_add_write"
+        | "thread_add_timer"
+        | "thread_add_timer_msec" => &[1],
+        // FRR's VRF callbacks: create, enable, disable, destroy.
+        "vrf_init" => &[0, 1, 2, 3],
         // systemd's programs: `DEFINE_MAIN_FUNCTION(run)` defines main().
         "DEFINE_MAIN_FUNCTION" | "DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE" => &[0],
         "__setup" | "early_param" => &[1],
@@ -149,6 +167,8 @@ pub fn classify_registration(how: &str) -> EntryKind {
         "__setup" | "early_param" => EntryKind::Init,
         "DEFINE_MAIN_FUNCTION" | "DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE" => EntryKind::Program,
         crate::symbols::EXPORTED => EntryKind::Api,
+        // A command-line handler: the user types the command.
+        _ if how.starts_with("DEFUN") || how.starts_with("DEFPY") => EntryKind::Command,
         _ if is_initcall_macro(how) => EntryKind::Init,
         _ => EntryKind::Pointer,
     }

@@ -275,3 +275,17 @@ fn functions_a_library_exports_are_entry_points() {
     assert_eq!(ix.entry_kinds("rte_hash_hidden"), [EntryKind::NoneFound]);
     assert_eq!(ix.entry_kinds("test_only"), [EntryKind::NoneFound]);
 }
+
+/// FRR's command handlers (`DEFPY`) run when a user types the command; an
+/// event loop's handler (`event_add_read`) is wired as a callback.
+#[test]
+fn command_handlers_and_event_callbacks_are_entry_points() {
+    let ix = CodeIndex::from_sources([(
+        "bgpd/bgp_vty.c",
+        "DEFPY (bgp_ipv6_auto_ra, bgp_ipv6_auto_ra_cmd, \"bgp ipv6-auto-ra\")\n{\n\treturn set_auto_ra(vty);\n}\n\nstatic void bgp_read(struct event *e)\n{\n\tparse_msg(e);\n}\n\nvoid bgp_start(void)\n{\n\tevent_add_read(bm->master, bgp_read, NULL, fd, NULL);\n}\n",
+    )]);
+    let reach = ix.reach("set_auto_ra", Limits::default());
+    assert_eq!(reach.kinds, [EntryKind::Command]);
+    assert_eq!(reach.chains[0].render(), "bgp_ipv6_auto_ra → set_auto_ra");
+    assert_eq!(ix.entry_kinds("parse_msg"), [EntryKind::Pointer]);
+}

@@ -5,6 +5,7 @@ use crate::record::{FIXES_LINE, Record, in_tree, sh};
 use crate::{BranchFacts, Context, Evidence, full, subject_of};
 use stablepick_repo::diff::{function_spans, has_functions};
 use stablepick_repo::gofunc;
+use stablepick_repo::message::normalize_subject;
 use stablepick_repo::{BackportVia, Oid, StableIndex, short};
 
 const P: u8 = 6;
@@ -336,6 +337,33 @@ fn branch(
                 break;
             }
             facts.same_subject.push(cand);
+        }
+        // A hand-adapted backport: another patch, but the same (specific)
+        // subject, on some of the same files.
+        if facts.backported_as.is_none()
+            && normalize_subject(&ev.commit.subject).split(' ').count() >= ADAPTED_SUBJECT_WORDS
+        {
+            let mine: std::collections::HashSet<String> = ev.diff.paths().into_iter().collect();
+            if let Some(&cand) = facts.same_subject.iter().find(|&&c| {
+                let repo = ctx.git.repo();
+                let Ok(commit) = repo.find_commit(c) else {
+                    return false;
+                };
+                let parent = commit.parent(0).ok().map(|p| p.tree_id());
+                stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
+                    .iter()
+                    .any(|p| mine.contains(p))
+            }) {
+                facts.backported_as = Some(cand);
+                facts.backported_via = Some(BackportVia::Subject);
+                recs.push(Record::new(
+                    P,
+                    format!(
+                        "[{name}] already backported as {cand}, adapted: no backport line and another patch, but the same subject and some of the same files"
+                    ),
+                    backported_command(&sha, &r, cand, BackportVia::Subject),
+                ));
+            }
         }
         if facts.backported_as.is_none() {
             if !facts.same_subject.is_empty() {
@@ -827,8 +855,17 @@ pub fn backported_command(sha: &str, r: &str, backport: Oid, via: BackportVia) -
             "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
             full(backport)
         ),
+        // Both subjects, then the files both change.
+        BackportVia::Subject => format!(
+            "git show -s --format='%H %s' {sha} {b} && git show --format= --name-only {sha} {b} | sort | uniq -d | grep .",
+            b = full(backport)
+        ),
     }
 }
+
+/// Words a subject needs before a branch commit that shares it (and some
+/// files) counts as its backport: `Update translations` could be anyone's.
+const ADAPTED_SUBJECT_WORDS: usize = 4;
 
 #[cfg(test)]
 mod tests {

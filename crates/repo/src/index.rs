@@ -56,6 +56,9 @@ pub enum BackportVia {
     Line,
     /// No backport line, but the same `git patch-id --stable`.
     PatchId,
+    /// No backport line and another patch, but the same subject and some
+    /// of the same files: a backport adapted by hand.
+    Subject,
 }
 
 /// One stable branch as indexed.

@@ -155,6 +155,7 @@ impl Report {
                         backported_via: b.backported_via.map(|v| match v {
                             stablepick_repo::BackportVia::Line => "line",
                             stablepick_repo::BackportVia::PatchId => "patch-id",
+                            stablepick_repo::BackportVia::Subject => "subject",
                         }),
                         in_base: b.in_base,
                         content_present: b.content_present,

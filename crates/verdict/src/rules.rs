@@ -131,6 +131,9 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
                 match via {
                     BackportVia::Line => "",
                     BackportVia::PatchId => " (no backport line, the same patch-id)",
+                    BackportVia::Subject => {
+                        " (adapted: no backport line and another patch, but the same subject and files)"
+                    }
                 }
             ),
             phase6_shows(stablepick_evidence::backported_command(&sha, r, st, via)),

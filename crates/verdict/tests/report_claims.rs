@@ -1304,6 +1304,51 @@ fn a_three_way_merge_that_conflicts_names_the_file() {
     );
 }
 
+/// A backport adapted by hand, with no backport line: the branch commit
+/// has the fix's subject and changes the same file, so the fix is already
+/// there; the command shows both subjects and the shared file. A short
+/// subject (`lib: fix a`) is too common to tell.
+#[test]
+fn an_adapted_backport_with_the_same_subject_is_already_backported() {
+    let mut r = released();
+    r.git(&["checkout", "-q", "1.0"]);
+    r.commit(
+        "pimd: fix a crash in auto-rp",
+        &[("lib/a.c", "int a; /* adapted */\n")],
+    );
+    r.commit("lib: fix a", &[("lib/a.c", "int a; /* again */\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let fix = r.commit(
+        "pimd: fix a crash in auto-rp",
+        &[("lib/a.c", "int a = 1;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let rec = record(&ev.records, &["[1.0] already backported as"]);
+    assert!(
+        rec.text
+            .ends_with("the same subject and some of the same files"),
+        "{}",
+        rec.text
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert!(output(&r, rec).contains("lib/a.c"), "{}", rec.verified_by);
+    let d = stablepick_verdict::decide(&ev);
+    assert!(
+        d.branches[0].reason.starts_with("already backported as"),
+        "{}",
+        d.branches[0].reason
+    );
+    let short = r.commit("lib: fix a", &[("lib/a.c", "int a = 2;\n")]);
+    let ev = evidence(&r, &short);
+    assert!(
+        !ev.records
+            .iter()
+            .any(|x| x.text.starts_with("[1.0] already backported")),
+        "{:#?}",
+        ev.records
+    );
+}
+
 /// A test that came in one pull request with its fix: at a branch that
 /// has neither, Phase 6 names the fix as not there, the command agrees,
 /// and the synthesis leaves it as a question; at a branch that took the
