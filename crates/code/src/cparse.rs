@@ -612,6 +612,17 @@ impl<'a> Parser<'a> {
         });
         if declares_constructor {
             flags |= CONSTRUCTOR;
+            // A destructor runs at exit: marked as `__exit` code is.
+            let destructor = groups.iter().any(|&(gn, go, gc)| {
+                gn < n
+                    && is_attr(gn)
+                    && stmt[go + 1..gc]
+                        .iter()
+                        .any(|&k| matches!(self.text(k), b"destructor" | b"__destructor__"))
+            });
+            if destructor {
+                flags |= EXIT;
+            }
         }
         let line = self.toks[stmt[n]].line;
         let inner = &stmt[o + 1..c];

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::facts::{CONSTRUCTOR, INIT, MACRO, STATIC, TEST};
+use crate::facts::{CONSTRUCTOR, EXIT, INIT, MACRO, STATIC, TEST};
 use crate::index::{Call, CodeIndex};
 use crate::wiring::{EntryKind, PRIVILEGED_SYSCALLS};
 
@@ -69,7 +69,7 @@ impl Reach {
 
 /// Test, fuzz, benchmark and example programs: their `main()` is not how
 /// users run the code.
-fn is_test_or_example_path(path: &str) -> bool {
+pub(crate) fn is_test_or_example_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts = lower.split('/');
     let file = parts.next_back().unwrap_or("");
@@ -162,7 +162,12 @@ impl CodeIndex {
                 out.push((EntryKind::Init, format!("constructor {def}")));
             }
             if d.flags & CONSTRUCTOR != 0 {
-                out.push((EntryKind::Init, "__attribute__((constructor))".to_owned()));
+                let which = if d.flags & EXIT != 0 {
+                    "__attribute__((destructor))"
+                } else {
+                    "__attribute__((constructor))"
+                };
+                out.push((EntryKind::Init, which.to_owned()));
             }
         }
         // A test harness's callback table (glibc's `.test_function`) is
@@ -562,11 +567,11 @@ int quiet(void)\n{\n\treturn 0;\n}\n",
         assert_eq!(r.kinds, [EntryKind::Init]);
         assert_eq!(r.chains[0].entry, "__attribute__((constructor))");
         assert_eq!(r.chains[0].render(), "log_setup → read_env");
-        // A destructor on the line before the name counts too.
-        assert_eq!(
-            ix.reach("drain", Limits::default()).kinds,
-            [EntryKind::Init]
-        );
+        // A destructor on the line before the name counts too, and says
+        // it is one.
+        let drain = ix.reach("drain", Limits::default());
+        assert_eq!(drain.kinds, [EntryKind::Init]);
+        assert_eq!(drain.chains[0].entry, "__attribute__((destructor))");
         // A test module's constructor is no entry point.
         let ix2 = CodeIndex::from_sources([
             ("src/mod.c", "int mod_func(void)\n{\n\treturn 0;\n}\n"),

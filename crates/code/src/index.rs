@@ -105,6 +105,9 @@ pub(crate) struct Data {
     pub wires: Vec<Wire>,
     /// Per file: (construct name id, lines it appears on).
     pub practice: Vec<Vec<(u32, u32)>>,
+    /// Source files whose blob the object store lacks (a partial or
+    /// damaged clone): left out, and said so.
+    pub unreadable: Vec<String>,
 }
 
 impl Data {
@@ -335,6 +338,11 @@ impl CodeIndex {
     }
 
     /// Every definition of `name` (functions, assembly symbols, macros).
+    /// Source files left out because the object store lacks their blob.
+    pub fn unreadable(&self) -> &[String] {
+        &self.d.unreadable
+    }
+
     pub fn definitions(&self, name: &str) -> Vec<Definition> {
         self.raw_defs(name)
             .iter()

@@ -87,6 +87,53 @@ pub fn function_facts(index: &CodeIndex, name: &str) -> FunctionFacts {
 /// The facts about the definition of `name` in `file` (see
 /// [`CodeIndex::callers_of_definition_in`]); every definition when `None`.
 pub fn function_facts_in(index: &CodeIndex, name: &str, file: Option<&str>) -> FunctionFacts {
+    // A program's own `main()`: every program has one, so only the one in
+    // `file` is this, and running the program runs it.
+    if name == "main"
+        && let Some(f) = file
+        && index.definitions(name).iter().any(|d| d.file == f)
+    {
+        let program = !crate::graph::is_test_or_example_path(f);
+        return FunctionFacts {
+            function: name.to_owned(),
+            definitions: index
+                .definitions(name)
+                .into_iter()
+                .filter(|d| d.file == f)
+                .collect(),
+            callers: Vec::new(),
+            callees: index
+                .callees(name)
+                .into_iter()
+                .filter(|c| c.file == f)
+                .fold(Vec::new(), |mut v, c| {
+                    if !v.contains(&c.function) {
+                        v.push(c.function);
+                    }
+                    v
+                }),
+            entry_kinds: vec![
+                if program {
+                    EntryKind::Program
+                } else {
+                    EntryKind::NoneFound
+                }
+                .as_str()
+                .to_owned(),
+            ],
+            user_reachable: false,
+            chains: if program {
+                vec![Chain {
+                    kind: EntryKind::Program,
+                    entry: format!("main() in {f}"),
+                    functions: vec![name.to_owned()],
+                }]
+            } else {
+                Vec::new()
+            },
+            truncated: false,
+        };
+    }
     let reach = index.reach_from(name, file, Limits::default());
     let mut callers = match file {
         Some(f) => index.callers_of_definition_in(name, f),
@@ -132,6 +179,13 @@ fn quote(s: &str) -> String {
 /// shown in its own file only: every program has one.
 fn chain_command(chain: &Chain, rev: &str) -> String {
     let mut functions = chain.functions.as_slice();
+    // A change in a program's own main(): its definition shows it.
+    if chain.kind == EntryKind::Program
+        && let Some(file) = chain.entry.strip_prefix("main() in ")
+        && functions.len() == 1
+    {
+        return format!("git grep -n -w main {} -- {}", quote(rev), quote(file));
+    }
     let mut cmd = String::new();
     if chain.kind == EntryKind::Program
         && let Some(file) = chain.entry.strip_prefix("main() in ")

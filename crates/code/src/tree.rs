@@ -32,19 +32,26 @@ impl CodeIndex {
             TreeWalkResult::Ok
         })?;
         let gitdir = repo.path().to_path_buf();
-        let facts: Result<Vec<(String, FileFacts)>, CodeError> = blobs
+        // Per file its facts, or `None` when its blob cannot be read: one
+        // missing blob of a partial clone costs that file, not the index.
+        type Parsed = Vec<(String, Option<FileFacts>)>;
+        let parsed: Result<Parsed, CodeError> = blobs
             .par_chunks(64)
             .map_init(
                 || Repository::open(&gitdir),
-                |r, chunk| -> Result<Vec<(String, FileFacts)>, CodeError> {
+                |r, chunk| -> Result<Parsed, CodeError> {
                     let r = r
                         .as_ref()
                         .map_err(|e| CodeError::Git(git2::Error::from_str(e.message())))?;
                     let mut out = Vec::with_capacity(chunk.len());
                     for (path, oid) in chunk {
-                        let blob = r.find_blob(*oid)?;
-                        if let Some(f) = parse_file(path, blob.content()) {
-                            out.push((path.clone(), f));
+                        match r.find_blob(*oid) {
+                            Ok(blob) => {
+                                if let Some(f) = parse_file(path, blob.content()) {
+                                    out.push((path.clone(), Some(f)));
+                                }
+                            }
+                            Err(_) => out.push((path.clone(), None)),
                         }
                     }
                     Ok(out)
@@ -52,7 +59,18 @@ impl CodeIndex {
             )
             .collect::<Result<Vec<_>, _>>()
             .map(|v| v.into_iter().flatten().collect());
-        Ok(CodeIndex::assemble(facts?))
+        let mut facts = Vec::new();
+        let mut unreadable = Vec::new();
+        for (path, f) in parsed? {
+            match f {
+                Some(f) => facts.push((path, f)),
+                None => unreadable.push(path),
+            }
+        }
+        let mut ix = CodeIndex::assemble(facts);
+        unreadable.sort();
+        ix.d.unreadable = unreadable;
+        Ok(ix)
     }
 
     /// The index of `tree`, from the cache under the repository's git

@@ -122,7 +122,9 @@ pub fn registration_args(name: &str) -> Option<&'static [usize]> {
         "sd_event_add_signal" | "sd_bus_add_match" => &[3],
         "sd_event_add_io" | "sd_event_add_child" | "sd_event_add_inotify" => &[4],
         "sd_event_add_time" | "sd_event_add_time_relative" => &[5],
-        "proc_cmdline_parse" => &[0],
+        "proc_cmdline_parse" | "on_exit" => &[0],
+        "pthread_atfork" => &[0, 1, 2],
+        "pthread_key_create" => &[1],
         // FRR's event loop: the handler after the loop.
         "event_add_event"
         | "event_add_read"

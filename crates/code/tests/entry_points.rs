@@ -289,3 +289,45 @@ fn command_handlers_and_event_callbacks_are_entry_points() {
     assert_eq!(reach.chains[0].render(), "bgp_ipv6_auto_ra → set_auto_ra");
     assert_eq!(ix.entry_kinds("parse_msg"), [EntryKind::Pointer]);
 }
+
+/// A change in a program's own `main()`: only that program's main is the
+/// one changed, and running the program runs it.
+#[test]
+fn a_programs_own_main_is_its_entry() {
+    let ix = CodeIndex::from_sources([
+        (
+            "utils/smbcacls.c",
+            "int main(int argc, char **argv)\n{\n\treturn run(argc);\n}\n",
+        ),
+        (
+            "ctdb/tool.c",
+            "int main(int argc, char **argv)\n{\n\treturn 0;\n}\n",
+        ),
+        ("tests/t.c", "int main(void)\n{\n\treturn 0;\n}\n"),
+    ]);
+    let out = findings(
+        &ix,
+        "HEAD",
+        &[TouchedFunction::new("main", "utils/smbcacls.c")],
+    );
+    let text = |topic: &str| {
+        out.iter()
+            .find(|f| f.topic == topic)
+            .map(|f| f.text.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        text("definition"),
+        "main at HEAD: defined at utils/smbcacls.c:1"
+    );
+    let chain = out.iter().find(|f| f.topic == "chain").expect("a chain");
+    assert!(
+        chain.text.contains("main() in utils/smbcacls.c"),
+        "{}",
+        chain.text
+    );
+    assert_eq!(
+        chain.verified_by,
+        "git grep -n -w main HEAD -- utils/smbcacls.c"
+    );
+}

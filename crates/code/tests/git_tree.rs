@@ -94,3 +94,35 @@ fn index_from_tree_is_cached_by_tree_id() {
     let b = mem.get(&repo, tree).unwrap();
     assert!(std::sync::Arc::ptr_eq(&a, &b));
 }
+
+/// A blob the object store lacks (a partial clone) costs its file, not the
+/// index: the other files are read, and the missing one is named.
+#[test]
+fn a_missing_blob_leaves_out_only_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let c = commit(
+        &repo,
+        &[
+            ("lib/a.c", "int a(void)\n{\n\treturn b();\n}\n"),
+            ("third_party/big.c", "int big(void)\n{\n\treturn 0;\n}\n"),
+        ],
+    );
+    let tree = repo.find_commit(c).unwrap().tree().unwrap();
+    let blob = tree
+        .get_path(std::path::Path::new("third_party/big.c"))
+        .unwrap()
+        .id();
+    let hex = blob.to_string();
+    std::fs::remove_file(
+        dir.path()
+            .join(".git/objects")
+            .join(&hex[..2])
+            .join(&hex[2..]),
+    )
+    .unwrap();
+    let ix = CodeIndex::from_tree(&repo, tree.id()).unwrap();
+    assert_eq!(ix.unreadable(), ["third_party/big.c".to_string()]);
+    assert_eq!(ix.definitions("a").len(), 1);
+    assert!(ix.definitions("big").is_empty());
+}

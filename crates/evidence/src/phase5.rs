@@ -44,6 +44,37 @@ fn open_code_index(
     Ok(index)
 }
 
+/// The record that the index of `rev` left out source files whose blobs
+/// the object store lacks (a partial or damaged clone), if it did: what
+/// they define or call is not in the answers.
+fn unreadable_record(index: &CodeIndex, rev: &str, tag: &str) -> Option<Record> {
+    let missing = index.unreadable();
+    if missing.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 5;
+    let shown: Vec<&str> = missing.iter().take(SHOWN).map(String::as_str).collect();
+    let more = if missing.len() > SHOWN {
+        format!(" and {} more", missing.len() - SHOWN)
+    } else {
+        String::new()
+    };
+    let paths: Vec<String> = shown.iter().map(|p| crate::record::sh(p)).collect();
+    Some(Record::new(
+        P,
+        format!(
+            "{tag}{} source file(s) at {rev} could not be read (the object store lacks their blobs) and are left out of the callers and call chains: {}{more}",
+            missing.len(),
+            shown.join(", ")
+        ),
+        format!(
+            "git ls-tree -r {} -- {} | awk '{{print $3}}' | git cat-file --batch-check | grep missing",
+            crate::record::sh(rev),
+            paths.join(" ")
+        ),
+    ))
+}
+
 /// How the note on Go functions begins.
 pub const GO_NOT_ANALYSED: &str = "the code index reads C only";
 
@@ -105,6 +136,9 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         Ok(index) => {
             // A function the commit removes has no definition in its tree:
             // that alone is said, as for a branch that lacks one.
+            if let Some(r) = unreadable_record(&index, &sha, "") {
+                ev.records.push(r);
+            }
             for f in findings(&index, &sha, &functions)
                 .into_iter()
                 .filter(|f| f.topic == "definition" || !index.definitions(&f.function).is_empty())
@@ -140,6 +174,13 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         let Ok(index) = open_code_index(repo, tip_tree.id()) else {
             continue;
         };
+        if let Some(r) = unreadable_record(
+            &index,
+            b.branch.display_ref(),
+            &format!("[{}] ", b.branch.name),
+        ) {
+            ev.records.push(r);
+        }
         // Callers and entry points of a function the branch defines; of
         // one it lacks, only that it has no definition there.
         let defined: Vec<&str> = functions

@@ -705,6 +705,7 @@ fn line_openers(text: &str) -> std::collections::HashSet<String> {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut out = std::collections::HashSet::new();
     for line in text.lines() {
+        let line = line.strip_prefix(' ').unwrap_or(line);
         let b = line.as_bytes();
         if !b
             .first()
@@ -829,8 +830,10 @@ pub fn definition_pattern(func: &str) -> String {
     } else {
         ("[A-Z][A-Z0-9_]*", func)
     };
+    // One blank may open the line (Samba's ` int main(int argc, …)`); a
+    // call is indented further.
     format!(
-        "^(([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(|{definer}[[:space:]]*\\([[:space:]]*{arg}[[:space:]]*[,)])"
+        "^ ?(([A-Za-z_].*[^A-Za-z0-9_])?{func}[[:space:]]*\\(|{definer}[[:space:]]*\\([[:space:]]*{arg}[[:space:]]*[,)])"
     )
 }
 
@@ -884,6 +887,8 @@ mod tests {
             ("my_helper(2);\n", false),
             ("a = helper_x(1);\n", false),
             ("int helper (void);", true),
+            (" int helper(int argc)", true),
+            ("        helper(1);\n", false),
         ] {
             assert_eq!(line_openers(t).contains("helper"), expect, "{t}");
             assert_eq!(re.is_match(t), expect, "{t}");

@@ -135,6 +135,8 @@ static BACKPORT_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?im)^\s*commit ([0-9a-f]{7,40}) upstream\.?\s*$",
         r"(?im)^\s*\[\s*upstream commit ([0-9a-f]{7,40})\s*\]",
         r"(?im)\(cherry[ -]picked from commit ([0-9a-f]{7,40})\)",
+        // Samba's hand-adapted backports: `(Back-ported from commit …)`.
+        r"(?im)\(back[ -]?ported from commit ([0-9a-f]{7,40})\)",
         r"(?im)^\s*\[\s*commit ([0-9a-f]{7,40}) upstream\s*\]",
         r"(?im)^\s*upstream commit ([0-9a-f]{7,40})\.?\s*$",
     ]
@@ -712,6 +714,8 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             format!("x\n\n[ Upstream commit {sha} ]\n\nbody"),
             format!("x\n\n[ upstream commit {sha} ]\n\nbody"),
             format!("x\n\nbody\n\n(cherry picked from commit {sha})"),
+            format!("x\n\nbody\n\n(Back-ported from commit {sha})"),
+            format!("x\n\nbody\n\n(backported from commit {sha})"),
         ] {
             assert_eq!(parse(&body).backport_of, vec![sha.to_string()], "{body}");
         }

@@ -198,7 +198,7 @@ fn backport_line_pattern(shas: &[&str]) -> String {
         _ => format!("({})", shas.join("|")),
     };
     format!(
-        "cherry[ -]picked from commit {s}|^[[:space:]]*\\[?[[:space:]]*(upstream commit {s}|commit {s} upstream)"
+        "(cherry[ -]picked|back[ -]?ported) from commit {s}|^[[:space:]]*\\[?[[:space:]]*(upstream commit {s}|commit {s} upstream)"
     )
 }
 
