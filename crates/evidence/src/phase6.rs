@@ -495,50 +495,31 @@ fn branch(
         ));
     }
 
-    // The other commits of its pull request: a test may need the fix it
-    // came with, a fix the refactoring before it.
-    if facts.backported_as.is_none()
-        && !facts.in_base
-        && let Some((merge, others)) = ctx.index.merged_with(oid, PULL_SIBLINGS_MAX + 1)
-        && (1..=PULL_SIBLINGS_MAX).contains(&others.len())
-    {
-        let mut missing = Vec::new();
-        let mut here = Vec::new();
-        let mut commands = Vec::new();
-        for t in others {
-            let place = on_branch(ctx, t, b)?;
-            let what = match ctx.git.commit_info(t) {
-                Ok(i) => format!("{} (\"{}\")", short(t), i.subject),
-                Err(_) => short(t),
-            };
-            commands.push(place.command(&full(t), base, &r));
-            if matches!(place, OnBranch::Absent) {
-                missing.push(what);
-            } else {
-                here.push(format!("{what} {}", place.describe(base)));
+    // The other commits of its pull request, or of its series (one
+    // author's commits committed together, Samba's way): a test may need
+    // the fix it came with, a fix the refactoring before it.
+    if facts.backported_as.is_none() && !facts.in_base {
+        let pull = ctx
+            .index
+            .merged_with(oid, PULL_SIBLINGS_MAX + 1)
+            .filter(|(_, others)| (1..=PULL_SIBLINGS_MAX).contains(&others.len()));
+        let group = match pull {
+            Some((merge, others)) => Some((
+                format!("{PULL_SIBLINGS} {} brought with it", short(merge)),
+                others,
+            )),
+            None => {
+                let others = ctx.index.series_of(oid, PULL_SIBLINGS_MAX + 1);
+                (1..=PULL_SIBLINGS_MAX)
+                    .contains(&others.len())
+                    .then(|| (SERIES_SIBLINGS.to_owned(), others))
             }
+        };
+        if let Some((label, others)) = group {
+            let (text, command, missing) = siblings(ctx, b, base, &r, &others)?;
+            recs.push(Record::new(P, format!("[{name}] {label}: {text}"), command));
+            facts.pull_siblings_missing = missing;
         }
-        let mut parts = Vec::new();
-        if !missing.is_empty() {
-            parts.push(format!(
-                "{} {} not in {base} and not backported",
-                missing.join(", "),
-                if missing.len() == 1 { "is" } else { "are" }
-            ));
-        }
-        if !here.is_empty() {
-            parts.push(here.join(", "));
-        }
-        recs.push(Record::new(
-            P,
-            format!(
-                "[{name}] {PULL_SIBLINGS} {} brought with it: {}",
-                short(merge),
-                parts.join("; ")
-            ),
-            commands.join(" && "),
-        ));
-        facts.pull_siblings_missing = missing.len();
     }
 
     // Touched files and functions at the branch tip.
@@ -752,6 +733,51 @@ fn same_file_higher_up(tree: &git2::Tree, path: &str) -> Option<String> {
     }
     None
 }
+
+/// Where each of `others` stands on branch `b`: the text (those the branch
+/// lacks, then those it has), the command that checks every one, and how
+/// many it lacks.
+fn siblings(
+    ctx: &Context,
+    b: &StableIndex,
+    base: &str,
+    r: &str,
+    others: &[Oid],
+) -> stablepick_repo::Result<(String, String, usize)> {
+    let mut missing = Vec::new();
+    let mut here = Vec::new();
+    let mut commands = Vec::new();
+    for &t in others {
+        let place = on_branch(ctx, t, b)?;
+        let what = match ctx.git.commit_info(t) {
+            Ok(i) => format!("{} (\"{}\")", short(t), i.subject),
+            Err(_) => short(t),
+        };
+        commands.push(place.command(&full(t), base, r));
+        if matches!(place, OnBranch::Absent) {
+            missing.push(what);
+        } else {
+            here.push(format!("{what} {}", place.describe(base)));
+        }
+    }
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!(
+            "{} {} not in {base} and not backported",
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    if !here.is_empty() {
+        parts.push(here.join(", "));
+    }
+    Ok((parts.join("; "), commands.join(" && "), missing.len()))
+}
+
+/// How the record on the other commits of a series begins, after the
+/// branch's tag.
+pub const SERIES_SIBLINGS: &str =
+    "the other commit(s) of its series (same author, committed together)";
 
 /// Pull requests of at most this many other commits have each named.
 const PULL_SIBLINGS_MAX: usize = 8;

@@ -478,13 +478,20 @@ fn branch_points(
     // A pull request's other commits the branch lacks: a test needs its
     // fix, a fix may need the change before it.
     if b.pull_siblings_missing > 0
-        && let Some(r) = f.find(6, mine(stablepick_evidence::PULL_SIBLINGS))
+        && let Some(r) = f
+            .find(6, mine(stablepick_evidence::PULL_SIBLINGS))
+            .or_else(|| f.find(6, mine(stablepick_evidence::SERIES_SIBLINGS)))
     {
+        let group = if r.text.contains(stablepick_evidence::SERIES_SIBLINGS) {
+            "series"
+        } else {
+            "pull request"
+        };
         l.open(
             6,
             br,
             format!(
-                "{} other commit(s) of its pull request are not in this branch: a backport may need them with it ({})",
+                "{} other commit(s) of its {group} are not in this branch: a backport may need them with it ({})",
                 b.pull_siblings_missing,
                 r.text.split_once(": ").map_or("", |x| x.1)
             ),

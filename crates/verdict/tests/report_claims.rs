@@ -1349,6 +1349,30 @@ fn an_adapted_backport_with_the_same_subject_is_already_backported() {
     );
 }
 
+/// A series (one author's commits committed together, no merge): the fix
+/// names the helper committed just before it, which the branch lacks.
+#[test]
+fn the_other_commits_of_a_series_are_named_per_branch() {
+    let mut r = released();
+    let helper = r.commit("lib: add a helper for resets", &[("lib/b.c", "int b;\n")]);
+    r.clock -= common::DAY - 60;
+    let fix = r.commit(
+        "lib: reset a with the helper",
+        &[("lib/a.c", "int a = 4;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let rec = record(&ev.records, &["[1.0] the other commit(s) of its series"]);
+    assert!(
+        rec.text.ends_with(&format!(
+            "{} (\"lib: add a helper for resets\") is not in v1.0 and not backported",
+            &helper[..12]
+        )),
+        "{}",
+        rec.text
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+}
+
 /// A test that came in one pull request with its fix: at a branch that
 /// has neither, Phase 6 names the fix as not there, the command agrees,
 /// and the synthesis leaves it as a question; at a branch that took the
