@@ -149,18 +149,21 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
     }
     // Before the reverse-apply check, which a revert of a commit never
     // taken also passes: this says why.
-    if b.reverted_present == Some(false) {
-        let tag = format!("[{}] the commit it reverts", b.name);
-        let checks: Vec<&str> = ev
-            .records_of(6)
+    // Phase 6's checks of where each named commit stands: the premise of
+    // the rule, not just the line that names the commit.
+    let phase6_checks = |what: &str| -> Vec<&str> {
+        let tag = format!("[{}] {what}", b.name);
+        ev.records_of(6)
             .filter(|r| r.text.starts_with(&tag))
             .map(|r| r.verified_by.as_str())
-            .collect();
+            .collect()
+    };
+    if b.reverted_present == Some(false) {
         return rule(
             "nothing to revert",
             0.02,
             "it reverts a commit this branch does not have: nothing to revert".into(),
-            checks.join(" && "),
+            phase6_checks("the commit it reverts").join(" && "),
         );
     }
     if b.content_present {
@@ -190,14 +193,8 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
         );
     }
     if b.bug_present == Some(false) {
-        // Phase 6's checks that each Fixes: target is neither in the base
-        // nor backported: the premise itself, not just the Fixes: line.
-        let absent = format!("[{}] bug not present", b.name);
-        let checks: Vec<&str> = ev
-            .records_of(6)
-            .filter(|r| r.text.starts_with(&absent))
-            .map(|r| r.verified_by.as_str())
-            .collect();
+        // Each Fixes: target is neither in the base nor backported.
+        let checks = phase6_checks("bug not present");
         return rule(
             "bug not present",
             0.02,
