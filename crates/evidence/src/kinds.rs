@@ -216,6 +216,20 @@ fn is_c_or_asm(path: &str) -> bool {
     is_c_like(path) || path.ends_with(".S")
 }
 
+/// The command handler a `DEFUN (name, name_cmd, …)` or `DEFPY (…)` line
+/// defines (FRR's command-line macros): a new one is a new command.
+fn cli_handler_name(line: &str) -> Option<&str> {
+    let (head, rest) = line.split_once('(')?;
+    let head = head.trim_end();
+    if !(head.starts_with("DEFUN") || head.starts_with("DEFPY"))
+        || !head.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+    {
+        return None;
+    }
+    let arg = rest.split(',').next()?.trim();
+    (!arg.is_empty() && arg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(arg)
+}
+
 /// The name a function header line defines: the identifier before its
 /// first `(`.
 fn header_name(line: &str) -> Option<&str> {
@@ -245,14 +259,16 @@ pub fn new_function_names(diff: &CommitDiff) -> Vec<String> {
     };
     let removed: std::collections::HashSet<&str> = code_files()
         .flat_map(|f| changes(f, '-'))
-        .flat_map(names_before_paren)
+        .flat_map(|l| names_before_paren(l).chain(cli_handler_name(l)))
         .collect();
     let mut out: Vec<String> = Vec::new();
-    for name in code_files()
-        .flat_map(|f| changes(f, '+'))
-        .filter(|l| is_function_header(l))
-        .filter_map(header_name)
-    {
+    for name in code_files().flat_map(|f| changes(f, '+')).filter_map(|l| {
+        if is_function_header(l) {
+            header_name(l)
+        } else {
+            cli_handler_name(l)
+        }
+    }) {
         if !removed.contains(name) && !out.iter().any(|o| o == name) {
             out.push(name.to_string());
         }
@@ -456,6 +472,23 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(new_function_names(&diff), vec!["smb_close".to_string()]);
+        // FRR's command handlers: a new `DEFPY` is a new command; one whose
+        // old line is removed is not.
+        let diff = CommitDiff {
+            files: vec![file(
+                "bgpd/bgp_vty.c",
+                &[
+                    ('+', "DEFPY (bgp_ipv6_auto_ra, bgp_ipv6_auto_ra_cmd,"),
+                    ('-', "DEFUN (show_bgp, show_bgp_cmd,"),
+                    ('+', "DEFUN (show_bgp, show_bgp_cmd, \"show bgp\")"),
+                ],
+            )],
+            ..Default::default()
+        };
+        assert_eq!(
+            new_function_names(&diff),
+            vec!["bgp_ipv6_auto_ra".to_string()]
+        );
         // DPDK d54e82e1b22d: the return type on its own line, and a
         // prototype continued over two lines; the old header line holds the
         // name alone, but it, the old prototype and the old call are there.

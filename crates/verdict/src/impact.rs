@@ -394,7 +394,8 @@ pub(crate) fn shows_added_functions(sha: &str, new_functions: &[String]) -> Stri
         )
     } else {
         format!(
-            "git show --format= {sha} | grep -E '^\\+[^[:space:]#/*].*\\b({})[[:space:]]*\\('",
+            // `name(` opens a definition; `DEFPY (name,` a command handler.
+            "git show --format= {sha} | grep -E '^\\+[^[:space:]#/*].*\\b({})[[:space:]]*[(,]'",
             new_functions.join("|")
         )
     }
