@@ -462,11 +462,16 @@ fn apply_target<'a>(
     let (mut pre, mut post) = (HunkLines::default(), HunkLines::default());
     let mut out = Vec::with_capacity(hunks.len());
     let mut worst = Applies::Clean;
+    // Where the last hunk placed ends: `patch` places no later hunk before
+    // it (its "frozen" lines).
+    let mut floor = 0usize;
     for (index, h) in hunks.iter().enumerate() {
         pre.fill(h, LineKind::Add);
         post.fill(h, LineKind::Del);
         let change = want_image || index + 1 < hunks.len();
-        let r = apply_hunk(&mut img, &mut added, h, index, &pre, &post, change);
+        let r = apply_hunk(
+            &mut img, &mut added, h, index, &pre, &post, change, &mut floor,
+        );
         worst = worst.max(r.outcome);
         out.push(r);
     }
@@ -497,6 +502,7 @@ fn splice<'a>(
         .splice(pos..end, std::iter::repeat_n(true, l.len()));
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_hunk<'a>(
     img: &mut Image<'a>,
     added: &mut HashSet64,
@@ -505,6 +511,7 @@ fn apply_hunk<'a>(
     pre: &HunkLines<'a>,
     post: &HunkLines<'a>,
     change: bool,
+    floor: &mut usize,
 ) -> HunkApply {
     let (leading, trailing) = (h.leading(), h.trailing());
     // Where the hunk lands in the file as changed by the hunks before it.
@@ -552,6 +559,7 @@ fn apply_hunk<'a>(
             expected,
             anchor_begin,
             anchor_end,
+            0,
         );
     }
     added.extend(post.hashes.iter().copied());
@@ -559,6 +567,7 @@ fn apply_hunk<'a>(
         if change {
             splice(img, pos, pre.len(), post, 0, post.len());
         }
+        *floor = pos + if change { post.len() } else { pre.len() };
         r.offset = pos as i64 - expected as i64;
         r.outcome = if r.offset == 0 {
             Applies::Clean
@@ -598,10 +607,11 @@ fn apply_hunk<'a>(
             continue;
         }
         let want = expected + dl;
-        if let Some(pos) = find(img, ph, pl, want, begin, end) {
+        if let Some(pos) = find(img, ph, pl, want, begin, end, *floor) {
             if change {
                 splice(img, pos, pl.len(), post, dl, qe);
             }
+            *floor = pos + if change { qe - dl } else { pl.len() };
             r.offset = pos as i64 - want as i64;
             r.fuzz = dl.max(dt) as u8;
             r.outcome = Applies::Fuzz;
@@ -627,7 +637,8 @@ fn matches_at(img: &Image<'_>, pre_h: &[u64], pre: &[&[u8]], p: usize) -> bool {
 }
 
 /// Finds the lines `pre` (with their hashes `pre_h`) in `img`, nearest to
-/// `start` first (after, then before).
+/// `start` first (after, then before), at `floor` or later.
+#[allow(clippy::too_many_arguments)]
 fn find(
     img: &Image<'_>,
     pre_h: &[u64],
@@ -635,6 +646,7 @@ fn find(
     start: usize,
     anchor_begin: bool,
     anchor_end: bool,
+    floor: usize,
 ) -> Option<usize> {
     let n = img.len();
     let m = pre.len();
@@ -642,7 +654,7 @@ fn find(
         return None;
     }
     let last = n - m;
-    let at = |p: usize| matches_at(img, pre_h, pre, p);
+    let at = |p: usize| p >= floor && matches_at(img, pre_h, pre, p);
     if anchor_begin || anchor_end {
         let p = if anchor_begin { 0 } else { last };
         if anchor_begin && anchor_end && m != n {
@@ -1562,6 +1574,33 @@ mod tests {
             .replace("line 20\n", "line XX\n")
             .into_bytes();
         assert_eq!(apply_text(&gone, &h).applies, Applies::Conflict);
+    }
+
+    #[test]
+    fn a_fuzzy_hunk_is_not_placed_before_the_hunk_before_it() {
+        let old = lines(60);
+        let new = String::from_utf8(old.clone())
+            .unwrap()
+            .replace("line 10\n", "line ten\n")
+            .replace("line 40\n", "line forty\n")
+            .into_bytes();
+        let h = hunks(&old, &new);
+        assert_eq!(h.len(), 2);
+        // The second hunk's lines are gone from their place; only a copy
+        // at the top, above the first hunk, would match with fuzz 2. `patch`
+        // places no hunk before the one before it: it fails that hunk.
+        let text = String::from_utf8(old.clone()).unwrap();
+        let mut target = String::from("line 39\nline 40\nline 41\n");
+        for l in text.lines() {
+            let n: usize = l.trim_start_matches("line ").parse().unwrap();
+            if !(37..=43).contains(&n) {
+                target.push_str(l);
+                target.push('\n');
+            }
+        }
+        let r = apply_text(target.as_bytes(), &h);
+        assert_eq!(r.hunks[0].outcome, Applies::Offset);
+        assert_eq!(r.hunks[1].outcome, Applies::Conflict);
     }
 
     #[test]
