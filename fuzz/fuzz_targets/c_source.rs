@@ -1,5 +1,6 @@
 #![no_main]
-//! Fuzzes the C lexer, the C and assembly parsers and the index built from
+//! Fuzzes the C lexer, the C and assembly parsers, the symbol-list reader
+//! and the index built from
 //! their output, and the diff's function-span scanners (C and Go): none
 //! may panic on any bytes. The one-pass comment scanner must also mark
 //! exactly the lines the lexer's tokens cover.
@@ -44,7 +45,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = stablepick_repo::diff::code_changes(Some(&text), Some(&text), &[1, 3, 40], &[2, 7]);
     let _ = parse_file("fuzz.c", data);
     let _ = parse_file("fuzz.S", data);
-    let ix = CodeIndex::from_sources([("d/fuzz.c", data), ("d/fuzz.S", data)]);
+    let _ = parse_file("d/version.map", data);
+    let ix = CodeIndex::from_sources([
+        ("d/fuzz.c", data),
+        ("d/fuzz.S", data),
+        ("d/version.map", data),
+    ]);
     if let Some(d) = ix.files().first() {
         let _ = ix.practice_count("__init", d);
     }
