@@ -195,6 +195,9 @@ pub struct Evidence {
     /// The project names the commit a fix repairs with `Fixes:` ([`tags_fixes`]):
     /// without it, a missing `Fixes:` says nothing.
     pub project_tags_fixes: bool,
+    /// The commit's tree has a top-level `drivers/` directory (Linux,
+    /// DPDK): only there does "outside any driver directory" say anything.
+    pub tree_has_drivers: bool,
 }
 
 /// What a reply on the list says about taking the change to stable.
@@ -263,6 +266,15 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         thread: Vec::new(),
         project_nominates: nominates(ctx.index.stable_cc_usage()),
         project_tags_fixes: tags_fixes(ctx.index.stable_cc_usage()),
+        tree_has_drivers: ctx
+            .git
+            .repo()
+            .find_commit(oid)
+            .and_then(|c| c.tree())
+            .is_ok_and(|t| {
+                t.get_name("drivers")
+                    .is_some_and(|e| e.kind() == Some(git2::ObjectType::Tree))
+            }),
     };
     let trace = std::env::var_os("STABLEPICK_TRACE").is_some();
     let mut t = std::time::Instant::now();

@@ -243,7 +243,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     let paths: Vec<&str> = ev.diff.files.iter().map(|f| f.path()).collect();
     out.push(Record::new(
         P,
-        driver_spread(&paths, &comps),
+        driver_spread(&paths, &comps, ev.tree_has_drivers),
         format!("git show --name-only --format= {sha}"),
     ));
     let feats: Vec<&str> = FEATURE_WORDS
@@ -404,7 +404,7 @@ pub(crate) fn shows_added_functions(sha: &str, new_functions: &[String]) -> Stri
 /// Where the change lies with respect to `drivers/`, as far as the paths
 /// show it: one driver, several, or code outside any driver (named by its
 /// components, since how many users run it is not something the paths say).
-fn driver_spread(paths: &[&str], comps: &[String]) -> String {
+fn driver_spread(paths: &[&str], comps: &[String], tree_has_drivers: bool) -> String {
     let in_drivers = paths.iter().filter(|p| p.starts_with("drivers/")).count();
     if paths.is_empty() {
         "changes no file".to_string()
@@ -420,13 +420,15 @@ fn driver_spread(paths: &[&str], comps: &[String]) -> String {
             "touches driver code and files outside `drivers/` ({})",
             comps.join(", ")
         )
-    } else {
-        // Said of the paths only: many projects have no `drivers/` at all,
-        // and to them "no file under drivers/" says nothing.
+    } else if tree_has_drivers {
         format!(
             "outside any driver directory: it changes {}",
             comps.join(", ")
         )
+    } else {
+        // A project with no `drivers/` (containerd, Samba, glibc): where
+        // the change lies is all the paths say.
+        format!("it changes {}", comps.join(", "))
     }
 }
 
@@ -438,21 +440,31 @@ mod spread_tests {
     fn the_spread_names_what_the_paths_show() {
         let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(
-            driver_spread(&["drivers/net/ice/a.c"], &c(&["drivers/net/ice"]))
+            driver_spread(&["drivers/net/ice/a.c"], &c(&["drivers/net/ice"]), true)
                 .starts_with("confined to one driver directory (drivers/net/ice)")
         );
         assert_eq!(
+            driver_spread(&["lib/x.c", "lib/y.c"], &c(&["lib"]), true),
+            "outside any driver directory: it changes lib"
+        );
+        // A project without `drivers/`: no word of drivers.
+        assert_eq!(
             driver_spread(
                 &["man/x.xml", "src/resolve/y.c"],
-                &c(&["man", "src/resolve"])
+                &c(&["man", "src/resolve"]),
+                false
             ),
-            "outside any driver directory: it changes man, src/resolve"
+            "it changes man, src/resolve"
         );
         assert!(
-            driver_spread(&["drivers/a/x.c", "lib/y.c"], &c(&["drivers/a", "lib"]))
-                .starts_with("touches driver code and files outside")
+            driver_spread(
+                &["drivers/a/x.c", "lib/y.c"],
+                &c(&["drivers/a", "lib"]),
+                true
+            )
+            .starts_with("touches driver code and files outside")
         );
-        assert_eq!(driver_spread(&[], &[]), "changes no file");
+        assert_eq!(driver_spread(&[], &[], false), "changes no file");
     }
 }
 
