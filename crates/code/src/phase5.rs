@@ -8,7 +8,7 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::error::CodeError;
-use crate::graph::{Chain, Limits};
+use crate::graph::{Chain, Limits, Reach};
 use crate::index::{CallSite, CodeIndex, Definition};
 use crate::practice::{dir_and_subsystem, extract_constructs, grep_command};
 use crate::wiring::EntryKind;
@@ -87,59 +87,6 @@ pub fn function_facts(index: &CodeIndex, name: &str) -> FunctionFacts {
 /// The facts about the definition of `name` in `file` (see
 /// [`CodeIndex::callers_of_definition_in`]); every definition when `None`.
 pub fn function_facts_in(index: &CodeIndex, name: &str, file: Option<&str>) -> FunctionFacts {
-    // A program's own `main()`: every program has one, so only the one in
-    // `file` is this, and running the program runs it.
-    if name == "main"
-        && let Some(f) = file
-        && index.definitions(name).iter().any(|d| d.file == f)
-    {
-        let program = !crate::graph::is_test_or_example_path(f);
-        return FunctionFacts {
-            function: name.to_owned(),
-            definitions: index
-                .definitions(name)
-                .into_iter()
-                .filter(|d| d.file == f)
-                .collect(),
-            callers: Vec::new(),
-            callees: index
-                .callees(name)
-                .into_iter()
-                .filter(|c| c.file == f)
-                .fold(Vec::new(), |mut v, c| {
-                    if !v.contains(&c.function) {
-                        v.push(c.function);
-                    }
-                    v
-                }),
-            entry_kinds: vec![
-                if program {
-                    EntryKind::Program
-                } else {
-                    EntryKind::NoneFound
-                }
-                .as_str()
-                .to_owned(),
-            ],
-            user_reachable: false,
-            chains: if program {
-                vec![Chain {
-                    kind: EntryKind::Program,
-                    entry: format!("main() in {f}"),
-                    functions: vec![name.to_owned()],
-                }]
-            } else {
-                Vec::new()
-            },
-            truncated: false,
-        };
-    }
-    let reach = index.reach_from(name, file, Limits::default());
-    let mut callers = match file {
-        Some(f) => index.callers_of_definition_in(name, f),
-        None => index.callers(name),
-    };
-    callers.truncate(MAX_CALLERS);
     // The calls made in the definition in `file`, when it has one: every
     // program of a tree may define its own `usage()` and `main()`.
     let defined_in_file = file.filter(|f| index.definitions(name).iter().any(|d| d.file == *f));
@@ -152,9 +99,42 @@ pub fn function_facts_in(index: &CodeIndex, name: &str, file: Option<&str>) -> F
             callees.push(c.function);
         }
     }
+    let mut definitions = index.definitions(name);
+    // A program's own `main()`: only the one in `file` is this one, nothing
+    // calls it, and running the program runs it.
+    let (callers, reach) = match defined_in_file.filter(|_| name == "main") {
+        Some(f) => {
+            definitions.retain(|d| d.file == f);
+            let reach = if crate::graph::is_test_or_example_path(f) {
+                Reach {
+                    kinds: vec![EntryKind::NoneFound],
+                    ..Default::default()
+                }
+            } else {
+                Reach {
+                    kinds: vec![EntryKind::Program],
+                    chains: vec![Chain {
+                        kind: EntryKind::Program,
+                        entry: format!("main() in {f}"),
+                        functions: vec![name.to_owned()],
+                    }],
+                    truncated: false,
+                }
+            };
+            (Vec::new(), reach)
+        }
+        None => {
+            let mut callers = match file {
+                Some(f) => index.callers_of_definition_in(name, f),
+                None => index.callers(name),
+            };
+            callers.truncate(MAX_CALLERS);
+            (callers, index.reach_from(name, file, Limits::default()))
+        }
+    };
     FunctionFacts {
         function: name.to_owned(),
-        definitions: index.definitions(name),
+        definitions,
         callers,
         callees,
         entry_kinds: reach.kinds.iter().map(|k| k.as_str().to_owned()).collect(),

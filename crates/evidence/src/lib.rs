@@ -32,8 +32,8 @@ pub mod record;
 pub use kinds::ChangeKind;
 pub use phase5::GO_NOT_ANALYSED;
 pub use phase6::{
-    EVERY_FILE, MISSING_FOLLOWUP, PULL_SIBLINGS, SERIES_SIBLINGS, backported_command,
-    definition_pattern, definition_pattern_in, every_file_summary,
+    EVERY_FILE, MISSING_FOLLOWUP, PULL_SIBLINGS, REVERTED_COMMIT, SERIES_SIBLINGS,
+    backported_command, definition_pattern, definition_pattern_in, every_file_summary,
 };
 pub use phase6_apply::{THREE_WAY, prerequisites_for};
 pub use record::Record;

@@ -12,16 +12,7 @@ const LISTED: usize = 40;
 
 /// `items` joined with commas, the first [`LISTED`] only, then how many more.
 fn capped_list(items: &[String]) -> String {
-    let mut s = items
-        .iter()
-        .take(LISTED)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if items.len() > LISTED {
-        s.push_str(&format!(" and {} more", items.len() - LISTED));
-    }
-    s
+    crate::record::capped_list(items, LISTED)
 }
 
 pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {

@@ -53,19 +53,17 @@ fn unreadable_record(index: &CodeIndex, rev: &str, tag: &str) -> Option<Record> 
         return None;
     }
     const SHOWN: usize = 5;
-    let shown: Vec<&str> = missing.iter().take(SHOWN).map(String::as_str).collect();
-    let more = if missing.len() > SHOWN {
-        format!(" and {} more", missing.len() - SHOWN)
-    } else {
-        String::new()
-    };
-    let paths: Vec<String> = shown.iter().map(|p| crate::record::sh(p)).collect();
+    let paths: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|p| crate::record::sh(p))
+        .collect();
     Some(Record::new(
         P,
         format!(
-            "{tag}{} source file(s) at {rev} could not be read (the object store lacks their blobs) and are left out of the callers and call chains: {}{more}",
+            "{tag}{} source file(s) at {rev} could not be read (the object store lacks their blobs) and are left out of the callers and call chains: {}",
             missing.len(),
-            shown.join(", ")
+            crate::record::capped_list(missing, SHOWN)
         ),
         format!(
             "git ls-tree -r {} -- {} | awk '{{print $3}}' | git cat-file --batch-check | grep missing",
@@ -80,15 +78,9 @@ pub const GO_NOT_ANALYSED: &str = "the code index reads C only";
 
 /// Why Phase 5 says nothing of the Go functions a diff touches.
 fn go_not_analysed(names: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let more = if names.len() > SHOWN {
-        format!(" and {} more", names.len() - SHOWN)
-    } else {
-        String::new()
-    };
     format!(
-        "{GO_NOT_ANALYSED}: the Go function(s) the diff touches ({}{more}) are not analysed (definitions, callers, callees, entry points)",
-        names[..names.len().min(SHOWN)].join(", ")
+        "{GO_NOT_ANALYSED}: the Go function(s) the diff touches ({}) are not analysed (definitions, callers, callees, entry points)",
+        crate::record::capped_list(names, 5)
     )
 }
 

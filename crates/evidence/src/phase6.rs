@@ -399,7 +399,7 @@ fn branch(
         };
         recs.push(Record::new(
             P,
-            format!("[{name}] the commit it reverts, {}, {what}", short(t)),
+            format!("[{name}] {REVERTED_COMMIT}, {}, {what}", short(t)),
             place.command(&full(t), base, &r),
         ));
         facts.reverted_present = Some(facts.reverted_present.unwrap_or(false) || here);
@@ -639,15 +639,12 @@ fn branch(
                 .filter(|(_, here)| *here)
                 .cloned()
                 .collect();
+            // `function_files` and `functions_present` are pushed together.
             let functions: Vec<(String, String)> = function_files
                 .iter()
-                .filter(|(func, _)| {
-                    facts
-                        .functions_present
-                        .iter()
-                        .any(|(g, here)| *here && g == func)
-                })
-                .cloned()
+                .zip(&facts.functions_present)
+                .filter(|(_, (_, here))| *here)
+                .map(|(f, _)| f.clone())
                 .collect();
             recs.push(Record::new(
                 P,
@@ -773,6 +770,10 @@ fn siblings(
     }
     Ok((parts.join("; "), commands.join(" && "), missing.len()))
 }
+
+/// How the record on where a reverted commit stands begins, after the
+/// branch's tag.
+pub const REVERTED_COMMIT: &str = "the commit it reverts";
 
 /// How the record on the other commits of a series begins, after the
 /// branch's tag.

@@ -135,17 +135,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Resu
                     command,
                 )
             } else {
-                let shown: Vec<String> =
-                    conflicts.iter().take(5).map(|p| format!("`{p}`")).collect();
-                let more = if conflicts.len() > 5 {
-                    format!(" and {} more", conflicts.len() - 5)
-                } else {
-                    String::new()
-                };
                 (
                     format!(
-                        "[{name}] {THREE_WAY} conflicts at the branch tip ({r}) in {}{more}",
-                        shown.join(", ")
+                        "[{name}] {THREE_WAY} conflicts at the branch tip ({r}) in {}",
+                        crate::record::quoted_list(&conflicts)
                     ),
                     format!("! {command}"),
                 )

@@ -176,7 +176,7 @@ fn codeowners_records(
     by_rule.sort_by_key(|(r, _)| r.line);
     for (r, files) in by_rule {
         let line = r.line;
-        let files = quoted_list(&files);
+        let files = crate::record::quoted_list(&files);
         let text = if r.owners.is_empty() {
             format!(
                 "{files}: {location} line {line} (`{}`) leaves them without an owner",
@@ -195,26 +195,14 @@ fn codeowners_records(
     if !unowned.is_empty() {
         ev.records.push(Record::new(
             P,
-            format!("no line of {location} owns {}", quoted_list(&unowned)),
+            format!(
+                "no line of {location} owns {}",
+                crate::record::quoted_list(&unowned)
+            ),
             show,
         ));
     }
     true
-}
-
-/// `` `a`, `b` and 3 more ``.
-fn quoted_list(paths: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut s = paths
-        .iter()
-        .take(SHOWN)
-        .map(|p| format!("`{p}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if paths.len() > SHOWN {
-        s.push_str(&format!(" and {} more", paths.len() - SHOWN));
-    }
-    s
 }
 
 /// Parsed files by blob, so a triage run parses each version once:

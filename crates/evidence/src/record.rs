@@ -65,6 +65,27 @@ pub fn grep_literal(s: &str) -> String {
 
 /// The command that lists the blobs of `sha`'s diff missing from the object
 /// store (a partial or damaged clone).
+/// The first `shown` of `items` joined with commas, then how many more
+/// (`a, b, c and 3 more`).
+pub(crate) fn capped_list<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+    let mut s = items
+        .iter()
+        .take(shown)
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        s.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    s
+}
+
+/// `` `a`, `b` and 3 more ``: the first five, quoted as code.
+pub(crate) fn quoted_list(paths: &[String]) -> String {
+    let quoted: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+    capped_list(&quoted, 5)
+}
+
 pub(crate) fn missing_blobs_command(sha: &str) -> String {
     format!(
         "git show --raw --no-abbrev --format= {sha} | awk '{{print $3; print $4}}' | grep -v '^0*$' | git cat-file --batch-check | grep missing"

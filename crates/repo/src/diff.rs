@@ -559,29 +559,26 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
         if let (Some(p), Some(src), false) = (&file.new_path, &new_src, added.is_empty()) {
             names.extend(enclosing_functions(p, src, &added).unwrap_or_default());
         }
-        if let (Some(p), Some(src), false) = (&file.old_path, &old_src, removed.is_empty()) {
-            for n in enclosing_functions(p, src, &removed).unwrap_or_default() {
+        // The old version's functions: those the removed lines lie in, and
+        // (none for a created file) the names it already defines.
+        let old_spans = match (&file.old_path, &old_src) {
+            (Some(p), Some(src)) if !removed.is_empty() || !names.is_empty() => {
+                function_spans(p, src).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        if !removed.is_empty() {
+            for n in cfunc::names_enclosing(&old_spans, &removed) {
                 if !names.contains(&n) {
                     names.push(n);
                 }
             }
         }
-        // Names the old version defines (none for a created file).
-        if !names.is_empty() {
-            let before: std::collections::HashSet<String> = match (&file.old_path, &old_src) {
-                (Some(p), Some(src)) => function_spans(p, src)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|s| s.name)
-                    .collect(),
-                _ => Default::default(),
-            };
-            file.added_functions = names
-                .iter()
-                .filter(|n| !before.contains(*n))
-                .cloned()
-                .collect();
-        }
+        file.added_functions = names
+            .iter()
+            .filter(|n| !old_spans.iter().any(|s| &s.name == *n))
+            .cloned()
+            .collect();
         file.functions = names;
     }
 

@@ -163,7 +163,7 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
             "nothing to revert",
             0.02,
             "it reverts a commit this branch does not have: nothing to revert".into(),
-            phase6_checks("the commit it reverts").join(" && "),
+            phase6_checks(stablepick_evidence::REVERTED_COMMIT).join(" && "),
         );
     }
     if b.content_present {

@@ -501,7 +501,7 @@ fn branch_points(
 
     // A revert of a commit the branch never had undoes nothing there.
     if b.reverted_present == Some(false) {
-        for r in f.all(6, mine("the commit it reverts")) {
+        for r in f.all(6, mine(stablepick_evidence::REVERTED_COMMIT)) {
             l.con(6, br, r.text.clone(), r.verified_by.clone());
         }
     }
