@@ -16,7 +16,7 @@ use crate::facts::{
 };
 use crate::lexer::{TokKind, Token, lex};
 use crate::practice;
-use crate::wiring::{registration_args, synchronous_callback_args};
+use crate::wiring::{is_cli_definer, registration_args, synchronous_callback_args};
 
 /// Words followed by `(` that are not calls.
 const NOT_CALLS: &[&[u8]] = &[
@@ -120,12 +120,6 @@ fn is_upper_macro(name: &[u8]) -> bool {
         && name
             .iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
-}
-
-/// Macros that define a command-line handler (FRR's `DEFUN`, `DEFPY`,
-/// `DEFPY_YANG`, `DEFUN_NOSH`, …).
-fn is_cli_definer(name: &str) -> bool {
-    name.starts_with("DEFUN") || name.starts_with("DEFPY")
 }
 
 /// The function a defining macro `name` makes from its lone first argument
@@ -600,29 +594,22 @@ impl<'a> Parser<'a> {
         }
         // `__attribute__((constructor))` before the name (after it, the
         // words are parameters).
-        let declares_constructor = groups.iter().any(|&(gn, go, gc)| {
-            gn < n
-                && is_attr(gn)
-                && stmt[go + 1..gc].iter().any(|&k| {
-                    matches!(
-                        self.text(k),
-                        b"constructor" | b"__constructor__" | b"destructor" | b"__destructor__"
-                    )
-                })
-        });
-        if declares_constructor {
-            flags |= CONSTRUCTOR;
-            // A destructor runs at exit: marked as `__exit` code is.
-            let destructor = groups.iter().any(|&(gn, go, gc)| {
+        let attribute_says = |words: &[&[u8]]| {
+            groups.iter().any(|&(gn, go, gc)| {
                 gn < n
                     && is_attr(gn)
                     && stmt[go + 1..gc]
                         .iter()
-                        .any(|&k| matches!(self.text(k), b"destructor" | b"__destructor__"))
-            });
-            if destructor {
-                flags |= EXIT;
-            }
+                        .any(|&k| words.contains(&self.text(k)))
+            })
+        };
+        let destructor = attribute_says(&[b"destructor", b"__destructor__"]);
+        if destructor || attribute_says(&[b"constructor", b"__constructor__"]) {
+            flags |= CONSTRUCTOR;
+        }
+        if destructor {
+            // A destructor runs at exit: marked as `__exit` code is.
+            flags |= EXIT;
         }
         let line = self.toks[stmt[n]].line;
         let inner = &stmt[o + 1..c];

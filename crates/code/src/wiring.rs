@@ -154,6 +154,12 @@ fn is_initcall_macro(name: &str) -> bool {
     ) || (name.ends_with("initcall") || name.ends_with("initcall_sync"))
 }
 
+/// Macros that define a command-line handler (FRR's `DEFUN`, `DEFPY`,
+/// `DEFPY_YANG`, `DEFUN_NOSH`, …).
+pub fn is_cli_definer(name: &str) -> bool {
+    name.starts_with("DEFUN") || name.starts_with("DEFPY")
+}
+
 /// The kind of a registration call or macro (`how` is its name).
 pub fn classify_registration(how: &str) -> EntryKind {
     match how {
@@ -170,7 +176,7 @@ pub fn classify_registration(how: &str) -> EntryKind {
         "DEFINE_MAIN_FUNCTION" | "DEFINE_MAIN_FUNCTION_WITH_POSITIVE_FAILURE" => EntryKind::Program,
         crate::symbols::EXPORTED => EntryKind::Api,
         // A command-line handler: the user types the command.
-        _ if how.starts_with("DEFUN") || how.starts_with("DEFPY") => EntryKind::Command,
+        _ if is_cli_definer(how) => EntryKind::Command,
         _ if is_initcall_macro(how) => EntryKind::Init,
         _ => EntryKind::Pointer,
     }

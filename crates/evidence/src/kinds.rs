@@ -221,7 +221,7 @@ fn is_c_or_asm(path: &str) -> bool {
 fn cli_handler_name(line: &str) -> Option<&str> {
     let (head, rest) = line.split_once('(')?;
     let head = head.trim_end();
-    if !(head.starts_with("DEFUN") || head.starts_with("DEFPY"))
+    if !stablepick_code::wiring::is_cli_definer(head)
         || !head.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
     {
         return None;
