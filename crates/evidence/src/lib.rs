@@ -110,6 +110,10 @@ pub struct BranchFacts {
     pub version: Option<ReleaseVersion>,
     pub backported_as: Option<Oid>,
     pub backported_via: Option<BackportVia>,
+    /// The commit the backport's own backport line names, where it is not
+    /// this one (a sha the repository lacks, or another commit): matched by
+    /// patch or subject, the backport is not "without a backport line".
+    pub backport_line_names: Option<String>,
     /// The commit is already contained in the base release itself.
     pub in_base: bool,
     /// A Fixes target is in the branch (or `None` without resolvable Fixes).

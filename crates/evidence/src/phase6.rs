@@ -255,6 +255,7 @@ fn branch(
         pull_siblings_missing: 0,
         merges_cleanly: None,
         same_subject: Vec::new(),
+        backport_line_names: None,
         files_present: Vec::new(),
         functions_present: Vec::new(),
         applies: None,
@@ -327,13 +328,19 @@ fn branch(
             if ctx.git.same_patch(oid, cand)? {
                 facts.backported_as = Some(cand);
                 facts.backported_via = Some(BackportVia::PatchId);
+                let line = foreign_backport_line(ctx, cand);
+                let (words, line_cmd) = line_words(&line);
                 recs.push(Record::new(
                     P,
                     format!(
-                        "[{name}] already backported as {cand}: no backport line, but the same patch-id"
+                        "[{name}] already backported as {cand}: {words}, but the same patch-id"
                     ),
-                    backported_command(&sha, &r, cand, BackportVia::PatchId),
+                    format!(
+                        "{line_cmd}{}",
+                        backported_command(&sha, &r, cand, BackportVia::PatchId)
+                    ),
                 ));
+                facts.backport_line_names = line.map(|l| l.named);
                 break;
             }
             facts.same_subject.push(cand);
@@ -356,13 +363,19 @@ fn branch(
             }) {
                 facts.backported_as = Some(cand);
                 facts.backported_via = Some(BackportVia::Subject);
+                let line = foreign_backport_line(ctx, cand);
+                let (words, line_cmd) = line_words(&line);
                 recs.push(Record::new(
                     P,
                     format!(
-                        "[{name}] already backported as {cand}, adapted: no backport line and another patch, but the same subject and some of the same files"
+                        "[{name}] already backported as {cand}, adapted: {words} and another patch, but the same subject and some of the same files"
                     ),
-                    backported_command(&sha, &r, cand, BackportVia::Subject),
+                    format!(
+                        "{line_cmd}{}",
+                        backported_command(&sha, &r, cand, BackportVia::Subject)
+                    ),
                 ));
+                facts.backport_line_names = line.map(|l| l.named);
             }
         }
         if facts.backported_as.is_none() {
@@ -873,6 +886,47 @@ pub fn definition_pattern_in(path: &str, func: &str) -> String {
     } else {
         definition_pattern(func)
     }
+}
+
+/// A backport matched by its patch or subject, whose own backport line
+/// names another commit (one mainline lacks leaves the branch commit among
+/// those without a line): what the line names, the words for it ("its
+/// backport line names d27c2f2a47dc, which is not in the repository"), and
+/// the command that prints the line.
+struct ForeignLine {
+    named: String,
+    text: String,
+    command: String,
+}
+
+fn foreign_backport_line(ctx: &Context, backport: Oid) -> Option<ForeignLine> {
+    let info = ctx.git.commit_info(backport).ok()?;
+    let named = stablepick_repo::message::parse(&info.message)
+        .backport_of
+        .into_iter()
+        .next()?;
+    let what = match ctx.index.resolve_prefix(&named) {
+        stablepick_repo::Resolved::Unique(o) => format!("another commit, {}", short(o)),
+        _ => "which is not in the repository".to_string(),
+    };
+    let shown = named.get(..12).unwrap_or(&named);
+    Some(ForeignLine {
+        text: format!("its backport line names {shown}, {what}"),
+        command: format!(
+            "git show -s --format=%B {} | grep -i -F {}; ",
+            full(backport),
+            sh(&named)
+        ),
+        named,
+    })
+}
+
+/// The words and command prefix for a backport's line: "no backport line"
+/// and nothing, or what [`foreign_backport_line`] found.
+fn line_words(line: &Option<ForeignLine>) -> (&str, &str) {
+    line.as_ref().map_or(("no backport line", ""), |l| {
+        (l.text.as_str(), l.command.as_str())
+    })
 }
 
 /// The command that shows `sha` is on the branch (`r`) as `backport`: the

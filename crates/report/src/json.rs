@@ -24,8 +24,12 @@ pub struct BranchJson {
     pub backported_as: Option<String>,
     pub bug_present: Option<bool>,
     pub verdict: Option<&'static str>,
-    /// `line` or `patch-id` when backported.
+    /// `line`, `patch-id` or `subject` when backported.
     pub backported_via: Option<&'static str>,
+    /// What the backport's own backport line names where that is not this
+    /// commit (a sha the repository lacks): found by patch or subject, it
+    /// still has a line.
+    pub backport_line_names: Option<String>,
     pub in_base: bool,
     /// The branch has this change without the commit: its patch applies in
     /// reverse at the tip.
@@ -157,6 +161,7 @@ impl Report {
                             stablepick_repo::BackportVia::PatchId => "patch-id",
                             stablepick_repo::BackportVia::Subject => "subject",
                         }),
+                        backport_line_names: b.backport_line_names.clone(),
                         in_base: b.in_base,
                         content_present: b.content_present,
                         reverted_present: b.reverted_present,

@@ -125,17 +125,24 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
         return rule(
             "already backported",
             0.0,
-            format!(
-                "already backported as {}{}: no new work",
-                short(st),
+            format!("already backported as {}{}: no new work", short(st), {
+                let line =
+                    b.backport_line_names
+                        .as_deref()
+                        .map_or("no backport line".to_string(), |n| {
+                            format!(
+                                "its backport line names {}, not this commit",
+                                n.get(..12).unwrap_or(n)
+                            )
+                        });
                 match via {
-                    BackportVia::Line => "",
-                    BackportVia::PatchId => " (no backport line, the same patch-id)",
+                    BackportVia::Line => String::new(),
+                    BackportVia::PatchId => format!(" ({line}; the same patch-id)"),
                     BackportVia::Subject => {
-                        " (adapted: no backport line and another patch, but the same subject and files)"
+                        format!(" (adapted: {line}; another patch, but the same subject and files)")
                     }
                 }
-            ),
+            }),
             phase6_shows(stablepick_evidence::backported_command(&sha, r, st, via)),
         );
     }

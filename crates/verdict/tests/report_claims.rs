@@ -1349,6 +1349,47 @@ fn an_adapted_backport_with_the_same_subject_is_already_backported() {
     );
 }
 
+/// A backport whose backport line names a commit the repository lacks (a
+/// sha from before a rebase) is matched by its patch: Phase 6, the rule
+/// and the JSON say what its line names, not "no backport line", and the
+/// command prints that line.
+#[test]
+fn a_backport_line_naming_a_missing_commit_is_said_so() {
+    let mut r = released();
+    let gone = "d27c2f2a47dc5ad5312fd711b0295a94237e0360";
+    r.git(&["checkout", "-q", "1.0"]);
+    r.commit(
+        &format!("lib: return in the timeout case\n\n(cherry picked from commit {gone})"),
+        &[("lib/a.c", "int a = 9;\n")],
+    );
+    r.git(&["checkout", "-q", "main"]);
+    let fix = r.commit(
+        "lib: return in the timeout case",
+        &[("lib/a.c", "int a = 9;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let rec = record(&ev.records, &["[1.0] already backported as"]);
+    assert!(
+        rec.text.contains(&format!(
+            "its backport line names {}, which is not in the repository, but the same patch-id",
+            &gone[..12]
+        )),
+        "{}",
+        rec.text
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert!(output(&r, rec).contains(gone), "{}", rec.verified_by);
+    assert_eq!(ev.branches[0].backport_line_names.as_deref(), Some(gone));
+    let d = stablepick_verdict::decide(&ev);
+    assert!(
+        d.branches[0]
+            .reason
+            .contains("its backport line names d27c2f2a47dc, not this commit; the same patch-id"),
+        "{}",
+        d.branches[0].reason
+    );
+}
+
 /// A series (one author's commits committed together, no merge): the fix
 /// names the helper committed just before it, which the branch lacks.
 #[test]
