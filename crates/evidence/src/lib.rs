@@ -24,6 +24,7 @@ mod phase2;
 mod phase3;
 mod phase4;
 pub mod phase5;
+mod phase5_callees;
 mod phase6;
 mod phase6_apply;
 mod phase7;
@@ -31,6 +32,7 @@ pub mod record;
 
 pub use kinds::ChangeKind;
 pub use phase5::GO_NOT_ANALYSED;
+pub use phase5_callees::CALLS_UNDEFINED;
 pub use phase6::{
     EVERY_FILE, MISSING_FOLLOWUP, PULL_SIBLINGS, REVERTED_COMMIT, SERIES_SIBLINGS,
     backported_command, definition_pattern, definition_pattern_in, every_file_summary,
@@ -199,6 +201,9 @@ pub struct Evidence {
     /// The project names the commit a fix repairs with `Fixes:` ([`tags_fixes`]):
     /// without it, a missing `Fixes:` says nothing.
     pub project_tags_fixes: bool,
+    /// The project records testing with `Tested-by:` ([`writes_tested_by`]):
+    /// without it, a missing one says nothing.
+    pub project_writes_tested_by: bool,
     /// The commit's tree has a top-level `drivers/` directory (Linux,
     /// DPDK): only there does "outside any driver directory" say anything.
     pub tree_has_drivers: bool,
@@ -241,6 +246,12 @@ pub fn tags_fixes(usage: stablepick_repo::StableCcUsage) -> bool {
     u64::from(usage.with_fixes) * 100 >= u64::from(usage.commits)
 }
 
+/// At least one mainline commit in a hundred carries a `Tested-by:` line
+/// (Suricata: 1 in 19,402).
+pub fn writes_tested_by(usage: stablepick_repo::StableCcUsage) -> bool {
+    u64::from(usage.with_tested_by) * 100 >= u64::from(usage.commits)
+}
+
 /// Runs every collector over `oid`.
 pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
     let commit = ctx.git.commit_info(oid)?;
@@ -270,6 +281,7 @@ pub fn collect(ctx: &Context, oid: Oid) -> stablepick_repo::Result<Evidence> {
         thread: Vec::new(),
         project_nominates: nominates(ctx.index.stable_cc_usage()),
         project_tags_fixes: tags_fixes(ctx.index.stable_cc_usage()),
+        project_writes_tested_by: writes_tested_by(ctx.index.stable_cc_usage()),
         tree_has_drivers: ctx
             .git
             .repo()

@@ -32,7 +32,7 @@ pub(crate) fn release_record(ctx: &Context, oid: Oid, what: &str) -> Record {
                 P,
                 match last {
                     Some(l) => format!(
-                        "{what} is not in any release yet: no release tag contains it (the newest release is {}; pre-releases and point releases do not count)",
+                        "{what} is not in any release yet: no release tag contains it (the newest release counted is {}: pre-releases and point releases, a stable branch's among them, are not counted; a backport's own tags are in Phase 6)",
                         l.tag
                     ),
                     None => format!("{what} is not in any release (no release tags found)"),

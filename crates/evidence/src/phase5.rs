@@ -124,8 +124,10 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             return;
         }
     };
+    let mut callees = Vec::new();
     match open_code_index(repo, tree) {
         Ok(index) => {
+            callees = crate::phase5_callees::new_callees(&index, ev, &functions);
             // A function the commit removes has no definition in its tree:
             // that alone is said, as for a branch that lacks one.
             if let Some(r) = unreadable_record(&index, &sha, "") {
@@ -200,6 +202,13 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
             ));
         }
         push_reach(ev, &index, &b.branch.name, &functions);
+        ev.records.extend(crate::phase5_callees::missing_at_tip(
+            &index,
+            &callees,
+            &sha,
+            &b.branch.name,
+            b.branch.display_ref(),
+        ));
     }
 }
 

@@ -400,6 +400,24 @@ fn branch(
             ));
         }
     }
+    // Which of the branch's releases shipped the backport: a stable
+    // project's point releases are where users got the fix.
+    if let Some(st) = facts.backported_as.filter(|_| !facts.in_base)
+        && let Some(tag) = ctx.git.first_tag_containing(st, b.branch.tip())?
+    {
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] its backport {} shipped in {tag}, the oldest tag on the branch that contains it",
+                short(st)
+            ),
+            format!(
+                "git for-each-ref --contains {} --merged {r} --sort=creatordate --format='%(refname:short)' refs/tags | head -1 | grep -x -F {}",
+                full(st),
+                sh(&tag)
+            ),
+        ));
+    }
 
     // A revert undoes a commit: is that commit here to undo?
     for &t in &ev.reverts {

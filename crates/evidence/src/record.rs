@@ -63,11 +63,9 @@ pub fn grep_literal(s: &str) -> String {
     out
 }
 
-/// The command that lists the blobs of `sha`'s diff missing from the object
-/// store (a partial or damaged clone).
 /// The first `shown` of `items` joined with commas, then how many more
 /// (`a, b, c and 3 more`).
-pub(crate) fn capped_list<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+pub fn capped_list<S: AsRef<str>>(items: &[S], shown: usize) -> String {
     let mut s = items
         .iter()
         .take(shown)
@@ -86,6 +84,8 @@ pub(crate) fn quoted_list(paths: &[String]) -> String {
     capped_list(&quoted, 5)
 }
 
+/// The command that lists the blobs of `sha`'s diff missing from the object
+/// store (a partial or damaged clone).
 pub(crate) fn missing_blobs_command(sha: &str) -> String {
     format!(
         "git show --raw --no-abbrev --format= {sha} | awk '{{print $3; print $4}}' | grep -v '^0*$' | git cat-file --batch-check | grep missing"

@@ -408,3 +408,82 @@ fn a_static_function_of_a_file_the_branch_lacks_is_not_another_files() {
         ev.records
     );
 }
+
+/// The fix's new lines call a helper and a macro mainline added after the
+/// branch forked: at the branch tip neither is defined, so each is named
+/// with a command that passes, and the synthesis counts it against. A
+/// helper the patch adds itself, a function the branch already has and a
+/// library function the branch calls too are not named.
+#[test]
+fn a_call_to_a_function_the_branch_lacks_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    write(
+        d,
+        "src/conn.c",
+        "int old_helper(int n)\n{\n\treturn n;\n}\n\nint conn_close(int fd)\n{\n\tfree_all(fd);\n\treturn old_helper(fd);\n}\n",
+    );
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    write(
+        d,
+        "src/util.c",
+        "int reset_timer(int fd)\n{\n\treturn fd;\n}\n",
+    );
+    write(
+        d,
+        "src/util.h",
+        "#define CLAMP_FD(x) ((x) < 0 ? 0 : (x))\nint reset_timer(int fd);\n",
+    );
+    commit_on_day(d, 1, "util: add reset_timer and CLAMP_FD");
+    write(
+        d,
+        "src/conn.c",
+        "int old_helper(int n)\n{\n\treturn n;\n}\n\nstatic int own_new(int fd)\n{\n\treturn fd;\n}\n\nint conn_close(int fd)\n{\n\tfree_all(fd);\n\treset_timer(CLAMP_FD(fd));\n\town_new(fd);\n\tfree_all(fd);\n\treturn old_helper(fd);\n}\n",
+    );
+    let fix = commit_on_day(d, 2, "conn: reset the timer on close");
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ctx = with_code(&g, &index);
+    let ev = collect(&ctx, fix).unwrap();
+    let named: Vec<&Record> = ev
+        .records
+        .iter()
+        .filter(|r| r.phase == 5 && r.text.starts_with("[1.0] the patch's new lines call"))
+        .collect();
+    let names: Vec<&str> = named
+        .iter()
+        .map(|r| r.text.split('`').nth(1).unwrap())
+        .collect();
+    assert_eq!(names, ["CLAMP_FD", "reset_timer"], "{named:#?}");
+    assert!(
+        named[1].text.contains("the function `reset_timer` (src/conn.c:14), which the commit's tree defines (src/util.c:1)"),
+        "{}",
+        named[1].text
+    );
+    assert!(
+        named[0].text.contains("the macro `CLAMP_FD`"),
+        "{}",
+        named[0].text
+    );
+    for r in &named {
+        let out = sh(d, &r.verified_by);
+        assert!(out.status.success(), "{}: {out:?}", r.verified_by);
+    }
+    // Once the branch has them, nothing is named.
+    git(d, &["checkout", "-q", "1.0"]);
+    git(d, &["cherry-pick", &format!("{fix}~1")]);
+    git(d, &["checkout", "-q", "-"]);
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ctx = with_code(&g, &index);
+    let ev = collect(&ctx, fix).unwrap();
+    assert!(
+        !ev.records
+            .iter()
+            .any(|r| r.text.starts_with("[1.0] the patch's new lines call")),
+        "{:#?}",
+        ev.records
+    );
+}

@@ -176,6 +176,49 @@ impl Git {
         Ok(out)
     }
 
+    /// The oldest tag (by `creatordate`: the tagger's date, or the commit's
+    /// for a lightweight tag) that contains `commit` and that `tip` reaches,
+    /// as `git for-each-ref --contains <commit> --merged <tip>
+    /// --sort=creatordate refs/tags` lists first: the release that shipped a
+    /// branch's commit.
+    pub fn first_tag_containing(&self, commit: Oid, tip: Oid) -> Result<Option<String>> {
+        // The commits `tip` reaches that reach `commit`: on a branch, the
+        // walk from the tip down to it.
+        let mut walk = self.repo.revwalk()?;
+        walk.push(tip)?;
+        for p in self.repo.find_commit(commit)?.parent_ids() {
+            walk.hide(p)?;
+        }
+        let after: std::collections::HashSet<Oid> = walk.filter_map(|o| o.ok()).collect();
+        if !after.contains(&commit) {
+            return Ok(None);
+        }
+        let mut best: Option<(i64, String)> = None;
+        for r in self.repo.references_glob("refs/tags/*")? {
+            let Ok(r) = r else { continue };
+            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
+                continue;
+            };
+            let Ok(c) = r.peel_to_commit() else { continue };
+            // Reached from the tip, and reaching `commit`.
+            if !after.contains(&c.id())
+                || !(c.id() == commit || self.repo.graph_descendant_of(c.id(), commit)?)
+            {
+                continue;
+            }
+            let date = r
+                .peel_to_tag()
+                .ok()
+                .and_then(|t| t.tagger().map(|s| s.when().seconds()))
+                .unwrap_or_else(|| c.time().seconds());
+            let key = (date, name.to_string());
+            if best.as_ref().is_none_or(|b| key < *b) {
+                best = Some(key);
+            }
+        }
+        Ok(best.map(|(_, n)| n))
+    }
+
     /// All local and remote-tracking branch refs as (refname, tip).
     pub fn branch_refs(&self) -> Result<Vec<(String, Oid)>> {
         let mut out = Vec::new();

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 13;
+pub const INDEX_FORMAT: u32 = 14;
 
 /// Index files kept in the cache directory: one per branch set (and
 /// mainline) recently asked for.
@@ -247,12 +247,14 @@ struct Stored {
 }
 
 /// How many mainline commits (merges aside) there are, how many carry a
-/// `Cc: …stable…` line, and how many a `Fixes:` line naming a commit.
+/// `Cc: …stable…` line, how many a `Fixes:` line naming a commit, and how
+/// many a `Tested-by:` trailer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StableCcUsage {
     pub commits: u32,
     pub with_stable_cc: u32,
     pub with_fixes: u32,
+    pub with_tested_by: u32,
 }
 
 /// The scans an index build may reuse, and where it keeps its own.
@@ -1452,6 +1454,7 @@ fn stable_cc_usage_from(tip: u32, parents: &[Vec<u32>], scans: &[scan::Scan]) ->
             usage.commits += 1;
             usage.with_stable_cc += u32::from(s.stable_cc_line);
             usage.with_fixes += u32::from(!s.fixes.is_empty());
+            usage.with_tested_by += u32::from(s.tested_by_line);
         }
         stack.extend(&parents[p as usize]);
     }

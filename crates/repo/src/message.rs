@@ -441,6 +441,15 @@ pub fn follow_up_ids(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// A line of `msg` opens with `Tested-by:` (any case), as `git log -i
+/// --grep='^Tested-by:'` finds.
+pub fn has_tested_by_line(msg: &str) -> bool {
+    msg.lines().any(|l| {
+        l.get(..10)
+            .is_some_and(|p| p.eq_ignore_ascii_case("tested-by:"))
+    })
+}
+
 /// True when a line of `msg` matches `git log -i --grep='^Cc:.*stable'`:
 /// the looser test a reader can run over a whole history, where
 /// [`parse_stable_cc`] decides what one commit nominates.

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 6;
+const SCAN_FORMAT: u32 = 7;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub(crate) struct Scan {
     /// A line matches `git log -i --grep='^Cc:.*stable'`
     /// ([`message::has_stable_cc_line`]).
     pub stable_cc_line: bool,
+    /// A line opens with `Tested-by:` ([`message::has_tested_by_line`]).
+    pub tested_by_line: bool,
 }
 
 /// One cached scan, as stored.
@@ -74,6 +76,7 @@ struct Cached {
     subject: Option<String>,
     pull_request: Option<u32>,
     stable_cc_line: bool,
+    tested_by_line: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -178,6 +181,7 @@ impl ScanCache {
                     changed: c.changed.unwrap_or_default(),
                     pull_request: c.pull_request,
                     stable_cc_line: c.stable_cc_line,
+                    tested_by_line: c.tested_by_line,
                 })
             })
             .collect()
@@ -264,6 +268,7 @@ impl ScanWriter {
                     subject: c.subject.as_deref(),
                     pull_request: c.pull_request,
                     stable_cc_line: c.stable_cc_line,
+                    tested_by_line: c.tested_by_line,
                 },
                 Source::Made(p, r) => {
                     let (oids, scans, mainline) = &self.parts[p];
@@ -282,6 +287,7 @@ impl ScanWriter {
                         subject: (!mainline).then_some(s.subject.as_str()),
                         pull_request: s.pull_request,
                         stable_cc_line: s.stable_cc_line,
+                        tested_by_line: s.tested_by_line,
                     }
                 }
             }
@@ -332,6 +338,7 @@ struct CachedRef<'a> {
     subject: Option<&'a str>,
     pull_request: Option<u32>,
     stable_cc_line: bool,
+    tested_by_line: bool,
 }
 
 /// Parents as stored (`[u8; 20]` each), from either form.
@@ -442,11 +449,13 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
     let subject = msg.lines().next().unwrap_or("").trim().to_string();
     let pull_request = message::pull_request_of_subject(&subject);
     let stable_cc_line = message::has_stable_cc_line(msg);
+    let tested_by_line = message::has_tested_by_line(msg);
     if !lower_needed {
         return Scan {
             subject,
             pull_request,
             stable_cc_line,
+            tested_by_line,
             ..Default::default()
         };
     }
@@ -459,6 +468,7 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
         subject,
         pull_request,
         stable_cc_line,
+        tested_by_line,
         ..Default::default()
     }
 }

@@ -238,10 +238,11 @@ pub fn light_diff(git: &Git, oid: Oid) -> stablepick_repo::Result<CommitDiff> {
     Ok(out)
 }
 
-/// Does the (lower-cased) message name a bug report: `bug`, `bz`, `bugzilla` or
-/// `issue` followed by a number of three or more digits (after optional
-/// `#`, `:`, `id` and spaces), a bug tracker's page, or GitHub's closing
-/// keywords before an issue (`Fixes #4494`, `closes owner/repo#1037`)?
+/// Does the (lower-cased) message name a bug report: `bug`, `bz`, `bugzilla`,
+/// `issue`, `ticket`, `refs`, a security ticket (Suricata's `Security 8190`)
+/// or a Coverity `CID` followed by a number of three or more digits (after
+/// optional `#`, `:`, `-`, `id` and spaces), a bug tracker's page, or GitHub's
+/// closing keywords before an issue (`Fixes #4494`, `closes owner/repo#1037`)?
 pub fn mentions_bug_report(lower: &str) -> bool {
     if [
         "show_bug.cgi",
@@ -260,7 +261,9 @@ pub fn mentions_bug_report(lower: &str) -> bool {
         return true;
     }
     let b = lower.as_bytes();
-    for word in ["bugzilla", "bug", "bz", "issue", "ticket", "redmine"] {
+    for word in [
+        "bugzilla", "bug", "bz", "issue", "ticket", "redmine", "refs", "security", "cid",
+    ] {
         let mut from = 0;
         while let Some(at) = lower[from..].find(word) {
             let start = from + at;
@@ -269,7 +272,7 @@ pub fn mentions_bug_report(lower: &str) -> bool {
             if start > 0 && b[start - 1].is_ascii_alphanumeric() {
                 continue;
             }
-            let rest = lower[from..].trim_start_matches([' ', '#', ':', '\t']);
+            let rest = lower[from..].trim_start_matches([' ', '#', ':', '\t', '-']);
             let rest = rest
                 .strip_prefix("id")
                 .unwrap_or(rest)
@@ -849,6 +852,11 @@ mod bug_report_tests {
             "fixes #7.",
             "github: closes openvpn/openvpn#1037",
             "resolves: #12",
+            "security 8190",
+            "cid 1638288: (#1 of 1): missing unlock (lock)",
+            "coverity cid#1234567",
+            "refs #3065",
+            "ticket - 4521",
         ] {
             assert!(mentions_bug_report(yes), "{yes}");
         }
@@ -861,6 +869,9 @@ mod bug_report_tests {
             "fixes the #ifdef",
             "fix #x1",
             "introduced in #12955",
+            "security: minor formatting",
+            "decide 1234 things",
+            "security 12 is too short",
         ] {
             assert!(!mentions_bug_report(no), "{no}");
         }

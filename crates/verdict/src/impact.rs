@@ -24,6 +24,20 @@ pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Bug|Ticket|I
 const REPORT_ONLY_FAILURES: &[&str] = &["assertion"];
 
 /// Every failure word Phase 8 names.
+/// Failure words that any fix may use, naming no particular failure.
+const GENERAL_FAILURE_WORDS: &[&str] = &[
+    "wrong",
+    "incorrect",
+    "invalid",
+    "fail",
+    "error",
+    "bug",
+    "broken",
+    "mismatch",
+    "missing",
+    "timeout",
+];
+
 fn failure_words() -> impl Iterator<Item = &'static str> {
     FAILURE_WORDS.iter().chain(REPORT_ONLY_FAILURES).copied()
 }
@@ -128,16 +142,34 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             Record::new(
                 P,
                 format!(
-                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line or number)",
+                    "the message names no user-visible failure of its own ({} only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link, a tracker line or number, or a word such as race-free)",
                     elsewhere.join(", ")
                 ),
                 grep,
             )
         }
     } else {
+        // Words any fix may use (`wrong`, `fail`, `missing`) say less than
+        // a named failure (`use-after-free`); the text keeps them apart.
+        let (general, specific): (Vec<&str>, Vec<&str>) =
+            fails.iter().partition(|w| GENERAL_FAILURE_WORDS.contains(w));
+        let text = if specific.is_empty() {
+            format!(
+                "failure mode named in the message, in general words only: {}",
+                general.join(", ")
+            )
+        } else if general.is_empty() {
+            format!("failure mode named in the message: {}", specific.join(", "))
+        } else {
+            format!(
+                "failure mode named in the message: {} (and the general words {})",
+                specific.join(", "),
+                general.join(", ")
+            )
+        };
         Record::new(
             P,
-            format!("failure mode named in the message: {}", fails.join(", ")),
+            text,
             format!("{show} | grep -i -E '{}'", grep_failures(&fails)),
         )
     });
@@ -507,6 +539,10 @@ static TRACKER_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
     regex::Regex::new(r"(?i)\b(bug|bz)[ \t]*#?[ \t]*[0-9]+").expect("a valid pattern")
 });
 
+static FREE_OF_FAILURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b[a-z]+-(free|safe|proof)\b").expect("a valid pattern")
+});
+
 fn without_names_and_links(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     for (n, line) in message.split_inclusive('\n').enumerate() {
@@ -546,6 +582,16 @@ fn without_names_and_links(message: &str) -> String {
         // `(bug 32233)`, `[BZ #27821]`: a tracker's number, which names a
         // report, not a failure.
         let kept = TRACKER_NUMBER.replace_all(&kept, |c: &regex::Captures| " ".repeat(c[0].len()));
+        // `race-free`, `leak-safe`, `crash-proof`: the absence of a failure.
+        // (`use-after-free` and `double-free` are failures.)
+        let kept = FREE_OF_FAILURE.replace_all(&kept, |c: &regex::Captures| {
+            let w = c[0].to_ascii_lowercase();
+            if w == "after-free" || w == "double-free" {
+                c[0].to_string()
+            } else {
+                " ".repeat(c[0].len())
+            }
+        });
         out.push_str(&kept);
     }
     out

@@ -500,7 +500,7 @@ fn checklist(ev: &Evidence, sha: &str, records: &mut Vec<Record>) {
     records.push(Record::new(
         P,
         format!(
-            "size: {lines} changed lines in {} file(s) ({} the stable kernel rules' 100-line guideline)",
+            "size: {lines} changed lines in {} file(s) ({} the stable rules' 100-line guideline)",
             ev.diff.files.len(),
             if lines <= 100 { "within" } else { "beyond" }
         ),

@@ -328,10 +328,18 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
     } else if tested == 0
         && let Some(r) = f.find(8, starts("no Reported-by"))
     {
+        // Where the project writes no `Tested-by:`, its absence is no sign.
         l.con(
             8,
             None,
-            "no report on record (no Reported-by, Closes or Bugzilla trailer, bug number, tracker link, CVE or syzbot) and no Tested-by trailer",
+            format!(
+                "no report on record (no Reported-by, Closes or Bugzilla trailer, bug number, tracker link, CVE or syzbot){}",
+                if ev.project_writes_tested_by {
+                    " and no Tested-by trailer"
+                } else {
+                    ""
+                }
+            ),
             r.verified_by.clone(),
         );
     }
@@ -376,18 +384,14 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
         l.pro(
             2,
             None,
-            format!(
-                "small: {lines} changed lines, within the stable kernel rules' 100-line guideline"
-            ),
+            format!("small: {lines} changed lines, within the stable rules' 100-line guideline"),
             size_cmd,
         );
     } else {
         l.con(
             2,
             None,
-            format!(
-                "large: {lines} changed lines, beyond the stable kernel rules' 100-line guideline"
-            ),
+            format!("large: {lines} changed lines, beyond the stable rules' 100-line guideline"),
             size_cmd,
         );
     }
@@ -623,6 +627,28 @@ fn branch_points(
                 },
                 || format!("git grep -n -w {} {}", missing_fns[0], b.display_ref),
             ),
+        );
+    }
+
+    // Names the patch's new lines call that the branch defines nowhere.
+    let undefined = f.all(5, |r| {
+        r.text
+            .starts_with(&format!("{tag}{}", stablepick_evidence::CALLS_UNDEFINED))
+    });
+    if let Some(first) = undefined.first() {
+        let names: Vec<String> = undefined
+            .iter()
+            .filter_map(|r| r.text.split('`').nth(1).map(|n| format!("`{n}`")))
+            .collect();
+        l.con(
+            5,
+            br,
+            format!(
+                "the patch calls {} the branch tip does not define: it needs the commit(s) that added {}, or adapting",
+                stablepick_evidence::record::capped_list(&names, 5),
+                if names.len() == 1 { "it" } else { "them" }
+            ),
+            first.verified_by.clone(),
         );
     }
 

@@ -167,3 +167,40 @@ fn a_project_that_rarely_writes_fixes_does_not_count_it_against() {
     // The same command counts the three.
     assert_eq!(counts(&r, &rec.verified_by), ["23", "3"]);
 }
+
+/// Where no mainline commit carries `Tested-by:`, the synthesis does not
+/// hold its absence against a commit; once the project writes it (1 of 24
+/// commits), it does.
+#[test]
+fn a_missing_tested_by_counts_only_where_the_project_writes_it() {
+    let no_report = |ev: &Evidence| -> String {
+        let s = synthesis::synthesize(ev, &decide(ev));
+        s.evidence_against
+            .iter()
+            .find(|p| p.text.starts_with("no report on record"))
+            .unwrap_or_else(|| panic!("{s:#?}"))
+            .text
+            .clone()
+    };
+    let (r, fix) = project(20, 0, 0);
+    let ev = evidence(&r, &fix);
+    assert!(!ev.project_writes_tested_by);
+    assert!(!no_report(&ev).contains("Tested-by"), "{}", no_report(&ev));
+
+    let (mut r, _) = project(20, 0, 0);
+    r.commit(
+        "lib: fix a hang\n\nTested-by: A Tester <t@example.org>",
+        &[("lib/a.c", "int a = 40;\n")],
+    );
+    let fix = r.commit(
+        "lib: fix a crash on long input",
+        &[("lib/a.c", "int a = 41;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    assert!(ev.project_writes_tested_by);
+    assert!(
+        no_report(&ev).ends_with("and no Tested-by trailer"),
+        "{}",
+        no_report(&ev)
+    );
+}

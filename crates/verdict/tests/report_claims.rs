@@ -510,7 +510,10 @@ fn error_handling_names_code_and_an_assertion_hit_is_a_failure() {
     );
     let recs = impact::records(&evidence(&r, &seen));
     let rec = record(&recs, &["the message names no", "failure mode named"]);
-    assert_eq!(rec.text, "failure mode named in the message: error");
+    assert_eq!(
+        rec.text,
+        "failure mode named in the message, in general words only: error"
+    );
 
     // A variable, a parameter quoted as code, a type: names of code
     // (systemd 75c64e58d1, DPDK d54e82e1b22d).
@@ -582,7 +585,7 @@ fn prefixes_links_and_longer_words_name_no_failure() {
     let rec = record(&recs, &["the message names no", "failure mode named"]);
     assert!(
         rec.text.contains(
-            "no user-visible failure of its own (bug, security only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link or a tracker line or number)"
+            "no user-visible failure of its own (bug, security only in the quoted subject of a commit it names or reverts, the subsystem prefix, a link, a tracker line or number, or a word such as race-free)"
         ),
         "{}",
         rec.text
@@ -601,6 +604,30 @@ fn prefixes_links_and_longer_words_name_no_failure() {
             .starts_with("the message names no user-visible failure of its own (bug only in"),
         "{}",
         rec.text
+    );
+    // `race-free` says there is no race; `use-after-free` is a failure.
+    let free = r.commit(
+        "kill: add a race-free way to signal\n\nUse pidfds.",
+        &[("lib/a.c", "int a = 4;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &free));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert!(
+        rec.text
+            .starts_with("the message names no user-visible failure of its own (race only in"),
+        "{}",
+        rec.text
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    let uaf = r.commit(
+        "lsblk: fix a use-after-free of the device list",
+        &[("lib/a.c", "int a = 5;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &uaf));
+    let rec = record(&recs, &["the message names no", "failure mode named"]);
+    assert_eq!(
+        rec.text,
+        "failure mode named in the message: use-after-free"
     );
 }
 
@@ -1388,6 +1415,36 @@ fn a_backport_line_naming_a_missing_commit_is_said_so() {
         "{}",
         d.branches[0].reason
     );
+}
+
+/// The point release that shipped a backport is named, and its command
+/// prints that tag: the oldest on the branch that holds the backport, not
+/// the one before it nor a later one.
+#[test]
+fn the_release_that_shipped_a_backport_is_named() {
+    let mut r = released();
+    let fix = r.commit("lib: fix a leak on reload", &[("lib/a.c", "int a = 3;\n")]);
+    r.git(&["checkout", "-q", "1.0"]);
+    r.commit("lib: other fix", &[("lib/b.c", "int b;\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0.1", "v1.0.1"]);
+    let bp = r.backport(&fix, &[("lib/a.c", "int a = 3;\n")]);
+    r.clock += 60;
+    r.git(&["tag", "-a", "-m", "v1.0.2", "v1.0.2"]);
+    r.commit("lib: later fix", &[("lib/c.c", "int c;\n")]);
+    r.clock += 60;
+    r.git(&["tag", "-a", "-m", "v1.0.3", "v1.0.3"]);
+    r.git(&["checkout", "-q", "main"]);
+    let ev = evidence(&r, &fix);
+    let rec = record(&ev.records, &["[1.0] its backport"]);
+    assert_eq!(
+        rec.text,
+        format!(
+            "[1.0] its backport {} shipped in v1.0.2, the oldest tag on the branch that contains it",
+            &bp[..12]
+        )
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert_eq!(output(&r, rec).trim(), "v1.0.2", "{}", rec.verified_by);
 }
 
 /// A series (one author's commits committed together, no merge): the fix
