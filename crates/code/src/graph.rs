@@ -108,6 +108,19 @@ pub(crate) fn is_test_or_example_path(path: &str) -> bool {
         || file.contains("fuzz")
 }
 
+/// Does the version script or symbol list `list` export a function defined
+/// in `def_file`? Only its own library's, under its directory; glibc's
+/// `Versions` files name functions that `sysdeps/` defines too.
+fn exports_from(list: &str, def_file: &str) -> bool {
+    match list.rsplit_once('/') {
+        _ if list.rsplit('/').next() == Some("Versions") => true,
+        None => true,
+        Some((dir, _)) => def_file
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/')),
+    }
+}
+
 /// The parent of the queried function in a search.
 const ROOT: u32 = u32::MAX;
 
@@ -176,6 +189,17 @@ impl CodeIndex {
             .wiring(name)
             .into_iter()
             .filter(|w| !is_test_or_example_path(&w.file))
+            // A library's export list names its own functions: NetworkManager's
+            // daemon has an `nm_device_reapply` of its own beside libnm's.
+            .filter(|w| {
+                w.kind != EntryKind::Api
+                    || match file {
+                        Some(f) => exports_from(&w.file, self.file(f)),
+                        None => defs
+                            .iter()
+                            .any(|d| exports_from(&w.file, self.file(d.file))),
+                    }
+            })
             .filter(|w| match (file, self.file_id(&w.file)) {
                 (Some(f), Some(wf)) => self.call_reaches(&statics, f, wf),
                 _ => true,

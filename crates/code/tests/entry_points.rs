@@ -276,6 +276,28 @@ fn functions_a_library_exports_are_entry_points() {
     assert_eq!(ix.entry_kinds("test_only"), [EntryKind::NoneFound]);
 }
 
+/// A library's export list names its own functions only: the daemon's
+/// function of the same name as one libnm exports is no entry point.
+#[test]
+fn an_export_list_names_only_its_own_librarys_functions() {
+    let ix = CodeIndex::from_sources([
+        (
+            "src/libnm-client-impl/libnm.ver",
+            "libnm_1_0_0 {\nglobal:\n\tnm_device_reapply;\nlocal:\n\t*;\n};\n",
+        ),
+        (
+            "src/libnm-client-impl/nm-device.c",
+            "int nm_device_reapply(int d)\n{\n\treturn client_call(d);\n}\n",
+        ),
+        (
+            "src/core/devices/nm-device.c",
+            "static int reapply_ip(int d)\n{\n\treturn d;\n}\n\nint nm_device_reapply(int d)\n{\n\treturn reapply_ip(d);\n}\n",
+        ),
+    ]);
+    assert_eq!(ix.entry_kinds("reapply_ip"), [EntryKind::NoneFound]);
+    assert_eq!(ix.entry_kinds("client_call"), [EntryKind::Api]);
+}
+
 /// FRR's command handlers (`DEFPY`) run when a user types the command; an
 /// event loop's handler (`event_add_read`) is wired as a callback.
 #[test]

@@ -168,6 +168,9 @@ enum OnBranch {
     /// Its backport was taken before the base was tagged on the branch.
     InBaseAsBackport(Oid),
     BackportedAs(Oid),
+    /// A branch commit without a backport line, with the same subject and
+    /// patch-id.
+    SamePatch(Oid),
     OwnCommit,
     Absent,
 }
@@ -183,6 +186,10 @@ impl OnBranch {
             OnBranch::BackportedAs(st) => {
                 format!("was backported to the branch as {}", short(*st))
             }
+            OnBranch::SamePatch(st) => format!(
+                "is on the branch as {} (no backport line, the same patch-id)",
+                short(*st)
+            ),
             OnBranch::OwnCommit => "is a commit of the branch".to_owned(),
             OnBranch::Absent => format!("is not in {base} and was not backported"),
         }
@@ -197,6 +204,10 @@ impl OnBranch {
                 "git merge-base --is-ancestor {st} {base} && git log --format='%H %s' --grep={ts} {base}"
             ),
             OnBranch::BackportedAs(_) => format!("git log --format='%H %s' --grep={ts} {r}"),
+            OnBranch::SamePatch(st) => format!(
+                "git merge-base --is-ancestor {st} {r} && {}",
+                backported_command(ts, r, *st, BackportVia::PatchId)
+            ),
             OnBranch::OwnCommit => format!("git merge-base --is-ancestor {ts} {r}"),
             OnBranch::Absent => format!(
                 "! git merge-base --is-ancestor {ts} {base} && test -z \"$(git log --format=%H --grep={ts} {r})\""
@@ -214,9 +225,29 @@ fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<
         OnBranch::BackportedAs(st)
     } else if b.has_own_commit(t) {
         OnBranch::OwnCommit
+    } else if let Some(st) = same_patch_on_branch(ctx, t, b)? {
+        OnBranch::SamePatch(st)
     } else {
         OnBranch::Absent
     })
+}
+
+/// A branch commit without a backport line that has `t`'s subject and
+/// patch-id: `t` taken with no line naming it.
+fn same_patch_on_branch(
+    ctx: &Context,
+    t: Oid,
+    b: &StableIndex,
+) -> stablepick_repo::Result<Option<Oid>> {
+    let Ok(info) = ctx.git.commit_info(t) else {
+        return Ok(None);
+    };
+    for &cand in b.unmarked_with_subject(&info.subject) {
+        if ctx.git.same_patch(t, cand)? {
+            return Ok(Some(cand));
+        }
+    }
+    Ok(None)
 }
 
 /// Commits the message names beyond its `Fixes:` targets, by id
@@ -469,6 +500,11 @@ fn branch(
             ),
             OnBranch::BackportedAs(st) => format!(
                 "bug present: Fixes target {} was itself backported to the branch as {}",
+                short(t),
+                short(*st)
+            ),
+            OnBranch::SamePatch(st) => format!(
+                "bug present: Fixes target {} is on the branch as {} (no backport line, the same patch-id)",
                 short(t),
                 short(*st)
             ),

@@ -42,7 +42,11 @@ const SEVERE_FAILURES: &[&str] = &[
     "memory leak",
     "data corruption",
     "segfault",
+    "segmentation fault",
     "cve-",
+    "ghsa-",
+    "vulnerability",
+    "vulnerabilities",
 ];
 /// Score for a NO where no rule argues for the commit.
 const SCORE_NO_SIGNAL: f64 = 0.1;

@@ -1471,6 +1471,35 @@ fn the_other_commits_of_a_series_are_named_per_branch() {
     assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
 }
 
+/// A commit of the series that the branch took without a backport line
+/// (the same subject and patch-id) is on the branch, not missing.
+#[test]
+fn a_series_commit_taken_without_a_line_is_on_the_branch() {
+    let mut r = released();
+    let helper = r.commit("lib: free the cpuset once", &[("lib/b.c", "int b = 1;\n")]);
+    r.clock -= common::DAY - 60;
+    let fix = r.commit(
+        "lib: fix a use-after-free of the list",
+        &[("lib/a.c", "int a = 4;\n")],
+    );
+    r.git(&["checkout", "-q", "1.0"]);
+    let taken = r.commit("lib: free the cpuset once", &[("lib/b.c", "int b = 1;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let ev = evidence(&r, &fix);
+    let rec = record(&ev.records, &["[1.0] the other commit(s) of its series"]);
+    assert!(
+        rec.text.ends_with(&format!(
+            "{} (\"lib: free the cpuset once\") is on the branch as {} (no backport line, the same patch-id)",
+            &helper[..12],
+            &taken[..12]
+        )),
+        "{}",
+        rec.text
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert_eq!(ev.branches[0].pull_siblings_missing, 0);
+}
+
 /// A test that came in one pull request with its fix: at a branch that
 /// has neither, Phase 6 names the fix as not there, the command agrees,
 /// and the synthesis leaves it as a question; at a branch that took the
