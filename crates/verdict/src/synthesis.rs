@@ -255,15 +255,26 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
             FixResolution::Resolved(_) => {}
         }
     }
-    let undecided = ev
+    // Where the patch applies cleanly, the code it changes is there as on
+    // mainline (per branch, below); elsewhere nothing settles it.
+    let unsettled: Vec<&str> = ev
         .branches
         .iter()
-        .any(|b| b.backported_as.is_none() && !b.in_base);
-    if ev.fixes.is_empty() && undecided {
+        .filter(|b| b.backported_as.is_none() && !b.in_base && !pre_image_present(b))
+        .map(|b| b.name.as_str())
+        .collect();
+    if ev.fixes.is_empty() && !unsettled.is_empty() {
+        let which = if unsettled.len() == ev.branches.len() {
+            "each branch has".to_string()
+        } else {
+            format!("{} has", unsettled.join(", "))
+        };
         l.open(
             6,
             None,
-            "no Fixes: tag names the commit that introduced the bug, so whether each branch has the bug was not established",
+            format!(
+                "no Fixes: tag names the commit that introduced the bug, so whether {which} the bug was not established"
+            ),
             f.cmd(
                 6,
                 |r| r.text.contains("bug presence unknown: no Fixes: tag"),
@@ -520,6 +531,18 @@ fn branch_points(
         Some(false) => {
             if let Some(r) = f.find(6, mine("bug not present")) {
                 l.con(6, br, r.text.clone(), r.verified_by.clone());
+            }
+        }
+        None if ev.fixes.is_empty() && b.backported_as.is_none() && pre_image_present(b) => {
+            if let Some(r) = f.find(6, |r| {
+                r.text.starts_with(&format!("{tag}the patch applies"))
+            }) {
+                l.pro(
+                    6,
+                    br,
+                    "no Fixes: tag, but the lines the patch changes are at the branch tip as on mainline (it applies cleanly), so the code it fixes is there",
+                    r.verified_by.clone(),
+                );
             }
         }
         None => {}
@@ -795,4 +818,10 @@ fn not_analysed(ev: &Evidence, l: &mut Lists) {
         };
         l.open(*p, None, format!("{why}{what}"), cmd);
     }
+}
+
+/// The patch applies to the branch tip cleanly or with offsets only: the
+/// lines it changes, and their context, are there as on mainline.
+fn pre_image_present(b: &stablepick_evidence::BranchFacts) -> bool {
+    matches!(b.applies, Some(Applies::Clean | Applies::Offset))
 }

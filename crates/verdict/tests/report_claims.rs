@@ -1500,6 +1500,37 @@ fn a_series_commit_taken_without_a_line_is_on_the_branch() {
     assert_eq!(ev.branches[0].pull_siblings_missing, 0);
 }
 
+/// Without a `Fixes:` tag, a patch that applies cleanly shows the code it
+/// fixes is in the branch: that is said for the branch, and bug presence is
+/// left open only for a branch where the patch does not apply.
+#[test]
+fn a_clean_apply_shows_the_fixed_code_is_there() {
+    let mut r = released();
+    r.git(&["checkout", "-q", "-b", "0.9", "v1.0"]);
+    r.commit("lib: rework a", &[("lib/a.c", "long a;\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let fix = r.commit("lib: fix a crash on reload", &[("lib/a.c", "int a = 1;\n")]);
+    let (git, index) = stablepick_testkit::open_index(r.path(), &["1.0=v1.0", "0.9=v1.0"]);
+    let oid = git.resolve_commit(&fix).unwrap();
+    let ev = stablepick_evidence::collect(&stablepick_evidence::Context::new(&git, &index), oid)
+        .unwrap();
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &stablepick_verdict::decide(&ev));
+    let pro = s
+        .evidence_for
+        .iter()
+        .find(|p| p.text.contains("so the code it fixes is there"))
+        .unwrap_or_else(|| panic!("{s:#?}"));
+    assert_eq!(pro.branch.as_deref(), Some("1.0"), "{pro:#?}");
+    assert!(passes(&r, &pro.verified_by), "{}", pro.verified_by);
+    let open: Vec<&str> = s.unresolved.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        open.contains(
+            &"no Fixes: tag names the commit that introduced the bug, so whether 0.9 has the bug was not established"
+        ),
+        "{open:#?}"
+    );
+}
+
 /// A test that came in one pull request with its fix: at a branch that
 /// has neither, Phase 6 names the fix as not there, the command agrees,
 /// and the synthesis leaves it as a question; at a branch that took the
