@@ -320,3 +320,59 @@ fn the_config_signs_the_mails_and_a_broken_one_is_named() {
     // The Markdown report carries no sign-off and still runs.
     assert!(run("md").status.success());
 }
+
+/// A branch whose backports end with `(cherry picked from commit …)` gets
+/// its mail's line in that form and place, and `git am` keeps it there.
+#[test]
+fn the_mail_writes_the_backport_line_as_the_branch_does() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "Up Stream", "up@example.com");
+    std::fs::write(d.join("f.c"), lines(60)).unwrap();
+    commit(d, "base");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    std::fs::write(d.join("g.c"), "int g;\n").unwrap();
+    let first = commit(d, "g: add a check\n\nTicket: 8770");
+    std::fs::write(
+        d.join("f.c"),
+        lines(60).replace("line 40\n", "line forty\n"),
+    )
+    .unwrap();
+    let up = commit(
+        d,
+        "f: fix the thing\n\nA longer explanation.\n\nTicket: 8771",
+    );
+    git(d, &["checkout", "-q", "1.0"]);
+    git(d, &["cherry-pick", "-x", &first.to_string()]);
+    git(d, &["checkout", "-q", "main"]);
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let ev = collect(&Context::new(&g, &index), up).unwrap();
+    let yes = Decision {
+        branches: vec![BranchDecision {
+            branch: "1.0".into(),
+            base: "v1.0".into(),
+            verdict: Some(Verdict::Yes),
+            score: 1.0,
+            reason: "test".into(),
+            decided_by: DecidedBy::Rules,
+        }],
+        verdict: Some(Verdict::Yes),
+        score: Some(1.0),
+        records: Vec::new(),
+    };
+    let mbox = stablepick_report::mbox(&[(&ev, &yes)], Some("Stable Keeper <keeper@example.com>"));
+    assert!(!mbox.contains("[ Upstream commit"), "{mbox}");
+    let file = d.join("out.mbox");
+    std::fs::write(&file, &mbox).unwrap();
+    git(d, &["checkout", "-q", "1.0"]);
+    git(d, &["am", "-q", file.to_str().unwrap()]);
+    let msg = git(d, &["log", "-1", "--format=%B"]);
+    assert!(
+        msg.ends_with(&format!(
+            "Ticket: 8771\n(cherry picked from commit {up})\nSigned-off-by: Stable Keeper <keeper@example.com>"
+        )),
+        "{msg}"
+    );
+}

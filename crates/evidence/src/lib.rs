@@ -116,6 +116,11 @@ pub struct BranchFacts {
     /// this one (a sha the repository lacks, or another commit): matched by
     /// patch or subject, the backport is not "without a backport line".
     pub backport_line_names: Option<String>,
+    /// How the branch's newest backport line is written, as a template
+    /// with `{sha}` for the upstream id, and whether it ends the message
+    /// ([`stablepick_repo::message::backport_line_template`]): a backport
+    /// mail writes its line the way the branch does.
+    pub backport_line: Option<(String, bool)>,
     /// The commit is already contained in the base release itself.
     pub in_base: bool,
     /// A Fixes target is in the branch (or `None` without resolvable Fixes).

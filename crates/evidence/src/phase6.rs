@@ -287,6 +287,10 @@ fn branch(
         merges_cleanly: None,
         same_subject: Vec::new(),
         backport_line_names: None,
+        backport_line: b.backports().last().and_then(|(_, st)| {
+            let info = ctx.git.commit_info(st).ok()?;
+            stablepick_repo::message::backport_line_template(&info.message)
+        }),
         files_present: Vec::new(),
         functions_present: Vec::new(),
         applies: None,

@@ -144,6 +144,28 @@ static BACKPORT_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .map(|p| Regex::new(p).unwrap())
     .collect()
 });
+/// How a backport line of `message` is written, as a template with
+/// `{sha}` where the upstream id goes (`[ upstream commit {sha} ]`,
+/// `(cherry picked from commit {sha})`), and whether it ends the message
+/// (as `git cherry-pick -x` writes it) rather than opening the body.
+pub fn backport_line_template(message: &str) -> Option<(String, bool)> {
+    let cap = BACKPORT_RES.iter().find_map(|re| re.captures(message))?;
+    let whole = cap.get(0)?;
+    let id = cap.get(1)?;
+    let line = format!(
+        "{}{{sha}}{}",
+        &message[whole.start()..id.start()],
+        &message[id.end()..whole.end()]
+    );
+    // The other lines of the body before and after it.
+    let before = message[..whole.start()]
+        .lines()
+        .skip(1)
+        .any(|l| !l.trim().is_empty());
+    let after = message[whole.end()..].lines().any(|l| !l.trim().is_empty());
+    Some((line.trim().to_string(), before && !after))
+}
+
 static REVERT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)This reverts commit ([0-9a-f]{7,40})").unwrap());
 static VERSION_RE: LazyLock<Regex> =
@@ -713,6 +735,23 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             subject_parts(&p.subject),
             (Some("powerpc/vmx".into()), Some("avoid".into()))
         );
+    }
+
+    #[test]
+    fn a_backport_lines_form_and_place_are_kept() {
+        let sha = "11b918959cd924fc6ad09d8cae1a86411490218a";
+        let dpdk = format!("net/axgbe: fix\n\n[ upstream commit {sha} ]\n\nIn SGMII mode.\n");
+        assert_eq!(
+            backport_line_template(&dpdk),
+            Some(("[ upstream commit {sha} ]".to_string(), false))
+        );
+        let suricata =
+            format!("detect: fix\n\nBody.\n\nTicket: 8770\n(cherry picked from commit {sha})\n");
+        assert_eq!(
+            backport_line_template(&suricata),
+            Some(("(cherry picked from commit {sha})".to_string(), true))
+        );
+        assert_eq!(backport_line_template("lib: no line\n\nbody"), None);
     }
 
     #[test]

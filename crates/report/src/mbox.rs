@@ -4,8 +4,10 @@
 //! subject `[PATCH AUTOSEL <branch>] <subject>` (`[PATCH AUTOSEL 23.11
 //! 2/3]` when a branch gets several, in the order given, prerequisites
 //! moved before the commits that need them), the original author in
-//! `From:`, a body that opens with `[ Upstream commit <sha> ]`, the
-//! original message, `Stable-dep-of: <sha> ("subject")` for each commit of
+//! `From:`, a body that opens with `[ Upstream commit <sha> ]` (or the
+//! branch's own backport line, where it writes one: DPDK's `[ upstream
+//! commit <sha> ]`, or `(cherry picked from commit <sha>)` after the
+//! message), the original message, `Stable-dep-of: <sha> ("subject")` for each commit of
 //! the series that needs it first, the maintainer's `Signed-off-by:`, then `---`, the
 //! report indented by four spaces (so `git am` takes none of it for the
 //! patch), the diffstat and the diff.
@@ -125,14 +127,28 @@ fn mail(
     let _ = writeln!(m, "Content-Type: text/plain; charset=UTF-8");
     let _ = writeln!(m, "Content-Transfer-Encoding: 8bit");
     let _ = writeln!(m);
-    let _ = writeln!(m, "[ Upstream commit {} ]", c.oid);
-    let _ = writeln!(m);
+    // The backport line as the branch writes it: the kernel's and DPDK's
+    // open the body, `git cherry-pick -x`'s ends the message.
+    let (template, at_end) = ev
+        .branches
+        .iter()
+        .find(|f| f.name == branch)
+        .and_then(|f| f.backport_line.clone())
+        .unwrap_or_else(|| ("[ Upstream commit {sha} ]".to_string(), false));
+    let line = template.replace("{sha}", &c.oid.to_string());
+    if !at_end {
+        let _ = writeln!(m, "{line}");
+        let _ = writeln!(m);
+    }
     // The message without its subject line (and the blank line after it).
     let body: Vec<&str> = c.message.trim_end().lines().skip(1).collect();
     let body = body.join("\n");
     let body = body.trim_start_matches('\n');
     if !body.is_empty() {
         let _ = writeln!(m, "{body}");
+    }
+    if at_end {
+        let _ = writeln!(m, "{line}");
     }
     for other in dep_of {
         let _ = writeln!(
