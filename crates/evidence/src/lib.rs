@@ -143,6 +143,8 @@ pub struct BranchFacts {
     pub files_present: Vec<(String, bool)>,
     /// (function, present at tip)
     pub functions_present: Vec<(String, bool)>,
+    /// (touched macro the branch is expected to have, defined at tip)
+    pub macros_present: Vec<(String, bool)>,
     /// Does the patch apply to the branch tip (`None`: not checked, e.g.
     /// already backported)?
     pub applies: Option<stablepick_repo::apply::Applies>,

@@ -102,6 +102,10 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
             ),
         ));
     }
+    let macros = d.macros();
+    if !macros.is_empty() {
+        recs.push(macro_record(d, &sha, &macros));
+    }
     if !contexts.is_empty() {
         recs.push(Record::new(
             P,
@@ -160,4 +164,28 @@ pub(crate) fn collect(_ctx: &Context, ev: &mut Evidence) {
         ));
     }
     ev.records.extend(recs);
+}
+
+/// "changed lines lie in macro(s): `X`", with the diff shown with context
+/// enough to reach back from each changed line to its `#define` (a macro
+/// of up to 200 lines), grepped for those lines.
+fn macro_record(d: &stablepick_repo::diff::CommitDiff, sha: &str, macros: &[String]) -> Record {
+    let files: Vec<String> = d
+        .files
+        .iter()
+        .filter(|f| !f.macros.is_empty())
+        .map(|f| sh(f.path()))
+        .collect();
+    Record::new(
+        P,
+        format!(
+            "changed lines lie in macro(s): {}",
+            capped_list(&macros.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>())
+        ),
+        format!(
+            "git show -U200 --format= {sha} -- {} | grep -E '^[ +-][[:space:]]*#[[:space:]]*define[[:space:]]+({})([^A-Za-z0-9_]|$)'",
+            files.join(" "),
+            macros.join("|")
+        ),
+    )
 }

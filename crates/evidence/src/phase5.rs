@@ -107,10 +107,11 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
     if !go_functions.is_empty() {
         ev.not_analysed.push((P, go_not_analysed(&go_functions)));
     }
-    if functions.is_empty() {
+    let touches_macros = ev.diff.files.iter().any(|f| !f.macros.is_empty());
+    if functions.is_empty() && !touches_macros {
         if go_functions.is_empty() {
             ev.not_analysed
-                .push((P, "the diff touches no C function bodies".into()));
+                .push((P, "the diff touches no C function bodies or macros".into()));
         }
         return;
     }
@@ -125,8 +126,21 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         }
     };
     let mut callees = Vec::new();
+    let mut indexed = false;
     match open_code_index(repo, tree) {
         Ok(index) => {
+            indexed = true;
+            // The function-like macros the change touches are reached as
+            // functions are, through their expansions (which the index
+            // reads as calls); a constant's `#define` has none.
+            for f in ev.diff.files.iter().filter(|f| !is_go(f.path())) {
+                for name in &f.macros {
+                    let touched = TouchedFunction::new(name, f.path());
+                    if !functions.contains(&touched) && !index.callers(name).is_empty() {
+                        functions.push(touched);
+                    }
+                }
+            }
             callees = crate::phase5_callees::new_callees(&index, ev, &functions);
             // A function the commit removes has no definition in its tree:
             // that alone is said, as for a branch that lacks one.
@@ -160,6 +174,16 @@ pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) {
         Err(e) => ev
             .not_analysed
             .push((P, format!("code index of the commit tree failed: {e}"))),
+    }
+    if functions.is_empty() {
+        if go_functions.is_empty() && indexed {
+            ev.not_analysed.push((
+                P,
+                "the diff touches no C function bodies, and no macro it touches is expanded anywhere"
+                    .into(),
+            ));
+        }
+        return;
     }
     for b in ctx.index.branches() {
         let Ok(tip_tree) = repo.find_commit(b.branch.tip()).and_then(|c| c.tree()) else {

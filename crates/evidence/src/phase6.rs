@@ -287,6 +287,7 @@ fn branch(
         merges_cleanly: None,
         same_subject: Vec::new(),
         backport_line_names: None,
+        macros_present: Vec::new(),
         backport_line: b.backports().last().and_then(|(_, st)| {
             let info = ctx.git.commit_info(st).ok()?;
             stablepick_repo::message::backport_line_template(&info.message)
@@ -644,6 +645,7 @@ fn branch(
         let Some(blob) = blob.filter(|_| has_functions(&path)) else {
             continue;
         };
+        macros_at_tip(ctx, name, &r, &path, blob, f, &mut facts, &mut recs);
         let defined_here = functions_defined(ctx, &path, blob);
         for func in &f.functions {
             let defined = defined_here.defined.contains(func);
@@ -694,7 +696,8 @@ fn branch(
     let all = |v: &[(String, bool)]| v.iter().all(|(_, here)| *here);
     let everything_present = !facts.files_present.is_empty()
         && all(&facts.files_present)
-        && all(&facts.functions_present);
+        && all(&facts.functions_present)
+        && all(&facts.macros_present);
     if present_at.len() > PRESENT_RECORDS_MAX {
         // A vendored dependency or a tree-wide change touches hundreds of
         // files: what is there is said once, what is missing one by one.
@@ -745,6 +748,65 @@ fn branch(
         ));
     }
     Ok((facts, recs))
+}
+
+/// `git grep -E` for the line that opens `#define NAME`.
+pub fn macro_definition_pattern(name: &str) -> String {
+    format!("^[[:space:]]*#[[:space:]]*define[[:space:]]+{name}([^A-Za-z0-9_]|$)")
+}
+
+/// Is each macro the change touches in `f` defined in the file at the
+/// branch tip (`blob`)? One the commit adds is said to be its own.
+#[allow(clippy::too_many_arguments)]
+fn macros_at_tip(
+    ctx: &Context,
+    name: &str,
+    r: &str,
+    path: &str,
+    blob: git2::Oid,
+    f: &stablepick_repo::diff::FileDiff,
+    facts: &mut BranchFacts,
+    recs: &mut Vec<Record>,
+) {
+    if f.macros.is_empty() {
+        return;
+    }
+    let text = ctx
+        .git
+        .repo()
+        .find_blob(blob)
+        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        .unwrap_or_default();
+    let here: Vec<String> = stablepick_repo::cfunc::macro_spans(&text)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    for m in &f.macros {
+        let defined = here.contains(m);
+        let added = !defined && f.added_macros.contains(m);
+        if !added {
+            facts.macros_present.push((m.clone(), defined));
+        }
+        let grep = format!(
+            "git grep -n -E {} {r} -- {}",
+            sh(&macro_definition_pattern(m)),
+            sh(path)
+        );
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] macro `{m}` {} in `{path}` at the branch tip",
+                if defined {
+                    "is defined"
+                } else if added {
+                    "is NOT defined (this commit adds it)"
+                } else {
+                    "is NOT defined"
+                }
+            ),
+            if defined { grep } else { format!("! {grep}") },
+        ));
+    }
 }
 
 /// The names [`definition_pattern`] finds in `text`, as `git grep -E`

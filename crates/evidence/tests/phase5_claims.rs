@@ -487,3 +487,75 @@ fn a_call_to_a_function_the_branch_lacks_is_named() {
         ev.records
     );
 }
+
+/// A change inside a multi-line macro is a change to the macro: Phase 2
+/// names it, Phase 5 follows its expansions to their callers, and Phase 6
+/// looks for its `#define` at a branch tip, each command passing.
+#[test]
+fn a_change_to_a_macro_is_followed_through_its_expansions() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    init(d, "T", "t@example.com");
+    let old = "#define UPDATE_ACK(s, ack) do { \\\n\t(s)->last = (ack); \\\n} while (0)\n\nint handle_packet(int *s, int ack)\n{\n\tUPDATE_ACK(s, ack);\n\treturn 0;\n}\n";
+    write(d, "src/stream.c", old);
+    write(
+        d,
+        "src/main.c",
+        "int main(void)\n{\n\treturn handle_packet(0, 1);\n}\n",
+    );
+    commit_on_day(d, 0, "initial");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["branch", "1.0"]);
+    git(d, &["checkout", "-q", "-b", "0.9"]);
+    write(d, "src/stream.c", &old.replace("UPDATE_ACK", "SET_ACK"));
+    commit_on_day(d, 0, "stream: old name");
+    git(d, &["checkout", "-q", "main"]);
+    write(
+        d,
+        "src/stream.c",
+        &old.replace(
+            "\t(s)->last = (ack); \\\n",
+            "\tif ((ack) > (s)->last) \\\n\t\t(s)->last = (ack); \\\n",
+        ),
+    );
+    let fix = commit_on_day(d, 1, "stream: check the ack stays within bounds");
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0", "0.9=v1.0"]);
+    let ctx = with_code(&g, &index);
+    let ev = collect(&ctx, fix).unwrap();
+    let find = |start: &str| -> &Record {
+        ev.records
+            .iter()
+            .find(|r| r.text.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start:?} in {:#?}", ev.records))
+    };
+    let named = find("changed lines lie in macro(s)");
+    assert_eq!(named.text, "changed lines lie in macro(s): `UPDATE_ACK`");
+    let chain = find("call chain (program");
+    assert!(
+        chain.text.ends_with("main → handle_packet → UPDATE_ACK"),
+        "{}",
+        chain.text
+    );
+    let here = find("[1.0] macro `UPDATE_ACK`");
+    assert!(here.text.contains("is defined"), "{}", here.text);
+    let gone = find("[0.9] macro `UPDATE_ACK`");
+    assert!(gone.text.contains("is NOT defined"), "{}", gone.text);
+    for r in [named, chain, here, gone] {
+        let out = sh(d, &r.verified_by);
+        assert!(out.status.success(), "{}: {out:?}", r.verified_by);
+    }
+    assert!(
+        !ev.not_analysed.iter().any(|(p, _)| *p == 5),
+        "{:#?}",
+        ev.not_analysed
+    );
+    assert_eq!(
+        ev.branches
+            .iter()
+            .find(|b| b.name == "0.9")
+            .unwrap()
+            .macros_present,
+        [("UPDATE_ACK".to_string(), false)]
+    );
+}

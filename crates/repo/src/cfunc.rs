@@ -576,6 +576,50 @@ pub fn enclosing_functions(source: &str, lines: &[usize]) -> Vec<String> {
     names_enclosing(&function_spans(source), lines)
 }
 
+/// The `#define`s of `source`, each from its `#define NAME` line (1-based)
+/// to its last continuation line (one ending in `\`): a change there is a
+/// change to the macro, which every expansion of it carries.
+pub fn macro_spans(source: &str) -> Vec<FunctionSpan> {
+    let mut spans = Vec::new();
+    let mut lines = source.lines().enumerate();
+    while let Some((i, line)) = lines.next() {
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix('#') else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix("define") else {
+            continue;
+        };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let mut end = i;
+        let mut last = line;
+        while last.trim_end().ends_with('\\') {
+            match lines.next() {
+                Some((k, l)) => {
+                    end = k;
+                    last = l;
+                }
+                None => break,
+            }
+        }
+        if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+            spans.push(FunctionSpan {
+                name,
+                start: i + 1,
+                end: end + 1,
+            });
+        }
+    }
+    spans
+}
+
 /// Names of the `spans` enclosing any of `lines` (1-based), in order of
 /// first appearance, without repeats: the same for every language's finder.
 pub fn names_enclosing(spans: &[FunctionSpan], lines: &[usize]) -> Vec<String> {
@@ -597,6 +641,17 @@ pub fn defines_function(source: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn macro_spans_run_to_the_last_continuation_line() {
+        let src = "int x;\n#define LAST_ACK(ssn, ack) do { \\\n\tif (ack) \\\n\t\t(ssn)->a = ack; \\\n} while (0)\n# define  ONE 1\n#ifdef X\n#define\n#define 9bad\n";
+        let spans = super::macro_spans(src);
+        let got: Vec<(&str, usize, usize)> = spans
+            .iter()
+            .map(|s| (s.name.as_str(), s.start, s.end))
+            .collect();
+        assert_eq!(got, [("LAST_ACK", 2, 5), ("ONE", 6, 6)]);
+    }
+
     use super::*;
 
     #[test]

@@ -45,6 +45,11 @@ pub struct FileDiff {
     /// the commit adds them here (a new function, or one moved in from
     /// another file). No branch can be expected to have them in this file.
     pub added_functions: Vec<String>,
+    /// `#define`s (C-like files) whose lines the change touches, in either
+    /// version ([`cfunc::macro_spans`]).
+    pub macros: Vec<String>,
+    /// Those of `macros` the old version of the file does not define.
+    pub added_macros: Vec<String>,
 }
 
 impl FileDiff {
@@ -83,6 +88,17 @@ impl CommitDiff {
                 if !out.contains(name) {
                     out.push(name.clone());
                 }
+            }
+        }
+        out
+    }
+
+    /// Every macro touched, in file order, without repeats.
+    pub fn macros(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in self.files.iter().flat_map(|f| &f.macros) {
+            if !out.contains(name) {
+                out.push(name.clone());
             }
         }
         out
@@ -580,6 +596,28 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             .cloned()
             .collect();
         file.functions = names;
+        if is_c_like(file.path()) {
+            let mut macros = Vec::new();
+            for (src, lines) in [(&new_src, &added), (&old_src, &removed)] {
+                if let Some(src) = src.as_deref().filter(|_| !lines.is_empty()) {
+                    for n in cfunc::names_enclosing(&cfunc::macro_spans(src), lines) {
+                        if !macros.contains(&n) {
+                            macros.push(n);
+                        }
+                    }
+                }
+            }
+            let old_macros = old_src
+                .as_deref()
+                .map(cfunc::macro_spans)
+                .unwrap_or_default();
+            file.added_macros = macros
+                .iter()
+                .filter(|n| !old_macros.iter().any(|s| &s.name == *n))
+                .cloned()
+                .collect();
+            file.macros = macros;
+        }
     }
 
     out.insertions = out.files.iter().map(|f| f.insertions).sum();

@@ -569,7 +569,11 @@ fn branch_points(
         .copied()
         .filter(|f| !added.iter().any(|a| a == f))
         .collect();
-    if !b.files_present.is_empty() && missing_files.is_empty() && absent_fns.is_empty() {
+    if !b.files_present.is_empty()
+        && missing_files.is_empty()
+        && absent_fns.is_empty()
+        && b.macros_present.iter().all(|(_, here)| *here)
+    {
         l.pro(
             6,
             br,
@@ -649,6 +653,32 @@ fn branch_points(
                         && r.text.contains("is NOT")
                 },
                 || format!("git grep -n -w {} {}", missing_fns[0], b.display_ref),
+            ),
+        );
+    }
+
+    let missing_macros: Vec<&str> = b
+        .macros_present
+        .iter()
+        .filter(|(_, here)| !here)
+        .map(|(m, _)| m.as_str())
+        .collect();
+    if let Some(first) = missing_macros.first() {
+        l.con(
+            6,
+            br,
+            format!(
+                "touched macro(s) not defined at the branch tip: {}",
+                missing_macros
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            f.cmd(
+                6,
+                |r| r.text.starts_with(&format!("{tag}macro `{first}` is NOT")),
+                || format!("git grep -n -w {first} {}", b.display_ref),
             ),
         );
     }
