@@ -10,7 +10,7 @@ use crate::index::{CodeIndex, Data};
 
 /// Bumped whenever the parser reads a tree otherwise: an index built by
 /// another parser is rebuilt, not trusted.
-const MAGIC: &[u8; 8] = b"SPCODE\x00\x0b";
+const MAGIC: &[u8; 8] = b"SPCODE\x00\x0c";
 
 /// Where the index of `tree` is cached for the repository at `gitdir`.
 pub fn cache_path(gitdir: &Path, tree: git2::Oid) -> PathBuf {

@@ -172,10 +172,12 @@ struct Cond {
 }
 
 /// A macro that marks test-program code: a name beginning with `TEST`
-/// (`TEST_PROGRAM`, `TEST_PROGRAM_FILEEQ`, `TESTING`) or holding `_TEST`
-/// (`UNIT_TEST`, `ENABLE_TESTS`).
+/// (`TEST_PROGRAM`, `TEST_PROGRAM_FILEEQ`, `TESTING`), holding `_TEST`
+/// (`UNIT_TEST`, `ENABLE_TESTS`) or `UNITTEST` (Suricata's `UNITTESTS`).
 pub fn is_test_macro(name: &[u8]) -> bool {
-    name.starts_with(b"TEST") || name.windows(5).any(|w| w == b"_TEST")
+    name.starts_with(b"TEST")
+        || name.windows(5).any(|w| w == b"_TEST")
+        || name.windows(8).any(|w| w == b"UNITTEST")
 }
 
 struct Parser<'a> {
@@ -964,6 +966,7 @@ module_init(my_init);\n";
             ]
         );
         assert!(is_test_macro(b"TEST_ME") && is_test_macro(b"UNIT_TEST"));
+        assert!(is_test_macro(b"UNITTESTS"));
         assert!(!is_test_macro(b"CONFIG_LATEST") && !is_test_macro(b"HAVE_ATTEST"));
     }
 

@@ -140,6 +140,15 @@ impl CodeIndex {
         let mut out = Vec::new();
         let defs = self.raw_defs(name);
         let file = file.filter(|f| defs.iter().any(|d| d.file == *f && d.flags & MACRO == 0));
+        // A unit test compiled in only for testing (Suricata's `#ifdef
+        // UNITTESTS`) is no entry point, however it is registered.
+        let mut functions = defs
+            .iter()
+            .filter(|d| d.flags & MACRO == 0 && file.is_none_or(|f| d.file == f))
+            .peekable();
+        if functions.peek().is_some() && functions.all(|d| d.flags & TEST != 0) {
+            return out;
+        }
         let statics = match (file, self.name_id(name)) {
             (Some(_), Some(id)) => self.static_files(id),
             _ => Vec::new(),

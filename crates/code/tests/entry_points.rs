@@ -298,6 +298,28 @@ fn an_export_list_names_only_its_own_librarys_functions() {
     assert_eq!(ix.entry_kinds("client_call"), [EntryKind::Api]);
 }
 
+/// Suricata's unit tests sit in the source files under `#ifdef UNITTESTS`
+/// and are registered by pointer: they are no entry point, so the chain to
+/// a stream function comes from the packet path, not from a test.
+#[test]
+fn unit_tests_compiled_in_for_testing_are_no_entry_points() {
+    let ix = CodeIndex::from_sources([(
+        "src/stream-tcp.c",
+        "static int update_ack(int a)\n{\n\treturn a;\n}\n\nstatic int handle(int a)\n{\n\treturn update_ack(a);\n}\n\nstatic struct ops o = { .Func = handle };\n\n#ifdef UNITTESTS\nstatic int StreamTest01(void)\n{\n\treturn update_ack(1);\n}\n\nvoid StreamRegisterTests(void)\n{\n\tUtRegisterTest(\"StreamTest01\", StreamTest01);\n}\n#endif\n",
+    )]);
+    assert_eq!(ix.entry_kinds("StreamTest01"), [EntryKind::NoneFound]);
+    let reach = ix.reach("update_ack", Limits::default());
+    assert_eq!(reach.kinds, [EntryKind::Pointer]);
+    assert!(
+        reach
+            .chains
+            .iter()
+            .all(|c| !c.render().contains("StreamTest01")),
+        "{:#?}",
+        reach.chains
+    );
+}
+
 /// FRR's command handlers (`DEFPY`) run when a user types the command; an
 /// event loop's handler (`event_add_read`) is wired as a callback.
 #[test]
