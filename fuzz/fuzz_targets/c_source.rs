@@ -1,7 +1,8 @@
 #![no_main]
 //! Fuzzes the C lexer, the C and assembly parsers, the symbol-list reader
 //! and the index built from
-//! their output, and the diff's function-span scanners (C and Go): none
+//! their output, and the diff's function- and macro-span scanners (C and
+//! Go): none
 //! may panic on any bytes. The one-pass comment scanner must also mark
 //! exactly the lines the lexer's tokens cover.
 
@@ -14,6 +15,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(s.start <= s.end);
     }
     let _ = stablepick_repo::cfunc::enclosing_functions(&text, &[1, 5, 40]);
+    // Macro spans run from a `#define` line down, within the text.
+    let lines = text.lines().count();
+    for s in stablepick_repo::cfunc::macro_spans(&text) {
+        assert!(1 <= s.start && s.start <= s.end && s.end <= lines, "{s:?}");
+    }
     for s in stablepick_repo::gofunc::function_spans(&text) {
         assert!(s.start <= s.end);
     }

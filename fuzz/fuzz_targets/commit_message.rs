@@ -10,6 +10,12 @@ use stablepick_verdict::features;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parsed = message::parse(&text);
+    let _ = message::has_tested_by_line(&text);
+    // A backport line's template names the id's place once.
+    if let Some((line, _)) = message::backport_line_template(&text) {
+        assert_eq!(line.matches("{sha}").count(), 1, "{line}");
+        assert!(!parsed.backport_of.is_empty());
+    }
     let _ = message::subject_parts(&parsed.subject);
     let _ = parsed.fixes_naming_no_commit();
     // Normalising twice changes nothing: pairing is by the normal form.
