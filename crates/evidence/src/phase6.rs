@@ -41,12 +41,7 @@ fn functions_defined(ctx: &Context, path: &str, blob: Oid) -> Defined {
     if let Some(hit) = DEFINED.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
     }
-    let text = ctx
-        .git
-        .repo()
-        .find_blob(blob)
-        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-        .unwrap_or_default();
+    let text = blob_text(ctx, blob);
     let go = gofunc::is_go(path);
     let set: Defined = std::rc::Rc::new(BlobFunctions {
         defined: function_spans(path, &text)
@@ -239,10 +234,13 @@ fn same_patch_on_branch(
     t: Oid,
     b: &StableIndex,
 ) -> stablepick_repo::Result<Option<Oid>> {
-    let Ok(info) = ctx.git.commit_info(t) else {
+    let Ok(commit) = ctx.git.repo().find_commit(t) else {
         return Ok(None);
     };
-    for &cand in b.unmarked_with_subject(&info.subject) {
+    let Ok(Some(subject)) = commit.summary() else {
+        return Ok(None);
+    };
+    for &cand in b.unmarked_with_subject(subject) {
         if ctx.git.same_patch(t, cand)? {
             return Ok(Some(cand));
         }
@@ -288,10 +286,7 @@ fn branch(
         same_subject: Vec::new(),
         backport_line_names: None,
         macros_present: Vec::new(),
-        backport_line: b.backports().last().and_then(|(_, st)| {
-            let info = ctx.git.commit_info(st).ok()?;
-            stablepick_repo::message::backport_line_template(&info.message)
-        }),
+        backport_line: newest_backport_line(ctx, b),
         files_present: Vec::new(),
         functions_present: Vec::new(),
         applies: None,
@@ -437,9 +432,16 @@ fn branch(
         }
     }
     // Which of the branch's releases shipped the backport: a stable
-    // project's point releases are where users got the fix.
-    if let Some(st) = facts.backported_as.filter(|_| !facts.in_base)
-        && let Some(tag) = ctx.git.first_tag_containing(st, b.branch.tip())?
+    // project's point releases are where users got the fix. Like the file
+    // history, a report's question: triage of a window skips it.
+    if let Some(st) = facts
+        .backported_as
+        .filter(|_| !facts.in_base && ctx.file_history)
+        && let Some(tag) = ctx.git.first_tag_containing(
+            st,
+            &ctx.git
+                .tags_between(b.branch.base_commit(), b.branch.tip())?,
+        )?
     {
         recs.push(Record::new(
             P,
@@ -750,6 +752,34 @@ fn branch(
     Ok((facts, recs))
 }
 
+/// How the branch's newest backport writes its backport line
+/// ([`BranchFacts::backport_line`]), read once per branch tip.
+fn newest_backport_line(ctx: &Context, b: &StableIndex) -> Option<(String, bool)> {
+    thread_local! {
+        static LINES: std::cell::RefCell<std::collections::HashMap<Oid, Option<(String, bool)>>> =
+            Default::default();
+    }
+    let tip = b.branch.tip();
+    if let Some(hit) = LINES.with(|c| c.borrow().get(&tip).cloned()) {
+        return hit;
+    }
+    let line = b.backports().last().and_then(|(_, st)| {
+        let info = ctx.git.commit_info(st).ok()?;
+        stablepick_repo::message::backport_line_template(&info.message)
+    });
+    LINES.with(|c| c.borrow_mut().insert(tip, line.clone()));
+    line
+}
+
+/// A blob's text (lossy), empty where the object store lacks it.
+fn blob_text(ctx: &Context, blob: git2::Oid) -> String {
+    ctx.git
+        .repo()
+        .find_blob(blob)
+        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        .unwrap_or_default()
+}
+
 /// `git grep -E` for the line that opens `#define NAME`.
 pub fn macro_definition_pattern(name: &str) -> String {
     format!("^[[:space:]]*#[[:space:]]*define[[:space:]]+{name}([^A-Za-z0-9_]|$)")
@@ -771,12 +801,7 @@ fn macros_at_tip(
     if f.macros.is_empty() {
         return;
     }
-    let text = ctx
-        .git
-        .repo()
-        .find_blob(blob)
-        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-        .unwrap_or_default();
+    let text = blob_text(ctx, blob);
     let here: Vec<String> = stablepick_repo::cfunc::macro_spans(&text)
         .into_iter()
         .map(|s| s.name)

@@ -597,20 +597,23 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             .collect();
         file.functions = names;
         if is_c_like(file.path()) {
-            let mut macros = Vec::new();
-            for (src, lines) in [(&new_src, &added), (&old_src, &removed)] {
-                if let Some(src) = src.as_deref().filter(|_| !lines.is_empty()) {
-                    for n in cfunc::names_enclosing(&cfunc::macro_spans(src), lines) {
-                        if !macros.contains(&n) {
-                            macros.push(n);
-                        }
-                    }
+            // Each version's `#define`s are read only where needed: the new
+            // one for added lines, the old one for removed lines or to tell
+            // which touched macros the change adds.
+            let new_macros = match (&new_src, added.is_empty()) {
+                (Some(src), false) => cfunc::macro_spans(src),
+                _ => Vec::new(),
+            };
+            let mut macros = cfunc::names_enclosing(&new_macros, &added);
+            let old_macros = match (&old_src, removed.is_empty() && macros.is_empty()) {
+                (Some(src), false) => cfunc::macro_spans(src),
+                _ => Vec::new(),
+            };
+            for n in cfunc::names_enclosing(&old_macros, &removed) {
+                if !macros.contains(&n) {
+                    macros.push(n);
                 }
             }
-            let old_macros = old_src
-                .as_deref()
-                .map(cfunc::macro_spans)
-                .unwrap_or_default();
             file.added_macros = macros
                 .iter()
                 .filter(|n| !old_macros.iter().any(|s| &s.name == *n))

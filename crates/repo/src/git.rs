@@ -176,34 +176,22 @@ impl Git {
         Ok(out)
     }
 
-    /// The oldest tag (by `creatordate`: the tagger's date, or the commit's
-    /// for a lightweight tag) that contains `commit` and that `tip` reaches,
-    /// as `git for-each-ref --contains <commit> --merged <tip>
-    /// --sort=creatordate refs/tags` lists first: the release that shipped a
-    /// branch's commit.
-    pub fn first_tag_containing(&self, commit: Oid, tip: Oid) -> Result<Option<String>> {
-        // The commits `tip` reaches that reach `commit`: on a branch, the
-        // walk from the tip down to it.
+    /// The tags `tip` reaches that `base` does not, oldest first by
+    /// `creatordate` (the tagger's date, or the commit's for a lightweight
+    /// tag), then name: a stable branch's own releases.
+    pub fn tags_between(&self, base: Oid, tip: Oid) -> Result<Vec<(String, Oid)>> {
         let mut walk = self.repo.revwalk()?;
         walk.push(tip)?;
-        for p in self.repo.find_commit(commit)?.parent_ids() {
-            walk.hide(p)?;
-        }
-        let after: std::collections::HashSet<Oid> = walk.filter_map(|o| o.ok()).collect();
-        if !after.contains(&commit) {
-            return Ok(None);
-        }
-        let mut best: Option<(i64, String)> = None;
+        walk.hide(base)?;
+        let on_branch: std::collections::HashSet<Oid> = walk.filter_map(|o| o.ok()).collect();
+        let mut tags: Vec<(i64, String, Oid)> = Vec::new();
         for r in self.repo.references_glob("refs/tags/*")? {
             let Ok(r) = r else { continue };
             let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
                 continue;
             };
             let Ok(c) = r.peel_to_commit() else { continue };
-            // Reached from the tip, and reaching `commit`.
-            if !after.contains(&c.id())
-                || !(c.id() == commit || self.repo.graph_descendant_of(c.id(), commit)?)
-            {
+            if !on_branch.contains(&c.id()) {
                 continue;
             }
             let date = r
@@ -211,12 +199,27 @@ impl Git {
                 .ok()
                 .and_then(|t| t.tagger().map(|s| s.when().seconds()))
                 .unwrap_or_else(|| c.time().seconds());
-            let key = (date, name.to_string());
-            if best.as_ref().is_none_or(|b| key < *b) {
-                best = Some(key);
+            tags.push((date, name.to_string(), c.id()));
+        }
+        tags.sort();
+        Ok(tags.into_iter().map(|(_, n, c)| (n, c)).collect())
+    }
+
+    /// The first of `tags` ([`Git::tags_between`]) that contains `commit`,
+    /// as `git for-each-ref --contains <commit> --merged <tip>
+    /// --sort=creatordate refs/tags` lists first: the release that shipped
+    /// a branch's commit.
+    pub fn first_tag_containing<'t>(
+        &self,
+        commit: Oid,
+        tags: &'t [(String, Oid)],
+    ) -> Result<Option<&'t str>> {
+        for (name, c) in tags {
+            if *c == commit || self.repo.graph_descendant_of(*c, commit)? {
+                return Ok(Some(name));
             }
         }
-        Ok(best.map(|(_, n)| n))
+        Ok(None)
     }
 
     /// All local and remote-tracking branch refs as (refname, tip).

@@ -23,7 +23,6 @@ pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Bug|Ticket|I
 /// `ASSERT()` in passing), so only the report reads it.
 const REPORT_ONLY_FAILURES: &[&str] = &["assertion"];
 
-/// Every failure word Phase 8 names.
 /// Failure words that any fix may use, naming no particular failure.
 const GENERAL_FAILURE_WORDS: &[&str] = &[
     "wrong",
@@ -38,6 +37,7 @@ const GENERAL_FAILURE_WORDS: &[&str] = &[
     "timeout",
 ];
 
+/// Every failure word Phase 8 names.
 fn failure_words() -> impl Iterator<Item = &'static str> {
     FAILURE_WORDS.iter().chain(REPORT_ONLY_FAILURES).copied()
 }
