@@ -452,7 +452,7 @@ fn branch(
             format!(
                 "git for-each-ref --contains {} --merged {r} --sort=creatordate --format='%(refname:short)' refs/tags | head -1 | grep -x -F {}",
                 full(st),
-                sh(&tag)
+                sh(tag)
             ),
         ));
     }
