@@ -381,17 +381,11 @@ fn branch(
         if facts.backported_as.is_none()
             && normalize_subject(&ev.commit.subject).split(' ').count() >= ADAPTED_SUBJECT_WORDS
         {
-            let mine: std::collections::HashSet<String> = ev.diff.paths().into_iter().collect();
-            if let Some(&cand) = facts.same_subject.iter().find(|&&c| {
-                let repo = ctx.git.repo();
-                let Ok(commit) = repo.find_commit(c) else {
-                    return false;
-                };
-                let parent = commit.parent(0).ok().map(|p| p.tree_id());
-                stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
-                    .iter()
-                    .any(|p| mine.contains(p))
-            }) {
+            if let Some(&cand) = facts
+                .same_subject
+                .iter()
+                .find(|&&c| shares_a_file(ctx, ev, c))
+            {
                 facts.backported_as = Some(cand);
                 facts.backported_via = Some(BackportVia::Subject);
                 let line = foreign_backport_line(ctx, cand);
@@ -583,7 +577,13 @@ fn branch(
                 others,
             )),
             None => {
-                let others = ctx.index.series_of(oid, PULL_SIBLINGS_MAX + 1);
+                let mut others = ctx.index.series_of(oid, PULL_SIBLINGS_MAX + 1);
+                // One author's commits committed together may be a whole
+                // unrelated batch (Suricata's maintainers rebase many at
+                // once): only those sharing a file or a subject prefix.
+                if others.len() <= PULL_SIBLINGS_MAX {
+                    others.retain(|&o| related_commits(ctx, ev, o));
+                }
                 (1..=PULL_SIBLINGS_MAX)
                     .contains(&others.len())
                     .then(|| (SERIES_SIBLINGS.to_owned(), others))
@@ -769,6 +769,37 @@ fn newest_backport_line(ctx: &Context, b: &StableIndex) -> Option<(String, bool)
     });
     LINES.with(|c| c.borrow_mut().insert(tip, line.clone()));
     line
+}
+
+/// Does `other` share this commit's subject prefix (`net/mlx5: …`), or
+/// change a file it changes?
+fn related_commits(ctx: &Context, ev: &Evidence, other: Oid) -> bool {
+    let prefix = |s: &str| {
+        s.split_once(':')
+            .map(|(p, _)| p.trim().to_ascii_lowercase())
+    };
+    let Ok(commit) = ctx.git.repo().find_commit(other) else {
+        return false;
+    };
+    if let (Some(a), Ok(Some(b))) = (prefix(&ev.commit.subject), commit.summary())
+        && prefix(b).as_deref() == Some(a.as_str())
+    {
+        return true;
+    }
+    shares_a_file(ctx, ev, other)
+}
+
+/// Does `other` change a file this commit changes?
+fn shares_a_file(ctx: &Context, ev: &Evidence, other: Oid) -> bool {
+    let repo = ctx.git.repo();
+    let Ok(commit) = repo.find_commit(other) else {
+        return false;
+    };
+    let mine = ev.diff.paths();
+    let parent = commit.parent(0).ok().map(|p| p.tree_id());
+    stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
+        .iter()
+        .any(|p| mine.contains(p))
 }
 
 /// A blob's text (lossy), empty where the object store lacks it.

@@ -1471,6 +1471,31 @@ fn the_other_commits_of_a_series_are_named_per_branch() {
     assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
 }
 
+/// One author's commits committed together but unrelated (another
+/// subsystem's prefix, other files), as a maintainer's rebased batch is:
+/// no series is named.
+#[test]
+fn an_unrelated_commit_of_the_same_batch_is_no_series() {
+    let mut r = released();
+    r.commit(
+        "affinity: address a coverity warning",
+        &[("lib/b.c", "int b = 2;\n")],
+    );
+    r.clock -= common::DAY - 60;
+    let fix = r.commit(
+        "af-xdp: add a missing unlock",
+        &[("lib/a.c", "int a = 4;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    assert!(
+        !ev.records
+            .iter()
+            .any(|x| x.text.contains("the other commit(s) of its series")),
+        "{:#?}",
+        ev.records
+    );
+}
+
 /// A commit of the series that the branch took without a backport line
 /// (the same subject and patch-id) is on the branch, not missing.
 #[test]
