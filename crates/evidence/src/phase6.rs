@@ -380,28 +380,26 @@ fn branch(
         // subject, on some of the same files.
         if facts.backported_as.is_none()
             && normalize_subject(&ev.commit.subject).split(' ').count() >= ADAPTED_SUBJECT_WORDS
-        {
-            if let Some(&cand) = facts
+            && let Some(&cand) = facts
                 .same_subject
                 .iter()
                 .find(|&&c| shares_a_file(ctx, ev, c))
-            {
-                facts.backported_as = Some(cand);
-                facts.backported_via = Some(BackportVia::Subject);
-                let line = foreign_backport_line(ctx, cand);
-                let (words, line_cmd) = line_words(&line);
-                recs.push(Record::new(
-                    P,
-                    format!(
-                        "[{name}] already backported as {cand}, adapted: {words} and another patch, but the same subject and some of the same files"
-                    ),
-                    format!(
-                        "{line_cmd}{}",
-                        backported_command(&sha, &r, cand, BackportVia::Subject)
-                    ),
-                ));
-                facts.backport_line_names = line.map(|l| l.named);
-            }
+        {
+            facts.backported_as = Some(cand);
+            facts.backported_via = Some(BackportVia::Subject);
+            let line = foreign_backport_line(ctx, cand);
+            let (words, line_cmd) = line_words(&line);
+            recs.push(Record::new(
+                P,
+                format!(
+                    "[{name}] already backported as {cand}, adapted: {words} and another patch, but the same subject and some of the same files"
+                ),
+                format!(
+                    "{line_cmd}{}",
+                    backported_command(&sha, &r, cand, BackportVia::Subject)
+                ),
+            ));
+            facts.backport_line_names = line.map(|l| l.named);
         }
         if facts.backported_as.is_none() {
             if !facts.same_subject.is_empty() {
