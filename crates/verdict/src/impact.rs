@@ -15,7 +15,7 @@ const P: u8 = 8;
 /// trailers, syzbot, and the forms [`mentions_bug_report`] finds (a bug or
 /// issue number of three or more digits, a tracker's page, GitHub's
 /// `Fixes #12`) and CVE ids.
-pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Bug|Ticket|Issue|Redmine|Resolves|Addresses|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|coverity|addresssanitizer:|leaksanitizer:|threadsanitizer:|memorysanitizer:|runtime error:|valgrind|oss-fuzz|clusterfuzz|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine)[ #:]*(id)?[ #:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
+pub(crate) const REPORT_GREP: &str = "^(Reported-by|Closes|Bugzilla|Bug|Ticket|Issue|Redmine|Resolves|Addresses|Jira)|^Fixes: *(#|http)|syzbot|syzkaller|coverity|addresssanitizer:|leaksanitizer:|threadsanitizer:|memorysanitizer:|runtime error:|valgrind|oss-fuzz|clusterfuzz|cve-[0-9]|show_bug\\.cgi|/issues/|bugs\\.|bugzilla\\.|/browse/|ghsa-|(^|[^a-z0-9])(bugzilla|bug|bz|issue|ticket|redmine|refs|security|cid)[[:blank:]#:-]*(id)?[[:blank:]#:=]*[0-9]{3}|(^|[^a-z0-9])(close[sd]?|fix(e[sd])?|resolve[sd]?)[ :]*([a-z0-9_.-]+/[a-z0-9_.-]+)?#[0-9]";
 
 /// Failure words Phase 8 names beyond the model's [`FAILURE_WORDS`]: an
 /// assertion hit aborts the program. As a model feature it lowered
@@ -536,7 +536,8 @@ fn without_shouted_words(subject: &str) -> String {
 /// kept: the subject's subsystem prefix (`s3-errormap: `), links, and a
 /// line left as a bare key once its link is gone (`BUG: https://…`).
 static TRACKER_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b(bug|bz)[ \t]*#?[ \t]*[0-9]+").expect("a valid pattern")
+    regex::Regex::new(r"(?i)\b((bug|bz)[ \t]*#?[ \t]*[0-9]+|(security|cid)[ \t]*#?[ \t]*[0-9]{3,})")
+        .expect("a valid pattern")
 });
 
 static FREE_OF_FAILURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

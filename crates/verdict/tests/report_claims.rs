@@ -631,6 +631,41 @@ fn prefixes_links_and_longer_words_name_no_failure() {
     );
 }
 
+/// Suricata's security tickets and Coverity's CIDs are reports, and the
+/// command shows each line; the ticket's word names no failure.
+#[test]
+fn security_tickets_and_coverity_ids_are_reports() {
+    let mut r = released();
+    let sec = r.commit(
+        "detect/alert: check the queue size before growing it\n\nThis led to a heap use-after-free.\n\nSecurity 8190",
+        &[("lib/a.c", "int a = 11;\n")],
+    );
+    let cid = r.commit(
+        "af-xdp: add a missing unlock in the error path\n\nCID 1638288: (#1 of 1): Missing unlock (LOCK)",
+        &[("lib/a.c", "int a = 12;\n")],
+    );
+    for (sha, line, failures) in [
+        (
+            &sec,
+            "Security 8190",
+            "failure mode named in the message: use-after-free",
+        ),
+        (
+            &cid,
+            "CID 1638288: (#1 of 1): Missing unlock (LOCK)",
+            "failure mode named in the message, in general words only: error, missing",
+        ),
+    ] {
+        let recs = impact::records(&evidence(&r, sha));
+        let rec = record(&recs, &["reported by a user or a tool"]);
+        assert!(rec.text.contains(line), "{}", rec.text);
+        assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+        assert!(output(&r, rec).contains(line), "{}", rec.verified_by);
+        let named = record(&recs, &["failure mode named"]);
+        assert_eq!(named.text, failures);
+    }
+}
+
 /// In the branch the header only declares `helper()`; mainline defines it
 /// there and then fixes it. The grep shows the prototype's line, and the
 /// text says the function is declared only.
