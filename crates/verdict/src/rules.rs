@@ -369,12 +369,32 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
         );
     }
     if b.bug_present == Some(true) {
-        return Ruling::rules(
-            Verdict::Yes,
-            SCORE_FIXES_PRESENT,
-            "fixes a bug that is present in this branch",
-            format!("{show} | grep -i -E '{FIXES_LINE}'"),
-        );
+        // Phase 6's record of where the fixed commit stands is the proof
+        // that the bug is here; the Fixes: line alone is not.
+        let fixes = format!("{show} | grep -i -E '{FIXES_LINE}'");
+        let present = ev
+            .records
+            .iter()
+            .find(|r| r.phase == 6 && r.text.starts_with(&format!("[{}] bug present: ", b.name)));
+        return match present {
+            Some(p) => Ruling::rules(
+                Verdict::Yes,
+                SCORE_FIXES_PRESENT,
+                format!(
+                    "fixes a bug that is present in this branch ({})",
+                    p.text
+                        .split_once("bug present: ")
+                        .map_or("", |(_, why)| why)
+                ),
+                format!("{fixes} && {}", p.verified_by),
+            ),
+            None => Ruling::rules(
+                Verdict::Yes,
+                SCORE_FIXES_PRESENT,
+                "fixes a bug that is present in this branch",
+                fixes,
+            ),
+        };
     }
     let mut reason = no_rule_argues(ev, b, failure.err().unwrap_or_default());
     // An exception category (documentation, a device ID, a build fix)

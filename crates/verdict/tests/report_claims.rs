@@ -631,6 +631,45 @@ fn prefixes_links_and_longer_words_name_no_failure() {
     );
 }
 
+/// A YES because the fixed commit is in the branch says where it stands,
+/// and its command shows both the Fixes: line and that the commit is there.
+#[test]
+fn a_yes_for_a_bug_present_shows_the_fixed_commit_in_the_branch() {
+    let mut r = released();
+    let base = r.git(&["rev-parse", "v1.0^{commit}"]).trim().to_owned();
+    let fix = r.commit(
+        &format!("lib: set a before use\n\nFixes: {} (\"base\")", &base[..12]),
+        &[("lib/a.c", "int a = 13;\n")],
+    );
+    let ev = evidence(&r, &fix);
+    let d = stablepick_verdict::decide(&ev);
+    let b = &d.branches[0];
+    assert_eq!(
+        b.verdict,
+        Some(stablepick_verdict::Verdict::Yes),
+        "{}",
+        b.reason
+    );
+    assert_eq!(
+        b.reason,
+        format!(
+            "fixes a bug that is present in this branch (Fixes target {} is in base v1.0)",
+            &base[..12]
+        )
+    );
+    let rec = d
+        .records
+        .iter()
+        .find(|x| x.text.starts_with("[1.0] YES"))
+        .unwrap_or_else(|| panic!("{:#?}", d.records));
+    assert!(
+        rec.verified_by.contains("merge-base --is-ancestor"),
+        "{}",
+        rec.verified_by
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+}
+
 /// Suricata's security tickets and Coverity's CIDs are reports, and the
 /// command shows each line; the ticket's word names no failure.
 #[test]
