@@ -350,7 +350,21 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
             None => format!("-w {}", quote(name)),
         };
         let grep = format!("git grep -n {words} {r}");
-        let scoped_grep = format!("{grep}{}", scope.pathspec);
+        // A program's own `main()` is found in its own file: every program
+        // of the tree has one.
+        let own_main = match touched.file.as_deref() {
+            Some(file) if name == "main" => Some(file),
+            _ => None,
+        };
+        let grep = match own_main {
+            Some(file) => format!("{grep} -- {}", quote(file)),
+            None => grep,
+        };
+        let scoped_grep = if own_main.is_some() {
+            grep.clone()
+        } else {
+            format!("{grep}{}", scope.pathspec)
+        };
         let record = |topic, text: String, verified_by: String| Finding {
             function: name.clone(),
             topic,
@@ -420,7 +434,9 @@ pub fn findings(index: &CodeIndex, rev: &str, functions: &[TouchedFunction]) -> 
             None => index.callers(name),
         };
         let label = &scope.label;
-        let text = if all.is_empty() {
+        let text = if let (Some(file), true) = (own_main, all.is_empty()) {
+            format!("main at {rev} is the entry point of the program in {file}: nothing calls it")
+        } else if all.is_empty() {
             format!(
                 "no direct call sites of {name}{label} at {rev} (it may be reached only through pointers){}",
                 scope.note

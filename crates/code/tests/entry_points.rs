@@ -364,6 +364,16 @@ fn a_programs_own_main_is_its_entry() {
         text("definition"),
         "main at HEAD: defined at utils/smbcacls.c:1"
     );
+    // Its own file's definition, and no "reached only through pointers".
+    let definition = out.iter().find(|f| f.topic == "definition").unwrap();
+    assert_eq!(
+        definition.verified_by,
+        "git grep -n -w main HEAD -- utils/smbcacls.c"
+    );
+    assert_eq!(
+        text("callers"),
+        "main at HEAD is the entry point of the program in utils/smbcacls.c: nothing calls it"
+    );
     let chain = out.iter().find(|f| f.topic == "chain").expect("a chain");
     assert!(
         chain.text.contains("main() in utils/smbcacls.c"),
