@@ -483,6 +483,8 @@ fn phase5_finds_the_seed_call_chain_and_assembly_callers() {
     }
     assert_eq!(reach["entry_kinds"], serde_json::json!(["privileged"]));
     assert_eq!(reach["user_reachable"], Value::Bool(false));
+    // A privileged system call is an entry point all the same.
+    assert_eq!(reach["entry_found"], Value::Bool(true));
     assert!(has_text(
         &j,
         "sys_reboot → kernel_kexec → machine_kexec → default_machine_kexec → kexec_sequence → kexec_copy_flush → copy_segments → copy_page → copypage_power7 → enter_vmx_ops"

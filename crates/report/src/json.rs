@@ -64,7 +64,12 @@ pub struct FunctionJson {
     pub file: Option<String>,
     pub callers: Vec<stablepick_code::CallSite>,
     pub entry_kinds: Vec<String>,
+    /// An unprivileged system call or ioctl reaches it: a kernel's notion,
+    /// `false` in a tree that defines no system calls.
     pub user_reachable: bool,
+    /// Some entry point reaches it (any kind but `none-found`): a program's
+    /// `main()`, an exported function, a handler, a system call.
+    pub entry_found: bool,
 }
 
 fn functions_at(ev: &Evidence, at: &str) -> Vec<FunctionJson> {
@@ -77,6 +82,7 @@ fn functions_at(ev: &Evidence, at: &str) -> Vec<FunctionJson> {
             callers: r.callers.clone(),
             entry_kinds: r.entry_kinds.clone(),
             user_reachable: r.user_reachable,
+            entry_found: r.entry_kinds.iter().any(|k| k != "none-found"),
         })
         .collect()
 }
