@@ -9,6 +9,23 @@ use stablepick_testkit::{commit, git, git_try, lines};
 use stablepick_verdict::{BranchDecision, DecidedBy, Decision, Verdict};
 use std::process::Command;
 
+/// The rules' YES for branch `1.0`, as the mails are written for.
+fn yes_on_1_0() -> Decision {
+    Decision {
+        branches: vec![BranchDecision {
+            branch: "1.0".into(),
+            base: "v1.0".into(),
+            verdict: Some(Verdict::Yes),
+            score: 1.0,
+            reason: "test".into(),
+            decided_by: DecidedBy::Rules,
+        }],
+        verdict: Some(Verdict::Yes),
+        score: Some(1.0),
+        records: Vec::new(),
+    }
+}
+
 /// base → stable branch changed by `stable_edit`; main gets `upstream_edit`.
 /// Returns (applies, git am succeeded).
 fn run(
@@ -36,19 +53,7 @@ fn run(
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     let ev = collect(&Context::new(&g, &index), up).unwrap();
     let applies = ev.branches[0].applies.expect("checked");
-    let d_ = Decision {
-        branches: vec![BranchDecision {
-            branch: "1.0".into(),
-            base: "v1.0".into(),
-            verdict: Some(Verdict::Yes),
-            score: 1.0,
-            reason: "test".into(),
-            decided_by: DecidedBy::Rules,
-        }],
-        verdict: Some(Verdict::Yes),
-        score: Some(1.0),
-        records: Vec::new(),
-    };
+    let d_ = yes_on_1_0();
     let mbox = stablepick_report::mbox(&[(&ev, &d_)], Some("Stable Keeper <keeper@example.com>"));
     let file = d.join("out.mbox");
     std::fs::write(&file, &mbox).unwrap();
@@ -175,21 +180,8 @@ fn a_fix_and_its_prerequisite_go_through_git_am_in_order() {
         .unwrap();
     assert!(status.success(), "{}", replay.verified_by);
 
-    let yes = |branch: &str| Decision {
-        branches: vec![BranchDecision {
-            branch: branch.into(),
-            base: "v1.0".into(),
-            verdict: Some(Verdict::Yes),
-            score: 1.0,
-            reason: "test".into(),
-            decided_by: DecidedBy::Rules,
-        }],
-        verdict: Some(Verdict::Yes),
-        score: Some(1.0),
-        records: Vec::new(),
-    };
     let pre = collect(&ctx, needed).unwrap();
-    let (d1, d2) = (yes("1.0"), yes("1.0"));
+    let (d1, d2) = (yes_on_1_0(), yes_on_1_0());
     // Given fix first, the mails still come prerequisite first.
     let mbox = stablepick_report::mbox(&[(&ev, &d1), (&pre, &d2)], Some("K <k@example.com>"));
     for subject in [
@@ -349,19 +341,7 @@ fn the_mail_writes_the_backport_line_as_the_branch_does() {
 
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
     let ev = collect(&Context::new(&g, &index), up).unwrap();
-    let yes = Decision {
-        branches: vec![BranchDecision {
-            branch: "1.0".into(),
-            base: "v1.0".into(),
-            verdict: Some(Verdict::Yes),
-            score: 1.0,
-            reason: "test".into(),
-            decided_by: DecidedBy::Rules,
-        }],
-        verdict: Some(Verdict::Yes),
-        score: Some(1.0),
-        records: Vec::new(),
-    };
+    let yes = yes_on_1_0();
     let mbox = stablepick_report::mbox(&[(&ev, &yes)], Some("Stable Keeper <keeper@example.com>"));
     assert!(!mbox.contains("[ Upstream commit"), "{mbox}");
     let file = d.join("out.mbox");
