@@ -57,6 +57,25 @@ const TOOL_REPORTS: &[&str] = &[
     "clusterfuzz",
 ];
 
+/// Does the (lower-cased) message name a tool's report (a sanitizer,
+/// valgrind, a fuzzer, Coverity)?
+pub(crate) fn names_tool_report(lower: &str) -> bool {
+    TOOL_REPORTS.iter().any(|t| lower.contains(t))
+}
+
+/// Does the message show the failure reproduced: a shell command line
+/// (`$ logger …`) or words of reproducing it (`reproducer`, `to
+/// reproduce`)? The `grep -E` that shows it is [`REPRODUCER_GREP`].
+pub(crate) fn shows_reproducer(message: &str) -> bool {
+    message.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("$ ") && t.len() > 2
+    }) || message.to_ascii_lowercase().contains("reproduc")
+}
+
+/// `grep -i -E` for what [`shows_reproducer`] finds.
+pub(crate) const REPRODUCER_GREP: &str = "^[[:space:]]*[$] .|reproduc";
+
 /// An extended regular expression for the failure words `words`, as
 /// [`names_inflected`] matches them.
 fn grep_failures(words: &[&str]) -> String {
@@ -199,7 +218,7 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
     // `(bug 32588)`, `Closes https://…/issues/33104`, `Fixes: #30425`, a CVE.
     let names_report = |l: &str| {
         let l = l.to_ascii_lowercase();
-        mentions_bug_report(&l) || l.contains("cve-") || TOOL_REPORTS.iter().any(|t| l.contains(t))
+        mentions_bug_report(&l) || l.contains("cve-") || names_tool_report(&l)
     };
     // A bug number inside the quoted subject of a commit this one names
     // (`Fixes: 1a2b3c4d ("… [BZ #30584]")`) is that commit's report.

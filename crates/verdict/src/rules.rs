@@ -362,9 +362,10 @@ fn decide_branch(ev: &Evidence, b: &BranchFacts, sha: &str) -> Ruling {
             SCORE_REAL_FAILURE,
             why.clone(),
             format!(
-                "{show} | grep -i -E '{}|^(Reported|Tested)-by:|{}'",
+                "{show} | grep -i -E '{}|^(Reported|Tested)-by:|{}|{}'",
                 SEVERE_FAILURES.join("|"),
-                crate::impact::REPORT_GREP
+                crate::impact::REPORT_GREP,
+                crate::impact::REPRODUCER_GREP
             ),
         );
     }
@@ -458,11 +459,17 @@ fn real_failure(ev: &Evidence, b: &BranchFacts) -> Result<String, String> {
     // Phase 8 counts it.
     let reported = ev.message.trailers_named("Reported-by").count()
         + ev.message.trailers_named("Closes").count()
-        + usize::from(crate::features::mentions_bug_report(&lower));
-    let tested = ev.message.trailers_named("Tested-by").count();
+        + usize::from(crate::features::mentions_bug_report(&lower))
+        + usize::from(crate::impact::names_tool_report(&lower));
+    // A reproducer in the message (the command and the crash it gives)
+    // shows the failure as a Tested-by does.
+    let tested = ev.message.trailers_named("Tested-by").count()
+        + usize::from(crate::impact::shows_reproducer(&ev.commit.message));
     let named = format!("the message names a severe failure (\"{failure}\")");
     if reported + tested == 0 {
-        return Err(format!("{named}, but nobody reported or tested it"));
+        return Err(format!(
+            "{named}, but nobody reported, tested or reproduced it"
+        ));
     }
     let lines = ev.diff.insertions + ev.diff.deletions;
     if lines > 100 {
@@ -486,7 +493,7 @@ fn real_failure(ev: &Evidence, b: &BranchFacts) -> Result<String, String> {
         match (reported > 0, tested > 0) {
             (true, true) => "reported and tested",
             (true, false) => "reported",
-            _ => "tested",
+            _ => "tested or reproduced",
         }
     ))
 }

@@ -1233,6 +1233,36 @@ fn many_present_files_are_summed_up_and_missing_ones_named() {
     assert!(passes(&r, &summary.verified_by), "{}", summary.verified_by);
 }
 
+/// A message that shows the crash reproduced (the command and what it
+/// printed) counts as tested: the rules say YES, and the command shows
+/// the failure word and the reproducer.
+#[test]
+fn a_reproducer_in_the_message_counts_as_tested() {
+    let mut r = released();
+    let c = r.commit(
+        "logger: fix a crash on a long tag\n\n $ logger -t $(printf 'x%.0s' {1..5000}) hi\n Segmentation fault (core dumped)\n",
+        &[("lib/a.c", "int a = 21;\n")],
+    );
+    let ev = evidence(&r, &c);
+    let d = stablepick_verdict::decide(&ev);
+    let b = &d.branches[0];
+    assert_eq!(
+        b.verdict,
+        Some(stablepick_verdict::Verdict::Yes),
+        "{}",
+        b.reason
+    );
+    assert!(
+        b.reason
+            .starts_with("fixes a real failure (\"crash\"), tested or reproduced in the message"),
+        "{}",
+        b.reason
+    );
+    let rec = record(&d.records, &["[1.0] YES"]);
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    assert!(output(&r, rec).contains("$ logger"), "{}", rec.verified_by);
+}
+
 /// A NO no rule argued against says which condition the commit missed:
 /// here the crash nobody reported, not the size or the files it meets.
 #[test]
@@ -1251,7 +1281,7 @@ fn a_rules_no_names_the_condition_the_commit_missed() {
     );
     assert!(
         reason.contains(
-            "the message names a severe failure (\"crash\"), but nobody reported or tested it"
+            "the message names a severe failure (\"crash\"), but nobody reported, tested or reproduced it"
         ),
         "{reason}"
     );
