@@ -57,6 +57,23 @@ const TOOL_REPORTS: &[&str] = &[
     "clusterfuzz",
 ];
 
+/// How the record begins that says the failure needs an allocation to
+/// fail first.
+pub const ALLOCATION_FAILS: &str = "the failure happens only when an allocation fails first";
+
+/// Words that say so (lower-cased).
+const ONLY_WHEN_ALLOCATION_FAILS: &[&str] = &[
+    "alloc failure",
+    "allocation failure",
+    "allocation fails",
+    "allocation failed",
+    "malloc fails",
+    "malloc failure",
+    "malloc() fails",
+    "out of memory",
+    "enomem",
+];
+
 /// Does the (lower-cased) message name a tool's report (a sanitizer,
 /// valgrind, a fuzzer, Coverity)?
 pub(crate) fn names_tool_report(lower: &str) -> bool {
@@ -192,6 +209,22 @@ pub fn records(ev: &Evidence) -> Vec<Record> {
             format!("{show} | grep -i -E '{}'", grep_failures(&fails)),
         )
     });
+    // A failure only an allocation failing first sets off: real, but rare
+    // on most machines, which the stable rules weigh ("a bug that bothers
+    // people").
+    if let Some(words) = ONLY_WHEN_ALLOCATION_FAILS
+        .iter()
+        .find(|w| own_lower.contains(*w))
+    {
+        out.push(Record::new(
+            P,
+            format!("{ALLOCATION_FAILS}: the message says \"{words}\""),
+            format!(
+                "{show} | grep -i -F {}",
+                stablepick_evidence::record::sh(words)
+            ),
+        ));
+    }
 
     let mut reports: Vec<String> = ev
         .message

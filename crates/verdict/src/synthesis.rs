@@ -334,6 +334,17 @@ fn commit_points(ev: &Evidence, f: &Facts, l: &mut Lists) {
     if let Some(r) = f.find(8, starts("failure mode named")) {
         l.pro(8, None, r.text.clone(), r.verified_by.clone());
     }
+    if let Some(r) = f.find(8, starts(impact::ALLOCATION_FAILS)) {
+        l.open(
+            8,
+            None,
+            format!(
+                "{}: how often it bothers users is a judgement the stable rules leave to the maintainer",
+                r.text
+            ),
+            r.verified_by.clone(),
+        );
+    }
     if let Some(r) = f.find(8, starts("reported by a user or a tool")) {
         l.pro(8, None, r.text.clone(), r.verified_by.clone());
     } else if tested == 0

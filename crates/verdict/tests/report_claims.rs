@@ -1263,6 +1263,44 @@ fn a_reproducer_in_the_message_counts_as_tested() {
     assert!(output(&r, rec).contains("$ logger"), "{}", rec.verified_by);
 }
 
+/// A failure that needs an allocation to fail first is named in Phase 8
+/// and left to the maintainer's judgement in the synthesis.
+#[test]
+fn a_failure_only_on_allocation_failure_is_an_open_question() {
+    let mut r = released();
+    let c = r.commit(
+        "detect/port: fix use-after-free in case of alloc failure",
+        &[("lib/a.c", "int a = 31;\n")],
+    );
+    let ev = evidence(&r, &c);
+    let recs = impact::records(&ev);
+    let rec = record(
+        &recs,
+        &["the failure happens only when an allocation fails first"],
+    );
+    assert_eq!(
+        rec.text,
+        "the failure happens only when an allocation fails first: the message says \"alloc failure\""
+    );
+    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    let s = stablepick_verdict::synthesis::synthesize(&ev, &stablepick_verdict::decide(&ev));
+    assert!(
+        s.unresolved.iter().any(|p| p
+            .text
+            .starts_with("the failure happens only when an allocation fails first")),
+        "{s:#?}"
+    );
+    let plain = r.commit(
+        "lib: fix a crash on reload",
+        &[("lib/a.c", "int a = 32;\n")],
+    );
+    let recs = impact::records(&evidence(&r, &plain));
+    assert!(
+        !recs.iter().any(|x| x.text.contains("allocation fails")),
+        "{recs:#?}"
+    );
+}
+
 /// A NO no rule argued against says which condition the commit missed:
 /// here the crash nobody reported, not the size or the files it meets.
 #[test]
