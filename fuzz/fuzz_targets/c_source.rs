@@ -4,7 +4,8 @@
 //! their output, and the diff's function- and macro-span scanners (C and
 //! Go): none
 //! may panic on any bytes. The one-pass comment scanner must also mark
-//! exactly the lines the lexer's tokens cover.
+//! exactly the lines the lexer's tokens cover, and the macro look-up
+//! around changed lines must agree with the whole-file macro scan.
 
 use libfuzzer_sys::fuzz_target;
 use stablepick_code::{CodeIndex, lexer, parse_file};
@@ -17,8 +18,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = stablepick_repo::cfunc::enclosing_functions(&text, &[1, 5, 40]);
     // Macro spans run from a `#define` line down, within the text.
     let lines = text.lines().count();
-    for s in stablepick_repo::cfunc::macro_spans(&text) {
+    let macros = stablepick_repo::cfunc::macro_spans(&text);
+    for s in &macros {
         assert!(1 <= s.start && s.start <= s.end && s.end <= lines, "{s:?}");
+    }
+    // The look around changed lines names what the whole-file scan names.
+    for probe in [[1, 2, 3], [lines, lines / 2, 1], [lines + 1, 0, lines.saturating_sub(1)]] {
+        assert_eq!(
+            stablepick_repo::cfunc::macros_enclosing(&text, &probe),
+            stablepick_repo::cfunc::names_enclosing(&macros, &probe),
+            "{probe:?}"
+        );
     }
     for s in stablepick_repo::gofunc::function_spans(&text) {
         assert!(s.start <= s.end);

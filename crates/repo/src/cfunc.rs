@@ -583,21 +583,9 @@ pub fn macro_spans(source: &str) -> Vec<FunctionSpan> {
     let mut spans = Vec::new();
     let mut lines = source.lines().enumerate();
     while let Some((i, line)) = lines.next() {
-        let t = line.trim_start();
-        let Some(rest) = t.strip_prefix('#') else {
+        let Some(name) = define_opened(line) else {
             continue;
         };
-        let Some(rest) = rest.trim_start().strip_prefix("define") else {
-            continue;
-        };
-        if !rest.starts_with([' ', '\t']) {
-            continue;
-        }
-        let name: String = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
         let mut end = i;
         let mut last = line;
         while last.trim_end().ends_with('\\') {
@@ -609,7 +597,7 @@ pub fn macro_spans(source: &str) -> Vec<FunctionSpan> {
                 None => break,
             }
         }
-        if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(name) = name {
             spans.push(FunctionSpan {
                 name,
                 start: i + 1,
@@ -618,6 +606,57 @@ pub fn macro_spans(source: &str) -> Vec<FunctionSpan> {
         }
     }
     spans
+}
+
+/// The `#define` name a line opens (`None` for any other line, or for a
+/// `#define` without a valid name, which still opens a directive).
+fn define_opened(line: &str) -> Option<Option<String>> {
+    let rest = line.trim_start().strip_prefix('#')?;
+    let rest = rest.trim_start().strip_prefix("define")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let name: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    Some((!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name))
+}
+
+/// Names of the `#define`s enclosing any of `lines` (1-based), in order of
+/// first appearance, without repeats: `names_enclosing(&macro_spans(source),
+/// lines)`, reading the file only up to its last such line and looking only
+/// around each one. A line lies in a macro only if it opens one or the line
+/// before it continues (ends in `\`), so most changed lines cost one look.
+pub fn macros_enclosing(source: &str, lines: &[usize]) -> Vec<String> {
+    let Some(&last) = lines.iter().max() else {
+        return Vec::new();
+    };
+    let text: Vec<&str> = source.lines().take(last).collect();
+    let continues = |i: usize| text[i].trim_end().ends_with('\\');
+    let mut out: Vec<String> = Vec::new();
+    for &l in lines {
+        if l == 0 || l > text.len() {
+            continue;
+        }
+        let at = l - 1;
+        // The run of continued lines `at` belongs to starts at `start`:
+        // whatever came before it ended on a line not continued.
+        let mut start = at;
+        while start > 0 && continues(start - 1) {
+            start -= 1;
+        }
+        // The first directive in the run opens the macro that runs on
+        // through `at`; the lines before it are not the macro's.
+        let name = (start..=at).find_map(|i| define_opened(text[i])).flatten();
+        if let Some(n) = name
+            && !out.contains(&n)
+        {
+            out.push(n);
+        }
+    }
+    out
 }
 
 /// Names of the `spans` enclosing any of `lines` (1-based), in order of
@@ -650,6 +689,33 @@ mod tests {
             .map(|s| (s.name.as_str(), s.start, s.end))
             .collect();
         assert_eq!(got, [("LAST_ACK", 2, 5), ("ONE", 6, 6)]);
+    }
+
+    /// The look around changed lines names what the whole-file scan
+    /// names, for every line of sources with continued lines before,
+    /// inside and after directives, nameless ones, and CRLF endings.
+    #[test]
+    fn macros_enclosing_agrees_with_the_whole_file_scan() {
+        let sources = [
+            "int x;\n#define LAST_ACK(ssn, ack) do { \\\n\tif (ack) \\\n\t\t(ssn)->a = ack; \\\n} while (0)\n# define  ONE 1\n#ifdef X\n#define\n#define 9bad \\\n  y\n",
+            "foo \\\n#define X 1 \\\n 2\nint y;\n",
+            "#define A \\\r\n a\r\n#define B b\r\nint c; \\\n#define C \\\n",
+            "\\\n\\\n#define D\n#define E \\",
+        ];
+        for src in sources {
+            let n = src.split('\n').count() + 1;
+            let spans = super::macro_spans(src);
+            for a in 0..=n {
+                for b in a..=n {
+                    let lines = [b, a];
+                    assert_eq!(
+                        super::macros_enclosing(src, &lines),
+                        super::names_enclosing(&spans, &lines),
+                        "{src:?} lines {lines:?}"
+                    );
+                }
+            }
+        }
     }
 
     use super::*;

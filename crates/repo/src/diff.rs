@@ -600,20 +600,23 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             // Each version's `#define`s are read only where needed: the new
             // one for added lines, the old one for removed lines or to tell
             // which touched macros the change adds.
-            let new_macros = match (&new_src, added.is_empty()) {
-                (Some(src), false) => cfunc::macro_spans(src),
-                _ => Vec::new(),
+            // Only the lines around the changed ones are looked at, and the
+            // old version is read whole only to tell which macros are new.
+            let mut macros = match &new_src {
+                Some(src) => cfunc::macros_enclosing(src, &added),
+                None => Vec::new(),
             };
-            let mut macros = cfunc::names_enclosing(&new_macros, &added);
-            let old_macros = match (&old_src, removed.is_empty() && macros.is_empty()) {
-                (Some(src), false) => cfunc::macro_spans(src),
-                _ => Vec::new(),
-            };
-            for n in cfunc::names_enclosing(&old_macros, &removed) {
-                if !macros.contains(&n) {
-                    macros.push(n);
+            if let Some(src) = &old_src {
+                for n in cfunc::macros_enclosing(src, &removed) {
+                    if !macros.contains(&n) {
+                        macros.push(n);
+                    }
                 }
             }
+            let old_macros = match (&old_src, macros.is_empty()) {
+                (Some(src), false) => cfunc::macro_spans(src),
+                _ => Vec::new(),
+            };
             file.added_macros = macros
                 .iter()
                 .filter(|n| !old_macros.iter().any(|s| &s.name == *n))

@@ -657,11 +657,7 @@ fn a_yes_for_a_bug_present_shows_the_fixed_commit_in_the_branch() {
             &base[..12]
         )
     );
-    let rec = d
-        .records
-        .iter()
-        .find(|x| x.text.starts_with("[1.0] YES"))
-        .unwrap_or_else(|| panic!("{:#?}", d.records));
+    let rec = record(&d.records, &["[1.0] YES"]);
     assert!(
         rec.verified_by.contains("merge-base --is-ancestor"),
         "{}",
