@@ -597,9 +597,6 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             .collect();
         file.functions = names;
         if is_c_like(file.path()) {
-            // Each version's `#define`s are read only where needed: the new
-            // one for added lines, the old one for removed lines or to tell
-            // which touched macros the change adds.
             // Only the lines around the changed ones are looked at, and the
             // old version is read whole only to tell which macros are new.
             let mut macros = match &new_src {
