@@ -92,11 +92,6 @@ pub(crate) fn new_callees(
     out
 }
 
-/// `git grep -E` for the line that defines `name` as a macro.
-fn macro_pattern(name: &str) -> String {
-    format!("^[[:space:]]*#[[:space:]]*define[[:space:]]+{name}([^A-Za-z0-9_]|$)")
-}
-
 /// The records for one branch tip: each new callee it neither defines nor
 /// calls anywhere (a name it calls but does not define comes from outside
 /// the tree, a system library, and proves nothing).
@@ -114,14 +109,14 @@ pub(crate) fn missing_at_tip(
         .map(|c| {
             let what = if c.is_macro { "macro" } else { "function" };
             let here = if c.is_macro {
-                macro_pattern(&c.name)
+                crate::phase6::macro_definition_pattern(&c.name)
             } else {
                 crate::phase6::definition_pattern(&c.name)
             };
             let anywhere = format!(
                 "{}|{}",
                 crate::phase6::definition_pattern(&c.name),
-                macro_pattern(&c.name)
+                crate::phase6::macro_definition_pattern(&c.name)
             );
             Record::new(
                 P,

@@ -357,10 +357,7 @@ fn branch(
     } else {
         for &cand in b.unmarked_with_subject(&ev.commit.subject) {
             if ctx.git.same_patch(oid, cand)? {
-                facts.backported_as = Some(cand);
-                facts.backported_via = Some(BackportVia::PatchId);
-                let line = foreign_backport_line(ctx, cand);
-                let (words, line_cmd) = line_words(&line);
+                let (words, line_cmd) = take_backport(ctx, &mut facts, cand, BackportVia::PatchId);
                 recs.push(Record::new(
                     P,
                     format!(
@@ -371,7 +368,6 @@ fn branch(
                         backported_command(&sha, &r, cand, BackportVia::PatchId)
                     ),
                 ));
-                facts.backport_line_names = line.map(|l| l.named);
                 break;
             }
             facts.same_subject.push(cand);
@@ -385,10 +381,7 @@ fn branch(
                 .iter()
                 .find(|&&c| shares_a_file(ctx, ev, c))
         {
-            facts.backported_as = Some(cand);
-            facts.backported_via = Some(BackportVia::Subject);
-            let line = foreign_backport_line(ctx, cand);
-            let (words, line_cmd) = line_words(&line);
+            let (words, line_cmd) = take_backport(ctx, &mut facts, cand, BackportVia::Subject);
             recs.push(Record::new(
                 P,
                 format!(
@@ -399,7 +392,6 @@ fn branch(
                     backported_command(&sha, &r, cand, BackportVia::Subject)
                 ),
             ));
-            facts.backport_line_names = line.map(|l| l.named);
         }
         if facts.backported_as.is_none() {
             if !facts.same_subject.is_empty() {
@@ -1097,10 +1089,23 @@ fn foreign_backport_line(ctx: &Context, backport: Oid) -> Option<ForeignLine> {
 
 /// The words and command prefix for a backport's line: "no backport line"
 /// and nothing, or what [`foreign_backport_line`] found.
-fn line_words(line: &Option<ForeignLine>) -> (&str, &str) {
-    line.as_ref().map_or(("no backport line", ""), |l| {
-        (l.text.as_str(), l.command.as_str())
-    })
+/// Takes `cand`, found by `via`, as the branch's backport of the commit;
+/// gives what `cand`'s own backport line says and the command showing it.
+fn take_backport(
+    ctx: &Context,
+    facts: &mut BranchFacts,
+    cand: Oid,
+    via: BackportVia,
+) -> (String, String) {
+    facts.backported_as = Some(cand);
+    facts.backported_via = Some(via);
+    match foreign_backport_line(ctx, cand) {
+        Some(l) => {
+            facts.backport_line_names = Some(l.named);
+            (l.text, l.command)
+        }
+        None => ("no backport line".to_string(), String::new()),
+    }
 }
 
 /// The command that shows `sha` is on the branch (`r`) as `backport`: the

@@ -584,17 +584,9 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
             _ => Vec::new(),
         };
         if !removed.is_empty() {
-            for n in cfunc::names_enclosing(&old_spans, &removed) {
-                if !names.contains(&n) {
-                    names.push(n);
-                }
-            }
+            add_new_names(&mut names, cfunc::names_enclosing(&old_spans, &removed));
         }
-        file.added_functions = names
-            .iter()
-            .filter(|n| !old_spans.iter().any(|s| &s.name == *n))
-            .cloned()
-            .collect();
+        file.added_functions = named_by_none(&names, &old_spans);
         file.functions = names;
         if is_c_like(file.path()) {
             // Only the lines around the changed ones are looked at, and the
@@ -604,21 +596,13 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
                 None => Vec::new(),
             };
             if let Some(src) = &old_src {
-                for n in cfunc::macros_enclosing(src, &removed) {
-                    if !macros.contains(&n) {
-                        macros.push(n);
-                    }
-                }
+                add_new_names(&mut macros, cfunc::macros_enclosing(src, &removed));
             }
             let old_macros = match (&old_src, macros.is_empty()) {
                 (Some(src), false) => cfunc::macro_spans(src),
                 _ => Vec::new(),
             };
-            file.added_macros = macros
-                .iter()
-                .filter(|n| !old_macros.iter().any(|s| &s.name == *n))
-                .cloned()
-                .collect();
+            file.added_macros = named_by_none(&macros, &old_macros);
             file.macros = macros;
         }
     }
@@ -629,6 +613,24 @@ pub fn commit_diff(git: &Git, oid: Oid) -> Result<CommitDiff> {
     out.patch = patch;
     out.truncated = truncated;
     Ok(out)
+}
+
+/// Appends the `more` names `names` lacks, in order.
+fn add_new_names(names: &mut Vec<String>, more: Vec<String>) {
+    for n in more {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+}
+
+/// The `names` no span of `spans` (the old version's) bears: the change adds them.
+fn named_by_none(names: &[String], spans: &[cfunc::FunctionSpan]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| !spans.iter().any(|s| &s.name == *n))
+        .cloned()
+        .collect()
 }
 
 fn diffstat(files: &[FileDiff], ins: usize, del: usize) -> String {

@@ -22,6 +22,17 @@ fn record<'a>(recs: &'a [Record], starts: &[&str]) -> &'a Record {
         .unwrap_or_else(|| panic!("no record starting {starts:?} in {recs:#?}"))
 }
 
+/// The record's command checks where a commit stands with git's ancestry
+/// test, and passes in the repository.
+fn shows_ancestry(r: &Repo, rec: &Record) {
+    assert!(
+        rec.verified_by.contains("merge-base --is-ancestor"),
+        "{}",
+        rec.verified_by
+    );
+    assert!(passes(r, &rec.verified_by), "{}", rec.verified_by);
+}
+
 /// What the record's command prints in the repository.
 fn output(r: &Repo, rec: &Record) -> String {
     let out = stablepick_testkit::sh(r.path(), &rec.verified_by);
@@ -216,13 +227,7 @@ fn a_bug_the_branch_never_had_is_shown_by_the_ancestry_check() {
     );
     let ev = evidence(&r, &fix);
     let d = stablepick_verdict::decide(&ev);
-    let rec = record(&d.records, &["[1.0] NO"]);
-    assert!(
-        rec.verified_by.contains("merge-base --is-ancestor"),
-        "{}",
-        rec.verified_by
-    );
-    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    shows_ancestry(&r, record(&d.records, &["[1.0] NO"]));
 }
 
 #[test]
@@ -657,13 +662,7 @@ fn a_yes_for_a_bug_present_shows_the_fixed_commit_in_the_branch() {
             &base[..12]
         )
     );
-    let rec = record(&d.records, &["[1.0] YES"]);
-    assert!(
-        rec.verified_by.contains("merge-base --is-ancestor"),
-        "{}",
-        rec.verified_by
-    );
-    assert!(passes(&r, &rec.verified_by), "{}", rec.verified_by);
+    shows_ancestry(&r, record(&d.records, &["[1.0] YES"]));
 }
 
 /// Suricata's security tickets and Coverity's CIDs are reports, and the
