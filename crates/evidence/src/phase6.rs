@@ -163,6 +163,9 @@ enum OnBranch {
     /// Its backport was taken before the base was tagged on the branch.
     InBaseAsBackport(Oid),
     BackportedAs(Oid),
+    /// Backported as the first, whose backport line names the second: the
+    /// merge that brought the commit into mainline.
+    BackportedWithMerge(Oid, Oid),
     /// A branch commit without a backport line, with the same subject and
     /// patch-id.
     SamePatch(Oid),
@@ -181,6 +184,11 @@ impl OnBranch {
             OnBranch::BackportedAs(st) => {
                 format!("was backported to the branch as {}", short(*st))
             }
+            OnBranch::BackportedWithMerge(st, m) => format!(
+                "was backported to the branch as {}, with its merge {}",
+                short(*st),
+                short(*m)
+            ),
             OnBranch::SamePatch(st) => format!(
                 "is on the branch as {} (no backport line, the same patch-id)",
                 short(*st)
@@ -199,6 +207,9 @@ impl OnBranch {
                 "git merge-base --is-ancestor {st} {base} && git log --format='%H %s' --grep={ts} {base}"
             ),
             OnBranch::BackportedAs(_) => format!("git log --format='%H %s' --grep={ts} {r}"),
+            OnBranch::BackportedWithMerge(st, m) => {
+                backported_command(ts, r, *st, BackportVia::Merge(*m))
+            }
             OnBranch::SamePatch(st) => format!(
                 "git merge-base --is-ancestor {st} {r} && {}",
                 backported_command(ts, r, *st, BackportVia::PatchId)
@@ -216,6 +227,8 @@ fn on_branch(ctx: &Context, t: Oid, b: &StableIndex) -> stablepick_repo::Result<
         OnBranch::InBase
     } else if let Some(st) = b.backported_in_base(t) {
         OnBranch::InBaseAsBackport(st)
+    } else if let (Some(m), Some(&st)) = (b.taken_with_merge(t), b.backported_as(t).first()) {
+        OnBranch::BackportedWithMerge(st, m)
     } else if let Some(&st) = b.backported_as(t).first() {
         OnBranch::BackportedAs(st)
     } else if b.has_own_commit(t) {
@@ -342,6 +355,21 @@ fn branch(
                 "git show -s --format=%B {sha} | grep -i -F {} && git merge-base --is-ancestor {origin} {holder}",
                 sh(&named_as)
             ),
+        ));
+    } else if let (Some(m), Some(&st)) = (b.taken_with_merge(oid), b.backported_as(oid).first()) {
+        let via = BackportVia::Merge(m);
+        facts.backported_as = Some(st);
+        facts.backported_via = Some(via);
+        facts.backport_line_names = Some(m.to_string());
+        recs.push(Record::new(
+            P,
+            format!(
+                "[{name}] already backported as {st}, with the merge that brought it: the backport line names merge {}, which brought {} into {}",
+                short(m),
+                short(oid),
+                ctx.index.mainline_display()
+            ),
+            backported_command(&sha, &r, st, via),
         ));
     } else if let Some(&st) = b.backported_as(oid).first() {
         facts.backported_as = Some(st);
@@ -493,6 +521,12 @@ fn branch(
                 "bug present: Fixes target {} was itself backported to the branch as {}",
                 short(t),
                 short(*st)
+            ),
+            OnBranch::BackportedWithMerge(st, m) => format!(
+                "bug present: Fixes target {} was itself backported to the branch as {}, with its merge {}",
+                short(t),
+                short(*st),
+                short(*m)
             ),
             OnBranch::SamePatch(st) => format!(
                 "bug present: Fixes target {} is on the branch as {} (no backport line, the same patch-id)",
@@ -779,17 +813,42 @@ fn related_commits(ctx: &Context, ev: &Evidence, other: Oid) -> bool {
     shares_a_file(ctx, ev, other)
 }
 
+thread_local! {
+    /// Files each commit changes, for [`shares_a_file`]: the commits of a
+    /// series are each other's siblings, and each is asked about on every
+    /// branch, so one tree diff per commit serves them all.
+    static CHANGED: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<Vec<String>>>> =
+        Default::default();
+}
+
 /// Does `other` change a file this commit changes?
 fn shares_a_file(ctx: &Context, ev: &Evidence, other: Oid) -> bool {
-    let repo = ctx.git.repo();
-    let Ok(commit) = repo.find_commit(other) else {
-        return false;
-    };
     let mine = ev.diff.paths();
-    let parent = commit.parent(0).ok().map(|p| p.tree_id());
-    stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
-        .iter()
-        .any(|p| mine.contains(p))
+    changed_paths(ctx, other).iter().any(|p| mine.contains(p))
+}
+
+/// The files `oid` changes against its first parent (none when it cannot
+/// be read).
+fn changed_paths(ctx: &Context, oid: Oid) -> std::rc::Rc<Vec<String>> {
+    if let Some(hit) = CHANGED.with(|c| c.borrow().get(&oid).cloned()) {
+        return hit;
+    }
+    let repo = ctx.git.repo();
+    let paths = std::rc::Rc::new(match repo.find_commit(oid) {
+        Ok(commit) => {
+            let parent = commit.parent(0).ok().map(|p| p.tree_id());
+            stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
+        }
+        Err(_) => Vec::new(),
+    });
+    CHANGED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= DEFINED_CACHE {
+            c.clear();
+        }
+        c.insert(oid, paths.clone());
+    });
+    paths
 }
 
 /// A blob's text (lossy), empty where the object store lacks it.
@@ -1114,6 +1173,11 @@ fn take_backport(
 pub fn backported_command(sha: &str, r: &str, backport: Oid, via: BackportVia) -> String {
     match via {
         BackportVia::Line => format!("git log --format='%H %s' --grep={sha} {r}"),
+        // The line naming the merge, then the commit among those the merge
+        // brought (reachable from it, not from its first parent).
+        BackportVia::Merge(m) => format!(
+            "git log --format='%H %s' --grep={m} {r} | grep . && git rev-list --no-merges {m}^1..{m} | grep -x {sha}"
+        ),
         BackportVia::PatchId => format!(
             "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
             full(backport)

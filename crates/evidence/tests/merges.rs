@@ -155,3 +155,86 @@ fn an_octopus_merge_counts_and_lists_the_commits_of_every_branch() {
         r.verified_by
     );
 }
+
+#[test]
+fn a_backport_of_a_merge_takes_every_commit_the_merge_brought() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    std::fs::write(d.join("g"), "1\n").unwrap();
+    commit(d, "first");
+    git(d, &["tag", "v1.0"]);
+    git(d, &["checkout", "-q", "-b", "topic"]);
+    std::fs::write(d.join("g"), "2\n").unwrap();
+    let a = commit(d, "g: fix one case");
+    std::fs::write(d.join("g"), "3\n").unwrap();
+    let b = commit(d, "g: fix another case");
+    git(d, &["checkout", "-q", "main"]);
+    std::fs::write(d.join("f"), "2\n").unwrap();
+    let direct = commit(d, "f: fix");
+    git(
+        d,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge branch 'topic'",
+            "topic",
+        ],
+    );
+    let merge = git(d, &["rev-parse", "HEAD"]);
+    // The branch takes the topic whole, as Zeek's maintainers do.
+    git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+    git(d, &["cherry-pick", "-m", "1", "-x", &merge]);
+    let st = git(d, &["rev-parse", "HEAD"]);
+    git(d, &["checkout", "-q", "main"]);
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let merge = g.resolve_commit(&merge).unwrap();
+    let branch = index.branch("1.0").unwrap();
+    for c in [a, b] {
+        assert_eq!(branch.taken_with_merge(c), Some(merge));
+        assert_eq!(
+            branch
+                .backported_as(c)
+                .iter()
+                .map(|o| o.to_string())
+                .collect::<Vec<_>>(),
+            vec![st.clone()]
+        );
+        let ev = collect(&Context::new(&g, &index), c).unwrap();
+        let facts = &ev.branches[0];
+        assert_eq!(facts.backported_as.map(|o| o.to_string()), Some(st.clone()));
+        assert_eq!(
+            facts.backported_via,
+            Some(stablepick_repo::BackportVia::Merge(merge))
+        );
+        let r = ev
+            .records_of(6)
+            .find(|r| r.text.starts_with("[1.0] already backported as"))
+            .expect("a Phase 6 record says it was taken");
+        assert!(r.text.contains("names merge"), "{}", r.text);
+        let run = stablepick_testkit::sh(d, &r.verified_by);
+        assert!(run.status.success(), "{}", r.verified_by);
+    }
+    // A commit made on mainline itself was not taken, and the same check
+    // says so.
+    assert_eq!(branch.taken_with_merge(direct), None);
+    assert!(branch.backported_as(direct).is_empty());
+    let ev = collect(&Context::new(&g, &index), direct).unwrap();
+    assert_eq!(ev.branches[0].backported_as, None);
+    let check = stablepick_evidence::backported_command(
+        &direct.to_string(),
+        "1.0",
+        g.resolve_commit(&st).unwrap(),
+        stablepick_repo::BackportVia::Merge(merge),
+    );
+    assert!(
+        !stablepick_testkit::sh(d, &check).status.success(),
+        "{check}"
+    );
+    // The merge itself is not a commit a triage decides, nor listed twice.
+    assert_eq!(branch.taken_with_merge(merge), None);
+}

@@ -59,6 +59,9 @@ pub enum BackportVia {
     /// No backport line and another patch, but the same subject and some
     /// of the same files: a backport adapted by hand.
     Subject,
+    /// A backport line names the merge that brought the commit into
+    /// mainline: the branch took the pull request or topic branch whole.
+    Merge(Oid),
 }
 
 /// One stable branch as indexed.
@@ -83,11 +86,17 @@ pub struct StableIndex {
     by_subject: HashMap<String, Vec<Oid>>,
     #[serde(skip)]
     own: std::collections::HashSet<Oid>,
+    /// Mainline commits taken whole with the merge that brought them: the
+    /// merge a backport line names, by each non-merge commit it brought
+    /// ([`RepoIndex`] fills it, since only it knows the merges).
+    #[serde(skip)]
+    with_merge: HashMap<Oid, Oid>,
 }
 
 impl StableIndex {
     fn rebuild_maps(&mut self) {
         self.by_upstream.clear();
+        self.with_merge.clear();
         self.by_subject.clear();
         self.own.clear();
         self.in_base_by_upstream.clear();
@@ -108,12 +117,33 @@ impl StableIndex {
         }
     }
 
-    /// Stable commits whose backport line names `upstream`, oldest first.
+    /// Stable commits whose backport line names `upstream`, or names the
+    /// merge that brought `upstream` into mainline (see
+    /// [`StableIndex::taken_with_merge`]), oldest first.
     pub fn backported_as(&self, upstream: Oid) -> &[Oid] {
         self.by_upstream
             .get(&upstream)
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The merge whose backport line took `upstream` to the branch: the
+    /// project cherry-picked the merge that brought it (`git cherry-pick -m
+    /// 1 -x`, taking a pull request or topic branch whole), and no line
+    /// names `upstream` itself.
+    pub fn taken_with_merge(&self, upstream: Oid) -> Option<Oid> {
+        self.with_merge.get(&upstream).copied()
+    }
+
+    /// Records that `member`, brought into mainline by `merge`, was taken as
+    /// `stable`, whose backport line names the merge. A line naming
+    /// `member` itself stays the first answer.
+    fn add_merge_member(&mut self, member: Oid, merge: Oid, stable: Oid) {
+        if self.by_upstream.contains_key(&member) {
+            return;
+        }
+        self.by_upstream.insert(member, vec![stable]);
+        self.with_merge.insert(member, merge);
     }
 
     /// Branch commits without a backport line whose subject equals `subject`
@@ -564,7 +594,7 @@ impl RepoIndex {
         for list in series_members.values_mut() {
             list.sort_by_key(|&i| (stored.mainline_meta[i as usize].1, i));
         }
-        RepoIndex {
+        let mut idx = RepoIndex {
             merges: std::sync::OnceLock::new(),
             by_author,
             series_root,
@@ -579,6 +609,45 @@ impl RepoIndex {
             reverted_by,
             own_repos: Vec::new(),
             stats: BuildStats::default(),
+        };
+        idx.take_merge_members();
+        idx
+    }
+
+    /// Where a backport line names a first-parent merge of mainline, every
+    /// non-merge commit that merge brought was taken with it
+    /// ([`StableIndex::taken_with_merge`]). The merges are worked out only
+    /// when some line names one.
+    fn take_merge_members(&mut self) {
+        let graph = &self.stored.graph;
+        let named: Vec<(usize, u32, Oid)> = self
+            .stored
+            .stable
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.backports.iter().map(move |(up, st)| (i, up, st)))
+            .filter_map(|(i, up, st)| {
+                let &p = self.pos_of.get(up)?;
+                graph.is_merge(p).then(|| (i, p, oid(st)))
+            })
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        let merges = self.merges.get_or_init(|| self.merges());
+        let mut taken: Vec<(usize, Oid, Oid, Oid)> = Vec::new();
+        for (i, m, st) in named {
+            let Some(merge) = self.mainline_oid(m) else {
+                continue;
+            };
+            for &member in merges.members.get(&m).map_or(&[][..], Vec::as_slice) {
+                if let Some(member) = self.mainline_oid(member) {
+                    taken.push((i, member, merge, st));
+                }
+            }
+        }
+        for (i, member, merge, st) in taken {
+            self.stored.stable[i].add_merge_member(member, merge, st);
         }
     }
 
@@ -1366,6 +1435,7 @@ fn build(
             in_base_by_upstream: HashMap::new(),
             by_subject: HashMap::new(),
             own: Default::default(),
+            with_merge: HashMap::new(),
         });
     }
 

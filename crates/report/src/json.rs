@@ -166,6 +166,7 @@ impl Report {
                             stablepick_repo::BackportVia::Line => "line",
                             stablepick_repo::BackportVia::PatchId => "patch-id",
                             stablepick_repo::BackportVia::Subject => "subject",
+                            stablepick_repo::BackportVia::Merge(_) => "merge",
                         }),
                         backport_line_names: b.backport_line_names.clone(),
                         in_base: b.in_base,

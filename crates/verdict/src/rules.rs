@@ -141,6 +141,12 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
                         });
                 match via {
                     BackportVia::Line => String::new(),
+                    BackportVia::Merge(m) => {
+                        format!(
+                            " (with the merge that brought it: the backport line names {})",
+                            short(m)
+                        )
+                    }
                     BackportVia::PatchId => format!(" ({line}; the same patch-id)"),
                     BackportVia::Subject => {
                         format!(" (adapted: {line}; another patch, but the same subject and files)")
