@@ -80,7 +80,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "MODEL")]
     pub out: PathBuf,
     /// A mainline commit counts as "not taken" only if it is at least this
-    /// many days older than the branch's newest commit.
+    /// many days older than the branch's newest commit (or half the
+    /// branch's life, base to newest commit, when that is shorter).
     #[arg(long, default_value_t = 30)]
     pub min_age_days: i64,
     /// Passes of stochastic gradient descent over the examples.
@@ -863,6 +864,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
         ..TrainOptions::default()
     };
     let model = stablepick_verdict::learn::train(&git, &index, &mo, &to)?;
+    no_decisions_is_an_error(&model)?;
     model
         .save(&a.out)
         .with_context(|| format!("writing {}", a.out.display()))?;
@@ -881,6 +883,18 @@ pub fn train(a: TrainArgs) -> Result<()> {
         model.pull_weight,
         a.out.display()
     );
+    Ok(())
+}
+
+/// A model learned from no decision would score every commit alike: say
+/// why instead of writing it.
+fn no_decisions_is_an_error(model: &Model) -> Result<()> {
+    if model.stats.examples == 0 {
+        bail!(
+            "no training decisions in {}: no branch's window holds a mainline commit old enough to count (its base must be an ancestor of mainline, with commits after it)",
+            model.trained_on.join(", ")
+        );
+    }
     Ok(())
 }
 
@@ -1023,6 +1037,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         &MineOptions::default(),
         &TrainOptions::default(),
     )?;
+    no_decisions_is_an_error(&model)?;
     let mut model = model;
     let path = dir.join("model.json");
     model.save(&path)?;

@@ -401,3 +401,24 @@ fn a_merge_commit_is_refused_with_the_commits_it_brings_in() {
     let o = analyze("HEAD^2");
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn training_on_branches_with_no_decision_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    small_repo(tmp.path());
+    // A branch cut at mainline's tip: no mainline commit after its base.
+    git(tmp.path(), &["tag", "v2.0"]);
+    git(tmp.path(), &["branch", "linux-2.0.y", "v2.0"]);
+    let out = tmp.path().join("model.json");
+    let o = stablepick(&[
+        "train",
+        "--repo",
+        tmp.path().to_str().unwrap(),
+        "--stable",
+        "linux-2.0.y=v2.0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clean_failure(&o, "no training decisions in linux-2.0.y=v2.0");
+    assert!(!out.exists(), "no model written");
+}

@@ -6,8 +6,9 @@
 //! [`Example`]s and a trained [`Model`].
 //!
 //! The window of a branch: the non-merge commits of `base..mainline` whose
-//! commit time is at least [`MineOptions::min_age_days`] before the commit
-//! time of the branch's tip. Those the branch took ([`Taken`]) are
+//! commit time is at least [`MineOptions::min_age_days`] (or half the
+//! branch's life, when shorter: [`min_age_secs`]) before the commit time
+//! of the branch's tip. Those the branch took ([`Taken`]) are
 //! positives; the others are negatives — the branch had time to take them
 //! and did not. Newer commits teach nothing (the branch, seen at that point,
 //! may simply not have got to them yet), so they are left out.
@@ -92,6 +93,15 @@ pub fn pull_key(index: &RepoIndex, oid: Oid, branch: &str) -> u64 {
     features::fnv1a(id.as_bytes().iter().chain(branch.as_bytes()).copied())
 }
 
+/// How old a commit must be, at the branch's tip, to count as a decision:
+/// [`MineOptions::min_age_days`], or half the branch's life so far
+/// (`life_secs`, base to tip) when that is shorter. A project that releases
+/// monthly takes its fixes within days and its branches live a few weeks:
+/// with a fixed month, none of their commits would ever count.
+pub fn min_age_secs(o: &MineOptions, life_secs: i64) -> i64 {
+    (o.min_age_days * 86_400).min(life_secs.max(0) / 2)
+}
+
 /// The window of `b`: commits the branch had time to decide on.
 pub fn window(
     git: &Git,
@@ -101,7 +111,10 @@ pub fn window(
 ) -> stablepick_repo::Result<Vec<Oid>> {
     let repo = git.repo();
     let tip_time = git.commit_info(b.branch.tip())?.commit_time;
-    let cutoff = tip_time - o.min_age_days * 86_400;
+    let base_time = git
+        .commit_info(b.branch.base_commit())
+        .map_or(tip_time, |i| i.commit_time);
+    let cutoff = tip_time - min_age_secs(o, tip_time - base_time);
     let mut walk = repo.revwalk()?;
     walk.push(index.mainline_tip())?;
     walk.hide(b.branch.base_commit())?;
