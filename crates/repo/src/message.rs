@@ -134,7 +134,11 @@ static BACKPORT_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         r"(?im)^\s*commit ([0-9a-f]{7,40}) upstream\.?\s*$",
         r"(?im)^\s*\[\s*upstream commit ([0-9a-f]{7,40})\s*\]",
-        r"(?im)\(cherry[ -]picked from commit ([0-9a-f]{7,40})\)",
+        // `git cherry-pick -x`, and what some add after the id
+        // (Ubuntu's `(cherry picked from commit … linux-next)`).
+        r"(?im)\(cherry[ -]picked from commit ([0-9a-f]{7,40})(?:[ \t][^)\n]*)?\)",
+        // Django's: `Backport of <sha> from main.`
+        r"(?im)^\s*(?:partial\s+)?backport of ([0-9a-f]{7,40}) from [\w./-]+",
         // Samba's hand-adapted backports: `(Back-ported from commit …)`.
         r"(?im)\(back[ -]?ported from commit ([0-9a-f]{7,40})\)",
         r"(?im)^\s*\[\s*commit ([0-9a-f]{7,40}) upstream\s*\]",
@@ -764,14 +768,19 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             format!("x\n\nbody\n\n(cherry picked from commit {sha})"),
             format!("x\n\nbody\n\n(Back-ported from commit {sha})"),
             format!("x\n\nbody\n\n(backported from commit {sha})"),
+            format!("x\n\nbody\n\n(cherry picked from commit {sha} linux-next)"),
+            format!("x\n\nbody\n\nBackport of {sha} from main."),
+            format!("x\n\nbody\n\nPartial backport of {sha} from master"),
         ] {
             assert_eq!(parse(&body).backport_of, vec![sha.to_string()], "{body}");
         }
-        assert!(
-            parse("x\n\nThe commit abc1234 upstream changed things")
-                .backport_of
-                .is_empty()
-        );
+        for no in [
+            "x\n\nThe commit abc1234 upstream changed things",
+            "x\n\nBackport of the fix from main is pending",
+            "x\n\nA backport of 38e989d504fc to 5.0 would need more",
+        ] {
+            assert!(parse(no).backport_of.is_empty(), "{no}");
+        }
     }
 
     #[test]

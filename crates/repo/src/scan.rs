@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 7;
+const SCAN_FORMAT: u32 = 8;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -445,7 +445,10 @@ pub(crate) fn scan_one(msg: &str) -> Scan {
         || msg.contains("ollowup")
         || msg.contains("reverts commit")
         || msg.contains("pstream")
-        || msg.contains("cherry");
+        || msg.contains("cherry")
+        // `Backport of <sha> from main.`, `(Back-ported from commit …)`.
+        || msg.contains("ackport")
+        || msg.contains("ack-port");
     let subject = msg.lines().next().unwrap_or("").trim().to_string();
     let pull_request = message::pull_request_of_subject(&subject);
     let stable_cc_line = message::has_stable_cc_line(msg);
