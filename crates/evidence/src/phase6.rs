@@ -37,32 +37,43 @@ const DEFINED_CACHE: usize = 1024;
 /// The top-level functions defined in blob `blob`, read as the language of
 /// `path` (an empty set when it cannot be read).
 fn functions_defined(ctx: &Context, path: &str, blob: Oid) -> Defined {
-    let key = (blob, gofunc::is_go(path));
-    if let Some(hit) = DEFINED.with(|c| c.borrow().get(&key).cloned()) {
+    let go = gofunc::is_go(path);
+    cached(&DEFINED, (blob, go), || {
+        let text = blob_text(ctx, blob);
+        std::rc::Rc::new(BlobFunctions {
+            defined: function_spans(path, &text)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| s.name)
+                .collect(),
+            grep_finds: if go {
+                Default::default()
+            } else {
+                line_openers(&text)
+            },
+        })
+    })
+}
+
+/// The value `cache` holds for `key`, made by `make` and kept when new; a
+/// full cache (past [`DEFINED_CACHE`] entries) starts over.
+fn cached<K: std::hash::Hash + Eq, V: Clone>(
+    cache: &'static std::thread::LocalKey<std::cell::RefCell<std::collections::HashMap<K, V>>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(hit) = cache.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
     }
-    let text = blob_text(ctx, blob);
-    let go = gofunc::is_go(path);
-    let set: Defined = std::rc::Rc::new(BlobFunctions {
-        defined: function_spans(path, &text)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s.name)
-            .collect(),
-        grep_finds: if go {
-            Default::default()
-        } else {
-            line_openers(&text)
-        },
-    });
-    DEFINED.with(|c| {
+    let value = make();
+    cache.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= DEFINED_CACHE {
             c.clear();
         }
-        c.insert(key, set.clone());
+        c.insert(key, value.clone());
     });
-    set
+    value
 }
 
 pub(crate) fn collect(ctx: &Context, ev: &mut Evidence) -> stablepick_repo::Result<()> {
@@ -830,25 +841,16 @@ fn shares_a_file(ctx: &Context, ev: &Evidence, other: Oid) -> bool {
 /// The files `oid` changes against its first parent (none when it cannot
 /// be read).
 fn changed_paths(ctx: &Context, oid: Oid) -> std::rc::Rc<Vec<String>> {
-    if let Some(hit) = CHANGED.with(|c| c.borrow().get(&oid).cloned()) {
-        return hit;
-    }
-    let repo = ctx.git.repo();
-    let paths = std::rc::Rc::new(match repo.find_commit(oid) {
-        Ok(commit) => {
-            let parent = commit.parent(0).ok().map(|p| p.tree_id());
-            stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
-        }
-        Err(_) => Vec::new(),
-    });
-    CHANGED.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= DEFINED_CACHE {
-            c.clear();
-        }
-        c.insert(oid, paths.clone());
-    });
-    paths
+    cached(&CHANGED, oid, || {
+        let repo = ctx.git.repo();
+        std::rc::Rc::new(match repo.find_commit(oid) {
+            Ok(commit) => {
+                let parent = commit.parent(0).ok().map(|p| p.tree_id());
+                stablepick_repo::touched::changed_paths(repo, parent, Some(commit.tree_id()))
+            }
+            Err(_) => Vec::new(),
+        })
+    })
 }
 
 /// A blob's text (lossy), empty where the object store lacks it.

@@ -21,10 +21,17 @@ fn merge_record(
         .expect("a Phase 3 record names the merge")
 }
 
-#[test]
-fn commits_of_a_merged_topic_name_their_merge() {
-    let t = tempfile::tempdir().unwrap();
-    let d = t.path();
+/// A repository in `d`: `v1.0`, then a topic branch of two commits (`a`,
+/// `b`) merged into `main` with `--no-ff` after a commit made on `main`
+/// itself (`direct`). Returns the three and the merge's sha.
+fn merged_topic(
+    d: &std::path::Path,
+) -> (
+    stablepick_repo::Oid,
+    stablepick_repo::Oid,
+    stablepick_repo::Oid,
+    String,
+) {
     stablepick_testkit::init(d, "T", "t@example.com");
     std::fs::write(d.join("f"), "1\n").unwrap();
     commit(d, "first");
@@ -48,7 +55,14 @@ fn commits_of_a_merged_topic_name_their_merge() {
             "topic",
         ],
     );
-    let merge = git(d, &["rev-parse", "HEAD"]);
+    (a, b, direct, git(d, &["rev-parse", "HEAD"]))
+}
+
+#[test]
+fn commits_of_a_merged_topic_name_their_merge() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let (a, b, direct, merge) = merged_topic(d);
     std::fs::write(d.join("f"), "3\n").unwrap();
     commit(d, "f: again");
 
@@ -160,31 +174,7 @@ fn an_octopus_merge_counts_and_lists_the_commits_of_every_branch() {
 fn a_backport_of_a_merge_takes_every_commit_the_merge_brought() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    std::fs::write(d.join("f"), "1\n").unwrap();
-    std::fs::write(d.join("g"), "1\n").unwrap();
-    commit(d, "first");
-    git(d, &["tag", "v1.0"]);
-    git(d, &["checkout", "-q", "-b", "topic"]);
-    std::fs::write(d.join("g"), "2\n").unwrap();
-    let a = commit(d, "g: fix one case");
-    std::fs::write(d.join("g"), "3\n").unwrap();
-    let b = commit(d, "g: fix another case");
-    git(d, &["checkout", "-q", "main"]);
-    std::fs::write(d.join("f"), "2\n").unwrap();
-    let direct = commit(d, "f: fix");
-    git(
-        d,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Merge branch 'topic'",
-            "topic",
-        ],
-    );
-    let merge = git(d, &["rev-parse", "HEAD"]);
+    let (a, b, direct, merge) = merged_topic(d);
     // The branch takes the topic whole, as Zeek's maintainers do.
     git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
     git(d, &["cherry-pick", "-m", "1", "-x", &merge]);

@@ -4,14 +4,19 @@
 
 use stablepick_testkit::{commit, git};
 
-#[test]
-fn each_form_of_backport_line_names_its_upstream_commit() {
-    let t = tempfile::tempdir().unwrap();
-    let d = t.path();
+/// A repository in `d` with one commit, tagged `v1.0`, on `main`.
+fn released_repo(d: &std::path::Path) {
     stablepick_testkit::init(d, "T", "t@example.com");
     std::fs::write(d.join("f"), "1\n").unwrap();
     commit(d, "first");
     git(d, &["tag", "v1.0"]);
+}
+
+#[test]
+fn each_form_of_backport_line_names_its_upstream_commit() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    released_repo(d);
     let mut fixes = Vec::new();
     for name in ["a", "b", "c"] {
         std::fs::write(d.join(name), "fixed\n").unwrap();
@@ -46,10 +51,7 @@ fn each_form_of_backport_line_names_its_upstream_commit() {
 fn samba_back_ported_lines_are_read_by_the_index() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    std::fs::write(d.join("f"), "1\n").unwrap();
-    commit(d, "first");
-    git(d, &["tag", "v1.0"]);
+    released_repo(d);
     std::fs::write(d.join("f"), "2\n").unwrap();
     let fix = commit(d, "f: fix a leak");
     git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
