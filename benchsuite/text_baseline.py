@@ -8,7 +8,8 @@ usage: text_baseline.py REPO LO HI TARGET=BASE TRAIN=BASE...
            release/2.40/master=glibc-2.40 release/2.39/master=glibc-2.39 release/2.38/master=glibc-2.38
 
 Training decisions: for each TRAIN branch as it stood when LO was tagged, the
-non-merge commits of BASE..HI older than 30 days before that tip (the branch
+non-merge commits of BASE..HI older than 30 days (or half the branch's life,
+base to tip, when shorter) before that tip (the branch
 had time to take them); taken = named in a backport line. The threshold is
 chosen for F1 on out-of-fold scores of the training decisions.
 """
@@ -30,7 +31,10 @@ train = []
 for spec in TRAIN:
     branch, base = spec.split('=')
     tip = git(REPO, 'rev-list', '-1', f'--before={lo_time}', branch).strip()
-    cutoff = int(git(REPO, 'log', '-1', '--format=%ct', tip)) - 30 * 86400
+    tip_time = int(git(REPO, 'log', '-1', '--format=%ct', tip))
+    base_time = int(git(REPO, 'log', '-1', '--format=%ct', base))
+    # As `stablepick train`: a month, or half the branch's life when shorter.
+    cutoff = tip_time - min(30 * 86400, max(tip_time - base_time, 0) // 2)
     taken = backport_map(REPO, base, tip)
     train += [(b, h in taken) for h, t, b in commits(REPO, f'{base}..{HI}') if t <= cutoff]
 branch, base = TARGET.split('=')
