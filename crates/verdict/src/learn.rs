@@ -111,9 +111,7 @@ pub fn window(
 ) -> stablepick_repo::Result<Vec<Oid>> {
     let repo = git.repo();
     let tip_time = git.commit_info(b.branch.tip())?.commit_time;
-    let base_time = git
-        .commit_info(b.branch.base_commit())
-        .map_or(tip_time, |i| i.commit_time);
+    let base_time = features::base_time(git, index, b).unwrap_or(tip_time);
     let cutoff = tip_time - min_age_secs(o, tip_time - base_time);
     let mut walk = repo.revwalk()?;
     walk.push(index.mainline_tip())?;
