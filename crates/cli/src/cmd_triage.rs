@@ -1072,17 +1072,20 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     let truth = |o: Oid| {
         let subject = subjects.get(&o).map(String::as_str).unwrap_or_default();
         let t = stablepick_verdict::learn::Taken::read(&src, truth_branch, o, subject);
-        (t.taken(counts.unique(subject)), t.line)
+        (t.taken(counts.unique(subject)), t.line, t.merged)
     };
     let rows = triaged.rows;
     // (score, decided by a hard rule or not scored, verdict, truth)
     let mut scored = Vec::new();
-    // Per row of `scored`: taken by a backport line (what plain-git scorers count).
+    // Per row of `scored`: taken by a backport line (what plain-git scorers
+    // count); held by the branch itself, merged into it.
     let mut by_line = Vec::new();
+    let mut merged_in = 0;
     for (o, _) in &triaged.failed {
-        let (taken, line) = truth(*o);
+        let (taken, line, merged) = truth(*o);
         scored.push((0.0, true, false, taken));
         by_line.push(line);
+        merged_in += usize::from(merged);
     }
     for r in &rows {
         let Some(b) = r
@@ -1095,9 +1098,10 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         };
         let facts = r.ev.branches.iter().find(|f| f.name == target.branch);
         let hard = facts.is_some_and(|f| combine::hard_rule(&r.ev, f).is_some());
-        let (taken, line) = truth(r.ev.commit.oid);
+        let (taken, line, merged) = truth(r.ev.commit.oid);
         scored.push((b.score, hard, b.verdict == Some(Verdict::Yes), taken));
         by_line.push(line);
+        merged_in += usize::from(merged);
     }
     let (p, rc, f) = stablepick_verdict::model::prf(scored.iter().map(|s| (s.2, s.3)));
     let positives = scored.iter().filter(|s| s.3).count();
@@ -1119,8 +1123,13 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         let (lp, lr, lf) = stablepick_verdict::model::prf(
             scored.iter().zip(&by_line).map(|(s, &line)| (s.2, line)),
         );
+        let merged = if merged_in > 0 {
+            format!(", {merged_in} held by the branch itself (merged into it)")
+        } else {
+            String::new()
+        };
         println!(
-            "{lines} of the {positives} backported are named by a backport line, the others by a branch commit with the same subject; against the lines alone: precision {lp:.3} recall {lr:.3} F1 {lf:.3}"
+            "{lines} of the {positives} backported are named by a backport line{merged}, the others by a branch commit with the same subject; against the lines alone: precision {lp:.3} recall {lr:.3} F1 {lf:.3}"
         );
     }
     let curve = pr_curve(&scored);

@@ -84,6 +84,24 @@ fn unknown_branch_and_missing_base_tag() {
     let repo = tmp.path().to_str().unwrap();
     let o = stablepick(&["analyze", "--repo", repo, "--stable", "linux-9.9.y", "HEAD"]);
     assert_clean_failure(&o, "unknown branch `linux-9.9.y`");
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("a tag has it"));
+    // A line kept only as a tag (git.git's old maintenance releases): the
+    // error says how to name it, and that name works.
+    git(tmp.path(), &["tag", "v1.0.1", "linux-1.0.y"]);
+    let o = stablepick(&["analyze", "--repo", repo, "--stable", "v1.0.1=v1.0", "HEAD"]);
+    assert_clean_failure(
+        &o,
+        "a tag has it: give the line up to the tag as refs/tags/v1.0.1",
+    );
+    let o = stablepick(&[
+        "analyze",
+        "--repo",
+        repo,
+        "--stable",
+        "refs/tags/v1.0.1=v1.0",
+        "HEAD",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = stablepick(&[
         "analyze",
         "--repo",

@@ -367,6 +367,25 @@ fn branch(
                 sh(&named_as)
             ),
         ));
+    } else if b.has_own_commit(oid) {
+        // The branch holds this very commit, so no backport line or patch-id
+        // can say more.
+        facts.backported_as = Some(oid);
+        facts.backported_via = Some(BackportVia::Itself);
+        let how = if b.shared_not_chosen(oid) {
+            "shared with mainline: the branch forked from mainline after it, or made it on its own line"
+        } else {
+            "merged into the branch as into mainline"
+        };
+        recs.push(Record::new(
+            P,
+            format!("[{name}] already on the branch: it holds this very commit ({how})"),
+            format!(
+                "{} && ! git merge-base --is-ancestor {sha} {}",
+                backported_command(&sha, &r, oid, BackportVia::Itself),
+                sh(base)
+            ),
+        ));
     } else if let (Some(m), Some(&st)) = (b.taken_with_merge(oid), b.backported_as(oid).first()) {
         let via = BackportVia::Merge(m);
         facts.backported_as = Some(st);
@@ -468,10 +487,14 @@ fn branch(
     {
         recs.push(Record::new(
             P,
-            format!(
-                "[{name}] its backport {} shipped in {tag}, the oldest tag on the branch that contains it",
-                short(st)
-            ),
+            if st == oid {
+                format!("[{name}] it shipped in {tag}, the oldest tag on the branch that contains it")
+            } else {
+                format!(
+                    "[{name}] its backport {} shipped in {tag}, the oldest tag on the branch that contains it",
+                    short(st)
+                )
+            },
             format!(
                 "git for-each-ref --contains {} --merged {r} --sort=creatordate --format='%(refname:short)' refs/tags | head -1 | grep -x -F {}",
                 full(st),
@@ -1184,6 +1207,7 @@ pub fn backported_command(sha: &str, r: &str, backport: Oid, via: BackportVia) -
             "git show {sha} | git patch-id --stable; git show {} | git patch-id --stable",
             full(backport)
         ),
+        BackportVia::Itself => format!("git merge-base --is-ancestor {sha} {r}"),
         // Both subjects, then the files both change.
         BackportVia::Subject => format!(
             "git show -s --format='%H %s' {sha} {b} && git show --format= --name-only {sha} {b} | sort | uniq -d | grep .",

@@ -228,3 +228,105 @@ fn a_backport_of_a_merge_takes_every_commit_the_merge_brought() {
     // The merge itself is not a commit a triage decides, nor listed twice.
     assert_eq!(branch.taken_with_merge(merge), None);
 }
+
+/// The Phase 6 record of where `c` stands on branch 1.0, and the facts.
+fn on_branch_1_0(
+    g: &Git,
+    index: &RepoIndex,
+    c: stablepick_repo::Oid,
+) -> (
+    stablepick_evidence::BranchFacts,
+    stablepick_evidence::Record,
+) {
+    let ev = collect(&Context::new(g, index), c).unwrap();
+    let rec = ev
+        .records_of(6)
+        .find(|r| r.text.starts_with("[1.0] already"))
+        .cloned()
+        .expect("a Phase 6 record says it is on the branch");
+    (ev.branches[0].clone(), rec)
+}
+
+#[test]
+fn a_topic_merged_into_both_branches_is_on_the_branch_itself() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let (a, b, direct, _) = merged_topic(d);
+    // git.git's way: the same topic merged into the maintenance branch.
+    git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
+    git(
+        d,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge branch 'topic' into 1.0",
+            "topic",
+        ],
+    );
+    git(d, &["checkout", "-q", "main"]);
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let branch = index.branch("1.0").unwrap();
+    for c in [a, b] {
+        assert!(branch.holds_merged(c) && !branch.shared_not_chosen(c));
+        let (facts, rec) = on_branch_1_0(&g, &index, c);
+        assert_eq!(facts.backported_as, Some(c));
+        assert_eq!(
+            facts.backported_via,
+            Some(stablepick_repo::BackportVia::Itself)
+        );
+        assert!(
+            rec.text.contains("holds this very commit (merged"),
+            "{}",
+            rec.text
+        );
+        assert!(
+            stablepick_testkit::sh(d, &rec.verified_by).status.success(),
+            "{}",
+            rec.verified_by
+        );
+    }
+    // A commit made on mainline alone: the same command fails.
+    let (facts, _) = {
+        let ev = collect(&Context::new(&g, &index), direct).unwrap();
+        (ev.branches[0].clone(), ())
+    };
+    assert_eq!(facts.backported_as, None);
+    let cmd = stablepick_evidence::backported_command(
+        &direct.to_string(),
+        "1.0",
+        direct,
+        stablepick_repo::BackportVia::Itself,
+    );
+    assert!(!stablepick_testkit::sh(d, &cmd).status.success());
+}
+
+#[test]
+fn a_branch_cut_after_its_base_holds_the_commits_before_the_cut() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    commit(d, "first");
+    git(d, &["tag", "v1.0"]);
+    std::fs::write(d.join("f"), "2\n").unwrap();
+    let shared = commit(d, "f: tidy");
+    git(d, &["branch", "1.0"]);
+    std::fs::write(d.join("f"), "3\n").unwrap();
+    commit(d, "f: later");
+
+    let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
+    let branch = index.branch("1.0").unwrap();
+    assert!(branch.shared_not_chosen(shared) && !branch.holds_merged(shared));
+    let (facts, rec) = on_branch_1_0(&g, &index, shared);
+    assert_eq!(facts.backported_as, Some(shared));
+    assert!(
+        rec.text
+            .contains("forked from mainline after it, or made it on its own line"),
+        "{}",
+        rec.text
+    );
+    assert!(stablepick_testkit::sh(d, &rec.verified_by).status.success());
+}

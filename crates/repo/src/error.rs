@@ -14,8 +14,8 @@ pub enum RepoError {
     UnknownRevision { rev: String, detail: String },
     #[error("ambiguous revision `{rev}`: matches {candidates}")]
     AmbiguousRevision { rev: String, candidates: String },
-    #[error("unknown branch `{branch}`: no local or remote-tracking branch of that name")]
-    UnknownBranch { branch: String },
+    #[error("unknown branch `{branch}`: no local or remote-tracking branch of that name{hint}")]
+    UnknownBranch { branch: String, hint: String },
     #[error(
         "branch `{branch}`: base tag `{base}` not found (tags missing? run `git fetch --tags`, or give --stable {branch}=TAG)"
     )]

@@ -149,8 +149,15 @@ impl Git {
                 return Ok((c, commit.id()));
             }
         }
+        // git.git keeps old maintenance lines only as tags (`v2.46.4`).
+        let hint = if self.tag_commit(name).is_some() {
+            format!("; a tag has it: give the line up to the tag as refs/tags/{name}")
+        } else {
+            String::new()
+        };
         Err(RepoError::UnknownBranch {
             branch: name.to_string(),
+            hint,
         })
     }
 

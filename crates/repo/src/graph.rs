@@ -109,6 +109,20 @@ impl CommitGraph {
             .filter(|&p| p != NONE)
     }
 
+    /// Per position: is it on `tip`'s first-parent chain?
+    pub fn first_parent_chain(&self, tip: u32) -> Vec<bool> {
+        let mut on = vec![false; self.len()];
+        let mut c = Some(tip);
+        while let Some(p) = c {
+            match on.get_mut(p as usize) {
+                Some(x) if !*x => *x = true,
+                _ => break,
+            }
+            c = self.first_parent(p);
+        }
+        on
+    }
+
     /// Does the commit at `pos` have more than one parent?
     pub fn is_merge(&self, pos: u32) -> bool {
         let start = self.other_parents.partition_point(|&(x, _)| x < pos);

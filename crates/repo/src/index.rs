@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 15;
+pub const INDEX_FORMAT: u32 = 17;
 
 /// Index files kept in the cache directory: one per branch set (and
 /// mainline) recently asked for.
@@ -62,6 +62,10 @@ pub enum BackportVia {
     /// A backport line names the merge that brought the commit into
     /// mainline: the branch took the pull request or topic branch whole.
     Merge(Oid),
+    /// The branch holds the mainline commit itself: merged into it (git.git
+    /// merges a fix's topic into `maint` as into `master`), or the branch
+    /// forked from mainline after it.
+    Itself,
 }
 
 /// One stable branch as indexed.
@@ -84,6 +88,13 @@ pub struct StableIndex {
     in_base_by_upstream: HashMap<Oid, Oid>,
     #[serde(skip)]
     by_subject: HashMap<String, Vec<Oid>>,
+    /// The branch's commits since its base that it shares with mainline
+    /// though nobody chose them for it: it forked from mainline after them
+    /// (flatpak's and SDL's branches start well after their base tag), or
+    /// they were made on its own line, which mainline merged. Sorted. The
+    /// other commits both hold were merged into the branch: git.git merges a
+    /// fix's topic into `maint` as into `master`.
+    not_chosen: Vec<[u8; 20]>,
     #[serde(skip)]
     own: std::collections::HashSet<Oid>,
     /// Mainline commits taken whole with the merge that brought them: the
@@ -164,6 +175,19 @@ impl StableIndex {
     /// Is `oid` one of the branch's own commits since its base?
     pub fn has_own_commit(&self, oid: Oid) -> bool {
         self.own.contains(&oid)
+    }
+
+    /// Does the branch share `oid` with mainline though nobody chose it for
+    /// the branch (it forked after it, or made it on its own line)? Such a
+    /// commit was never a backport decision.
+    pub fn shared_not_chosen(&self, oid: Oid) -> bool {
+        self.not_chosen.binary_search(&to_bytes(oid)).is_ok()
+    }
+
+    /// Does the branch hold the mainline commit `oid` itself, merged into
+    /// it by a merge on its line? Then the branch took it.
+    pub fn holds_merged(&self, oid: Oid) -> bool {
+        self.has_own_commit(oid) && !self.shared_not_chosen(oid)
     }
 
     pub fn backport_count(&self) -> usize {
@@ -1179,6 +1203,54 @@ pub(crate) fn save(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
 }
 
+/// The commits of `list` (the branch since its base) it shares with
+/// mainline though nobody chose them for it: those on the branch's own
+/// first-parent line (made there, like the releases flatpak tagged on a line
+/// that main later merged, or git.git's `Git 2.47.1`), and those below its
+/// fork point, the first commit of that line on mainline's first-parent
+/// chain (the branch forked after them). What else it shares, a merge on its
+/// line brought: chosen, as git.git merges a fix's topic into `maint`. Sorted.
+fn shared_not_chosen(
+    git: &Git,
+    b: &BranchRef,
+    list: &[Oid],
+    graph: &CommitGraph,
+    pos_of: &IdMap<u32>,
+    on_first_parent_chain: &[bool],
+) -> Result<Vec<[u8; 20]>> {
+    let own: std::collections::HashSet<Oid> = list.iter().copied().collect();
+    let mut out: Vec<[u8; 20]> = Vec::new();
+    let mut fork = None;
+    // The line leaves the branch's own commits where it reaches the base's
+    // history.
+    let mut c = b.tip();
+    while own.contains(&c) {
+        if let Some(&p) = pos_of.get(&to_bytes(c)) {
+            if on_first_parent_chain.get(p as usize) == Some(&true) {
+                fork = Some(p);
+                break;
+            }
+            out.push(to_bytes(c));
+        }
+        match git.repo().find_commit(c)?.parent_id(0) {
+            Ok(p) => c = p,
+            Err(_) => break,
+        }
+    }
+    if let Some(fork) = fork {
+        let mut below = graph.ancestors(fork);
+        out.extend(
+            list.iter()
+                .filter_map(|o| pos_of.get(&to_bytes(*o)).map(|&p| (o, p)))
+                .filter(|&(_, p)| below.contains(p))
+                .map(|(o, _)| to_bytes(*o)),
+        );
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
 fn walk(repo: &Repository, push: Oid, hide: &[Oid]) -> Result<Vec<Oid>> {
     let mut w = repo.revwalk()?;
     w.push(push)?;
@@ -1377,8 +1449,14 @@ fn build(
         next_scans.add(&main_oids, main_scan, true);
     }
 
+    let on_first_parent_chain = pos_of
+        .get(&to_bytes(mainline_tip))
+        .map(|&tip| graph.first_parent_chain(tip))
+        .unwrap_or_default();
     let mut stable = Vec::new();
     for (b, list) in branches.into_iter().zip(stable_lists) {
+        let not_chosen =
+            shared_not_chosen(git, &b, &list, &graph, &pos_of, &on_first_parent_chain)?;
         let stage = format!("reading {} messages", b.name);
         let known = scans.cache.take(&list, None);
         scanned += list.len();
@@ -1434,6 +1512,7 @@ fn build(
             by_upstream: HashMap::new(),
             in_base_by_upstream: HashMap::new(),
             by_subject: HashMap::new(),
+            not_chosen,
             own: Default::default(),
             with_merge: HashMap::new(),
         });

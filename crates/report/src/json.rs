@@ -167,6 +167,7 @@ impl Report {
                             stablepick_repo::BackportVia::PatchId => "patch-id",
                             stablepick_repo::BackportVia::Subject => "subject",
                             stablepick_repo::BackportVia::Merge(_) => "merge",
+                            stablepick_repo::BackportVia::Itself => "itself",
                         }),
                         backport_line_names: b.backport_line_names.clone(),
                         in_base: b.in_base,

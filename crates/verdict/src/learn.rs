@@ -120,15 +120,16 @@ pub fn window(
     for oid in walk {
         let oid = oid?;
         let c = repo.find_commit(oid)?;
-        // A commit the branch itself reaches was never a backport decision:
-        // the branch forked from mainline after it (flatpak's and SDL's
-        // branches start well after their base tag). Learning it as taken
-        // would teach that a window's first weeks are always taken.
+        // A commit the branch holds because it forked from mainline after
+        // it was never a backport decision (flatpak's and SDL's branches
+        // start well after their base tag). Learning it as taken would teach
+        // that a window's first weeks are always taken. One merged into the
+        // branch (git.git merges a fix's topic into `maint` too) was taken.
         // A commit whose backport the base itself holds (taken before the
         // release was tagged on the branch) stays, as not taken since the
         // base: triage decides it NO by the hard rule, and leaving it out
         // of training lowered NetworkManager's F1 from 0.525 to 0.437.
-        if c.parent_count() > 1 || c.time().seconds() > cutoff || b.has_own_commit(oid) {
+        if c.parent_count() > 1 || c.time().seconds() > cutoff || b.shared_not_chosen(oid) {
             continue;
         }
         out.push(oid);
@@ -161,6 +162,8 @@ pub fn hard_no(index: &RepoIndex, c: &CommitFacts, bf: &features::BranchFeatureF
 #[derive(Debug, Clone, Copy)]
 pub struct Taken {
     pub line: bool,
+    /// The branch holds the commit itself, merged into it.
+    pub merged: bool,
     pub same_subject: bool,
     pub same_patch: bool,
 }
@@ -168,13 +171,15 @@ pub struct Taken {
 impl Taken {
     pub fn read(git: &Git, b: &StableIndex, oid: Oid, subject: &str) -> Taken {
         let line = !b.backported_as(oid).is_empty();
-        let unmarked = if line {
+        let merged = b.holds_merged(oid);
+        let unmarked = if line || merged {
             &[][..]
         } else {
             b.unmarked_with_subject(subject)
         };
         Taken {
             line,
+            merged,
             same_subject: !unmarked.is_empty(),
             same_patch: unmarked
                 .iter()
@@ -188,7 +193,7 @@ impl Taken {
     /// (`Update translations`, `subject_unique` false); then only the same
     /// patch counts.
     pub fn taken(&self, subject_unique: bool) -> bool {
-        self.line || self.same_patch || (self.same_subject && subject_unique)
+        self.line || self.merged || self.same_patch || (self.same_subject && subject_unique)
     }
 }
 

@@ -148,6 +148,7 @@ pub fn hard_rule(ev: &Evidence, b: &BranchFacts) -> Option<HardRule> {
                         )
                     }
                     BackportVia::PatchId => format!(" ({line}; the same patch-id)"),
+                    BackportVia::Itself => " (this very commit, on the branch)".to_string(),
                     BackportVia::Subject => {
                         format!(" (adapted: {line}; another patch, but the same subject and files)")
                     }

@@ -86,3 +86,90 @@ fn commits_a_branch_shares_with_mainline_are_not_decisions() {
     assert_eq!(label(&shared), None, "forked after it: not labelled");
     assert!(past.iter().all(|p| p.sha != shared));
 }
+
+#[test]
+fn a_fix_merged_into_both_branches_is_a_positive() {
+    // git.git's way: a fix is made on a topic branch from the release, and
+    // the topic is merged into `main` and into the maintenance branch. The
+    // branch holds the very commit, with no backport line; unlike a commit
+    // it holds because it forked after it, this one was chosen.
+    let mut r = Repo::new();
+    r.commit("base", &[("a.c", "a\n"), ("b.c", "b\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["branch", "1.0"]);
+    r.git(&["checkout", "-q", "-b", "topic", "v1.0"]);
+    let fix = r.commit("lib: fix overflow in parse", &[("a.c", "a fixed\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let left = r.commit("lib: rework the reader", &[("b.c", "b new\n")]);
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge branch 'topic'",
+        "topic",
+    ]);
+    r.git(&["checkout", "-q", "1.0"]);
+    r.clock += 40 * DAY;
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge branch 'topic' into 1.0",
+        "topic",
+    ]);
+    r.git(&["checkout", "-q", "main"]);
+
+    let (labels, past) = mined(&r);
+    assert_eq!(labels(&fix), Some(true), "merged into the branch: taken");
+    assert_eq!(labels(&left), Some(false));
+    assert!(
+        past.iter()
+            .any(|p| p.sha == fix && !p.backported.is_empty()),
+        "the past decision agrees"
+    );
+}
+
+#[test]
+fn commits_made_on_the_branch_line_and_merged_into_mainline_are_not_decisions() {
+    // flatpak's way with its first point releases: fixes made on the
+    // release's own line, which main then merged. Nobody chose them from
+    // mainline for the branch, so they teach nothing; a topic the line
+    // merged from mainline still does.
+    let mut r = Repo::new();
+    r.commit("base", &[("a.c", "a\n"), ("b.c", "b\n"), ("c.c", "c\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    r.git(&["checkout", "-q", "-b", "1.0"]);
+    let on_line = r.commit("lib: fix overflow in parse", &[("a.c", "a fixed\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "--no-ff", "-m", "Merge branch '1.0'", "1.0"]);
+    r.git(&["checkout", "-q", "-b", "topic", "v1.0"]);
+    let topic = r.commit("lib: fix a leak in the writer", &[("c.c", "c fixed\n")]);
+    r.git(&["checkout", "-q", "main"]);
+    let left = r.commit("lib: rework the reader", &[("b.c", "b new\n")]);
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge branch 'topic'",
+        "topic",
+    ]);
+    r.git(&["checkout", "-q", "1.0"]);
+    r.clock += 40 * DAY;
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge branch 'topic' into 1.0",
+        "topic",
+    ]);
+    r.git(&["checkout", "-q", "main"]);
+
+    let (labels, _) = mined(&r);
+    assert_eq!(labels(&on_line), None, "made on the branch's line");
+    assert_eq!(labels(&topic), Some(true), "merged into the branch: taken");
+    assert_eq!(labels(&left), Some(false));
+}
