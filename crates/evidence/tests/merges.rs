@@ -21,6 +21,19 @@ fn merge_record(
         .expect("a Phase 3 record names the merge")
 }
 
+/// A repository in `d` with one commit, tagged `v1.0`, on `main`.
+fn released(d: &std::path::Path) {
+    stablepick_testkit::init(d, "T", "t@example.com");
+    std::fs::write(d.join("f"), "1\n").unwrap();
+    commit(d, "first");
+    git(d, &["tag", "v1.0"]);
+}
+
+/// Merges `branch` into the checked-out branch with a merge commit.
+fn merge_no_ff(d: &std::path::Path, message: &str, branch: &str) {
+    git(d, &["merge", "-q", "--no-ff", "-m", message, branch]);
+}
+
 /// A repository in `d`: `v1.0`, then a topic branch of two commits (`a`,
 /// `b`) merged into `main` with `--no-ff` after a commit made on `main`
 /// itself (`direct`). Returns the three and the merge's sha.
@@ -32,10 +45,7 @@ fn merged_topic(
     stablepick_repo::Oid,
     String,
 ) {
-    stablepick_testkit::init(d, "T", "t@example.com");
-    std::fs::write(d.join("f"), "1\n").unwrap();
-    commit(d, "first");
-    git(d, &["tag", "v1.0"]);
+    released(d);
     git(d, &["checkout", "-q", "-b", "topic"]);
     std::fs::write(d.join("g"), "1\n").unwrap();
     let a = commit(d, "g: add");
@@ -44,17 +54,7 @@ fn merged_topic(
     git(d, &["checkout", "-q", "main"]);
     std::fs::write(d.join("f"), "2\n").unwrap();
     let direct = commit(d, "f: fix");
-    git(
-        d,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Merge branch 'topic'",
-            "topic",
-        ],
-    );
+    merge_no_ff(d, "Merge branch 'topic'", "topic");
     (a, b, direct, git(d, &["rev-parse", "HEAD"]))
 }
 
@@ -96,10 +96,7 @@ fn commits_of_a_merged_topic_name_their_merge() {
 fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    std::fs::write(d.join("f"), "1\n").unwrap();
-    commit(d, "first");
-    git(d, &["tag", "v1.0"]);
+    released(d);
     git(d, &["checkout", "-q", "-b", "topic"]);
     git(d, &["checkout", "-q", "-b", "sub"]);
     std::fs::write(d.join("g"), "1\n").unwrap();
@@ -107,23 +104,10 @@ fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
     git(d, &["checkout", "-q", "topic"]);
     std::fs::write(d.join("h"), "1\n").unwrap();
     commit(d, "h: add");
-    git(
-        d,
-        &["merge", "-q", "--no-ff", "-m", "Merge branch 'sub'", "sub"],
-    );
+    merge_no_ff(d, "Merge branch 'sub'", "sub");
     let inner = git(d, &["rev-parse", "HEAD"]);
     git(d, &["checkout", "-q", "main"]);
-    git(
-        d,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Merge branch 'topic'",
-            "topic",
-        ],
-    );
+    merge_no_ff(d, "Merge branch 'topic'", "topic");
     git(d, &["branch", "1.0", "v1.0"]);
 
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
@@ -137,10 +121,7 @@ fn a_merge_brought_by_a_merge_is_not_counted_among_its_commits() {
 fn an_octopus_merge_counts_and_lists_the_commits_of_every_branch() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    std::fs::write(d.join("f"), "1\n").unwrap();
-    commit(d, "first");
-    git(d, &["tag", "v1.0"]);
+    released(d);
     let mut tips = Vec::new();
     for name in ["a", "b"] {
         git(d, &["checkout", "-q", "-b", name, "v1.0"]);
@@ -254,17 +235,7 @@ fn a_topic_merged_into_both_branches_is_on_the_branch_itself() {
     let (a, b, direct, _) = merged_topic(d);
     // git.git's way: the same topic merged into the maintenance branch.
     git(d, &["checkout", "-q", "-b", "1.0", "v1.0"]);
-    git(
-        d,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Merge branch 'topic' into 1.0",
-            "topic",
-        ],
-    );
+    merge_no_ff(d, "Merge branch 'topic' into 1.0", "topic");
     git(d, &["checkout", "-q", "main"]);
 
     let (g, index) = stablepick_testkit::open_index(d, &["1.0=v1.0"]);
@@ -307,10 +278,7 @@ fn a_topic_merged_into_both_branches_is_on_the_branch_itself() {
 fn a_branch_cut_after_its_base_holds_the_commits_before_the_cut() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    stablepick_testkit::init(d, "T", "t@example.com");
-    std::fs::write(d.join("f"), "1\n").unwrap();
-    commit(d, "first");
-    git(d, &["tag", "v1.0"]);
+    released(d);
     std::fs::write(d.join("f"), "2\n").unwrap();
     let shared = commit(d, "f: tidy");
     git(d, &["branch", "1.0"]);

@@ -87,6 +87,20 @@ fn commits_a_branch_shares_with_mainline_are_not_decisions() {
     assert!(past.iter().all(|p| p.sha != shared));
 }
 
+/// Merges branch `topic` into `main` (checked out), then 40 days later
+/// into `1.0`, as git.git merges a fix's topic into `master` and `maint`.
+fn merge_topic_into_both(r: &mut Repo) {
+    for (branch, message) in [
+        ("main", "Merge branch 'topic'"),
+        ("1.0", "Merge branch 'topic' into 1.0"),
+    ] {
+        r.git(&["checkout", "-q", branch]);
+        r.git(&["merge", "-q", "--no-ff", "-m", message, "topic"]);
+        r.clock += 40 * DAY;
+    }
+    r.git(&["checkout", "-q", "main"]);
+}
+
 #[test]
 fn a_fix_merged_into_both_branches_is_a_positive() {
     // git.git's way: a fix is made on a topic branch from the release, and
@@ -101,25 +115,7 @@ fn a_fix_merged_into_both_branches_is_a_positive() {
     let fix = r.commit("lib: fix overflow in parse", &[("a.c", "a fixed\n")]);
     r.git(&["checkout", "-q", "main"]);
     let left = r.commit("lib: rework the reader", &[("b.c", "b new\n")]);
-    r.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'topic'",
-        "topic",
-    ]);
-    r.git(&["checkout", "-q", "1.0"]);
-    r.clock += 40 * DAY;
-    r.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'topic' into 1.0",
-        "topic",
-    ]);
-    r.git(&["checkout", "-q", "main"]);
+    merge_topic_into_both(&mut r);
 
     let (labels, past) = mined(&r);
     assert_eq!(labels(&fix), Some(true), "merged into the branch: taken");
@@ -148,25 +144,7 @@ fn commits_made_on_the_branch_line_and_merged_into_mainline_are_not_decisions() 
     let topic = r.commit("lib: fix a leak in the writer", &[("c.c", "c fixed\n")]);
     r.git(&["checkout", "-q", "main"]);
     let left = r.commit("lib: rework the reader", &[("b.c", "b new\n")]);
-    r.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'topic'",
-        "topic",
-    ]);
-    r.git(&["checkout", "-q", "1.0"]);
-    r.clock += 40 * DAY;
-    r.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'topic' into 1.0",
-        "topic",
-    ]);
-    r.git(&["checkout", "-q", "main"]);
+    merge_topic_into_both(&mut r);
 
     let (labels, _) = mined(&r);
     assert_eq!(labels(&on_line), None, "made on the branch's line");
