@@ -27,14 +27,27 @@ REPO, LO, HI, TARGET = sys.argv[1:5]
 TRAIN = sys.argv[5:]
 lo_time = int(git(REPO, 'log', '-1', '--format=%ct', LO))
 
-train = []
+DAY = 86400
+branches = []
 for spec in TRAIN:
     branch, base = spec.split('=')
     tip = git(REPO, 'rev-list', '-1', f'--before={lo_time}', branch).strip()
-    tip_time = int(git(REPO, 'log', '-1', '--format=%ct', tip))
     base_time = int(git(REPO, 'log', '-1', '--format=%ct', base))
-    # As `stablepick train`: a month, or half the branch's life when shorter.
-    cutoff = tip_time - min(30 * 86400, max(tip_time - base_time, 0) // 2)
+    times = sorted(int(t) for t in git(REPO, 'log', '--format=%ct', f'{base}..{tip}').split())
+    tip_time = times[-1] if times else int(git(REPO, 'log', '-1', '--format=%ct', tip))
+    pause = max((b - a for a, b in zip([base_time] + times, times)), default=0)
+    branches.append((base, tip, base_time, tip_time, pause))
+newest = max(b[3] for b in branches)
+
+train = []
+for base, tip, base_time, tip_time, pause in branches:
+    # As `stablepick train`: a month, or half the branch's life when
+    # shorter; nothing for a branch that has ended (quiet for more than 90
+    # days and twice its longest pause while another went on).
+    quiet = (newest - tip_time) // DAY
+    ended = quiet > 90 and quiet > 2 * (pause // DAY)
+    margin = 0 if ended else min(30 * DAY, max(tip_time - base_time, 0) // 2)
+    cutoff = tip_time - margin
     taken = backport_map(REPO, base, tip)
     train += [(b, h in taken) for h, t, b in commits(REPO, f'{base}..{HI}') if t <= cutoff]
 branch, base = TARGET.split('=')
