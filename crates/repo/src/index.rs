@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bumped whenever the stored layout or the meaning of a field changes.
-pub const INDEX_FORMAT: u32 = 17;
+pub const INDEX_FORMAT: u32 = 18;
 
 /// Index files kept in the cache directory: one per branch set (and
 /// mainline) recently asked for.

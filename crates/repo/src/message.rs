@@ -139,6 +139,8 @@ static BACKPORT_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?im)\(cherry[ -]picked from commit ([0-9a-f]{7,40})(?:[ \t][^)\n]*)?\)",
         // Django's: `Backport of <sha> from main.`
         r"(?im)^\s*(?:partial\s+)?backport of ([0-9a-f]{7,40}) from [\w./-]+",
+        // HashiCorp's backport assistant: `backport of commit <sha> (#123)`.
+        r"(?im)^\s*backport of commit ([0-9a-f]{7,40})(?:\s*\(#\d+\))?\s*$",
         // Samba's hand-adapted backports: `(Back-ported from commit …)`.
         r"(?im)\(back[ -]?ported from commit ([0-9a-f]{7,40})\)",
         r"(?im)^\s*\[\s*commit ([0-9a-f]{7,40}) upstream\s*\]",
@@ -607,11 +609,33 @@ pub fn normalize_subject(subject: &str) -> String {
             _ => break,
         }
     }
-    s.split_whitespace()
+    let mut s = s
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-        .to_ascii_lowercase()
+        .to_ascii_lowercase();
+    // GitHub's squash merges end a subject with the pull request's number,
+    // and a backport pull request adds its own: `fix x (#26920) (#26927)`.
+    while let Some(m) = TRAILING_PULL_RE.find(&s) {
+        if m.start() == 0 {
+            break;
+        }
+        s.truncate(m.start());
+    }
+    // HashiCorp's backport assistant: `Backport of <subject> into release/1.8.x`.
+    if let Some(rest) = s.strip_prefix("backport of ")
+        && !rest.is_empty()
+    {
+        let rest = INTO_BRANCH_RE.replace(rest, "");
+        if !rest.is_empty() {
+            s = rest.into_owned();
+        }
+    }
+    s
 }
+
+static TRAILING_PULL_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" \(#\d+\)$").unwrap());
+static INTO_BRANCH_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" into [\w./-]+$").unwrap());
 
 /// True when `s` is 4-40 hex digits.
 pub fn is_hex_prefix(s: &str) -> bool {
@@ -771,6 +795,8 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             format!("x\n\nbody\n\n(cherry picked from commit {sha} linux-next)"),
             format!("x\n\nbody\n\nBackport of {sha} from main."),
             format!("x\n\nbody\n\nPartial backport of {sha} from master"),
+            format!("x\n\nCo-authored-by: A <a@b>\nbackport of commit {sha} (#26556)"),
+            format!("x\n\nbackport of commit {sha}"),
         ] {
             assert_eq!(parse(&body).backport_of, vec![sha.to_string()], "{body}");
         }
@@ -778,9 +804,31 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             "x\n\nThe commit abc1234 upstream changed things",
             "x\n\nBackport of the fix from main is pending",
             "x\n\nA backport of 38e989d504fc to 5.0 would need more",
+            "x\n\nbackport of commit 38e989d504fc would need more",
         ] {
             assert!(parse(no).backport_of.is_empty(), "{no}");
         }
+    }
+
+    #[test]
+    fn subjects_compare_without_pull_request_numbers_and_backport_wording() {
+        let main = normalize_subject("docs: expand the GC details (#26792)");
+        assert_eq!(main, "docs: expand the gc details");
+        for backport in [
+            "Backport of docs: expand the GC details (#26792) (#26812)",
+            "Backport of docs: expand the GC details into release/1.8.x (#26812)",
+            "[release/1.7] docs: expand the GC details (#26812)",
+            "docs:  expand the GC details",
+        ] {
+            assert_eq!(normalize_subject(backport), main, "{backport}");
+        }
+        // A subject that is only a number, or only the wording, stays.
+        assert_eq!(normalize_subject("(#123)"), "(#123)");
+        assert_eq!(normalize_subject("Backport of"), "backport of");
+        assert_eq!(
+            normalize_subject("fix (#12) in parser"),
+            "fix (#12) in parser"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what [`scan_one`] or the file list reads changes: a
 /// cache of another format is ignored (and replaced).
-const SCAN_FORMAT: u32 = 8;
+const SCAN_FORMAT: u32 = 9;
 
 /// Per-commit facts read in the parallel scan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

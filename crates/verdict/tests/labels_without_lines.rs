@@ -151,3 +151,32 @@ fn commits_made_on_the_branch_line_and_merged_into_mainline_are_not_decisions() 
     assert_eq!(labels(&topic), Some(true), "merged into the branch: taken");
     assert_eq!(labels(&left), Some(false));
 }
+
+#[test]
+fn a_backport_pull_request_squashed_with_its_own_number_is_a_positive() {
+    // GitHub squash merges end the subject with the pull request's number;
+    // a backport pull request adds its own, and HashiCorp's assistant
+    // words it `Backport of <subject> into <branch>`.
+    let mut r = Repo::new();
+    r.commit("base", &[("a.c", "a\n"), ("b.c", "b\n"), ("c.c", "c\n")]);
+    r.git(&["tag", "-a", "-m", "v1.0", "v1.0"]);
+    let squashed = r.commit("lib: fix overflow in parse (#12)", &[("a.c", "a fixed\n")]);
+    let assisted = r.commit("docs: explain the reader (#13)", &[("b.c", "b doc\n")]);
+    let left = r.commit("lib: rework the writer (#14)", &[("c.c", "c new\n")]);
+    r.git(&["checkout", "-q", "-b", "1.0", "v1.0"]);
+    r.clock += 40 * DAY;
+    r.commit(
+        "[1.0] lib: fix overflow in parse (#12) (#15)",
+        &[("a.c", "a fixed, adapted\n")],
+    );
+    r.commit(
+        "Backport of docs: explain the reader into release/1.0.x (#16)",
+        &[("b.c", "b doc, adapted\n")],
+    );
+    r.git(&["checkout", "-q", "main"]);
+
+    let (labels, _) = mined(&r);
+    assert_eq!(labels(&squashed), Some(true));
+    assert_eq!(labels(&assisted), Some(true));
+    assert_eq!(labels(&left), Some(false));
+}
