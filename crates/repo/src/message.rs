@@ -294,6 +294,10 @@ fn is_stack_frame(before: &str, after: &str) -> bool {
     if after.len() == next.len() {
         return false;
     }
+    // Trimmed as `split_whitespace` splits (any Unicode space), so the
+    // word is the start of `next` and slicing after it stays on a char
+    // boundary.
+    let next = next.trim_start();
     let word: &str = next.split_whitespace().next().unwrap_or("");
     word.starts_with("0x")
         || (word
@@ -602,6 +606,19 @@ const NON_LY_ADVERBS: &[&str] = &["always", "never", "also", "just", "still", "a
 /// bracketed tags go: a backport is often retitled `[1.1] <subject>`,
 /// `[release/1.6] <subject>` or `[PATCH] <subject>`.
 pub fn normalize_subject(subject: &str) -> String {
+    // Each wording may wrap another (`[1.8] Backport of [1.9] x (#1) (#2)`):
+    // until nothing changes, so that a normalised subject stays as it is.
+    let mut s = normalize_once(subject);
+    loop {
+        let again = normalize_once(&s);
+        if again == s {
+            return s;
+        }
+        s = again;
+    }
+}
+
+fn normalize_once(subject: &str) -> String {
     let mut s = subject.trim();
     while let Some(rest) = s.strip_prefix('[') {
         match rest.split_once(']') {
@@ -645,6 +662,13 @@ pub fn is_hex_prefix(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wide_space_before_a_number_sign_is_no_stack_frame() {
+        // U+3000 is a space to `split_whitespace`, not to the line's trim.
+        assert!(pull_request_refs("x\n#12 \u{3000}ab (y)\n", &[]).is_empty());
+        assert_eq!(pull_request_refs("x\n#12 \u{3000}ab c\n", &[]), [12]);
+    }
 
     #[test]
     fn stack_frames_name_no_pull_request() {
@@ -829,6 +853,12 @@ Link: https://patch.msgid.link/20260407124349.1698552-2-sourabhjain@linux.ibm.co
             normalize_subject("fix (#12) in parser"),
             "fix (#12) in parser"
         );
+        for nested in [
+            "Backport of Backport of docs: expand the GC details (#1)",
+            "[1.8] Backport of [1.9] docs: expand the GC details (#26792) into 1.9 (#2)",
+        ] {
+            assert_eq!(normalize_subject(nested), main, "{nested}");
+        }
     }
 
     #[test]
