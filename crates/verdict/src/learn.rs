@@ -226,10 +226,20 @@ pub fn mine(
     index: &RepoIndex,
     o: &MineOptions,
 ) -> stablepick_repo::Result<(Vec<Labelled>, Vec<PastDecision>)> {
+    mine_with_lives(git, index, o, &crate::lifetime::observe(git, index)?)
+}
+
+/// [`mine`], given the branches' lives ([`crate::lifetime::observe`]),
+/// which training also keeps in the model.
+fn mine_with_lives(
+    git: &Git,
+    index: &RepoIndex,
+    o: &MineOptions,
+    lives: &[crate::lifetime::BranchLife],
+) -> stablepick_repo::Result<(Vec<Labelled>, Vec<PastDecision>)> {
     // commit → branches whose window holds it.
     let mut wanted: std::collections::BTreeMap<Oid, Vec<usize>> = Default::default();
     let mut order: Vec<Oid> = Vec::new();
-    let lives = crate::lifetime::observe(git, index)?;
     for (bi, b) in index.branches().iter().enumerate() {
         // A branch that has ended had all the time it will get: every
         // commit up to its newest is a decision. Its last month shows how
@@ -390,7 +400,8 @@ pub fn train(
     mo: &MineOptions,
     to: &TrainOptions,
 ) -> stablepick_repo::Result<Model> {
-    let (labelled, past) = mine(git, index, mo)?;
+    let lives = crate::lifetime::observe(git, index)?;
+    let (labelled, past) = mine_with_lives(git, index, mo, &lives)?;
     let folds = time_folds(&labelled, to.folds.max(2));
     let examples: Vec<Example> = labelled
         .into_iter()
@@ -429,6 +440,6 @@ pub fn train(
         .map(|b| format!("{}={}", b.branch.name, b.branch.base))
         .collect();
     m.past = past;
-    m.branch_lives = crate::lifetime::observe(git, index)?;
+    m.branch_lives = lives;
     Ok(m)
 }
